@@ -1,0 +1,45 @@
+# socorg — the two commands of the README: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_SCALE ?= province
+
+.PHONY: run test install lint migrations-check pytest messages demo-national worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency pins change.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/socorg migrate --no-input
+	$(BIN)/socorg bootstrap --demo-scale $(DEMO_SCALE)
+	$(BIN)/socorg runserver 127.0.0.1:$(PORT)
+
+test: install lint migrations-check pytest
+
+lint:
+	$(BIN)/ruff check .
+
+migrations-check:
+	$(BIN)/socorg makemigrations --check --dry-run
+
+pytest:
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+messages: install
+	cd socorg && ../$(BIN)/socorg makemessages -l zh_Hans --no-obsolete && ../$(BIN)/socorg makemessages -d djangojs -l zh_Hans --no-obsolete
+	$(BIN)/socorg compilemessages --ignore .venv
+
+worker: install
+	$(BIN)/celery -A socorg worker -B --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,19 @@
+from django.core.management.base import CommandError
+
+from socorg.accounts import services
+from socorg.accounts.models import User
+
+from ._base import ServiceCommand
+
+
+class Command(ServiceCommand):
+    help = "Issue an API token for an account (replaces its previous token) and print it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+
+    def handle(self, *args, username, **options):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active account named “{username}”.")
+        self.stdout.write(services.token_create(user=user))

@@ -1,0 +1,23 @@
+from django.core.management.base import CommandError
+
+from socorg.accounts import services
+from socorg.accounts.models import User
+from socorg.accounts.roles import Role
+
+from ._base import ServiceCommand
+
+
+class Command(ServiceCommand):
+    help = "Grant a role over a region to an existing account: socorg grant NAME --role R --region CODE"
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, help=f"one of: {', '.join(Role.values)}")
+        parser.add_argument("--region", required=True)
+
+    def handle(self, *args, username, role, region, **options):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No account named “{username}”.")
+        services.role_grant(user=user, role=role, region_code=region)
+        self.stdout.write(f"Granted {role} over {region} to {username}.")

@@ -1,0 +1,50 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+SESSION_LAST_SEEN = "socorg_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Ends a browser session after SOCORG_IDLE_MINUTES without a request (等保 2.0: idle-session logout)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.SOCORG_IDLE_MINUTES * 60:
+                logout(request)
+                messages.info(request, _("Your session ended after a period of inactivity. Please log in again."))
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class ForcePasswordChangeMiddleware:
+    """Sends a user who must change the password (first login, reset, expiry) to the change page before anything."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.ALLOWED)
+            and not request.path.startswith("/api/")
+            and (user.must_change_password or user.password_expired(settings.SOCORG_PASSWORD_MAX_AGE_DAYS))
+        ):
+            return redirect("accounts:password_change")
+        return self.get_response(request)

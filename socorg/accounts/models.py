@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ADMIN_ROLES, Role, capabilities_of
+
+
+class User(AbstractUser):
+    """An account. Business rights come only from RoleGrant rows, never from Django's is_staff/superuser flags."""
+
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    # Grants are read once per request object and cached on it: scope checks run many times per page.
+    def active_grants(self) -> list["RoleGrant"]:
+        if not hasattr(self, "_grants_cache"):
+            self._grants_cache = list(self.grants.select_related("region").all())
+        return self._grants_cache
+
+    def forget_grants(self) -> None:
+        self.__dict__.pop("_grants_cache", None)
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.active_grants()}
+
+    def scope_prefixes(self, capability: str) -> list[str]:
+        return [g.region.scope_prefix for g in self.active_grants() if capability in capabilities_of(g.role)]
+
+    def has_capability(self, capability: str) -> bool:
+        return bool(self.scope_prefixes(capability))
+
+    def scope_regions(self, capability: str = "regions.view"):
+        """Top regions of the user's scope for a capability (the roots the region picker offers)."""
+        regions = {g.region.code: g.region for g in self.active_grants() if capability in capabilities_of(g.role)}
+        return [r for code, r in sorted(regions.items())
+                if not any(code != other and code.startswith(regions[other].scope_prefix) for other in regions)]
+
+    def admin_roles(self) -> set[str]:
+        return self.roles() & ADMIN_ROLES
+
+    def password_expired(self, max_age_days: int) -> bool:
+        if not self.password_changed_at or max_age_days <= 0:
+            return False
+        return (timezone.now() - self.password_changed_at).days >= max_age_days
+
+
+class RoleGrant(models.Model):
+    """A role over a region's subtree: the unit of authorization."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    granted_by = models.ForeignKey(User, verbose_name=_("granted by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="unique_role_grant")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.region}"

@@ -1,0 +1,49 @@
+"""Roles and what each may do. A grant gives a role over one region's subtree.
+
+Capabilities are "<domain>.<action>" strings; scoped models declare their domain, so adding a domain (alerts,
+ratings, …) means adding it here and nowhere else. The three administrators (三员) manage the system, security and
+the audit trail, and none of them reads business data: separation of duties per 等保 2.0 level 3.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUREAU_STAFF = "bureau_staff", _("Civil-affairs bureau staff")
+    PARTY_STAFF = "party_staff", _("Party committee staff")
+    INSTRUCTOR = "instructor", _("Party-building instructor")
+    ORG_ACCOUNT = "org_account", _("Social organization account")
+    VIEWER = "viewer", _("Viewer")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+_READ_BUSINESS = {
+    "regions.view", "registry.view", "party.view", "members.view", "coverage.view", "activities.view",
+    "alerts.view", "ledger.export",
+}
+_WRITE_BUSINESS = {
+    "registry.change", "party.change", "members.change", "activities.change", "alerts.change", "ledger.import",
+    "coverage.snapshot",
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
+    Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
+    Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
+    Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",
+                                 "activities.change", "alerts.view"}),
+    Role.VIEWER: frozenset(_READ_BUSINESS - {"members.view", "ledger.export"}),
+    Role.SYSTEM_ADMIN: frozenset({"regions.view", "accounts.manage", "system.configure"}),
+    Role.SECURITY_ADMIN: frozenset({"regions.view", "accounts.view", "accounts.grant", "accounts.unlock",
+                                    "security.configure"}),
+    Role.AUDIT_ADMIN: frozenset({"regions.view", "audit.view"}),
+}
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES[Role(role)]

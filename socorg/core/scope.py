@@ -1,0 +1,82 @@
+"""Region scope: the one mechanism that decides which rows a user may see or change.
+
+A user's grants are (role, region) pairs; a region's subtree is every code that starts with its scope prefix
+("" for the nation, 2 digits for a province, 4 for a prefecture, 6 for a county). A scoped model names the field
+path to its region and the domain its capabilities belong to; `Model.objects.visible_to(user, action)` is then the
+only way views, serializers, forms and services obtain rows. Forgetting the user fails loudly (TypeError) instead of
+leaking the whole table.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+
+def region_prefixes(user, capability: str) -> list[str] | None:
+    """Scope prefixes through which `user` holds `capability`; [] = nothing, and a "" prefix means everything."""
+    if user is None:
+        raise TypeError("visible_to() needs the acting user; pass it explicitly (None is not a user).")
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return []
+    return user.scope_prefixes(capability)
+
+
+def prefix_filter(field_path: str, prefixes: list[str]) -> Q | None:
+    """A Q selecting rows whose region code (at field_path) lies under any prefix; None when unrestricted."""
+    if "" in prefixes:
+        return None
+    q = Q(pk__in=[])
+    for prefix in _minimal(prefixes):
+        q |= Q(**{f"{field_path}__startswith": prefix})
+    return q
+
+
+def _minimal(prefixes: list[str]) -> list[str]:
+    # Drop prefixes covered by a shorter one (a province grant makes its county grants redundant).
+    kept: list[str] = []
+    for prefix in sorted(set(prefixes), key=len):
+        if not any(prefix.startswith(k) for k in kept):
+            kept.append(prefix)
+    return kept
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every region-scoped model.
+
+    The model declares `scope_region_field` (path to the region code, e.g. "authority_region__code") and
+    `scope_domain` (e.g. "registry"); capabilities are "<domain>.<action>"."""
+
+    def visible_to(self, user, action: str = "view"):
+        model = self.model
+        capability = f"{model.scope_domain}.{action}"
+        prefixes = region_prefixes(user, capability)
+        if not prefixes:
+            return self.none()
+        q = prefix_filter(model.scope_region_field, prefixes)
+        return self if q is None else self.filter(q)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def can(user, capability: str, region_code: str | None = None) -> bool:
+    """Does `user` hold `capability` somewhere (or, given a region code, over that region)?"""
+    prefixes = region_prefixes(user, capability)
+    if region_code is None:
+        return bool(prefixes)
+    return any(region_code.startswith(p) for p in prefixes)
+
+
+def require(user, capability: str, region_code: str | None = None) -> None:
+    if not can(user, capability, region_code):
+        raise PermissionDenied(_("You do not have permission for this action in this region."))
+
+
+def ensure_in_scope(user, obj: models.Model, action: str = "change") -> None:
+    """Re-read `obj` through the user's scope after a write; raise (and so roll back the transaction) if it left it.
+
+    Call inside the service's transaction.atomic() block, after saving."""
+    manager = type(obj)._default_manager
+    if not manager.visible_to(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("This object lies outside the regions you may change."))

@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyOrgKind(models.TextChoices):
+    COMMITTEE = "committee", _("Party committee")
+    GENERAL_BRANCH = "general_branch", _("General party branch")
+    BRANCH = "branch", _("Party branch")
+
+
+class Formation(models.TextChoices):
+    STANDALONE = "standalone", _("Standalone")
+    JOINT = "joint", _("Joint")
+    ATTACHED = "attached", _("Attached")
+    INDUSTRY = "industry", _("Industry-wide joint")
+    AREA = "area", _("Area-wide joint")
+
+
+class PartyOrgStatus(models.TextChoices):
+    ACTIVE = "active", _("Normal")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Membership(models.TextChoices):
+    FULL = "full", _("Full member")
+    PROBATIONARY = "probationary", _("Probationary member")
+
+
+class InstructorKind(models.TextChoices):
+    INSTRUCTOR = "instructor", _("Party-building instructor")
+    LIAISON = "liaison", _("Committee liaison")
+
+
+class InstructorStatus(models.TextChoices):
+    ON_DUTY = "on_duty", _("On duty")
+    LEFT = "left", _("Left the post")
+
+
+# A joint branch should cover at most this many organizations; more is allowed but flagged.
+JOINT_BRANCH_MAX_ORGS = 5
+TERM_YEARS_CHOICES = [(3, _("3 years")), (5, _("5 years"))]

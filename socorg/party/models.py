@@ -1,0 +1,200 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from socorg.core.crypto import EncryptedTextField
+from socorg.core.scope import ScopedManager
+
+from .choices import (
+    TERM_YEARS_CHOICES,
+    Formation,
+    Gender,
+    InstructorKind,
+    InstructorStatus,
+    Membership,
+    PartyOrgKind,
+    PartyOrgStatus,
+)
+
+
+def active_on(prefix: str = "", on=None) -> Q:
+    """Q for period rows (start_on/end_on) in force on a date; `prefix` reaches them through a relation."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}start_on__lte": on}) & (
+        Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gt": on})
+    )
+
+
+class PartyOrganization(models.Model):
+    """A party committee, general branch or branch in (or across) social organizations.
+
+    Scope: `region`, the region of the committee that leads it (by default the registration region of the
+    organizations it covers). Write only through party.services."""
+
+    scope_domain = "party"
+    scope_region_field = "region__code"
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_pinyin = models.CharField(_("name (pinyin)"), max_length=600, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=PartyOrgKind.choices)
+    formation = models.CharField(_("formation"), max_length=32, choices=Formation.choices)
+    is_functional = models.BooleanField(_("functional party organization"), default=False)
+    parent = models.ForeignKey("self", verbose_name=_("parent party organization"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    organizations = models.ManyToManyField("registry.SocialOrganization", through="Coverage",
+                                           verbose_name=_("covered social organizations"),
+                                           related_name="party_organizations")
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    secretary_name = models.CharField(_("secretary"), max_length=64, blank=True,
+                                      help_text=_("Empty means the post is vacant."))
+    secretary_vacant_since = models.DateField(_("secretary vacant since"), null=True, blank=True)
+    term_started_on = models.DateField(_("current term started on"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("term length"), choices=TERM_YEARS_CHOICES, default=3)
+    status = models.CharField(_("status"), max_length=16, choices=PartyOrgStatus.choices,
+                              default=PartyOrgStatus.ACTIVE, db_index=True)
+    status_changed_on = models.DateField(_("status change date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("party organization")
+        verbose_name_plural = _("party organizations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["region", "status"], name="party_org_region_status_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PartyOrgStatus.ACTIVE
+
+    @property
+    def secretary_vacant(self) -> bool:
+        return not self.secretary_name
+
+
+class Coverage(models.Model):
+    """A party organization covers a social organization over a period (end_on empty = still covering)."""
+
+    party_org = models.ForeignKey(PartyOrganization, verbose_name=_("party organization"), on_delete=models.CASCADE,
+                                  related_name="coverages")
+    organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
+                                     on_delete=models.PROTECT, related_name="coverages")
+    start_on = models.DateField(_("from"), default=timezone.localdate)
+    end_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coverage")
+        verbose_name_plural = _("coverages")
+        indexes = [
+            models.Index(fields=["organization", "end_on"], name="party_cov_org_end_idx"),
+            models.Index(fields=["party_org", "end_on"], name="party_cov_party_end_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.party_org} → {self.organization}"
+
+
+class PartyMember(models.Model):
+    """A party member. The ID number and phone are encrypted at rest; the ID number has an HMAC blind index for
+    exact look-up and de-duplication. Show them masked; revealing needs members.reveal and is audited."""
+
+    scope_domain = "members"
+    scope_region_field = "party_org__region__code"
+
+    name = models.CharField(_("name"), max_length=64)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_number_index = models.CharField(_("ID number index"), max_length=64, blank=True, db_index=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    membership = models.CharField(_("membership"), max_length=16, choices=Membership.choices,
+                                  default=Membership.FULL)
+    joined_on = models.DateField(_("joined the party on"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    party_org = models.ForeignKey(PartyOrganization, verbose_name=_("party organization"),
+                                  on_delete=models.PROTECT, related_name="members")
+    employer = models.ForeignKey("registry.SocialOrganization", verbose_name=_("employing social organization"),
+                                 null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    is_active = models.BooleanField(_("active"), default=True, db_index=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_index"], condition=~Q(id_number_index=""),
+                                    name="party_member_unique_id_number"),
+        ]
+        indexes = [models.Index(fields=["employer", "is_active", "membership"], name="party_member_employer_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class Instructor(models.Model):
+    """A party-building instructor (党建工作指导员) or committee liaison (挂钩联系) sent to organizations."""
+
+    scope_domain = "party"
+    scope_region_field = "region__code"
+
+    kind = models.CharField(_("kind"), max_length=16, choices=InstructorKind.choices,
+                            default=InstructorKind.INSTRUCTOR)
+    name = models.CharField(_("name"), max_length=64)
+    name_pinyin = models.CharField(_("name (pinyin)"), max_length=200, blank=True, db_index=True)
+    unit_and_post = models.CharField(_("unit and post"), max_length=200, blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_index = models.CharField(_("phone index"), max_length=64, blank=True, db_index=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("dispatching region"), on_delete=models.PROTECT,
+                               related_name="+")
+    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=InstructorStatus.choices,
+                              default=InstructorStatus.ON_DUTY, db_index=True)
+    organizations = models.ManyToManyField("registry.SocialOrganization", through="InstructorAssignment",
+                                           verbose_name=_("assigned social organizations"),
+                                           related_name="instructors")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("instructor or liaison")
+        verbose_name_plural = _("instructors and liaisons")
+        ordering = ["name", "id"]
+        constraints = [
+            # The ledger's key for an instructor is name + phone.
+            models.UniqueConstraint(fields=["name", "phone_index"], condition=~Q(phone_index=""),
+                                    name="party_instructor_unique_name_phone"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class InstructorAssignment(models.Model):
+    instructor = models.ForeignKey(Instructor, verbose_name=_("instructor"), on_delete=models.CASCADE,
+                                   related_name="assignments")
+    organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
+                                     on_delete=models.PROTECT, related_name="instructor_assignments")
+    start_on = models.DateField(_("from"), default=timezone.localdate)
+    end_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instructor assignment")
+        verbose_name_plural = _("instructor assignments")
+        indexes = [models.Index(fields=["organization", "end_on"], name="party_assign_org_end_idx")]
+
+    def __str__(self):
+        return f"{self.instructor} → {self.organization}"

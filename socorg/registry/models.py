@@ -1,0 +1,75 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from socorg.core.crypto import EncryptedTextField
+from socorg.core.scope import ScopedManager
+
+from .choices import AuthorityLevel, Category, OrgStatus, OrgType
+
+
+class SocialOrganization(models.Model):
+    """A registered social organization, keyed by its unified social credit code (USCC).
+
+    Scope: the registration authority's region. Write only through registry.services (validation, audit).
+    The coverage flags are derived state maintained by party.coverage_state.refresh_coverage_flags(); never set
+    them by hand — a property test compares them with a from-scratch recount."""
+
+    scope_domain = "registry"
+    scope_region_field = "authority_region__code"
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    name_pinyin = models.CharField(_("name (pinyin)"), max_length=600, blank=True, db_index=True)
+    name_initials = models.CharField(_("name (pinyin initials)"), max_length=200, blank=True, db_index=True)
+    org_type = models.CharField(_("type"), max_length=32, choices=OrgType.choices, db_index=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER,
+                                db_index=True)
+    authority_region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
+                                         on_delete=models.PROTECT, related_name="+")
+    authority_level = models.CharField(_("registration level"), max_length=16, choices=AuthorityLevel.choices)
+    supervisor = models.CharField(_("supervising unit"), max_length=200, blank=True,
+                                  help_text=_("Empty means direct registration."))
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE,
+                              db_index=True)
+    status_changed_on = models.DateField(_("status change date"), null=True, blank=True)
+    status_reason = models.CharField(_("status change reason"), max_length=500, blank=True)
+    declared_full_members = models.PositiveIntegerField(_("declared full party members"), default=0)
+    declared_probationary_members = models.PositiveIntegerField(_("declared probationary party members"), default=0)
+    # Effective counts: from member records where any exist, else the declared counts (party app maintains them).
+    full_members = models.PositiveIntegerField(_("full party members"), default=0, db_index=True)
+    probationary_members = models.PositiveIntegerField(_("probationary party members"), default=0)
+    party_clause_in_charter = models.BooleanField(_("party building in charter"), default=False)
+    legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    # Derived coverage state (two coverages), maintained on write.
+    org_covered = models.BooleanField(_("organizationally covered"), default=False)
+    work_covered = models.BooleanField(_("work covered"), default=False)
+    standalone = models.BooleanField(_("standalone party organization"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("social organization")
+        verbose_name_plural = _("social organizations")
+        ordering = ["uscc"]
+        indexes = [
+            # Coverage aggregates and scoped lists read (region, status, flags) together.
+            models.Index(fields=["authority_region", "status", "org_covered", "work_covered", "standalone"],
+                         name="registry_org_coverage_idx"),
+            models.Index(fields=["status", "authority_region"], name="registry_org_status_region_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrgStatus.ACTIVE
+
+    @property
+    def is_direct_registration(self) -> bool:
+        return not self.supervisor

@@ -1,0 +1,27 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from socorg.core import views as core_views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("", include("socorg.regions.api.urls")),
+    path("", include("socorg.registry.api.urls")),
+    path("", include("socorg.party.api.urls")),
+    path("", include("socorg.coverage.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("socorg.core.urls")),
+    path("accounts/", include("socorg.accounts.urls")),
+    path("regions/", include("socorg.regions.urls")),
+    path("orgs/", include("socorg.registry.urls")),
+    path("party/", include("socorg.party.urls")),
+    path("coverage/", include("socorg.coverage.urls")),
+    path("api/v1/", include((api_v1, "api-v1"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", core_views.healthz, name="healthz"),
+]
