@@ -1,4 +1,5 @@
-"""Maintenance of the derived coverage flags on SocialOrganization (org_covered, work_covered, standalone).
+"""Maintenance of derived state on SocialOrganization: coverage flags (org_covered, work_covered, standalone) and
+effective member counts (full_members, probationary_members).
 
 Definitions (../shared/domain.md): an organization is
 - org-covered when an active party organization of any formation (functional included) covers it today;
@@ -10,7 +11,7 @@ flags; tests compare them with coverage_flags_from_scratch()."""
 
 from collections.abc import Iterable
 
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from socorg.party.choices import Formation, InstructorStatus, PartyOrgStatus
 from socorg.party.models import Coverage, InstructorAssignment, active_on
@@ -49,3 +50,33 @@ def coverage_flags_from_scratch(org_ids: Iterable[int] | None = None, on=None) -
         "pk", "calc_org_covered", "calc_work_covered", "calc_standalone"
     )
     return {pk: (bool(a), bool(b), bool(c)) for pk, a, b, c in rows}
+
+
+def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:
+    """Set the effective member counts of organizations: from active member records where the organization has
+    any, otherwise the declared counts. Called by member and organization services on every change."""
+    from django.db.models import Count, IntegerField
+    from django.db.models.functions import Coalesce
+
+    from socorg.party.choices import Membership
+    from socorg.party.models import PartyMember
+
+    orgs = SocialOrganization.objects.all()
+    if org_ids is not None:
+        ids = list(set(org_ids))
+        if not ids:
+            return 0
+        orgs = orgs.filter(pk__in=ids)
+    members = PartyMember.objects.filter(employer=OuterRef("pk"), is_active=True).order_by().values("employer")
+
+    def counted(**kinds):
+        subquery = members.filter(**kinds).annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(subquery), Value(0), output_field=IntegerField())
+
+    has_records = Exists(members)
+    return orgs.update(
+        full_members=Case(When(has_records, then=counted(membership=Membership.FULL)),
+                          default=F("declared_full_members")),
+        probationary_members=Case(When(has_records, then=counted(membership=Membership.PROBATIONARY)),
+                                  default=F("declared_probationary_members")),
+    )
