@@ -76,7 +76,7 @@ def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:
     has_records = Exists(members)
     return orgs.update(
         full_members=Case(When(has_records, then=counted(membership=Membership.FULL)),
-                          default=F("declared_full_members")),
+                          default=F("declared_full_members"), output_field=IntegerField()),
         probationary_members=Case(When(has_records, then=counted(membership=Membership.PROBATIONARY)),
-                                  default=F("declared_probationary_members")),
+                                  default=F("declared_probationary_members"), output_field=IntegerField()),
     )
