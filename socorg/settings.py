@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "socorg.registry",
     "socorg.party",
     "socorg.coverage",
+    "socorg.ledger",
     "socorg.demo",
 ]
 

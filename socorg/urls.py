@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("socorg.registry.api.urls")),
     path("", include("socorg.party.api.urls")),
     path("", include("socorg.coverage.api.urls")),
+    path("", include("socorg.ledger.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("orgs/", include("socorg.registry.urls")),
     path("party/", include("socorg.party.urls")),
     path("coverage/", include("socorg.coverage.urls")),
+    path("ledger/", include("socorg.ledger.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
