@@ -6,12 +6,31 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_migrate
 
 CHROMIUM = os.environ.get("SOCORG_CHROMIUM", "/usr/bin/chromium")
 
 
+def _reload_regions_after_flush(sender, **kwargs):
+    """Transactional tests end with a flush, which empties the regions a migration loaded; flush emits
+    post_migrate, so put them back for the tests that follow."""
+    if sender.label != "regions":
+        return
+    from socorg.regions.loader import load_regions
+    from socorg.regions.models import Region
+
+    if not Region.objects.exists():
+        load_regions(Region)
+
+
+post_migrate.connect(_reload_regions_after_flush, dispatch_uid="socorg-tests-reload-regions")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if "browser" in item.keywords:
+            # The live server reads committed data, so browser tests are transactional.
+            item.add_marker(pytest.mark.django_db(transaction=True))
         if "postgres" in item.keywords and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…"))
         if "browser" in item.keywords and not shutil.which(CHROMIUM):
@@ -22,3 +41,31 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def vendor():
     return connection.vendor
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (its own browser download does not work offline)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (own cookies) per test, in Simplified Chinese like a real user's browser."""
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
