@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "socorg.party",
     "socorg.coverage",
     "socorg.ledger",
+    "socorg.activities",
+    "socorg.alerts",
     "socorg.demo",
 ]
 

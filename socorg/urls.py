@@ -12,6 +12,8 @@ api_v1 = [
     path("", include("socorg.party.api.urls")),
     path("", include("socorg.coverage.api.urls")),
     path("", include("socorg.ledger.api.urls")),
+    path("", include("socorg.activities.api.urls")),
+    path("", include("socorg.alerts.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +24,8 @@ urlpatterns = [
     path("party/", include("socorg.party.urls")),
     path("coverage/", include("socorg.coverage.urls")),
     path("ledger/", include("socorg.ledger.urls")),
+    path("activities/", include("socorg.activities.urls")),
+    path("alerts/", include("socorg.alerts.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
