@@ -1,12 +1,14 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import EncryptedTextField
-from socorg.core.scope import ScopedManager
+from socorg.core.scope import ScopedManager, ScopedQuerySet
 
 from .choices import (
+    JOINT_BRANCH_MAX_ORGS,
     TERM_YEARS_CHOICES,
     Formation,
     Gender,
@@ -18,12 +20,34 @@ from .choices import (
 )
 
 
+def add_years(day, years: int):
+    """The same calendar day `years` later (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def active_on(prefix: str = "", on=None) -> Q:
     """Q for period rows (start_on/end_on) in force on a date; `prefix` reaches them through a relation."""
     on = on or timezone.localdate()
     return Q(**{f"{prefix}start_on__lte": on}) & (
         Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gt": on})
     )
+
+
+class PartyOrganizationQuerySet(ScopedQuerySet):
+    def with_covered_count(self, on=None):
+        """Annotate `covered_count`: organizations covered on a date (default today), one correlated subquery."""
+        covering = (Coverage.objects.filter(active_on(on=on), party_org=OuterRef("pk")).order_by()
+                    .values("party_org").annotate(n=Count("pk")).values("n"))
+        return self.annotate(covered_count=Coalesce(Subquery(covering), Value(0), output_field=IntegerField()))
+
+    def too_wide(self, flagged: bool = True):
+        """Branches covering more than JOINT_BRANCH_MAX_ORGS organizations today (or, flagged=False, the others)."""
+        rows = self.with_covered_count()
+        condition = Q(kind=PartyOrgKind.BRANCH, covered_count__gt=JOINT_BRANCH_MAX_ORGS)
+        return rows.filter(condition) if flagged else rows.exclude(condition)
 
 
 class PartyOrganization(models.Model):
@@ -37,6 +61,7 @@ class PartyOrganization(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_pinyin = models.CharField(_("name (pinyin)"), max_length=600, blank=True, db_index=True)
+    name_initials = models.CharField(_("name (pinyin initials)"), max_length=200, blank=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=32, choices=PartyOrgKind.choices)
     formation = models.CharField(_("formation"), max_length=32, choices=Formation.choices)
     is_functional = models.BooleanField(_("functional party organization"), default=False)
@@ -59,7 +84,7 @@ class PartyOrganization(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ScopedManager()
+    objects = PartyOrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party organization")
@@ -77,6 +102,23 @@ class PartyOrganization(models.Model):
     @property
     def secretary_vacant(self) -> bool:
         return not self.secretary_name
+
+    @property
+    def term_ends_on(self):
+        """End of the current term (start + 3 or 5 years), None while the term start is unknown."""
+        if not self.term_started_on:
+            return None
+        return add_years(self.term_started_on, self.term_years)
+
+    @property
+    def too_wide(self) -> bool:
+        """A branch covering more than JOINT_BRANCH_MAX_ORGS organizations: allowed, but flagged for review.
+
+        Reads the `covered_count` annotation (PartyOrganizationQuerySet.with_covered_count) when present."""
+        count = getattr(self, "covered_count", None)
+        if count is None:
+            count = self.coverages.filter(active_on()).count()
+        return self.kind == PartyOrgKind.BRANCH and count > JOINT_BRANCH_MAX_ORGS
 
 
 class Coverage(models.Model):
@@ -153,6 +195,7 @@ class Instructor(models.Model):
                             default=InstructorKind.INSTRUCTOR)
     name = models.CharField(_("name"), max_length=64)
     name_pinyin = models.CharField(_("name (pinyin)"), max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(_("name (pinyin initials)"), max_length=64, blank=True, db_index=True)
     unit_and_post = models.CharField(_("unit and post"), max_length=200, blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_index = models.CharField(_("phone index"), max_length=64, blank=True, db_index=True)
@@ -161,6 +204,7 @@ class Instructor(models.Model):
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=InstructorStatus.choices,
                               default=InstructorStatus.ON_DUTY, db_index=True)
+    left_on = models.DateField(_("left the post on"), null=True, blank=True)
     organizations = models.ManyToManyField("registry.SocialOrganization", through="InstructorAssignment",
                                            verbose_name=_("assigned social organizations"),
                                            related_name="instructors")

@@ -1,0 +1,364 @@
+"""Party organizations and the social organizations they cover.
+
+Rules (../shared/domain.md, decided here where the sources leave room):
+- the name is unique; kinds rank 党委 > 党总支 > 党支部: a parent must rank above its child (a 党委 may sit under
+  another 党委), and the tree never has a cycle;
+- 单独组建 (standalone) covers exactly one organization, so a second coverage is refused;
+- a regular (non-functional) 党支部 or 党总支 covers at least one organization: it is formed in or across
+  organizations. A 党委 may cover none (a 综合/行业党委 leads branches instead), and so may a functional party
+  organization, which is set up for an activity or project and may be attached to organizations later;
+- a joint branch covering more than 5 organizations is allowed, but flagged (`too_wide`, `warnings_for`);
+- only organizations in normal status get a new coverage; dates may not lie in the future (derived flags are
+  maintained on write);
+- the region is that of the leading committee, by default the registration region of the first covered
+  organization, and must lie inside the actor's party.change scope; covered organizations must be visible to them.
+Every change to coverages or to status / formation / functional flag refreshes the coverage flags in the same
+transaction."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.core.audit import audit_write, snapshot
+from socorg.core.scope import ensure_in_scope
+from socorg.core.text import pinyin_full, pinyin_initials
+from socorg.coverage.state import refresh_coverage_flags
+from socorg.registry.models import SocialOrganization
+
+from ..choices import JOINT_BRANCH_MAX_ORGS, Formation, PartyOrgKind, PartyOrgStatus
+from ..models import Coverage, PartyOrganization, active_on
+from ._common import (
+    Errors,
+    check_not_future,
+    check_order,
+    check_org_open,
+    require_region,
+    resolve_region,
+    visible_organization_ids,
+)
+
+AUDITED_FIELDS = ["name", "kind", "formation", "is_functional", "parent", "region", "founded_on", "secretary_name",
+                  "secretary_vacant_since", "term_started_on", "term_years", "status", "status_changed_on"]
+UPDATABLE_FIELDS = {"name", "kind", "formation", "is_functional", "parent", "region", "founded_on",
+                    "secretary_name", "term_started_on", "term_years", "secretary_vacant_since"}
+# Changing these changes which organizations count as covered.
+COVERAGE_RELEVANT_FIELDS = {"formation", "is_functional", "status"}
+KIND_RANK = {PartyOrgKind.BRANCH: 1, PartyOrgKind.GENERAL_BRANCH: 2, PartyOrgKind.COMMITTEE: 3}
+
+
+def requires_coverage(kind: str, formation: str, is_functional: bool) -> bool:
+    """Does a party organization of this shape have to cover at least one organization? (see module docstring)"""
+    if formation == Formation.STANDALONE:
+        return True
+    return kind != PartyOrgKind.COMMITTEE and not is_functional
+
+
+def warnings_for(party_org: PartyOrganization) -> list[str]:
+    """Conditions that are allowed but deserve attention (shown as badges and in API `warnings`)."""
+    warnings = []
+    if party_org.too_wide:
+        warnings.append(_("This joint branch covers %(count)d organizations; a joint branch should cover at most "
+                          "%(max)d.") % {"count": party_org.covered_count if hasattr(party_org, "covered_count")
+                                         else active_coverages(party_org).count(), "max": JOINT_BRANCH_MAX_ORGS})
+    if party_org.is_active and party_org.secretary_vacant:
+        since = party_org.secretary_vacant_since
+        warnings.append(_("The secretary post is vacant since %(date)s.") % {"date": since} if since
+                        else _("The secretary post is vacant."))
+    return warnings
+
+
+def active_coverages(party_org: PartyOrganization):
+    return party_org.coverages.filter(active_on())
+
+
+# --- validation -----------------------------------------------------------------------------------------------
+
+def _check_basics(errors: Errors, values: dict, instance: PartyOrganization | None) -> None:
+    name = values["name"]
+    if not name:
+        errors.add("name", _("Enter the full name of the party organization."))
+    else:
+        clash = PartyOrganization.objects.filter(name=name)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors.add("name", _("A party organization named “%(name)s” already exists; names must be unique — "
+                                 "add the organization's full name or place to tell them apart.") % {"name": name})
+    if values["kind"] not in PartyOrgKind.values:
+        errors.add("kind", _("Unknown kind “%(value)s”: expected one of %(choices)s.")
+                   % {"value": values["kind"], "choices": ", ".join(PartyOrgKind.values)})
+    if values["formation"] not in Formation.values:
+        errors.add("formation", _("Unknown formation “%(value)s”: expected one of %(choices)s.")
+                   % {"value": values["formation"], "choices": ", ".join(Formation.values)})
+    if values["term_years"] not in (3, 5):
+        errors.add("term_years", _("A term lasts 3 or 5 years; %(value)s is not allowed.")
+                   % {"value": values["term_years"]})
+    check_not_future(errors, "founded_on", values["founded_on"])
+    check_not_future(errors, "term_started_on", values["term_started_on"])
+    check_order(errors, "term_started_on", values["term_started_on"], values["founded_on"], _("the founding date"))
+
+
+def _ancestors_include(parent: PartyOrganization, target_pk: int) -> bool:
+    """Walk up from `parent`: meeting `target_pk` means the new link would close a cycle."""
+    seen, node_pk = set(), parent.pk
+    while node_pk is not None and node_pk not in seen:
+        if node_pk == target_pk:
+            return True
+        seen.add(node_pk)
+        node_pk = PartyOrganization.objects.filter(pk=node_pk).values_list("parent_id", flat=True).first()
+    return False
+
+
+def _check_parent(errors: Errors, parent: PartyOrganization | None, kind: str, actor,
+                  instance: PartyOrganization | None) -> None:
+    if parent is None:
+        return
+    if instance is not None and (parent.pk == instance.pk or _ancestors_include(parent, instance.pk)):
+        errors.add("parent", _("“%(parent)s” is this party organization itself or one of its subordinates; the "
+                               "parent must be a superior organization (the tree may not loop).")
+                   % {"parent": parent.name})
+        return
+    if not PartyOrganization.objects.visible_to(actor, "view").filter(pk=parent.pk).exists():
+        errors.add("parent", _("The parent party organization is not among those you may see."))
+        return
+    if parent.status != PartyOrgStatus.ACTIVE:
+        errors.add("parent", _("“%(parent)s” is dissolved; choose an active parent.") % {"parent": parent.name})
+    if kind in KIND_RANK and not _ranks_above(parent.kind, kind):
+        errors.add("parent", _("A %(kind)s cannot be placed under a %(parent_kind)s: the parent must be a party "
+                               "committee, or a general branch for a branch.")
+                   % {"kind": PartyOrgKind(kind).label, "parent_kind": parent.get_kind_display()})
+
+
+def _ranks_above(parent_kind: str, child_kind: str) -> bool:
+    if parent_kind == PartyOrgKind.COMMITTEE:
+        return True
+    return KIND_RANK[PartyOrgKind(parent_kind)] > KIND_RANK[PartyOrgKind(child_kind)]
+
+
+def _check_children_fit(errors: Errors, instance: PartyOrganization, kind: str) -> None:
+    if kind not in KIND_RANK:
+        return
+    for child_kind in instance.children.filter(status=PartyOrgStatus.ACTIVE).values_list("kind", flat=True).distinct():
+        if not _ranks_above(kind, child_kind):
+            errors.add("kind", _("This organization leads a %(child)s, so it cannot become a %(kind)s; move its "
+                                 "subordinate organizations first.")
+                       % {"child": PartyOrgKind(child_kind).label, "kind": PartyOrgKind(kind).label})
+            return
+
+
+def _check_coverage_count(errors: Errors, values: dict, count: int, field: str) -> None:
+    if values["formation"] == Formation.STANDALONE and count > 1:
+        errors.add(field, _("A standalone (单独组建) party organization covers exactly one social organization, "
+                            "not %(count)d; choose a joint formation to cover several.") % {"count": count})
+    elif requires_coverage(values["kind"], values["formation"], values["is_functional"]) and count == 0:
+        errors.add(field, _("A standalone party organization, or a regular party branch or general branch, must "
+                            "cover at least one social organization; enter the organization it is formed in."))
+
+
+def _check_organizations(errors: Errors, orgs: list[SocialOrganization], actor) -> None:
+    visible = visible_organization_ids(actor, orgs)
+    for org in orgs:
+        if org.pk not in visible:
+            errors.add("organizations", _("No social organization with the code %(uscc)s exists in your regions.")
+                       % {"uscc": org.uscc})
+        else:
+            check_org_open(errors, "organizations", org)
+
+
+# --- create / update / dissolve -------------------------------------------------------------------------------
+
+def _apply_secretary(party_org: PartyOrganization, was_vacant: bool, vacant_since: datetime.date | None) -> None:
+    """Empty secretary = vacant since the given day (default today); filling the post clears the date."""
+    party_org.secretary_name = (party_org.secretary_name or "").strip()
+    if party_org.secretary_name:
+        party_org.secretary_vacant_since = None
+    elif not was_vacant or party_org.secretary_vacant_since is None or vacant_since:
+        party_org.secretary_vacant_since = vacant_since or timezone.localdate()
+
+
+@transaction.atomic
+def party_org_create(*, name: str, kind: str, formation: str, actor, is_functional: bool = False,
+                     parent: PartyOrganization | None = None, region=None,
+                     organizations: Iterable[SocialOrganization] = (), coverage_start_on: datetime.date | None = None,
+                     founded_on: datetime.date | None = None, secretary_name: str = "",
+                     secretary_vacant_since: datetime.date | None = None,
+                     term_started_on: datetime.date | None = None, term_years: int = 3) -> PartyOrganization:
+    orgs = list({o.pk: o for o in organizations}.values())
+    values = {"name": (name or "").strip(), "kind": kind, "formation": formation, "is_functional": is_functional,
+              "founded_on": founded_on, "term_started_on": term_started_on, "term_years": term_years}
+    errors = Errors()
+    _check_basics(errors, values, None)
+    _check_parent(errors, parent, kind, actor, None)
+    _check_organizations(errors, orgs, actor)
+    if "formation" not in errors and "kind" not in errors:
+        _check_coverage_count(errors, values, len(orgs), "organizations")
+    start_on = coverage_start_on or founded_on or timezone.localdate()
+    check_not_future(errors, "coverage_start_on", coverage_start_on)
+    region = resolve_region(region) or (orgs[0].authority_region if orgs else None)
+    if region is None:
+        errors.add("region", _("Enter the region of the leading committee: it cannot be taken from a covered "
+                               "organization because none is given."))
+    errors.raise_if_any()
+    require_region(actor, "party.change", region.code)
+
+    party_org = PartyOrganization(**values, parent=parent, region=region, secretary_name=secretary_name,
+                                  name_pinyin=pinyin_full(values["name"]),
+                                  name_initials=pinyin_initials(values["name"]))
+    _apply_secretary(party_org, False, secretary_vacant_since or founded_on)
+    party_org.save()
+    Coverage.objects.bulk_create([Coverage(party_org=party_org, organization=o, start_on=start_on) for o in orgs])
+    audit_write(action="party.org.create", obj=party_org, actor=actor,
+                after={**snapshot(party_org, AUDITED_FIELDS), "organizations": [o.uscc for o in orgs]})
+    refresh_coverage_flags([o.pk for o in orgs])
+    ensure_in_scope(actor, party_org)
+    return party_org
+
+
+def _lock(party_org: PartyOrganization) -> PartyOrganization:
+    return PartyOrganization.objects.select_for_update().get(pk=party_org.pk)
+
+
+@transaction.atomic
+def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> PartyOrganization:
+    """Change any of UPDATABLE_FIELDS; status changes go through party_org_dissolve."""
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"party_org_update() cannot change {sorted(unknown)}")
+    require_region(actor, "party.change", party_org.region_id)
+    locked = _lock(party_org)
+    before = snapshot(locked, AUDITED_FIELDS)
+    was_vacant = locked.secretary_vacant
+    vacant_since = changes.pop("secretary_vacant_since", None)
+    if "region" in changes:
+        changes["region"] = resolve_region(changes["region"]) or locked.region
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    for field, value in changes.items():
+        setattr(locked, field, value)
+
+    values = {f: getattr(locked, f) for f in ("name", "kind", "formation", "is_functional", "founded_on",
+                                              "term_started_on", "term_years")}
+    errors = Errors()
+    _check_basics(errors, values, locked)
+    if "parent" in changes or "kind" in changes:
+        _check_parent(errors, locked.parent, locked.kind, actor, locked)
+    if "kind" in changes:
+        _check_children_fit(errors, locked, locked.kind)
+    if locked.is_active and "formation" not in errors and "kind" not in errors:
+        _check_coverage_count(errors, values, active_coverages(locked).count(), "formation")
+    errors.raise_if_any()
+    require_region(actor, "party.change", locked.region_id)
+
+    locked.name_pinyin, locked.name_initials = pinyin_full(locked.name), pinyin_initials(locked.name)
+    _apply_secretary(locked, was_vacant, vacant_since)
+    locked.save()
+    after = snapshot(locked, AUDITED_FIELDS)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit_write(action="party.org.update", obj=locked, actor=actor,
+                    before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    if changed & COVERAGE_RELEVANT_FIELDS:
+        refresh_coverage_flags(active_coverages(locked).values_list("organization_id", flat=True))
+    ensure_in_scope(actor, locked)
+    return locked
+
+
+@transaction.atomic
+def party_org_dissolve(*, party_org: PartyOrganization, dissolved_on: datetime.date, actor) -> PartyOrganization:
+    """Status 撤销 from `dissolved_on`; the coverages still open end that day. Subordinates must go first."""
+    require_region(actor, "party.change", party_org.region_id)
+    locked = _lock(party_org)
+    errors = Errors()
+    if not dissolved_on:
+        errors.add("dissolved_on", _("Enter the date the party organization was dissolved."))
+    if locked.status == PartyOrgStatus.DISSOLVED:
+        errors.add("dissolved_on", _("This party organization was already dissolved on %(date)s.")
+                   % {"date": locked.status_changed_on})
+    check_not_future(errors, "dissolved_on", dissolved_on)
+    check_order(errors, "dissolved_on", dissolved_on, locked.founded_on, _("the founding date"))
+    children = locked.children.filter(status=PartyOrgStatus.ACTIVE).count()
+    if children:
+        errors.add("dissolved_on", _("It still leads %(count)d active subordinate party organizations; dissolve "
+                                     "them or move them to another parent first.") % {"count": children})
+    errors.raise_if_any()
+
+    open_coverages = list(locked.coverages.filter(end_on__isnull=True).select_for_update())
+    for coverage in open_coverages:
+        coverage.end_on = max(dissolved_on, coverage.start_on)
+    Coverage.objects.bulk_update(open_coverages, ["end_on"])
+    before = snapshot(locked, AUDITED_FIELDS)
+    locked.status, locked.status_changed_on = PartyOrgStatus.DISSOLVED, dissolved_on
+    locked.save(update_fields=["status", "status_changed_on", "updated_at"])
+    audit_write(action="party.org.dissolve", obj=locked, actor=actor,
+                before={"status": before["status"], "status_changed_on": before["status_changed_on"]},
+                after={"status": locked.status, "status_changed_on": dissolved_on,
+                       "ended_coverages": [c.organization_id for c in open_coverages]})
+    refresh_coverage_flags([c.organization_id for c in open_coverages])
+    return locked
+
+
+# --- coverages ----------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def coverage_add(*, party_org: PartyOrganization, organization: SocialOrganization,
+                 start_on: datetime.date | None = None, actor) -> Coverage:
+    require_region(actor, "party.change", party_org.region_id)
+    locked = _lock(party_org)
+    start_on = start_on or timezone.localdate()
+    errors = Errors()
+    if locked.status != PartyOrgStatus.ACTIVE:
+        errors.add("organization", _("“%(name)s” is dissolved; a dissolved party organization covers no one.")
+                   % {"name": locked.name})
+    _check_organizations(errors, [organization], actor)
+    if "organizations" in errors:
+        errors.by_field["organization"] = errors.by_field.pop("organizations")
+    check_not_future(errors, "start_on", start_on)
+    check_order(errors, "start_on", start_on, locked.founded_on, _("the founding date of the party organization"))
+    overlapping = locked.coverages.filter(organization=organization).exclude(end_on__lte=start_on).first()
+    if overlapping:
+        errors.add("organization", _("It already covers %(name)s from %(date)s.")
+                   % {"name": organization.name, "date": overlapping.start_on})
+    if locked.formation == Formation.STANDALONE:
+        current = active_coverages(locked).select_related("organization").first()
+        if current and not overlapping:
+            errors.add("organization", _("A standalone (单独组建) party organization covers exactly one social "
+                                         "organization, and this one already covers %(name)s; change the formation "
+                                         "to joint to cover more.") % {"name": current.organization.name})
+    errors.raise_if_any()
+
+    coverage = Coverage.objects.create(party_org=locked, organization=organization, start_on=start_on)
+    audit_write(action="party.coverage.add", obj=coverage, actor=actor,
+                after={"party_org": locked.pk, "organization": organization.uscc, "start_on": start_on})
+    refresh_coverage_flags([organization.pk])
+    return coverage
+
+
+@transaction.atomic
+def coverage_end(*, coverage: Coverage, end_on: datetime.date | None = None, actor) -> Coverage:
+    party_org = coverage.party_org
+    require_region(actor, "party.change", party_org.region_id)
+    locked_org = _lock(party_org)
+    locked = Coverage.objects.select_for_update().get(pk=coverage.pk)
+    end_on = end_on or timezone.localdate()
+    errors = Errors()
+    if locked.end_on is not None:
+        errors.add("end_on", _("This coverage already ended on %(date)s.") % {"date": locked.end_on})
+    check_not_future(errors, "end_on", end_on)
+    check_order(errors, "end_on", end_on, locked.start_on, _("the start of the coverage"))
+    others = active_coverages(locked_org).exclude(pk=locked.pk).count()
+    if (locked_org.is_active and others == 0 and locked.end_on is None
+            and requires_coverage(locked_org.kind, locked_org.formation, locked_org.is_functional)):
+        errors.add("end_on", _("This is the last organization “%(name)s” covers, and it must cover at least one; "
+                               "add the new organization first, or dissolve the party organization.")
+                   % {"name": locked_org.name})
+    errors.raise_if_any()
+
+    locked.end_on = end_on
+    locked.save(update_fields=["end_on"])
+    audit_write(action="party.coverage.end", obj=locked, actor=actor, before={"end_on": None},
+                after={"party_org": locked_org.pk, "organization_id": locked.organization_id, "end_on": end_on})
+    refresh_coverage_flags([locked.organization_id])
+    return locked
