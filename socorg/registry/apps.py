@@ -6,3 +6,12 @@ class RegistryConfig(AppConfig):
     name = "socorg.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self):
+        from socorg.core.home import register_home_cards
+
+        from .home import active_organizations_card
+        from .uscc import _connect_region_signals
+
+        _connect_region_signals()
+        register_home_cards(active_organizations_card)

@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from . import views
+
+
+class USCCConverter:
+    regex = "[0-9A-Za-z]{18}"
+
+    def to_python(self, value):
+        return value.upper()
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(USCCConverter, "org_uscc")
 
 app_name = "registry"
-urlpatterns = []
+urlpatterns = [
+    path("", views.org_list, name="list"),
+    path("new/", views.org_create, name="create"),
+    path("<org_uscc:uscc>/", views.org_detail, name="detail"),
+    path("<org_uscc:uscc>/edit/", views.org_edit, name="edit"),
+    path("<org_uscc:uscc>/deregister/", views.org_deregister, name="deregister"),
+    path("<org_uscc:uscc>/revoke/", views.org_revoke, name="revoke"),
+    path("<org_uscc:uscc>/delete/", views.org_delete, name="delete"),
+]

@@ -1,0 +1,86 @@
+"""/api/v1/orgs/: social organizations, looked up by their unified social credit code.
+
+Reads start from visible_to(user, "view") (outside the scope → 404); writes go through registry.services, which
+check the authority region against the user's registry.change scope (outside → 400 on authority_region, or 403
+for an existing organization the user may see but not change) and write nothing on failure."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from socorg.core.api.permissions import CapabilityPermission
+from socorg.core.scope import can
+
+from .. import services
+from ..filters import OrganizationFilter
+from ..models import SocialOrganization
+from .serializers import OrganizationSerializer, StatusChangeSerializer
+
+
+class OrganizationViewSet(viewsets.ModelViewSet):
+    serializer_class = OrganizationSerializer
+    permission_classes = [CapabilityPermission]
+    filter_backends = [DjangoFilterBackend]  # the FilterSet carries the ordering, shared with the list page
+    filterset_class = OrganizationFilter
+    lookup_field = "uscc"
+    lookup_value_regex = r"[0-9A-Za-z]{18}"
+    scope_domain = "registry"
+
+    def get_queryset(self):
+        return SocialOrganization.objects.visible_to(self.request.user, "view").select_related("authority_region")
+
+    def get_object(self):
+        self.kwargs["uscc"] = self.kwargs["uscc"].upper()  # codes are stored in upper case
+        return super().get_object()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["reveal_phone"] = False
+        return context
+
+    def _render(self, org, status_code=status.HTTP_200_OK):
+        reveal = can(self.request.user, "registry.change", org.authority_region_id)
+        context = {**self.get_serializer_context(), "reveal_phone": reveal}
+        return Response(OrganizationSerializer(org, context=context).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._render(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        org = services.org_register(actor=request.user, **serializer.validated_data)
+        return self._render(org, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        org = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(org, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        org = services.org_update(org=org, actor=request.user, **serializer.validated_data)
+        return self._render(org)
+
+    def destroy(self, request, *args, **kwargs):
+        services.org_delete(org=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def deregister(self, request, uscc=None):
+        """Deregister (注销) the organization as of `date`, for `reason`."""
+        return self._change_status(request, services.org_deregister)
+
+    @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, uscc=None):
+        """Revoke (撤销登记) the organization's registration as of `date`, for `reason`."""
+        return self._change_status(request, services.org_revoke)
+
+    def _change_status(self, request, service):
+        org = self.get_object()
+        serializer = StatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        org = service(org=org, actor=request.user, **serializer.validated_data)
+        return self._render(org)

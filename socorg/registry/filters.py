@@ -1,0 +1,80 @@
+"""The one FilterSet of social organizations, shared by the list page and /api/v1/orgs/."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.regions.models import Region
+
+from .choices import Category, OrgStatus, OrgType
+from .models import SocialOrganization
+from .uscc import normalize_uscc
+
+# Coverage states: each a condition on the maintained flags (see socorg.coverage.state).
+SHOULD_BUILD_MIN_FULL_MEMBERS = 3
+COVERAGE_STATES = {
+    "org_covered": Q(org_covered=True),
+    "org_uncovered": Q(org_covered=False),
+    "work_covered": Q(work_covered=True),
+    "work_uncovered": Q(work_covered=False),
+    "standalone": Q(standalone=True),
+    "should_build_missing": Q(full_members__gte=SHOULD_BUILD_MIN_FULL_MEMBERS, standalone=False),
+}
+COVERAGE_CHOICES = [
+    ("org_covered", _("Organizationally covered")),
+    ("org_uncovered", _("Not organizationally covered")),
+    ("work_covered", _("Work covered")),
+    ("work_uncovered", _("Not work covered")),
+    ("standalone", _("Standalone party organization")),
+    ("should_build_missing", _("Should build, not built (≥3 full members, no standalone organization)")),
+]
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  help_text=_("name, pinyin, pinyin initials or code prefix"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"),
+                                       help_text=_("the region and everything below it, e.g. 530100"))
+    org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("type"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("category"))
+    status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label=_("status"))
+    coverage = django_filters.ChoiceFilter(choices=COVERAGE_CHOICES, method="filter_coverage",
+                                           label=_("coverage"))
+    supervisor = django_filters.CharFilter(lookup_expr="icontains", label=_("supervising unit"))
+    direct = django_filters.BooleanFilter(method="filter_direct", label=_("direct registration"),
+                                          widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")),
+                                                                       ("false", _("No"))]))
+    ordering = django_filters.OrderingFilter(
+        fields=(("uscc", "uscc"), ("name_pinyin", "name_pinyin"), ("registered_on", "registered_on"),
+                ("full_members", "full_members")),
+        field_labels={"uscc": _("code"), "name_pinyin": _("name (pinyin)"), "registered_on": _("registration date"),
+                      "full_members": _("full party members")},
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = SocialOrganization
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        lowered = text.lower().replace(" ", "")
+        return queryset.filter(
+            Q(name__contains=text) | Q(short_name__contains=text) | Q(name_pinyin__startswith=lowered)
+            | Q(name_initials__startswith=lowered) | Q(uscc__startswith=normalize_uscc(text))
+        )
+
+    def filter_region(self, queryset, name, value):
+        prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
+        if prefix is None:
+            return queryset.none()  # an unknown code matches nothing rather than everything
+        return queryset.filter(authority_region__code__startswith=prefix) if prefix else queryset
+
+    def filter_coverage(self, queryset, name, value):
+        return queryset.filter(COVERAGE_STATES[value])
+
+    def filter_direct(self, queryset, name, value):
+        return queryset.filter(supervisor="") if value else queryset.exclude(supervisor="")

@@ -1,0 +1,144 @@
+"""Registry pages. Every page starts from visible_to(user, …): outside the scope a page is 404. Views parse input
+and render; registry.services validates and writes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from socorg.core.crypto import mask
+from socorg.core.models import AuditEntry
+from socorg.core.scope import can
+from socorg.party.models import Coverage, InstructorAssignment, PartyMember
+
+from . import services
+from .filters import OrganizationFilter
+from .forms import OrganizationForm, StatusChangeForm
+from .models import SocialOrganization
+
+PAGE_SIZE = 50
+MEMBERS_SHOWN = 100
+
+
+def _require(user, capability: str) -> None:
+    if not user.has_capability(capability):
+        raise PermissionDenied
+
+
+def _org_or_404(user, uscc: str, action: str = "view") -> SocialOrganization:
+    queryset = SocialOrganization.objects.visible_to(user, action).select_related("authority_region")
+    return get_object_or_404(queryset, uscc=uscc.upper())
+
+
+@login_required
+def org_list(request):
+    _require(request.user, "registry.view")
+    queryset = SocialOrganization.objects.visible_to(request.user, "view").select_related("authority_region")
+    orgs = OrganizationFilter(request.GET, queryset=queryset)
+    page = Paginator(orgs.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/org_list.html", {
+        "filter": orgs, "page": page, "can_change": request.user.has_capability("registry.change"),
+    })
+
+
+@login_required
+def org_detail(request, uscc: str):
+    user = request.user
+    org = _org_or_404(user, uscc)
+    can_change = can(user, "registry.change", org.authority_region_id)
+    return render(request, "registry/org_detail.html", {
+        "org": org,
+        "phone": org.phone if can_change else mask(org.phone),
+        "can_change": can_change,
+        "coverages": Coverage.objects.filter(organization=org).select_related("party_org").order_by("-start_on"),
+        "assignments": InstructorAssignment.objects.filter(organization=org).select_related("instructor")
+        .order_by("-start_on"),
+        **_members_context(user, org),
+        "history": AuditEntry.objects.filter(object_type=org._meta.label_lower, object_id=str(org.pk))[:100],
+        "obstacles": services.deletion_obstacles(org) if can_change else [],
+        "status_form": StatusChangeForm(),
+    })
+
+
+def _members_context(user, org) -> dict:
+    """Members employed by the organization, as far as the user may see members at all; ID numbers masked."""
+    if not user.has_capability("members.view"):
+        return {"members_visible": False}
+    members = PartyMember.objects.visible_to(user, "view").filter(employer=org, is_active=True)
+    shown = list(members.select_related("party_org")[:MEMBERS_SHOWN])
+    for member in shown:
+        member.id_number_masked = mask(member.id_number, 3, 4)
+    return {"members_visible": True, "members": shown, "member_count": members.count()}
+
+
+@login_required
+def org_create(request):
+    _require(request.user, "registry.change")
+    form = OrganizationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("%(org)s has been registered.") % {"org": org.name})
+            return redirect("registry:detail", uscc=org.uscc)
+    return render(request, "registry/org_form.html", {"form": form, "org": None})
+
+
+@login_required
+def org_edit(request, uscc: str):
+    org = _org_or_404(request.user, uscc, "change")
+    form = OrganizationForm(request.POST or None, user=request.user, initial=OrganizationForm.initial_from(org))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.cleaned_data.items() if name in form.changed_data}
+        try:
+            org = services.org_update(org=org, actor=request.user, **changes)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("%(org)s has been updated.") % {"org": org.name})
+            return redirect("registry:detail", uscc=org.uscc)
+    return render(request, "registry/org_form.html", {"form": form, "org": org})
+
+
+def _status_change(request, uscc: str, service, template_title: str, done_message: str):
+    org = _org_or_404(request.user, uscc, "change")
+    form = StatusChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(org=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, done_message % {"org": org.name})
+            return redirect("registry:detail", uscc=org.uscc)
+    return render(request, "registry/org_status_change.html", {"form": form, "org": org, "title": template_title})
+
+
+@login_required
+def org_deregister(request, uscc: str):
+    return _status_change(request, uscc, services.org_deregister, _("Deregister"),
+                          _("%(org)s has been deregistered."))
+
+
+@login_required
+def org_revoke(request, uscc: str):
+    return _status_change(request, uscc, services.org_revoke, _("Revoke registration"),
+                          _("The registration of %(org)s has been revoked."))
+
+
+@login_required
+@require_POST
+def org_delete(request, uscc: str):
+    org = _org_or_404(request.user, uscc, "change")
+    try:
+        services.org_delete(org=org, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("registry:detail", uscc=org.uscc)
+    messages.success(request, _("%(org)s has been deleted.") % {"org": org.name})
+    return redirect("registry:list")
