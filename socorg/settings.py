@@ -33,8 +33,9 @@ DEBUG = env_bool("DEBUG", True)
 # Embedded defaults: usable on a laptop, refused in production (see check below).
 _DEFAULT_SECRET_KEY = "socorg-embedded-default-secret-key-do-not-use-in-production"
 _DEFAULT_FIELD_KEY = "socorg-embedded-default-field-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEFAULT_SECRET_KEY)
-SOCORG_FIELD_KEY = os.environ.get("SOCORG_FIELD_KEY", _DEFAULT_FIELD_KEY)
+# An empty variable counts as unset: `SECRET_KEY=` in an env file must not silently mean "no secret".
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or _DEFAULT_SECRET_KEY
+SOCORG_FIELD_KEY = os.environ.get("SOCORG_FIELD_KEY", "").strip() or _DEFAULT_FIELD_KEY
 
 if not DEBUG:
     _problems = []
@@ -42,7 +43,7 @@ if not DEBUG:
         _problems.append("SECRET_KEY is unset (the embedded default may only be used with DEBUG=1)")
     if SOCORG_FIELD_KEY == _DEFAULT_FIELD_KEY:
         _problems.append("SOCORG_FIELD_KEY is unset (the embedded default may only be used with DEBUG=1)")
-    if "ALLOWED_HOSTS" not in os.environ:
+    if not env_list("ALLOWED_HOSTS", ""):
         _problems.append("ALLOWED_HOSTS is unset (a comma-separated list of host names is required with DEBUG=0)")
     if _problems:
         raise ImproperlyConfigured("socorg refuses to start in production mode: " + "; ".join(_problems))
@@ -134,7 +135,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "socorg.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "socorg.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
@@ -150,6 +151,11 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Attempts during a lockout do not extend it: the account opens again 30 minutes after it was locked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failure history for the security administrator's page; successful logins and logouts go to our audit log instead.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
 # Lock per account, not per IP: bureau offices share one NAT address and must not lock each other out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 

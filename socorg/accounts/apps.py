@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "socorg.accounts"
     label = "accounts"
     verbose_name = _("Accounts and security")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the audit receivers)

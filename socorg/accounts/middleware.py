@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,8 +44,12 @@ class ForcePasswordChangeMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(self.ALLOWED)
-            and not request.path.startswith("/api/")
             and (user.must_change_password or user.password_expired(settings.SOCORG_PASSWORD_MAX_AGE_DAYS))
         ):
+            if request.path.startswith("/api/"):
+                # A browser session must not reach the API around the change; token clients are not affected
+                # (DRF authenticates them after the middleware, so request.user is anonymous here).
+                message = _("You must change your password before you continue.")
+                return JsonResponse({"detail": message}, status=403)
             return redirect("accounts:password_change")
         return self.get_response(request)

@@ -1,42 +1,52 @@
-"""Account workflows: creation, grants (with three-administrator separation), passwords, tokens."""
+"""Account workflows: creation, activation, grants (with three-administrator separation), passwords, unlocking,
+tokens. Every change is audited.
 
+`actor=None` means the operator at the console (`socorg add-user`, `socorg grant`): they hold the server and are
+trusted. With an actor, each workflow first checks the actor's capability, so a view cannot forget it."""
+
+from collections.abc import Sequence
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from socorg.core.audit import audit_write
+from socorg.core.scope import can
 from socorg.regions.models import Region
 
 from .models import RoleGrant, User
 from .roles import ADMIN_ROLES, Role
 
 
-def resolve_role(value: str) -> Role:
+def resolve_role(value: str, *, field: str = "role") -> Role:
     try:
         return Role(value)
     except ValueError:
         raise ValidationError(
-            _("Unknown role “%(role)s”. Expected one of: %(roles)s.")
-            % {"role": value, "roles": ", ".join(Role.values)},
+            {field: _("Unknown role “%(role)s”. Expected one of: %(roles)s.")
+             % {"role": value, "roles": ", ".join(Role.values)}},
             code="unknown_role",
         ) from None
 
 
-def resolve_region(code: str) -> Region:
+def resolve_region(code: str, *, field: str = "region") -> Region:
     region = Region.objects.filter(code=(code or "").strip()).first()
     if region is None:
         raise ValidationError(
-            _("Unknown region code “%(code)s”. Expected a 6-digit GB/T 2260 code such as 530000 (Yunnan) or "
-              "100000 (the whole country).") % {"code": code},
+            {field: _("Unknown region code “%(code)s”. Expected a 6-digit GB/T 2260 code such as 530000 (Yunnan) or "
+                      "100000 (the whole country).") % {"code": code}},
             code="unknown_region",
         )
     if region.is_retired:
         raise ValidationError(
-            _("Region code %(code)s (%(name)s) was retired on %(date)s; grant the current unit instead.")
-            % {"code": region.code, "name": region.name, "date": region.valid_to},
+            {field: _("Region code %(code)s (%(name)s) was retired on %(date)s; grant the current unit instead.")
+             % {"code": region.code, "name": region.name, "date": region.valid_to}},
             code="retired_region",
         )
     return region
@@ -50,60 +60,121 @@ def check_admin_separation(user: User, role: Role) -> None:
     if held:
         other = Role(sorted(held)[0])
         raise ValidationError(
-            _("%(user)s already holds the role “%(other)s”; one account may not also be “%(role)s” "
-              "(separation of system, security and audit administrators). Use a separate account.")
-            % {"user": user.username, "other": other.label, "role": role.label},
+            {"role": _("%(user)s already holds the role “%(other)s”; one account may not also be “%(role)s” "
+                       "(separation of system, security and audit administrators). Use a separate account.")
+             % {"user": user.username, "other": other.label, "role": role.label}},
             code="admin_separation",
         )
 
 
+def _require(actor: User | None, capability: str, region_code: str | None = None) -> None:
+    if actor is not None and not can(actor, capability, region_code):
+        raise PermissionDenied(_("You do not have permission for this action."))
+
+
+def _refuse_self(actor: User | None, user: User, message: str) -> None:
+    # An administrator changing their own account would undo the separation of duties.
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied(message)
+
+
+def _lock(user: User) -> None:
+    """Serialize concurrent changes to one account (a no-op on SQLite, which locks the whole database)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    user.forget_grants()
+
+
 def password_set(*, user: User, password: str, actor: User | None = None, temporary: bool = False) -> None:
-    validate_password(password, user)
-    user.set_password(password)
-    user.password_changed_at = timezone.now()
-    user.must_change_password = temporary
-    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    audit_write(action="accounts.password.set", obj=user, actor=actor or user, after={"temporary": temporary})
+    """Set a password after the policy check; `temporary` forces a change at the next login."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}, code="weak_password") from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.must_change_password = temporary
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        audit_write(action="accounts.password.set", obj=user, actor=actor or user, after={"temporary": temporary})
+
+
+def password_reset(*, user: User, password: str, actor: User | None) -> None:
+    """The system administrator gives an account a new initial password, to be changed at the next login."""
+    _require(actor, "accounts.manage")
+    _refuse_self(actor, user, _("Change your own password on the password page, not here."))
+    password_set(user=user, password=password, actor=actor, temporary=True)
 
 
 @transaction.atomic
-def user_add(*, username: str, role: str, region_code: str, password: str | None = None,
-             actor: User | None = None, display_name: str = "") -> User:
-    """Create an account with its first grant. Its first login must change the password (unless none is set)."""
-    role_value = resolve_role(role)
-    region = resolve_region(region_code)
-    username = username.strip()
+def user_add(*, username: str, password: str | None = None, display_name: str = "",
+             role: str | None = None, region_code: str | None = None,
+             grants: Sequence[tuple[str, str]] = (), actor: User | None = None) -> User:
+    """Create an account, optionally with grants ((role, region code) pairs; `role` + `region_code` is one more).
+
+    Its first login must change the password. One transaction: if any grant is refused, no account is created."""
+    _require(actor, "accounts.manage")
+    all_grants = list(grants) + ([(role, region_code)] if role is not None or region_code is not None else [])
+    resolved = [(resolve_role(r), resolve_region(code)) for r, code in all_grants]
+    username = (username or "").strip()
     if not username:
-        raise ValidationError(_("The user name must not be empty."), code="empty_username")
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(_("A user named “%(name)s” already exists.") % {"name": username}, code="duplicate")
-    user = User(username=username, display_name=display_name, must_change_password=True)
+        raise ValidationError({"username": _("The user name must not be empty.")}, code="empty_username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("A user named “%(name)s” already exists.") % {"name": username}},
+                              code="duplicate")
+    user = User(username=username, display_name=display_name.strip(), must_change_password=True)
+    user.full_clean(exclude=["password"])  # user-name characters and lengths, keyed by field
     if password:
-        validate_password(password, user)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}, code="weak_password") from None
         user.set_password(password)
         user.password_changed_at = timezone.now()
     else:
         user.set_unusable_password()
     user.save()
-    audit_write(action="accounts.user.add", obj=user, actor=actor, after={"username": username})
-    role_grant(user=user, role=role_value, region_code=region.code, actor=actor)
+    audit_write(action="accounts.user.add", obj=user, actor=actor,
+                after={"username": username, "display_name": user.display_name})
+    for role_value, region in resolved:
+        _grant(user=user, role=role_value, region=region, actor=actor)
     return user
+
+
+def user_set_active(*, user: User, active: bool, actor: User | None) -> None:
+    """Deactivate (or reactivate) an account. Accounts are never deleted: the audit log refers to them."""
+    _require(actor, "accounts.manage")
+    _refuse_self(actor, user, _("You cannot deactivate your own account."))
+    with transaction.atomic():
+        _lock(user)
+        if user.is_active == active:
+            return
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            Token.objects.filter(user=user).delete()  # a deactivated account keeps no API access
+        audit_write(action="accounts.user.activate" if active else "accounts.user.deactivate", obj=user,
+                    actor=actor, before={"is_active": not active}, after={"is_active": active})
 
 
 @transaction.atomic
 def role_grant(*, user: User, role: str, region_code: str, actor: User | None = None) -> RoleGrant:
     role_value = resolve_role(role)
     region = resolve_region(region_code)
-    User.objects.select_for_update().filter(pk=user.pk).first()  # serialize concurrent grants to one account
-    user.forget_grants()
-    check_admin_separation(user, role_value)
+    _require(actor, "accounts.grant", region.code)
+    _refuse_self(actor, user, _("You cannot change your own roles; ask another security administrator."))
+    return _grant(user=user, role=role_value, region=region, actor=actor)
+
+
+def _grant(*, user: User, role: Role, region: Region, actor: User | None) -> RoleGrant:
+    _lock(user)
+    check_admin_separation(user, role)
     granted_by = actor if getattr(actor, "pk", None) else None
     grant, created = RoleGrant.objects.get_or_create(
-        user=user, role=role_value, region=region, defaults={"granted_by": granted_by}
+        user=user, role=role, region=region, defaults={"granted_by": granted_by}
     )
     if created:
         audit_write(action="accounts.grant.add", obj=user, actor=actor,
-                    after={"role": role_value.value, "region": region.code})
+                    after={"role": role.value, "region": region.code})
     user.forget_grants()
     return grant
 
@@ -111,14 +182,44 @@ def role_grant(*, user: User, role: str, region_code: str, actor: User | None = 
 @transaction.atomic
 def role_revoke(*, grant: RoleGrant, actor: User | None = None) -> None:
     user = grant.user
+    _require(actor, "accounts.grant", grant.region_id)
+    _refuse_self(actor, user, _("You cannot change your own roles; ask another security administrator."))
+    _lock(user)
     audit_write(action="accounts.grant.remove", obj=user, actor=actor,
                 before={"role": grant.role, "region": grant.region_id})
     grant.delete()
     user.forget_grants()
 
 
+def locked_usernames(usernames=None) -> set[str]:
+    """User names now locked by the login-failure limit (axes' rule: failures within the cool-off period)."""
+    failures: dict[str, int] = {}
+    for username, count in recent_attempts(usernames).values_list("username", "failures_since_start"):
+        failures[username] = failures.get(username, 0) + count
+    return {name for name, count in failures.items() if count >= settings.AXES_FAILURE_LIMIT}
+
+
+def recent_attempts(usernames=None):
+    """axes' failure counters still inside the cool-off period, optionally for some user names only."""
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+    return attempts if usernames is None else attempts.filter(username__in=list(usernames))
+
+
+def login_unlock(*, username: str, actor: User | None) -> int:
+    """Clear the login failures of a user name (the security administrator's unlock); returns how many were cleared."""
+    _require(actor, "accounts.unlock")
+    with transaction.atomic():
+        count = axes_reset(username=username)
+        user = User.objects.filter(username=username).first()
+        audit_write(action="accounts.login.unlock", obj=user, actor=actor, object_type="accounts.user",
+                    object_repr=username, after={"cleared_attempts": count})
+    return count
+
+
 def token_create(*, user: User, actor: User | None = None) -> str:
     """Issue a fresh API token (an earlier one is replaced: one token per account keeps revocation simple)."""
+    if not user.is_active:
+        raise ValidationError({"username": _("The account “%(name)s” is deactivated.") % {"name": user.username}})
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)

@@ -9,4 +9,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/grants/", views.user_grant, name="user_grant"),
+    path("users/<int:pk>/grants/<int:grant_pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("users/<int:pk>/deactivate/", views.user_set_active, {"active": False}, name="user_deactivate"),
+    path("users/<int:pk>/activate/", views.user_set_active, {"active": True}, name="user_activate"),
+    path("users/<int:pk>/password/", views.user_password_reset, name="user_password_reset"),
+    path("unlock/", views.user_unlock, name="user_unlock"),
+    path("failures/", views.login_failures, name="login_failures"),
 ]

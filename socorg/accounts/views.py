@@ -1,21 +1,44 @@
+"""Account pages. The system administrator creates, deactivates and resets accounts; the security administrator
+grants and revokes roles, unlocks accounts and reads login failures. Views parse and render only: the rules (and the
+capability checks) are in services.py, so every change is audited."""
+
+from axes.models import AccessFailureLog
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import PasswordChangeForm
+from .forms import (
+    FailureFilterForm,
+    GrantForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserFilterForm,
+    apply_service_error,
+)
 from .models import RoleGrant, User
+
+PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["lockout_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        return context
 
 
 @login_required
@@ -29,16 +52,161 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
+def _require_any(user, *capabilities: str) -> None:
+    if not any(user.has_capability(c) for c in capabilities):
+        raise PermissionDenied
+
+
+def _abilities(user) -> dict[str, bool]:
+    return {
+        "manage": user.has_capability("accounts.manage"),
+        "grant": user.has_capability("accounts.grant"),
+        "unlock": user.has_capability("accounts.unlock"),
+    }
+
+
 @login_required
 def user_list(request):
-    user = request.user
-    if not (user.has_capability("accounts.manage") or user.has_capability("accounts.view")):
-        raise PermissionDenied
-    query = request.GET.get("q", "").strip()
+    _require_any(request.user, "accounts.manage", "accounts.view")
+    form = UserFilterForm(request.GET or None)
     users = User.objects.order_by("username").prefetch_related(
-        Prefetch("grants", queryset=RoleGrant.objects.select_related("region"))
+        Prefetch("grants", queryset=RoleGrant.objects.select_related("region").order_by("role", "region_id"))
     )
-    if query:
-        users = users.filter(username__icontains=query)
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "q": query})
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            users = users.filter(Q(username__icontains=data["q"]) | Q(display_name__icontains=data["q"]))
+        if data["role"]:
+            users = users.filter(grants__role=data["role"]).distinct()
+        if data["status"] == "active":
+            users = users.filter(is_active=True)
+        elif data["status"] == "inactive":
+            users = users.filter(is_active=False)
+        elif data["status"] == "locked":
+            users = users.filter(username__in=services.locked_usernames())
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = services.locked_usernames(u.username for u in page)
+    return render(request, "accounts/user_list.html",
+                  {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})
+
+
+@login_required
+def user_create(request):
+    _require_any(request.user, "accounts.manage")
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_add(username=data["username"], display_name=data["display_name"],
+                                     password=data["password1"], actor=request.user)
+        except ValidationError as error:
+            apply_service_error(form, error, {"password": "password1"})
+        else:
+            messages.success(request, _("Account “%(name)s” created. It has no role yet: the security administrator "
+                                        "grants roles.") % {"name": user.username})
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(request, account, **forms):
+    failures = AccessFailureLog.objects.filter(username=account.username).order_by("-attempt_time")[:10]
+    return {
+        "account": account,
+        "grants": account.grants.select_related("region", "granted_by").order_by("role", "region_id"),
+        "locked": account.username in services.locked_usernames([account.username]),
+        "failures": failures if request.user.has_capability("accounts.view") else [],
+        "grant_form": forms.get("grant_form") or GrantForm(),
+        "password_form": forms.get("password_form") or PasswordResetForm(),
+        "can": _abilities(request.user),
+        "is_self": account.pk == request.user.pk,
+    }
+
+
+@login_required
+def user_detail(request, pk: int):
+    _require_any(request.user, "accounts.manage", "accounts.view")
+    account = get_object_or_404(User, pk=pk)
+    return render(request, "accounts/user_detail.html", _detail_context(request, account))
+
+
+@login_required
+@require_POST
+def user_grant(request, pk: int):
+    _require_any(request.user, "accounts.grant")
+    account = get_object_or_404(User, pk=pk)
+    form = GrantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_grant(user=account, role=form.cleaned_data["role"],
+                                region_code=form.cleaned_data["region"], actor=request.user)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:user_detail", pk=account.pk)
+    return render(request, "accounts/user_detail.html", _detail_context(request, account, grant_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def grant_revoke(request, pk: int, grant_pk: int):
+    _require_any(request.user, "accounts.grant")
+    grant = get_object_or_404(RoleGrant.objects.select_related("user"), pk=grant_pk, user_id=pk)
+    services.role_revoke(grant=grant, actor=request.user)
+    messages.success(request, _("Role revoked."))
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk: int, active: bool):
+    _require_any(request.user, "accounts.manage")
+    account = get_object_or_404(User, pk=pk)
+    services.user_set_active(user=account, active=active, actor=request.user)
+    messages.success(request, _("Account reactivated.") if active else _("Account deactivated."))
+    return redirect("accounts:user_detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def user_password_reset(request, pk: int):
+    _require_any(request.user, "accounts.manage")
+    account = get_object_or_404(User, pk=pk)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.password_reset(user=account, password=form.cleaned_data["password1"], actor=request.user)
+        except ValidationError as error:
+            apply_service_error(form, error, {"password": "password1"})
+        else:
+            messages.success(request, _("Initial password set; the user must change it at the next login."))
+            return redirect("accounts:user_detail", pk=account.pk)
+    return render(request, "accounts/user_detail.html", _detail_context(request, account, password_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def user_unlock(request):
+    _require_any(request.user, "accounts.unlock")
+    username = request.POST.get("username", "").strip()
+    services.login_unlock(username=username, actor=request.user)
+    messages.success(request, _("Login failures of “%(name)s” cleared; the account can log in again.")
+                     % {"name": username})
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/accounts/") else "accounts:login_failures")
+
+
+@login_required
+def login_failures(request):
+    """Recent login failures (axes' failure log) and the user names locked now."""
+    _require_any(request.user, "accounts.view", "accounts.unlock")
+    form = FailureFilterForm(request.GET or None)
+    failures = AccessFailureLog.objects.order_by("-attempt_time")
+    if form.is_valid() and form.cleaned_data["username"]:
+        failures = failures.filter(username__icontains=form.cleaned_data["username"])
+    page = Paginator(failures, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = sorted(services.locked_usernames())
+    return render(request, "accounts/login_failures.html",
+                  {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})

@@ -34,14 +34,14 @@ def _jsonable(data: dict | None) -> dict | None:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _entry(record: AuditRecord, actor, ctx) -> AuditEntry:
+def _entry(record: AuditRecord, actor, ctx, actor_name: str = "") -> AuditEntry:
     obj = record.obj
     object_type = record.object_type or (obj._meta.label_lower if obj is not None else "")
     object_id = record.object_id or (str(obj.pk) if obj is not None else "")
     object_repr = record.object_repr or (str(obj) if obj is not None else "")
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or ("system" if actor is None else str(actor)),
+        actor_name=actor_name or getattr(actor, "username", "") or ("system" if actor is None else str(actor)),
         action=record.action,
         object_type=object_type,
         object_id=object_id[:64],
@@ -70,10 +70,13 @@ def audit_write(
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
+    actor_name: str = "",
 ) -> AuditEntry:
-    """Record one action. `actor` defaults to the user of the current request (None = the system itself)."""
+    """Record one action. `actor` defaults to the user of the current request (None = the system itself).
+
+    `actor_name` names an actor without an account, e.g. the user name typed into a failed login."""
     record = AuditRecord(action, obj, before, after, object_type, object_id, object_repr)
-    entry = _entry(record, _resolve_actor(actor), context.current())
+    entry = _entry(record, _resolve_actor(actor), context.current(), actor_name)
     entry.save()
     return entry
 

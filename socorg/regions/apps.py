@@ -6,3 +6,10 @@ class RegionsConfig(AppConfig):
     name = "socorg.regions"
     label = "regions"
     verbose_name = _("Administrative divisions")
+
+    def ready(self):
+        from socorg.core.home import register_home_cards
+
+        from .home import counties_in_scope_card
+
+        register_home_cards(counties_in_scope_card)

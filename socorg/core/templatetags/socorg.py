@@ -23,3 +23,28 @@ def sort_link(context, field: str, label: str):
     query.pop("page", None)
     arrow = "▲" if current == field else "▼" if current == f"-{field}" else ""
     return format_html('<a href="?{}">{} {}</a>', query.urlencode(), label, arrow)
+
+
+@register.filter
+def bootstrap(field, size: str = ""):
+    """Render a form field's widget with Bootstrap's classes (form-select for choices, is-invalid on errors)."""
+    widget = field.field.widget
+    if getattr(widget, "input_type", "") == "checkbox":
+        css = "form-check-input"
+    elif getattr(widget, "input_type", "") == "select" or widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if size:
+        css += f" {css}-{size}"
+    if field.errors:
+        css += " is-invalid"
+    existing = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def as_minutes(duration) -> int:
+    """A timedelta as whole minutes (rounded up), e.g. for "try again in 30 minutes"."""
+    seconds = int(duration.total_seconds())
+    return -(-seconds // 60)

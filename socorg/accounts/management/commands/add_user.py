@@ -9,24 +9,29 @@ from ._base import ServiceCommand
 
 
 class Command(ServiceCommand):
-    help = "Create an account with a role over a region: socorg add-user NAME --role R --region CODE [--password-stdin]"
+    help = (
+        "Create an account with one or more roles over a region: "
+        "socorg add-user NAME --role R [--role R2] --region CODE [--password-stdin]. "
+        "The initial password must be changed at the first login. Nothing is written if any part is refused."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, help=f"one of: {', '.join(Role.values)}")
+        parser.add_argument("--role", required=True, action="append", dest="roles",
+                            help=f"one of: {', '.join(Role.values)} (repeat for several roles)")
         parser.add_argument("--region", required=True, help="6-digit region code; 100000 = the whole country")
         parser.add_argument("--display-name", default="")
         parser.add_argument("--password-stdin", action="store_true",
                             help="read the initial password from standard input (it must be changed at first login)")
 
-    def handle(self, *args, username, role, region, display_name, password_stdin, **options):
+    def handle(self, *args, username, roles, region, display_name, password_stdin, **options):
         password = None
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
             if not password:
                 raise CommandError("No password was given on standard input.")
-        user = services.user_add(username=username, role=role, region_code=region, password=password,
-                                 display_name=display_name)
-        self.stdout.write(f"Created {user.username}: {role} over {region}.")
+        user = services.user_add(username=username, password=password, display_name=display_name,
+                                 grants=[(role, region) for role in roles])
+        self.stdout.write(f"Created {user.username}: {', '.join(roles)} over {region}.")
         if password is None:
-            self.stdout.write("No password set yet: give one with --password-stdin or the accounts page.")
+            self.stdout.write("No password set yet: give one with --password-stdin or on the accounts page.")

@@ -7,13 +7,13 @@ from ._base import ServiceCommand
 
 
 class Command(ServiceCommand):
-    help = "Issue an API token for an account (replaces its previous token) and print it."
+    help = "Issue an API token for an account (replaces its previous token) and print it: socorg create-token NAME"
 
     def add_arguments(self, parser):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        user = User.objects.filter(username=username, is_active=True).first()
+        user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"No active account named “{username}”.")
+            raise CommandError(f"No account named “{username}”.")
         self.stdout.write(services.token_create(user=user))

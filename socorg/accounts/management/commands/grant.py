@@ -13,7 +13,7 @@ class Command(ServiceCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, help=f"one of: {', '.join(Role.values)}")
-        parser.add_argument("--region", required=True)
+        parser.add_argument("--region", required=True, help="6-digit region code; 100000 = the whole country")
 
     def handle(self, *args, username, role, region, **options):
         user = User.objects.filter(username=username).first()

@@ -1,0 +1,48 @@
+"""Audit of authentication events: logins, logouts, failed logins (Django's signals) and lockouts (axes' signal).
+
+Each event writes one audit entry; the request context supplies the IP address and the request id."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from socorg.core.audit import audit_write
+
+from .models import User
+
+
+def _account(username: str) -> User | None:
+    return User.objects.filter(username=username).first() if username else None
+
+
+@receiver(user_logged_in, dispatch_uid="socorg.accounts.audit_login")
+def audit_login(sender, request, user, **kwargs):
+    audit_write(action="accounts.login", obj=user, actor=user)
+
+
+@receiver(user_logged_out, dispatch_uid="socorg.accounts.audit_logout")
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:  # logging out an anonymous session changes nothing
+        audit_write(action="accounts.logout", obj=user, actor=user)
+
+
+@receiver(user_login_failed, dispatch_uid="socorg.accounts.audit_login_failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # Django has already masked the password in `credentials`; only the user name typed is kept.
+    username = str(credentials.get("username") or "")[:150]
+    account = _account(username)
+    audit_write(
+        action="accounts.login.failed", obj=account, actor=None, actor_name=username or "?",
+        object_type="accounts.user", object_repr=username,
+        after={"username": username, "known_account": account is not None},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="socorg.accounts.audit_locked_out")
+def audit_locked_out(sender, request, username, ip_address, **kwargs):
+    username = str(username or "")[:150]
+    audit_write(
+        action="accounts.login.locked", obj=_account(username), actor=None, actor_name=username or "?",
+        object_type="accounts.user", object_repr=username,
+        after={"username": username, "ip_address": ip_address},
+    )
