@@ -44,10 +44,20 @@ def validate_id_number(value: str) -> str:
     except KeyError:
         pass  # county code newer than python-stdnum's table; everything else was checked above
     except stdnum_errors.InvalidComponent:
+        if _known_place(number[:6]):
+            # python-stdnum also demands the county existed in the birth year, but the code is that of the place
+            # where the number was first issued, often years later: a known code is enough.
+            return number
         raise ValidationError(
             _("The first 6 digits of the ID number (%(code)s) are not a known place-of-birth code.")
             % {"code": number[:6]}, code="id_birth_place") from None
     return number
+
+
+def _known_place(code: str) -> bool:
+    from stdnum import numdb
+
+    return any(props for _part, props in numdb.get("cn/loc").info(code))
 
 
 def birth_date_of(id_number: str) -> datetime.date:

@@ -1,0 +1,129 @@
+"""FilterSets shared by the UI lists and the API: one definition of every filter."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.core.crypto import blind_index
+from socorg.regions.models import Region
+
+from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
+from .models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization, active_on
+
+
+def _region_subtree(queryset, field_path: str, code: str):
+    """Rows whose region lies in the subtree of `code` (an unknown code matches nothing)."""
+    region = Region.objects.filter(code=code.strip()).only("scope_prefix").first()
+    if region is None:
+        return queryset.none()
+    return queryset.filter(**{f"{field_path}__startswith": region.scope_prefix}) if region.scope_prefix else queryset
+
+
+def _name_search(queryset, value: str, with_initials: bool = True):
+    value = value.strip()
+    if not value:
+        return queryset
+    lowered = value.lower()
+    condition = Q(name__contains=value) | Q(name_pinyin__startswith=lowered)
+    if with_initials:
+        condition |= Q(name_initials__startswith=lowered)
+    return queryset.filter(condition)
+
+
+class PartyOrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
+    kind = django_filters.ChoiceFilter(choices=PartyOrgKind.choices, label=_("kind"))
+    formation = django_filters.ChoiceFilter(choices=Formation.choices, label=_("formation"))
+    functional = django_filters.BooleanFilter(field_name="is_functional", label=_("functional"))
+    status = django_filters.ChoiceFilter(choices=PartyOrgStatus.choices, label=_("status"))
+    covers = django_filters.CharFilter(method="filter_covers", label=_("covers (USCC)"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent party organization (id)"))
+    secretary_vacant = django_filters.BooleanFilter(method="filter_vacant", label=_("secretary vacant"))
+    too_wide = django_filters.BooleanFilter(method="filter_too_wide", label=_("joint branch covering more than 5"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name_pinyin", "name"), ("kind", "kind"), ("formation", "formation"), ("region_id", "region"),
+                ("founded_on", "founded_on"), ("status", "status"),
+                ("secretary_vacant_since", "secretary_vacant_since"), ("term_started_on", "term_started_on"),
+                ("covered_count", "covered_count")),
+        label=_("sort by"))
+
+    class Meta:
+        model = PartyOrganization
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return _name_search(queryset, value)
+
+    def filter_region(self, queryset, name, value):
+        return _region_subtree(queryset, "region__code", value)
+
+    def filter_covers(self, queryset, name, value):
+        covering = Coverage.objects.filter(active_on(), party_org=OuterRef("pk"),
+                                           organization__uscc=value.strip().upper())
+        return queryset.filter(Exists(covering))
+
+    def filter_vacant(self, queryset, name, value):
+        return queryset.filter(secretary_name="") if value else queryset.exclude(secretary_name="")
+
+    def filter_too_wide(self, queryset, name, value):
+        return queryset.too_wide(flagged=value)
+
+
+class PartyMemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("name"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
+    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
+    employer = django_filters.CharFilter(field_name="employer__uscc", label=_("employer (USCC)"))
+    membership = django_filters.ChoiceFilter(choices=Membership.choices, label=_("membership"))
+    active = django_filters.BooleanFilter(field_name="is_active", label=_("active"))
+    id_number = django_filters.CharFilter(method="filter_id_number", label=_("ID number (exact)"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("membership", "membership"), ("joined_on", "joined_on"),
+                ("party_org__name_pinyin", "party_org"), ("employer__name_pinyin", "employer"),
+                ("is_active", "active")),
+        label=_("sort by"))
+
+    class Meta:
+        model = PartyMember
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return _region_subtree(queryset, "party_org__region__code", value)
+
+    def filter_id_number(self, queryset, name, value):
+        # Exact match through the blind index: the encrypted column itself cannot be searched.
+        return queryset.filter(id_number_index=blind_index(value)) if value.strip() else queryset
+
+
+class InstructorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
+    kind = django_filters.ChoiceFilter(choices=InstructorKind.choices, label=_("kind"))
+    status = django_filters.ChoiceFilter(choices=InstructorStatus.choices, label=_("status"))
+    organization = django_filters.CharFilter(method="filter_organization", label=_("assigned to (USCC)"))
+    phone = django_filters.CharFilter(method="filter_phone", label=_("phone (exact)"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name_pinyin", "name"), ("kind", "kind"), ("region_id", "region"), ("appointed_on", "appointed_on"),
+                ("status", "status")),
+        label=_("sort by"))
+
+    class Meta:
+        model = Instructor
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return _name_search(queryset, value)
+
+    def filter_region(self, queryset, name, value):
+        return _region_subtree(queryset, "region__code", value)
+
+    def filter_organization(self, queryset, name, value):
+        assigned = InstructorAssignment.objects.filter(active_on(), instructor=OuterRef("pk"),
+                                                       organization__uscc=value.strip().upper())
+        return queryset.filter(Exists(assigned))
+
+    def filter_phone(self, queryset, name, value):
+        from .services import find_by_phone
+
+        return find_by_phone(queryset, value) if value.strip() else queryset
