@@ -7,38 +7,169 @@ Definitions (../shared/domain.md): an organization is
 - standalone when an active, non-functional party organization formed 单独组建 covers it today.
 Every service that changes coverages, assignments, or a party organization's status / formation / functional flag
 calls refresh_coverage_flags() with the affected organizations, inside its transaction. The statistics read the
-flags; tests compare them with coverage_flags_from_scratch()."""
+flags; tests compare them with coverage_flags_from_scratch().
+
+refresh_coverage_flags() also keeps the reach of the party organizations covering those organizations (which
+region keys each reaches, see coverage.models.PartyOrgReach); the per-region organization counts follow the flags
+through database triggers (coverage.triggers)."""
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
 
 from socorg.party.choices import Formation, InstructorStatus, PartyOrgStatus
-from socorg.party.models import Coverage, InstructorAssignment, active_on
+from socorg.party.models import Coverage, Instructor, InstructorAssignment, active_on
+from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
+
+
+def _is_past(on) -> bool:
+    return on is not None and on < timezone.localdate()
+
+
+def party_org_active_q(prefix: str = "", on=None) -> Q:
+    """Party organizations active on a date. Today it is the status; for a past date, also those dissolved after it
+    (their status_changed_on records the dissolution)."""
+    active = Q(**{f"{prefix}status": PartyOrgStatus.ACTIVE})
+    if _is_past(on):
+        active |= Q(**{f"{prefix}status": PartyOrgStatus.DISSOLVED, f"{prefix}status_changed_on__gt": on})
+    return active
+
+
+def instructor_on_duty_q(prefix: str = "", on=None) -> Q:
+    """Instructors on duty on a date: today their status; for a past date, also those who left after it."""
+    on_duty = Q(**{f"{prefix}status": InstructorStatus.ON_DUTY})
+    if _is_past(on) and any(f.name == "left_on" for f in Instructor._meta.get_fields()):
+        on_duty |= Q(**{f"{prefix}status": InstructorStatus.LEFT, f"{prefix}left_on__gt": on})
+    return on_duty
+
+
+def org_active_q(prefix: str = "", on=None) -> Q:
+    """Organizations in the statistics on a date: today the active ones; for a past date, those registered by then
+    (or with no registration date) and not deregistered or revoked on or before it."""
+    if not _is_past(on):
+        return Q(**{f"{prefix}status": OrgStatus.ACTIVE})
+    registered = Q(**{f"{prefix}registered_on__isnull": True}) | Q(**{f"{prefix}registered_on__lte": on})
+    not_ended = Q(**{f"{prefix}status": OrgStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": on})
+    return registered & not_ended
 
 
 def flag_expressions(on=None) -> dict:
     """The three flags as SQL expressions over SocialOrganization rows, evaluated as of `on` (default today)."""
-    covering = Coverage.objects.filter(active_on(on=on), organization=OuterRef("pk"),
-                                       party_org__status=PartyOrgStatus.ACTIVE)
+    covering = Coverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
+                                       organization=OuterRef("pk"))
     covered = Exists(covering)
     standalone = Exists(covering.filter(party_org__is_functional=False, party_org__formation=Formation.STANDALONE))
-    assigned = Exists(InstructorAssignment.objects.filter(active_on(on=on), organization=OuterRef("pk"),
-                                                          instructor__status=InstructorStatus.ON_DUTY))
+    assigned = Exists(InstructorAssignment.objects.filter(active_on(on=on), instructor_on_duty_q("instructor__", on),
+                                                          organization=OuterRef("pk")))
     work = Case(When(Q(covered) | Q(assigned), then=Value(True)), default=Value(False))
     return {"org_covered": covered, "work_covered": work, "standalone": standalone}
 
 
 def refresh_coverage_flags(org_ids: Iterable[int] | None = None) -> int:
-    """Recompute the flags of the given organizations (all when None) in one UPDATE; returns rows updated."""
+    """Recompute the flags of the given organizations (all when None) in one UPDATE, and the reach of the party
+    organizations covering them; returns rows updated."""
     orgs = SocialOrganization.objects.all()
-    if org_ids is not None:
-        ids = list(set(org_ids))
-        if not ids:
-            return 0
-        orgs = orgs.filter(pk__in=ids)
-    return orgs.update(**flag_expressions())
+    if org_ids is None:
+        updated = orgs.update(**flag_expressions())
+        rebuild_party_reach()
+        return updated
+    ids = list(set(org_ids))
+    if not ids:
+        return 0
+    updated = orgs.filter(pk__in=ids).update(**flag_expressions())
+    refresh_party_reach(_party_orgs_touching(ids))
+    return updated
+
+
+# --- party organization reach (which region keys each active party organization covers an org in) -------------
+
+
+def _reach_source(on=None):
+    """Coverage rows that make a party organization count: in force, party organization and organization active."""
+    return Coverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
+                                   org_active_q("organization__", on))
+
+
+def region_keys(code: str) -> list[str]:
+    from .models import KEY_LENGTHS
+
+    return [code[:length] for length in KEY_LENGTHS]
+
+
+def _party_orgs_touching(org_ids: list[int]) -> set[int]:
+    """Party organizations whose reach may change with these organizations: those with any coverage row on them,
+    and those reaching their regions with no coverage left there (a coverage row deleted outright)."""
+    from .models import PartyOrgReach
+
+    touching = set(Coverage.objects.filter(organization_id__in=org_ids).values_list("party_org_id", flat=True))
+    codes = set(SocialOrganization.objects.filter(pk__in=org_ids).values_list("authority_region_id", flat=True))
+    still_reaching = _reach_source().filter(party_org_id=OuterRef("party_org_id"),
+                                            organization__authority_region_id=OuterRef("key"))
+    stale = PartyOrgReach.objects.filter(key__in=codes).exclude(Exists(still_reaching))
+    touching.update(stale.values_list("party_org_id", flat=True))
+    return touching
+
+
+def _desired_reach(party_org_ids: set[int]) -> set[tuple[int, str, bool]]:
+    rows = (_reach_source().filter(party_org_id__in=party_org_ids).order_by()
+            .values_list("party_org_id", "organization__authority_region_id", "party_org__is_functional").distinct())
+    return {(party_org, key, functional) for party_org, code, functional in rows for key in region_keys(code)}
+
+
+def refresh_party_reach(party_org_ids: Iterable[int]) -> None:
+    """Bring the reach rows of these party organizations up to date; triggers adjust PartyOrgCounts."""
+    from .models import PartyOrgReach
+
+    ids = set(party_org_ids)
+    if not ids:
+        return
+    desired = _desired_reach(ids)
+    existing = {(p, k, f): pk for pk, p, k, f in PartyOrgReach.objects.filter(party_org_id__in=ids)
+                .values_list("pk", "party_org_id", "key", "is_functional")}
+    stale = [pk for row, pk in existing.items() if row not in desired]
+    if stale:
+        PartyOrgReach.objects.filter(pk__in=stale).delete()
+    missing = [PartyOrgReach(party_org_id=p, key=k, is_functional=f) for p, k, f in desired - existing.keys()]
+    PartyOrgReach.objects.bulk_create(missing, batch_size=5000)
+
+
+def rebuild_party_reach() -> None:
+    """Recompute every reach row set-based (INSERT … SELECT DISTINCT per key length)."""
+    from .models import KEY_LENGTHS, PartyOrgCounts, PartyOrgReach
+
+    # Reach rows first (the triggers bring the counts to zero), then whatever the counts table still holds.
+    PartyOrgReach.objects.all().delete()
+    PartyOrgCounts.objects.all().delete()
+    table = PartyOrgReach._meta.db_table
+    for length in KEY_LENGTHS:
+        key = Substr("organization__authority_region_id", 1, length) if length else Value("")
+        rows = (_reach_source().order_by().annotate(reach_key=key)
+                .values_list("party_org_id", "reach_key", "party_org__is_functional").distinct())
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} (party_org_id, key, is_functional) {sql}", params)
+
+
+def rebuild_region_counts() -> None:
+    """Recompute RegionCounts from the organizations' stored flags (the triggers keep it afterwards)."""
+    from .models import RegionCounts
+    from .queries import count_annotations, counts_of
+
+    RegionCounts.objects.all().delete()
+    rows = (SocialOrganization.objects.filter(status=OrgStatus.ACTIVE).order_by().values("authority_region_id")
+            .annotate(**count_annotations()))
+    RegionCounts.objects.bulk_create([RegionCounts(region_id=row["authority_region_id"], **counts_of(row))
+                                      for row in rows], batch_size=5000)
+
+
+def rebuild_counts() -> None:
+    """Rebuild both maintained tables from the registry (after installing triggers, or to repair)."""
+    rebuild_region_counts()
+    rebuild_party_reach()
 
 
 def coverage_flags_from_scratch(org_ids: Iterable[int] | None = None, on=None) -> dict[int, tuple[bool, bool, bool]]:

@@ -1,0 +1,358 @@
+"""Figures of the two coverages for a region: totals, 本级 (its own level), and a breakdown by child region or by
+another dimension, from one of three sources that must agree:
+
+- "maintained": the per-region counts kept by triggers (RegionCounts, PartyOrgCounts); cost grows with the number
+  of regions shown, not of organizations. The default for today's figures by region.
+- "flags": a GROUP BY over the organizations' stored flags (today only). Used for breakdowns by type, category,
+  level and supervisor, which the maintained tables do not carry.
+- "scratch": a GROUP BY with the flags recomputed by EXISTS subqueries (state.flag_expressions) as of a date; the
+  only source for past dates, and the reference the other two are tested against.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.party.models import PartyOrganization
+from socorg.regions.choices import Level
+from socorg.regions.models import Region
+from socorg.registry.choices import AuthorityLevel, Category, OrgType
+from socorg.registry.models import SocialOrganization
+
+from . import state
+from .models import (
+    COUNT_FIELDS,
+    PARTY_FIELDS,
+    SHOULD_BUILD_MIN_FULL_MEMBERS,
+    PartyOrgCounts,
+    PartyOrgReach,
+    RegionCounts,
+)
+
+ALL_FIELDS = COUNT_FIELDS + PARTY_FIELDS
+SOURCES = ("maintained", "flags", "scratch")
+# Breakdown dimension → organization field.
+BY_FIELDS = {"region": "authority_region_id", "type": "org_type", "category": "category",
+             "level": "authority_level", "supervisor": "supervisor"}
+BY_CHOICES = tuple(BY_FIELDS)
+RATES = {"org_coverage_rate": ("org_covered", "orgs"), "work_coverage_rate": ("work_covered", "orgs"),
+         "standalone_rate": ("standalone", "orgs"), "build_rate": ("should_build_built", "should_build")}
+MIN = SHOULD_BUILD_MIN_FULL_MEMBERS
+
+# The organizations behind each number (measure → condition on the flags).
+MEASURES = {
+    "all": Q(),
+    "org_covered": Q(org_covered=True),
+    "org_uncovered": Q(org_covered=False),
+    "work_covered": Q(work_covered=True),
+    "work_uncovered": Q(work_covered=False),
+    "standalone": Q(standalone=True),
+    "should_build": Q(full_members__gte=MIN),
+    "should_build_built": Q(full_members__gte=MIN, standalone=True),
+    "should_build_missing": Q(full_members__gte=MIN, standalone=False),
+    "with_members": Q(full_members__gt=0),
+}
+# Which measure lists the organizations behind each count in `totals`.
+MEASURE_OF_COUNT = {"orgs": "all", "org_covered": "org_covered", "org_uncovered": "org_uncovered",
+                    "work_covered": "work_covered", "work_uncovered": "work_uncovered", "standalone": "standalone",
+                    "should_build": "should_build", "should_build_built": "should_build_built",
+                    "should_build_missing": "should_build_missing", "full_members": "with_members"}
+
+
+# --- counts and totals ----------------------------------------------------------------------------------------
+
+
+def empty_counts() -> dict[str, int]:
+    return dict.fromkeys(ALL_FIELDS, 0)
+
+
+def add_into(target: dict, counts: dict) -> None:
+    for field in COUNT_FIELDS:
+        target[field] += counts.get(field) or 0
+
+
+def totals(counts: dict) -> dict:
+    """All counts, the derived gaps, and the rates (fractions 0–1, None when the denominator is 0)."""
+    result = {field: int(counts.get(field) or 0) for field in ALL_FIELDS}
+    result["org_uncovered"] = result["orgs"] - result["org_covered"]
+    result["work_uncovered"] = result["orgs"] - result["work_covered"]
+    result["should_build_missing"] = result["should_build"] - result["should_build_built"]
+    for rate, (numerator, denominator) in RATES.items():
+        result[rate] = round(result[numerator] / result[denominator], 6) if result[denominator] else None
+    return result
+
+
+def count_annotations(covered: str = "org_covered", work: str = "work_covered",
+                      standalone: str = "standalone") -> dict:
+    """Aggregates over SocialOrganization rows, reading the flags from the named (stored or aliased) columns."""
+    # Named n_<count>: an annotation may not shadow the flag columns it counts.
+    return {
+        "n_orgs": Count("pk"),
+        "n_org_covered": Count("pk", filter=Q(**{covered: True})),
+        "n_work_covered": Count("pk", filter=Q(**{work: True})),
+        "n_standalone": Count("pk", filter=Q(**{standalone: True})),
+        "n_should_build": Count("pk", filter=Q(full_members__gte=MIN)),
+        "n_should_build_built": Count("pk", filter=Q(full_members__gte=MIN, **{standalone: True})),
+        "n_full_members": Coalesce(Sum("full_members"), Value(0)),
+    }
+
+
+def counts_of(row: dict) -> dict:
+    """The counts of an aggregated row (count_annotations names without their n_ prefix)."""
+    return {field: row[f"n_{field}"] for field in COUNT_FIELDS}
+
+
+def in_subtree(prefix: str, field: str = "authority_region__code") -> Q:
+    return Q(**{f"{field}__startswith": prefix}) if prefix else Q()
+
+
+def orgs_on(on: datetime.date | None, source: str):
+    """Organizations in the statistics with the flags to count: stored flags, or recomputed as of `on`."""
+    if source == "scratch":
+        flags = state.flag_expressions(on=on)
+        rows = SocialOrganization.objects.filter(state.org_active_q(on=on))
+        return rows.alias(**{f"calc_{k}": v for k, v in flags.items()}), count_annotations(
+            "calc_org_covered", "calc_work_covered", "calc_standalone")
+    return SocialOrganization.objects.filter(state.org_active_q()), count_annotations()
+
+
+# --- sources: per-code organization counts and per-key party organization counts ------------------------------
+
+
+class CountsSource:
+    """Where the figures come from. `org_counts(prefix)` gives {authority region code: counts} for the subtree;
+    `party_counts(keys)` gives {region key: (party_orgs, functional)} for 0/2/4/6-character keys."""
+
+    def __init__(self, source: str, on: datetime.date | None = None):
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}; expected one of {SOURCES}")
+        if source != "scratch" and on is not None and on != timezone.localdate():
+            raise ValueError("only the 'scratch' source computes figures for a past date")
+        self.source, self.on = source, on
+
+    def org_counts(self, prefix: str) -> dict[str, dict]:
+        if self.source == "maintained":
+            rows = RegionCounts.objects.filter(in_subtree(prefix, "region__code")).values("region_id", *COUNT_FIELDS)
+            return {row.pop("region_id"): row for row in rows}
+        orgs, annotations = orgs_on(self.on, self.source)
+        rows = orgs.filter(in_subtree(prefix)).order_by().values("authority_region_id").annotate(**annotations)
+        return {row["authority_region_id"]: counts_of(row) for row in rows}
+
+    def party_counts(self, keys: set[str]) -> dict[str, tuple[int, int]]:
+        if self.source == "maintained":
+            rows = PartyOrgCounts.objects.filter(key__in=keys).values_list("key", *PARTY_FIELDS)
+            return {key: (n, functional) for key, n, functional in rows}
+        result = {}
+        by_length = defaultdict(set)
+        for key in keys:
+            by_length[len(key)].add(key)
+        for length, group in by_length.items():
+            result.update(self._party_counts_of_length(length, group))
+        return result
+
+    def _party_counts_of_length(self, length: int, keys: set[str]) -> dict[str, tuple[int, int]]:
+        on = self.on if self.source == "scratch" else None
+        rows = state._reach_source(on=on)
+        counts = {"n": Count("party_org_id", distinct=True),
+                  "f": Count("party_org_id", distinct=True, filter=Q(party_org__is_functional=True))}
+        if length == 0:
+            result = rows.aggregate(**counts)
+            return {"": (result["n"], result["f"])}
+        code = "organization__authority_region_id"
+        grouped = (rows.annotate(reach_key=Substr(code, 1, length)).filter(reach_key__in=keys)
+                   .order_by().values("reach_key").annotate(**counts))
+        return {row["reach_key"]: (row["n"], row["f"]) for row in grouped}
+
+
+# --- figures by region ----------------------------------------------------------------------------------------
+
+
+def region_ref(region: Region) -> dict:
+    return {"code": region.code, "name": region.name, "level": region.level, "full_name": region.full_name}
+
+
+@dataclass
+class Figures:
+    region: Region
+    as_of: datetime.date
+    by: str
+    source: str
+    totals: dict
+    direct: dict | None
+    children: list[dict]
+
+    def as_json(self) -> dict:
+        return {"region": region_ref(self.region), "as_of": self.as_of.isoformat(), "by": self.by,
+                "source": self.source, "totals": self.totals,
+                "direct": {"totals": self.direct} if self.direct is not None else None,
+                "children": self.children}
+
+
+def has_direct_level(region: Region) -> bool:
+    """Counties have no 本级 row: their own level is their whole subtree."""
+    return region.level != Level.COUNTY
+
+
+def _child_regions(region: Region) -> list[Region]:
+    # Retired children stay in the list (old registrations keep their codes); empty ones are dropped later.
+    return list(region.children.all().order_by("code")) if has_direct_level(region) else []
+
+
+def _fold(codes: dict[str, dict], region: Region, children: list[Region]):
+    """Fold per-code counts into the region total, its 本级 row and its child regions (by code prefix)."""
+    total, direct = empty_counts(), empty_counts()
+    per_child = {child.code: empty_counts() for child in children}
+    by_prefix = {child.scope_prefix: child.code for child in children}
+    lengths = sorted({len(p) for p in by_prefix})
+    for code, counts in codes.items():
+        add_into(total, counts)
+        if code == region.code:
+            add_into(direct, counts)
+            continue
+        for length in lengths:
+            child = by_prefix.get(code[:length])
+            if child is not None:
+                add_into(per_child[child], counts)
+                break
+    return total, direct, per_child
+
+
+def region_figures(region: Region, *, on: datetime.date | None = None, by: str = "region",
+                   source: str | None = None) -> Figures:
+    """The figures of `region` as of `on` (default today). Source chosen as described in the module docstring."""
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValueError("figures cannot be computed for a future date")
+    if by not in BY_FIELDS:
+        raise ValueError(f"unknown breakdown {by!r}; expected one of {BY_CHOICES}")
+    if source is None:
+        source = "scratch" if on < today else "maintained"
+    counts_source = CountsSource(source, on if on < today else None)
+    children = _child_regions(region)
+    total, direct, per_child = _fold(counts_source.org_counts(region.scope_prefix), region, children)
+    keys = {region.scope_prefix, region.code} | {child.scope_prefix for child in children}
+    party = counts_source.party_counts(keys)
+    _set_party(total, party.get(region.scope_prefix))
+    _set_party(direct, party.get(region.code))
+    if by == "region":
+        rows = []
+        for child in children:
+            counts = per_child[child.code]
+            if child.valid_to is not None and not counts["orgs"]:
+                continue
+            _set_party(counts, party.get(child.scope_prefix))
+            rows.append({"region": region_ref(child), "totals": totals(counts)})
+    else:
+        rows = group_figures(region, by=by, on=on if on < today else None,
+                             source="flags" if source == "maintained" else source)
+    return Figures(region=region, as_of=on, by=by, source=source, totals=totals(total),
+                   direct=totals(direct) if has_direct_level(region) else None, children=rows)
+
+
+def _set_party(counts: dict, party: tuple[int, int] | None) -> None:
+    counts["party_orgs"], counts["party_orgs_functional"] = party or (0, 0)
+
+
+# --- figures by another dimension -----------------------------------------------------------------------------
+
+
+def _group_label(by: str, key: str) -> str:
+    if by == "type":
+        return str(OrgType(key).label) if key in OrgType.values else key
+    if by == "category":
+        return str(Category(key).label) if key in Category.values else key
+    if by == "level":
+        return str(AuthorityLevel(key).label) if key in AuthorityLevel.values else key
+    return key or _("Direct registration (no supervising unit)")
+
+
+def group_figures(region: Region, *, by: str, on: datetime.date | None, source: str) -> list[dict]:
+    """Totals per value of an organization field within the region's subtree (one GROUP BY each for
+    organizations and party organizations)."""
+    field = BY_FIELDS[by]
+    orgs, annotations = orgs_on(on, source)
+    rows = (orgs.filter(in_subtree(region.scope_prefix)).order_by().values(field).annotate(**annotations)
+            .order_by(field))
+    party_rows = (state._reach_source(on=on).filter(in_subtree(region.scope_prefix,
+                                                               "organization__authority_region__code"))
+                  .order_by().values(f"organization__{field}")
+                  .annotate(n=Count("party_org_id", distinct=True),
+                            f=Count("party_org_id", distinct=True, filter=Q(party_org__is_functional=True))))
+    party = {row[f"organization__{field}"]: (row["n"], row["f"]) for row in party_rows}
+    result = []
+    for row in rows:
+        key = row[field]
+        counts = {**empty_counts(), **counts_of(row)}
+        _set_party(counts, party.get(key))
+        result.append({"group": {"key": key, "name": _group_label(by, key)}, "totals": totals(counts)})
+    return result
+
+
+# --- the records behind a number ------------------------------------------------------------------------------
+
+
+def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on: datetime.date | None = None):
+    """The organizations counted by `measure` in the region (its 本级 only when `direct`), as the user may see them.
+    For a past date the flags are recomputed as of that date."""
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    today = timezone.localdate()
+    rows = SocialOrganization.objects.visible_to(user, "view")
+    rows = rows.filter(authority_region_id=region.code) if direct else rows.filter(in_subtree(region.scope_prefix))
+    condition = MEASURES[measure]
+    if on is not None and on < today:
+        rows = rows.filter(state.org_active_q(on=on)).alias(
+            **{f"calc_{k}": v for k, v in state.flag_expressions(on=on).items()})
+        condition = _on_calculated_flags(condition)
+    else:
+        rows = rows.filter(state.org_active_q())
+    return rows.filter(condition)
+
+
+def _on_calculated_flags(condition: Q) -> Q:
+    flags = {"org_covered", "work_covered", "standalone"}
+    children = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            children.append(_on_calculated_flags(child))
+            continue
+        name, value = child
+        children.append((f"calc_{name}" if name in flags else name, value))
+    result = Q()
+    result.children, result.connector, result.negated = children, condition.connector, condition.negated
+    return result
+
+
+def party_orgs_behind(user, region: Region, *, direct: bool = False, functional: bool | None = None):
+    """Today's party organizations counted in `party_orgs` for the region (or its 本级), as the user may see them."""
+    key = region.code if direct else region.scope_prefix
+    reach = PartyOrgReach.objects.filter(key=key)
+    if functional is not None:
+        reach = reach.filter(is_functional=functional)
+    return PartyOrganization.objects.visible_to(user, "view").filter(pk__in=reach.values("party_org_id"))
+
+
+def verify_maintained(region: Region | None = None) -> list[str]:
+    """Differences between the maintained figures and a from-scratch recount (empty when they agree)."""
+    region = region or Region.objects.get(level=Level.NATIONAL)
+    problems = []
+    maintained = region_figures(region, source="maintained")
+    scratch = region_figures(region, source="scratch")
+    pairs = [("total", maintained.totals, scratch.totals), ("direct", maintained.direct, scratch.direct)]
+    pairs += [(m["region"]["code"], m["totals"], s["totals"]) for m, s in zip(maintained.children, scratch.children,
+                                                                            strict=False)]
+    for label, left, right in pairs:
+        if left != right:
+            diff = {k: (left[k], right[k]) for k in left if left[k] != right[k]} if left and right else (left, right)
+            problems.append(f"{label}: maintained≠scratch {diff}")
+    if len(maintained.children) != len(scratch.children):
+        problems.append("children differ in number")
+    return problems
