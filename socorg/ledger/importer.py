@@ -1,0 +1,466 @@
+"""The import engine: read every sheet, validate every row, write everything in one transaction or nothing.
+
+One pass per sheet, in the handlers' order (社会组织 → 党组织 → 党建工作指导员 → 组织生活). Valid rows are
+collected in chunks; each chunk is compared with the database (one query per chunk) and — while no error has been
+found anywhere and this is not a dry run — written set-based inside the single transaction. The first error stops
+the writing but not the validation; at the end an import with any error is rolled back, so the database is exactly
+as before, and the summary lists every error. Memory stays bounded: rows are streamed; what is kept per row is the
+key index needed for duplicate and cross-sheet checks.
+"""
+
+import difflib
+import hashlib
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.core import context
+from socorg.core.audit import AuditRecord, audit_write_many
+from socorg.core.scope import can
+from socorg.regions.models import Region
+
+from .sheets import KINDS, Column, Row, SheetHandler, handler_for, registered_sheets
+from .values import clean_text, is_blank
+from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
+
+CHUNK_ROWS = 2000
+HEADER_SEARCH_ROWS = 10
+REFRESH_BATCH = 5000
+MAX_ISSUES = 100_000  # beyond this the summary says how many more were found
+
+
+@dataclass
+class Issue:
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+    col_index: int | None = None  # 0-based, for marking the cell in the report workbook
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("col_index")
+        return data
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    code: str
+    name: str
+    level: str
+    retired: bool
+    successor: str | None
+
+
+def normalize_header(text) -> str:
+    """Headers match ignoring white space, full-/half-width differences and required-field asterisks."""
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).strip("*")
+
+
+def normalize_sheet_name(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+class ImportRun:
+    """One import of one workbook. `run()` returns the summary (also available as `.summary()`)."""
+
+    def __init__(self, path, *, user=None, dry_run: bool = False,
+                 progress: Callable[[str, int, int | None], None] | None = None, source_name: str = ""):
+        self.path = Path(path)
+        self.user = user  # None = the system itself (command line without --as): no scope restriction
+        self.dry_run = dry_run
+        self.progress = progress or (lambda sheet, done, total: None)
+        self.source_name = source_name or self.path.name
+        self.today = timezone.localdate()
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.dropped_errors = 0
+        self.counts = {state: dict.fromkeys(KINDS, 0) for state in ("created", "updated", "unchanged")}
+        self.rows_read = 0
+        self.touched_org_ids: set[int] = set()
+        self.member_count_org_ids: set[int] = set()
+        self.audit: list[AuditRecord] = []
+        self.shared: dict = {}  # handlers share their key indexes here (e.g. the file's USCCs for later sheets)
+        self._scope_cache: dict[tuple[str, str], bool] = {}
+        self._regions: dict[str, RegionInfo] | None = None
+        self._mapping: dict[str, dict[int, Column]] = {}
+        self._current_scan: SheetScan | None = None
+
+    # --- outcome --------------------------------------------------------------------------------------------
+
+    @property
+    def writing(self) -> bool:
+        return not self.dry_run and not self.errors
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict:
+        return {
+            **self.counts,
+            "errors": [issue.as_dict() for issue in self.errors],
+            "warnings": [issue.as_dict() for issue in self.warnings],
+        }
+
+    # --- reporting helpers for handlers ---------------------------------------------------------------------
+
+    def error(self, handler: SheetHandler | None, row: int | None, key: str | None, value, message: str) -> None:
+        if len(self.errors) >= MAX_ISSUES:
+            self.dropped_errors += 1
+            return
+        self.errors.append(self._issue(handler, row, key, value, message))
+
+    def warn(self, handler: SheetHandler | None, row: int | None, key: str | None, value, message: str,
+             sheet: str = "") -> None:
+        issue = self._issue(handler, row, key, value, message)
+        if sheet:
+            issue.sheet = sheet
+        self.warnings.append(issue)
+
+    def _issue(self, handler, row, key, value, message) -> Issue:
+        sheet = handler.sheet_name if handler else ""
+        header, col_index = "", None
+        if handler is not None and key:
+            column = handler.column(key)
+            header = column.header
+            col_index = next((i for i, c in self._mapping.get(sheet, {}).items() if c.key == key), None)
+        return Issue(sheet, row, header, "" if is_blank(value) else clean_text(value), message, col_index)
+
+    def count(self, kind: str, state: str, n: int = 1) -> None:
+        self.counts[state][kind] += n
+
+    def mapped_columns(self, handler: SheetHandler) -> list[Column]:
+        mapped = {c.key for c in self._mapping.get(handler.sheet_name, {}).values()}
+        return [c for c in handler.columns if c.key in mapped]
+
+    def has_column(self, handler: SheetHandler, key: str) -> bool:
+        return any(c.key == key for c in self._mapping.get(handler.sheet_name, {}).values())
+
+    def can(self, capability: str, region_code: str) -> bool:
+        if self.user is None:
+            return True
+        key = (capability, region_code)
+        if key not in self._scope_cache:
+            self._scope_cache[key] = can(self.user, capability, region_code)
+        return self._scope_cache[key]
+
+    def region(self, code: str) -> RegionInfo | None:
+        if self._regions is None:
+            today = self.today
+            self._regions = {
+                code: RegionInfo(code, name, level, valid_to is not None and valid_to < today, successor)
+                for code, name, level, valid_to, successor in Region.objects.values_list(
+                    "code", "name", "level", "valid_to", "successor_id")
+            }
+        return self._regions.get(code)
+
+    # --- the run --------------------------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        ctx_token = context.activate(context.RequestContext()) if context.current() is None else None
+        try:
+            with LedgerWorkbook(self.path) as workbook:
+                plan = self._plan(workbook)
+                if self.dry_run:
+                    self._import_sheets(workbook, plan)
+                else:
+                    with transaction.atomic():
+                        self._import_sheets(workbook, plan)
+                        if self.errors:
+                            transaction.set_rollback(True)
+                        else:
+                            self._after_write()
+        except WorkbookError as error:
+            self.errors.append(Issue("", None, "", "", str(error)))
+        finally:
+            if ctx_token is not None:
+                context.deactivate(ctx_token)
+        if self.dropped_errors:
+            self.warnings.append(Issue("", None, "", "", _("%(count)d further errors were found but not listed; "
+                                                           "correct the ones above and import again.")
+                                       % {"count": self.dropped_errors}))
+        return self.summary()
+
+    def _plan(self, workbook: LedgerWorkbook) -> list[tuple[type[SheetHandler], SheetInfo]]:
+        """Which sheets to read, with which handler; hidden and unknown sheets decided here."""
+        known = {normalize_sheet_name(h.sheet_name): h for h in registered_sheets()}
+        plan = []
+        for sheet in workbook.sheets:
+            handler = handler_for(sheet.name) or known.get(normalize_sheet_name(sheet.name))
+            if handler is None:
+                suggestion = difflib.get_close_matches(sheet.name, list(known), n=1, cutoff=0.5)
+                message = (_("Sheet “%(sheet)s” is not a ledger sheet and was ignored; did you mean “%(name)s”?")
+                           % {"sheet": sheet.name, "name": suggestion[0]} if suggestion else
+                           _("Sheet “%(sheet)s” is not a ledger sheet and was ignored (ledger sheets: %(names)s).")
+                           % {"sheet": sheet.name, "names": "、".join(known)})
+                self.warn(None, None, None, "", message, sheet=sheet.name)
+                continue
+            if sheet.hidden:
+                # Whoever imports must be able to see what they import: a hidden ledger sheet is refused.
+                self.errors.append(Issue(sheet.name, None, "", "", _(
+                    "Sheet “%(sheet)s” is hidden. Hidden data is not imported unseen: unhide the sheet (right-click a "
+                    "sheet tab → Unhide) and check it, or delete it, then import again.") % {"sheet": sheet.name}))
+                continue
+            plan.append((handler, sheet))
+        plan.sort(key=lambda item: item[0].order)
+        if not plan and not self.errors:
+            self.errors.append(Issue("", None, "", "", _(
+                "The workbook contains none of the ledger sheets (%(names)s): use the template, whose sheet names "
+                "are recognised.") % {"names": "、".join(h.sheet_name for h in registered_sheets())}))
+        return plan
+
+    def _import_sheets(self, workbook: LedgerWorkbook, plan) -> None:
+        handlers = []
+        for handler_class, sheet in plan:
+            handler = handler_class(self)
+            handlers.append(handler)
+            self._import_sheet(workbook, handler, sheet)
+        if plan and self.rows_read == 0 and not self.errors:
+            self.errors.append(Issue("", None, "", "", _(
+                "The workbook is empty: its ledger sheets contain no data rows below the header row.")))
+
+    def _import_sheet(self, workbook: LedgerWorkbook, handler: SheetHandler, sheet: SheetInfo) -> None:
+        scan = workbook.scan(sheet)
+        rows = workbook.rows(sheet)
+        total = workbook.total_rows(sheet)
+        header = self._find_header(handler, rows)
+        if header is None:
+            return
+        header_number, header_cells, rest = header
+        if not self._map_headers(handler, header_number, header_cells, scan):
+            return
+        formula_cells = self._formula_cells_by_row(scan, header_number)
+        merged_rows = self._report_merged(handler, scan, header_number)
+        chunk: list[Row] = []
+        done = 0
+        for number, cells in rest:
+            done += 1
+            if done % 5000 == 0:
+                self.progress(sheet.name, number, total)
+            row = self._row(handler, number, cells)
+            if row is None:
+                continue
+            self.rows_read += 1
+            if number in formula_cells:
+                self._report_formulas(handler, row, cells, formula_cells[number])
+            if number in merged_rows:
+                row.failed = True
+            if not row.failed:
+                handler.parse_row(row)
+            if not row.failed:
+                chunk.append(row)
+            if len(chunk) >= CHUNK_ROWS:
+                handler.flush(chunk)
+                chunk = []
+        if chunk:
+            handler.flush(chunk)
+        handler.finish()
+        self.progress(sheet.name, total or done, total or done)
+
+    def _row(self, handler: SheetHandler, number: int, cells: list) -> Row | None:
+        mapping = self._mapping[handler.sheet_name]
+        raw = {}
+        blank = True
+        for index, value in enumerate(cells):
+            if is_blank(value):
+                continue
+            blank = False
+            column = mapping.get(index)
+            if column is not None:
+                raw[column.key] = value
+        return None if blank else Row(number, raw)
+
+    # --- header row -----------------------------------------------------------------------------------------
+
+    def _find_header(self, handler: SheetHandler, rows: Iterator) -> tuple[int, list, Iterator] | None:
+        """The header row: the first of the leading rows that names at least two known headers (title rows above
+        it are allowed). Without one, the first non-empty row is reported with the nearest known headers."""
+        known = {normalize_header(c.header) for c in handler.columns}
+        leading = []
+        for number, cells in rows:
+            if all(is_blank(v) for v in cells):
+                continue
+            leading.append((number, cells))
+            matches = sum(1 for v in cells if normalize_header(v) in known)
+            if matches >= min(2, len(known)):
+                return number, cells, rows
+            if len(leading) >= HEADER_SEARCH_ROWS:
+                break
+        if not leading:
+            self.warn(handler, None, None, "", _("Sheet “%(sheet)s” is empty and was skipped.")
+                      % {"sheet": handler.sheet_name})
+            return None
+        number, cells = leading[0]
+        hints = []
+        for value in cells:
+            if is_blank(value):
+                continue
+            close = difflib.get_close_matches(normalize_header(value), [c.header for c in handler.columns], n=1,
+                                              cutoff=0.4)
+            if close:
+                hints.append(f"“{clean_text(value)}” → “{close[0]}”")
+        required = "、".join(c.header for c in handler.columns if c.required)
+        message = _("No header row found: the first row must hold the column headers (required: %(required)s).") % {
+            "required": required}
+        if hints:
+            message += " " + _("Did you mean: %(hints)s?") % {"hints": "; ".join(hints)}
+        self.errors.append(Issue(handler.sheet_name, number, "", "", message))
+        return None
+
+    def _map_headers(self, handler: SheetHandler, number: int, cells: list, scan: SheetScan) -> bool:
+        by_name = {normalize_header(c.header): c for c in handler.columns}
+        mapping: dict[int, Column] = {}
+        unknown: dict[int, str] = {}
+        ok = True
+        for index, value in enumerate(cells):
+            if is_blank(value):
+                continue
+            column = by_name.get(normalize_header(value))
+            if column is None:
+                unknown[index] = clean_text(value)
+            elif column in mapping.values():
+                self.errors.append(Issue(handler.sheet_name, number, column.header, clean_text(value), _(
+                    "The header “%(header)s” appears twice; keep one column per header.") % {"header": column.header},
+                    index))
+                ok = False
+            else:
+                mapping[index] = column
+        self._mapping[handler.sheet_name] = mapping
+        for (min_col, min_row, max_col, max_row) in scan.merged:
+            if min_row <= number <= max_row:
+                ok = False
+                self.errors.append(Issue(handler.sheet_name, number, "", "", _(
+                    "Header cells %(range)s are merged: every column needs its own header cell. Unmerge them and "
+                    "write one header per column.") % {"range": _range_text(min_col, min_row, max_col, max_row)},
+                    min_col - 1))
+        for row, col in scan.formula_cells:
+            if row == number:
+                ok = False
+                self.errors.append(Issue(handler.sheet_name, number, "", clean_text(cells[col]) if col < len(cells)
+                                         else "", _("The header cell is a formula; type the header text."), col))
+        present = set(mapping.values())
+        for column in handler.columns:
+            if column.required and column not in present:
+                ok = False
+                self.errors.append(Issue(handler.sheet_name, number, column.header, "",
+                                         self._missing_header_message(column, unknown)))
+        for index, text in unknown.items():
+            close = difflib.get_close_matches(normalize_header(text), [c.header for c in handler.columns
+                                                                       if c not in present], n=1, cutoff=0.5)
+            message = (_("Unknown column “%(header)s” was ignored; did you mean “%(close)s”?")
+                       % {"header": text, "close": close[0]} if close else
+                       _("Unknown column “%(header)s” was ignored.") % {"header": text})
+            self.warnings.append(Issue(handler.sheet_name, number, text, text, message, index))
+        return ok
+
+    @staticmethod
+    def _missing_header_message(column: Column, unknown: dict[int, str]) -> str:
+        close = difflib.get_close_matches(normalize_header(column.header),
+                                          [normalize_header(t) for t in unknown.values()], n=1, cutoff=0.4)
+        if close:
+            original = next(t for t in unknown.values() if normalize_header(t) == close[0])
+            return _("The required column “%(header)s” is missing; the header “%(close)s” looks like a misspelling "
+                     "of it: correct it to “%(header)s”.") % {"header": column.header, "close": original}
+        return _("The required column “%(header)s” is missing: add a column with exactly this header.") % {
+            "header": column.header}
+
+    # --- formulas and merged cells in data rows -------------------------------------------------------------
+
+    @staticmethod
+    def _formula_cells_by_row(scan: SheetScan, header_number: int) -> dict[int, list[int]]:
+        cells: dict[int, list[int]] = {}
+        for row, col in scan.formula_cells:
+            if row > header_number:
+                cells.setdefault(row, []).append(col)
+        return cells
+
+    def _report_formulas(self, handler: SheetHandler, row: Row, cells: list, columns: list[int]) -> None:
+        # A formula's cached value may be stale or absent (files written by programs): ledger data must be typed.
+        mapping = self._mapping[handler.sheet_name]
+        for col in columns:
+            column = mapping.get(col)
+            value = cells[col] if col < len(cells) else ""
+            self.errors.append(Issue(handler.sheet_name, row.number, column.header if column else "",
+                                     "" if is_blank(value) else clean_text(value), _(
+                                         "The cell holds a formula; ledger values must be typed, not computed. Copy "
+                                         "the column and paste it back as values (Paste Special → Values)."), col))
+            row.failed = True
+
+    def _report_merged(self, handler: SheetHandler, scan: SheetScan, header_number: int) -> set[int]:
+        rows: set[int] = set()
+        for (min_col, min_row, max_col, max_row) in scan.merged:
+            if max_row <= header_number:
+                continue
+            first = max(min_row, header_number + 1)
+            self.errors.append(Issue(handler.sheet_name, first, "", "", _(
+                "Cells %(range)s are merged: a merged cell keeps its value only in its first cell. Unmerge them and "
+                "fill in every row.") % {"range": _range_text(min_col, min_row, max_col, max_row)}, min_col - 1))
+            rows.update(range(first, max_row + 1))
+        return rows
+
+    # --- after the write ------------------------------------------------------------------------------------
+
+    def _after_write(self) -> None:
+        from socorg.coverage.state import refresh_coverage_flags, refresh_member_counts
+
+        for batch in _batches(sorted(self.member_count_org_ids), REFRESH_BATCH):
+            refresh_member_counts(batch)
+        for batch in _batches(sorted(self.touched_org_ids | self.member_count_org_ids), REFRESH_BATCH):
+            refresh_coverage_flags(batch)
+        changed = sum(self.counts["created"].values()) + sum(self.counts["updated"].values())
+        if changed:
+            self.flush_audit()
+            audit_write_many([AuditRecord(
+                action="ledger.import", object_type="ledger.workbook", object_id=self.file_digest()[:64],
+                object_repr=self.source_name[:255],
+                after={"file": self.source_name, "sha256": self.file_digest(), "created": self.counts["created"],
+                       "updated": self.counts["updated"], "unchanged": self.counts["unchanged"]},
+            )], actor=self.user)
+
+    def record_audit(self, records: list[AuditRecord]) -> None:
+        """Handlers hand over per-object entries; they are written in bulk, inside the transaction."""
+        self.audit.extend(records)
+        if len(self.audit) >= CHUNK_ROWS:
+            self.flush_audit()
+
+    def flush_audit(self) -> None:
+        if self.audit:
+            audit_write_many(self.audit, actor=self.user)
+            self.audit = []
+
+    def file_digest(self) -> str:
+        if "_digest" not in self.shared:
+            digest = hashlib.sha256()
+            with open(self.path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            self.shared["_digest"] = digest.hexdigest()
+        return self.shared["_digest"]
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _range_text(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+
+
+def import_ledger(path, *, user=None, dry_run: bool = False, progress=None, source_name: str = "") -> ImportRun:
+    """Run an import and return the finished run (its .summary(), .ok, .errors for the report)."""
+    run = ImportRun(path, user=user, dry_run=dry_run, progress=progress, source_name=source_name)
+    run.run()
+    return run
+
+
+__all__ = ["ImportRun", "Issue", "import_ledger"]

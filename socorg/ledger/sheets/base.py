@@ -1,0 +1,133 @@
+"""The sheet-handler registry: one class per ledger sheet.
+
+A handler declares its sheet name, its columns (header, key, required, parser) and how a chunk of validated rows is
+compared with the database and written. The import engine (importer.py) does everything generic: finding the
+header row, matching headers, parsing cells, collecting errors, chunking, the transaction.
+
+Adding a sheet (the hook the activities app uses for 「组织生活」):
+
+    from socorg.ledger.sheets import SheetHandler, register_sheet
+
+    @register_sheet
+    class ActivitySheet(SheetHandler):
+        sheet_name = "组织生活"
+        kind = "activities"
+        order = 40
+        columns = (...)
+        def flush(self, rows): ...
+
+Registering a handler under a name that already exists replaces the earlier one, so a later app's real handler
+takes over from the placeholder that only checks the structure.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext as _
+
+from ..values import CellError, is_blank
+
+KINDS = ("orgs", "party_orgs", "instructors", "activities")
+
+
+@dataclass(frozen=True, eq=False)  # identity equality: columns are singletons of their handler
+class Column:
+    header: str  # the Chinese header, exactly as in the format
+    key: str
+    required: bool = False  # the cell must not be empty (see SheetHandler.check_required for conditional rules)
+    parse: Callable[[Any], Any] | None = None  # raw cell → value; raises CellError
+    default: Any = None
+    note: str = ""  # shown in the template's notes sheet
+    choices: tuple[str, ...] = ()  # drop-down values in the template
+    example: Any = ""
+
+
+@dataclass
+class Row:
+    """One data row being validated: its Excel row number, parsed values and whether a cell failed."""
+
+    number: int
+    raw: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    failed: bool = False
+
+
+class SheetHandler:
+    sheet_name: ClassVar[str]
+    kind: ClassVar[str]
+    order: ClassVar[int] = 100
+    columns: ClassVar[tuple[Column, ...]] = ()
+    supported: ClassVar[bool] = True  # False: rows are checked for structure only and reported as a warning
+
+    def __init__(self, run):
+        self.run = run
+
+    # --- per row ---------------------------------------------------------------------------------------------
+
+    def parse_row(self, row: Row) -> None:
+        """Parse every mapped cell (absent columns take their default); then the handler's own checks."""
+        for column in self.columns:
+            default = column.default
+            row.values[column.key] = list(default) if isinstance(default, list) else default
+        for column in self.run.mapped_columns(self):
+            raw = row.raw.get(column.key)
+            if is_blank(raw):
+                if column.required:
+                    self.run.error(self, row.number, column.key, raw,
+                                   _("%(header)s is required; the cell is empty.") % {"header": column.header})
+                    row.failed = True
+                continue
+            try:
+                row.values[column.key] = column.parse(raw) if column.parse else raw
+            except CellError as error:
+                self.run.error(self, row.number, column.key, raw, str(error))
+                row.failed = True
+        if not row.failed:
+            self.check_row(row)
+
+    def check_row(self, row: Row) -> None:
+        """Cross-field and in-file checks of one parsed row; report with self.run.error(...), set row.failed."""
+
+    def fail(self, row: Row, key: str, message: str) -> None:
+        self.run.error(self, row.number, key, row.raw.get(key), message)
+        row.failed = True
+
+    # --- per chunk and at the end ----------------------------------------------------------------------------
+
+    def flush(self, rows: list[Row]) -> None:
+        """Compare a chunk of valid rows with the database, count created / updated / unchanged, and write when
+        self.run.writing (no error anywhere so far and not a dry run)."""
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """After the last chunk (links between rows of the same sheet, e.g. parent party organizations)."""
+
+    # --- export ----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def export_rows(cls, user, prefix: str) -> Iterator[list]:
+        """Rows for the export in the order of `columns`: what `user` may see (None = everything) under the region
+        scope prefix ("" = all). The workbook writer neutralises formula text."""
+        return iter(())
+
+    @classmethod
+    def column(cls, key: str) -> Column:
+        return next(c for c in cls.columns if c.key == key)
+
+
+_registry: dict[str, type[SheetHandler]] = {}
+
+
+def register_sheet(handler: type[SheetHandler]) -> type[SheetHandler]:
+    """Class decorator: make a handler responsible for its sheet (replacing an earlier one of the same name)."""
+    _registry[handler.sheet_name] = handler
+    return handler
+
+
+def registered_sheets() -> list[type[SheetHandler]]:
+    return sorted(_registry.values(), key=lambda handler: handler.order)
+
+
+def handler_for(sheet_name: str) -> type[SheetHandler] | None:
+    return _registry.get(sheet_name)

@@ -1,0 +1,259 @@
+"""Sheet 「社会组织」: one row per social organization, keyed by its USCC."""
+
+import re
+from functools import partial
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.core.audit import AuditRecord
+from socorg.core.text import pinyin_full, pinyin_initials
+from socorg.registry.choices import OrgStatus
+from socorg.registry.models import SocialOrganization
+from socorg.registry.uscc import uscc_problems
+
+from .. import labels
+from ..values import (
+    CellError,
+    clean_code,
+    clean_text,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_text,
+    parse_uscc_cell,
+    parse_yes_no,
+)
+from .base import Column, Row, SheetHandler, register_sheet
+
+CHANGE = "registry.change"
+# The same pattern the registry services apply to phones.
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9\- ()]{5,23}$")
+REGION_CODE = re.compile(r"^[0-9]{6}$")
+# Model fields the sheet sets, in comparison order (authority_region by its code).
+FIELDS = ("name", "org_type", "category", "authority_region_id", "authority_level", "supervisor", "registered_on",
+          "status", "status_changed_on", "declared_full_members", "declared_probationary_members",
+          "party_clause_in_charter", "legal_representative", "phone")
+MEMBER_FIELDS = {"declared_full_members", "declared_probationary_members"}
+PACK = 1_000_000  # the key index packs (row number, region code) into one int to keep a million rows small
+
+
+def parse_region_code(value) -> str:
+    code = clean_code(value)
+    if not REGION_CODE.match(code):
+        raise CellError(_("“%(value)s” is not a region code: expected the 6-digit GB/T 2260 code, e.g. 530102.")
+                        % {"value": clean_text(value)})
+    return code
+
+
+def parse_phone(value) -> str:
+    phone = clean_text(value)
+    if not PHONE_PATTERN.match(phone):
+        raise CellError(_("“%(value)s” is not a phone number: use digits, optionally with +, -, spaces or "
+                          "brackets, e.g. 0871-64100000 or 13812345678.") % {"value": phone})
+    return phone
+
+
+def not_future_date(value):
+    return parse_date(value, not_after=timezone.localdate())
+
+
+def org_index(run) -> dict[str, int]:
+    """USCC → packed (row, authority region) of every organization row of this workbook."""
+    return run.shared.setdefault("orgs", {})
+
+
+def unpack(packed: int) -> tuple[int, str]:
+    return packed // PACK, f"{packed % PACK:06d}"
+
+
+@register_sheet
+class OrganizationSheet(SheetHandler):
+    sheet_name = "社会组织"
+    kind = "orgs"
+    order = 10
+    columns = (
+        Column("统一社会信用代码", "uscc", True, parse_uscc_cell, note="18 位，所有校验位均须正确",
+               example="51530102MJ0000001X"),
+        Column("名称", "name", True, partial(parse_text, max_length=200), note="登记的全称",
+               example="昆明市五华区示例行业协会"),
+        Column("类型", "org_type", True, partial(parse_choice, labels=labels.ORG_TYPE),
+               choices=labels.choices_of(labels.ORG_TYPE), note="社会团体 / 民办非企业单位（社会服务机构）/ 基金会",
+               example="社会团体"),
+        Column("类别", "category", False, partial(parse_choice, labels=labels.CATEGORY), default="other",
+               choices=labels.choices_of(labels.CATEGORY), example="行业协会商会"),
+        Column("登记管理机关行政区划代码", "authority_region", False, parse_region_code,
+               note="6 位；为空时取统一社会信用代码第 3–8 位；须为现行区划代码", example="530102"),
+        Column("登记层级", "authority_level", False, partial(parse_choice, labels=labels.AUTHORITY_LEVEL),
+               choices=labels.choices_of(labels.AUTHORITY_LEVEL), note="为空时按登记管理机关的区划层级",
+               example="县级"),
+        Column("业务主管单位", "supervisor", False, partial(parse_text, max_length=200), default="",
+               note="为空表示直接登记"),
+        Column("成立登记日期", "registered_on", False, not_future_date, note="日期，不晚于今天",
+               example="2019-05-20"),
+        Column("登记状态", "status", False, partial(parse_choice, labels=labels.ORG_STATUS), default=OrgStatus.ACTIVE,
+               choices=labels.choices_of(labels.ORG_STATUS), note="默认正常", example="正常"),
+        Column("状态变更日期", "status_changed_on", False, not_future_date,
+               note="注销或撤销的日期（注销、撤销时必填）"),
+        Column("正式党员人数", "declared_full_members", False, parse_int, default=0, note="整数 ≥ 0，默认 0",
+               example=3),
+        Column("预备党员人数", "declared_probationary_members", False, parse_int, default=0,
+               note="整数 ≥ 0，默认 0", example=1),
+        Column("党建写入章程", "party_clause_in_charter", False, parse_yes_no, default=False,
+               choices=labels.YES_NO, example="是"),
+        Column("法定代表人", "legal_representative", False, partial(parse_text, max_length=64), default="",
+               example="张三"),
+        Column("联系电话", "phone", False, parse_phone, default="", note="敏感信息，加密保存",
+               example="0871-64100000"),
+    )
+
+    # --- validation -----------------------------------------------------------------------------------------
+
+    def check_row(self, row: Row) -> None:
+        values = row.values
+        code = values["uscc"]
+        for problem in uscc_problems(code, values["org_type"]):
+            self.fail(row, "uscc", " ".join(problem.messages))
+        if row.failed:
+            return
+        index = org_index(self.run)
+        if code in index:
+            self.fail(row, "uscc", _("The unified social credit code %(code)s is already used in row %(row)d of "
+                                     "this sheet; each organization appears once.")
+                      % {"code": code, "row": unpack(index[code])[0]})
+            return
+        region_key = "authority_region" if values["authority_region"] else "uscc"
+        region_code = values["authority_region"] or code[2:8]
+        index[code] = row.number * PACK + int(region_code)
+        region = self.run.region(region_code)
+        if region is None:
+            self.fail(row, region_key, _("Region code %(code)s does not exist: enter the 6-digit GB/T 2260 code of "
+                                         "the registration authority.") % {"code": region_code})
+            return
+        if region.retired:
+            successor = _(" (its successor is %(code)s)") % {"code": region.successor} if region.successor else ""
+            self.fail(row, "authority_region" if region_key == "authority_region" else "uscc", _(
+                "Region %(code)s (%(name)s) has been retired%(successor)s; fill in 登记管理机关行政区划代码 with the "
+                "current code of the registration authority.")
+                % {"code": region_code, "name": region.name, "successor": successor})
+            return
+        if not self.run.can(CHANGE, region_code):
+            self.fail(row, region_key, _("Region %(code)s (%(name)s) lies outside the regions you may change; only "
+                                         "rows of your own regions can be imported.")
+                      % {"code": region_code, "name": region.name})
+            return
+        values["authority_region_id"] = region_code
+        values["authority_level"] = values["authority_level"] or labels.LEVEL_OF_REGION[region.level]
+        self._check_status(row)
+
+    def _check_status(self, row: Row) -> None:
+        values = row.values
+        if values["status"] != OrgStatus.ACTIVE and not values["status_changed_on"]:
+            self.fail(row, "status_changed_on", _("The organization is 注销 or 撤销: enter the date of that change "
+                                                  "in 状态变更日期."))
+        registered, changed = values["registered_on"], values["status_changed_on"]
+        if registered and changed and changed < registered:
+            self.fail(row, "status_changed_on", _("The status change date %(changed)s is before the registration "
+                                                  "date %(registered)s; it must be on or after it.")
+                      % {"changed": changed.isoformat(), "registered": registered.isoformat()})
+
+    # --- comparison and writing -----------------------------------------------------------------------------
+
+    def flush(self, rows: list[Row]) -> None:
+        codes = [row.values["uscc"] for row in rows]
+        existing = {org.uscc: org for org in SocialOrganization.objects.filter(uscc__in=codes).only("id", "uscc",
+                                                                                                    *FIELDS)}
+        creates: list[SocialOrganization] = []
+        updates: list[tuple[SocialOrganization, list[str], dict]] = []
+        for row in rows:
+            values = {field: row.values[field] for field in FIELDS}
+            org = existing.get(row.values["uscc"])
+            if org is None:
+                creates.append(self._new(row.values["uscc"], values))
+                continue
+            if not self.run.can(CHANGE, org.authority_region_id):
+                self.fail(row, "uscc", _("%(name)s is registered in region %(code)s, outside the regions you may "
+                                         "change; it cannot be updated by your import.")
+                          % {"name": org.name, "code": org.authority_region_id})
+                continue
+            changed = [field for field in FIELDS if getattr(org, field) != values[field]]
+            if not changed:
+                self.run.count(self.kind, "unchanged")
+                continue
+            before = _picture(org, changed)
+            for field in changed:
+                setattr(org, field, values[field])
+            updates.append((org, changed, before))
+        self.run.count(self.kind, "created", len(creates))
+        self.run.count(self.kind, "updated", len(updates))
+        if self.run.writing:
+            self._write(creates, updates)
+
+    @staticmethod
+    def _new(code: str, values: dict) -> SocialOrganization:
+        org = SocialOrganization(uscc=code, **values)
+        org.name_pinyin = pinyin_full(org.name)
+        org.name_initials = pinyin_initials(org.name)
+        org.full_members = org.declared_full_members
+        org.probationary_members = org.declared_probationary_members
+        return org
+
+    def _write(self, creates: list[SocialOrganization], updates: list) -> None:
+        records = []
+        if creates:
+            SocialOrganization.objects.bulk_create(creates)
+            ids = [org.pk for org in creates]
+            if None in ids:  # backends that cannot return keys from a bulk insert
+                found = dict(SocialOrganization.objects.filter(uscc__in=[o.uscc for o in creates])
+                             .values_list("uscc", "id"))
+                for org in creates:
+                    org.pk = found[org.uscc]
+            self.run.member_count_org_ids.update(org.pk for org in creates)
+            records += [AuditRecord("registry.org.register", org, after=_picture(org, FIELDS)) for org in creates]
+        if updates:
+            now = timezone.now()
+            fields = {"updated_at"}
+            for org, changed, before in updates:
+                org.updated_at = now
+                fields.update(changed)
+                if "name" in changed:
+                    org.name_pinyin, org.name_initials = pinyin_full(org.name), pinyin_initials(org.name)
+                    fields.update({"name_pinyin", "name_initials"})
+                if MEMBER_FIELDS & set(changed):
+                    self.run.member_count_org_ids.add(org.pk)
+                if "status" in changed:
+                    self.run.touched_org_ids.add(org.pk)
+                records.append(AuditRecord("registry.org.update", org, before=before, after=_picture(org, changed)))
+            SocialOrganization.objects.bulk_update([u[0] for u in updates], sorted(fields))
+        self.run.record_audit(records)
+
+    # --- export ---------------------------------------------------------------------------------------------
+
+    @classmethod
+    def export_rows(cls, user, prefix):
+        orgs = SocialOrganization.objects.all() if user is None else SocialOrganization.objects.visible_to(user)
+        if prefix:
+            orgs = orgs.filter(authority_region__code__startswith=prefix)
+        fields = ("uscc", "name", "org_type", "category", "authority_region_id", "authority_level", "supervisor",
+                  "registered_on", "status", "status_changed_on", "declared_full_members",
+                  "declared_probationary_members", "party_clause_in_charter", "legal_representative", "phone")
+        for values in orgs.order_by("uscc").values_list(*fields).iterator(chunk_size=2000):
+            row = dict(zip(fields, values, strict=True))
+            yield [row["uscc"], row["name"], labels.label_of(labels.ORG_TYPE, row["org_type"]),
+                   labels.label_of(labels.CATEGORY, row["category"]), row["authority_region_id"],
+                   labels.label_of(labels.AUTHORITY_LEVEL, row["authority_level"]), row["supervisor"],
+                   row["registered_on"], labels.label_of(labels.ORG_STATUS, row["status"]), row["status_changed_on"],
+                   row["declared_full_members"], row["declared_probationary_members"],
+                   labels.YES_NO[0] if row["party_clause_in_charter"] else labels.YES_NO[1],
+                   row["legal_representative"], row["phone"]]
+
+
+def _picture(org: SocialOrganization, fields) -> dict:
+    """Audit picture of the named fields; the phone is never written in clear, only that it is set / changed."""
+    picture = {}
+    for field in fields:
+        if field == "phone":
+            picture["phone_set"] = bool(org.phone)
+        else:
+            picture[field.removesuffix("_id")] = getattr(org, field)
+    return picture

@@ -1,0 +1,540 @@
+"""Sheets 「党组织」 (keyed by name) and 「党建工作指导员」 (keyed by name + phone).
+
+Both refer to social organizations by USCC lists: each code must be in this workbook's 「社会组织」 sheet or in the
+database, and visible to the importing user. The covered / assigned lists are the current state: codes missing
+from a row end the coverage (assignment) today; new codes start one.
+"""
+
+from functools import partial
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.core.audit import AuditRecord
+from socorg.core.crypto import blind_index
+from socorg.core.text import pinyin_full
+from socorg.party.choices import InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
+from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization, active_on
+from socorg.party.services.party_orgs import KIND_RANK, requires_coverage
+from socorg.party.validators import validate_phone
+from socorg.registry.models import SocialOrganization
+from socorg.registry.uscc import uscc_problems
+
+from .. import labels
+from ..values import CellError, clean_code, parse_choice, parse_int, parse_text, parse_yes_no, split_list
+from .base import Column, Row, SheetHandler, register_sheet
+from .orgs import not_future_date, org_index, parse_region_code, unpack
+
+CHANGE = "party.change"
+
+
+def parse_uscc_list(value) -> list[str]:
+    codes = list(dict.fromkeys(clean_code(item) for item in split_list(value)))
+    for code in codes:
+        problems = uscc_problems(code)
+        if problems:
+            raise CellError(_("“%(code)s” in the list is not a valid unified social credit code: %(problem)s "
+                              "Separate codes with ; ； 、 or line breaks.")
+                            % {"code": code, "problem": " ".join(problems[0].messages)})
+    return codes
+
+
+def parse_term_years(value) -> int:
+    years = parse_int(value)
+    if years not in (3, 5):
+        raise CellError(_("A term lasts 3 or 5 years; %(value)d is not allowed.") % {"value": years})
+    return years
+
+
+def parse_phone(value) -> str:
+    from django.core.exceptions import ValidationError
+
+    from ..values import clean_text
+
+    try:
+        return validate_phone(clean_text(value))
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages)) from None
+
+
+def phone_key(phone: str) -> str:
+    """The instructor's blind index: only the digits identify a line (as in party.services.instructors)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return blind_index(digits) if digits else ""
+
+
+class _ReferenceSheet(SheetHandler):
+    """Shared by both sheets: resolving USCC lists and the row's region."""
+
+    list_key: str
+
+    def resolve_codes(self, rows: list[Row]) -> dict[str, tuple[str, int | None]]:
+        """USCC → (region code, database id or None) for every code the chunk refers to; unknown codes and codes
+        outside the user's view are reported on their row."""
+        index = org_index(self.run)
+        wanted = {code for row in rows for code in row.values[self.list_key]}
+        found: dict[str, tuple[str, int | None]] = {}
+        missing = [code for code in wanted if code not in index]
+        for code in wanted - set(missing):
+            found[code] = (unpack(index[code])[1], None)
+        db_codes = list(wanted) if self.run.writing else missing
+        if db_codes:
+            for code, pk, region in SocialOrganization.objects.filter(uscc__in=db_codes).values_list(
+                    "uscc", "id", "authority_region_id"):
+                found[code] = (region, pk)
+        for row in rows:
+            for code in row.values[self.list_key]:
+                if code not in found or not self.run.can("registry.view", found[code][0]):
+                    self.fail(row, self.list_key, _(
+                        "No social organization with the code %(code)s exists in this workbook's 「社会组织」 sheet "
+                        "or in your regions of the database.") % {"code": code})
+        return found
+
+    def row_region(self, row: Row, found: dict, fallback: str | None = None) -> str | None:
+        values = row.values
+        if values.get("region"):
+            region_code, key = values["region"], "region"
+        elif values[self.list_key] and values[self.list_key][0] in found:
+            region_code, key = found[values[self.list_key][0]][0], self.list_key
+        elif fallback:
+            region_code, key = fallback, "parent"
+        else:
+            single = self._single_change_region()
+            if single is None:
+                self.fail(row, self.list_key, _("The region cannot be derived (no organization listed): add the "
+                                                "column 所属行政区划代码 with the 6-digit region code."))
+                return None
+            region_code, key = single, self.list_key
+        region = self.run.region(region_code)
+        if region is None:
+            self.fail(row, key, _("Region code %(code)s does not exist: enter a 6-digit GB/T 2260 code.")
+                      % {"code": region_code})
+            return None
+        if not self.run.can(CHANGE, region_code):
+            self.fail(row, key, _("Region %(code)s (%(name)s) lies outside the regions you may change; only rows of "
+                                  "your own regions can be imported.") % {"code": region_code, "name": region.name})
+            return None
+        return region_code
+
+    def _single_change_region(self) -> str | None:
+        user = self.run.user
+        if user is None:
+            return None
+        regions = user.scope_regions(CHANGE)
+        return regions[0].code if len(regions) == 1 else None
+
+
+@register_sheet
+class PartyOrganizationSheet(_ReferenceSheet):
+    sheet_name = "党组织"
+    kind = "party_orgs"
+    order = 20
+    list_key = "organizations"
+    columns = (
+        Column("党组织名称", "name", True, partial(parse_text, max_length=200), note="全称，唯一",
+               example="中共昆明市五华区示例行业协会支部委员会"),
+        Column("党组织类别", "kind", True, partial(parse_choice, labels=labels.PARTY_KIND),
+               choices=labels.choices_of(labels.PARTY_KIND), example="党支部"),
+        Column("组建方式", "formation", True, partial(parse_choice, labels=labels.FORMATION),
+               choices=labels.choices_of(labels.FORMATION), example="单独组建"),
+        Column("是否功能型", "is_functional", False, parse_yes_no, default=False, choices=labels.YES_NO,
+               note="默认否", example="否"),
+        Column("覆盖社会组织", "organizations", False, parse_uscc_list, default=[],
+               note="统一社会信用代码列表，用 ; ； 、 或换行分隔；党委和功能型党组织可为空；单独组建只能覆盖一个",
+               example="51530102MJ0000001X"),
+        Column("上级党组织", "parent", False, partial(parse_text, max_length=200), default="",
+               note="上级党组织名称（本表或系统中已有）"),
+        Column("成立日期", "founded_on", False, not_future_date, example="2020-07-01"),
+        Column("书记", "secretary_name", False, partial(parse_text, max_length=64), default="",
+               note="为空表示书记空缺", example="李四"),
+        Column("本届任期开始", "term_started_on", False, not_future_date, example="2023-07-01"),
+        Column("任期年限", "term_years", False, parse_term_years, default=3, choices=labels.TERM_YEARS,
+               note="3 或 5，默认 3", example=3),
+        Column("状态", "status", False, partial(parse_choice, labels=labels.PARTY_STATUS),
+               default=PartyOrgStatus.ACTIVE, choices=labels.choices_of(labels.PARTY_STATUS), example="正常"),
+        Column("所属行政区划代码", "region", False, parse_region_code,
+               note="扩展列（可选）：领导该党组织的党委所在区划；为空时取第一个覆盖社会组织的登记区划"),
+    )
+    FIELDS = ("kind", "formation", "is_functional", "founded_on", "secretary_name", "term_started_on", "term_years",
+              "status")
+    COVERAGE_FIELDS = {"formation", "is_functional", "status"}
+
+    def check_row(self, row: Row) -> None:
+        values = row.values
+        index = self.run.shared.setdefault("party", {})
+        name = values["name"]
+        if name in index:
+            self.fail(row, "name", _("The party organization “%(name)s” already appears in row %(row)d of this "
+                                     "sheet; each party organization appears once.")
+                      % {"name": name, "row": index[name][0]})
+            return
+        index[name] = (row.number, values.get("region") or "", values["kind"])
+        count = len(values["organizations"])
+        if values["formation"] == "standalone" and count > 1:
+            self.fail(row, "organizations", _("A standalone (单独组建) party organization covers exactly one social "
+                                              "organization, not %(count)d; choose a joint formation to cover "
+                                              "several.") % {"count": count})
+        elif count == 0 and requires_coverage(values["kind"], values["formation"], values["is_functional"]):
+            self.fail(row, "organizations", _("覆盖社会组织 is required here: a standalone party organization, or a "
+                                              "regular branch or general branch, covers at least one social "
+                                              "organization (only a 党委 or a functional one may cover none)."))
+        if values["parent"] == name:
+            self.fail(row, "parent", _("A party organization cannot be its own parent."))
+        started, founded = values["term_started_on"], values["founded_on"]
+        if started and founded and started < founded:
+            self.fail(row, "term_started_on", _("The term start %(start)s is before the founding date %(founded)s.")
+                      % {"start": started.isoformat(), "founded": founded.isoformat()})
+
+    def flush(self, rows: list[Row]) -> None:
+        found = self.resolve_codes(rows)
+        names = [row.values["name"] for row in rows]
+        existing = {p.name: p for p in PartyOrganization.objects.filter(name__in=names).select_related("parent")}
+        covered = _active_links(Coverage, "party_org_id", [p.pk for p in existing.values()])
+        parents = self.run.shared.setdefault("party_parents", [])
+        today = self.run.today
+        creates, updates = [], []
+        for row in rows:
+            if row.failed:
+                continue
+            values = row.values
+            party_org = existing.get(values["name"])
+            if party_org is None:
+                region = self.row_region(row, found, self._parent_region(values["parent"]))
+                if region is None:
+                    continue
+                party_org = PartyOrganization(name=values["name"], name_pinyin=pinyin_full(values["name"]),
+                                              region_id=region, **{f: values[f] for f in self.FIELDS})
+                if values["status"] != PartyOrgStatus.ACTIVE:
+                    party_org.status_changed_on = today
+                party_org.secretary_vacant_since = None if party_org.secretary_name else today
+                creates.append((row, party_org))
+                if values["parent"]:
+                    parents.append((row.number, values["name"], values["parent"]))
+                continue
+            if not self.run.can(CHANGE, party_org.region_id):
+                self.fail(row, "name", _("“%(name)s” belongs to region %(code)s, outside the regions you may change.")
+                          % {"name": party_org.name, "code": party_org.region_id})
+                continue
+            region = self.row_region(row, found) if values.get("region") else party_org.region_id
+            if region is None:
+                continue
+            change = self._changes(party_org, values, region, covered.get(party_org.pk, {}))
+            if change is None:
+                self.run.count(self.kind, "unchanged")
+                continue
+            if (party_org.parent.name if party_org.parent_id else "") != values["parent"]:
+                parents.append((row.number, values["name"], values["parent"]))
+            updates.append((row, party_org, change))
+        self.run.count(self.kind, "created", len(creates))
+        self.run.count(self.kind, "updated", len(updates))
+        if self.run.writing:
+            self._write(creates, updates, found, covered)
+
+    def _parent_region(self, parent_name: str) -> str | None:
+        if not parent_name:
+            return None
+        in_file = self.run.shared.get("party", {}).get(parent_name)
+        if in_file and in_file[1]:
+            return in_file[1]
+        return PartyOrganization.objects.filter(name=parent_name).values_list("region_id", flat=True).first()
+
+    def _changes(self, party_org, values: dict, region: str, links: dict) -> dict | None:
+        changed = [f for f in self.FIELDS if getattr(party_org, f) != values[f]]
+        if region != party_org.region_id:
+            changed.append("region_id")
+        parent_name = party_org.parent.name if party_org.parent_id else ""
+        wanted = set(values["organizations"])
+        added, removed = wanted - set(links), set(links) - wanted
+        if not changed and parent_name == values["parent"] and not added and not removed:
+            return None
+        before = {f.removesuffix("_id"): getattr(party_org, f) for f in changed}
+        for field in changed:
+            setattr(party_org, field, values[field] if field != "region_id" else region)
+        if "status" in changed:
+            party_org.status_changed_on = self.run.today
+        if "secretary_name" in changed:
+            party_org.secretary_vacant_since = None if party_org.secretary_name else self.run.today
+        if parent_name != values["parent"]:
+            before["parent"] = parent_name
+        if added or removed:
+            before["organizations"] = sorted(links)
+        return {"fields": changed, "before": before, "added": added, "removed": removed,
+                "parent_changed": parent_name != values["parent"]}
+
+    def _write(self, creates, updates, found, covered) -> None:
+        today = self.run.today
+        records, new_links, ended_link_ids, touched = [], [], [], set()
+        if creates:
+            PartyOrganization.objects.bulk_create([p for _row, p in creates])
+            for row, party_org in creates:
+                start = party_org.founded_on or today
+                orgs = row.values["organizations"]
+                new_links += [Coverage(party_org_id=party_org.pk, organization_id=found[c][1], start_on=start)
+                              for c in orgs]
+                touched.update(found[c][1] for c in orgs)
+                records.append(AuditRecord("party.org.create", party_org, after={
+                    **{f: getattr(party_org, f) for f in self.FIELDS}, "region": party_org.region_id,
+                    "parent": row.values["parent"], "organizations": orgs}))
+        if updates:
+            now, fields = timezone.now(), {"updated_at", "status_changed_on", "secretary_vacant_since"}
+            for row, party_org, change in updates:
+                party_org.updated_at = now
+                fields.update(change["fields"])
+                links = covered.get(party_org.pk, {})
+                new_links += [Coverage(party_org_id=party_org.pk, organization_id=found[c][1], start_on=today)
+                              for c in change["added"]]
+                ended_link_ids += [links[c][0] for c in change["removed"]]
+                touched.update(found[c][1] for c in change["added"])
+                touched.update(links[c][1] for c in change["removed"])
+                if self.COVERAGE_FIELDS & set(change["fields"]):
+                    touched.update(org_id for _link, org_id in links.values())
+                after = {f.removesuffix("_id"): getattr(party_org, f) for f in change["fields"]}
+                if change["parent_changed"]:
+                    after["parent"] = row.values["parent"]
+                if change["added"] or change["removed"]:
+                    after["organizations"] = row.values["organizations"]
+                records.append(AuditRecord("party.org.update", party_org, before=change["before"], after=after))
+            PartyOrganization.objects.bulk_update([u[1] for u in updates], sorted(fields))
+        Coverage.objects.bulk_create(new_links)
+        if ended_link_ids:
+            Coverage.objects.filter(pk__in=ended_link_ids).update(end_on=today)
+        self.run.touched_org_ids.update(touched)
+        self.run.record_audit(records)
+
+    def finish(self) -> None:
+        """Link parents once every row of the sheet is known (a parent may come after its child)."""
+        pending = self.run.shared.pop("party_parents", [])
+        if not pending:
+            return
+        index = self.run.shared.get("party", {})
+        wanted = {parent for _n, _name, parent in pending if parent} | {name for _n, name, _p in pending}
+        in_db = {name: (pk, kind, parent_id) for name, pk, kind, parent_id in PartyOrganization.objects.filter(
+            name__in=list(wanted)).values_list("name", "id", "kind", "parent_id")}
+        file_parent = {name: parent for _n, name, parent in pending}
+        links = []
+        for number, name, parent in pending:
+            if not parent:
+                links.append((name, None))
+                continue
+            kind_of_parent = index[parent][2] if parent in index else (in_db[parent][1] if parent in in_db else None)
+            child_kind = index[name][2] if name in index else None
+            if kind_of_parent is None:
+                self.run.error(self, number, "parent", parent, _(
+                    "The parent party organization “%(parent)s” is neither in this sheet nor in the database; enter "
+                    "its exact full name.") % {"parent": parent})
+            elif _loops(name, file_parent):
+                self.run.error(self, number, "parent", parent, _(
+                    "The parent links of “%(name)s” form a loop; a party organization cannot be under its own "
+                    "subordinate.") % {"name": name})
+            elif child_kind and not _ranks_above(kind_of_parent, child_kind):
+                self.run.error(self, number, "parent", parent, _(
+                    "A %(kind)s cannot be placed under a %(parent_kind)s: the parent must be a 党委, or a 党总支 for a "
+                    "党支部.") % {"kind": labels.label_of(labels.PARTY_KIND, child_kind),
+                                 "parent_kind": labels.label_of(labels.PARTY_KIND, kind_of_parent)})
+            else:
+                links.append((name, parent))
+        if self.run.writing and links:
+            ids = dict(PartyOrganization.objects.filter(
+                name__in=[n for pair in links for n in pair if n]).values_list("name", "id"))
+            objects = [PartyOrganization(pk=ids[name], parent_id=ids.get(parent) if parent else None)
+                       for name, parent in links]
+            PartyOrganization.objects.bulk_update(objects, ["parent_id"], batch_size=1000)
+
+    @classmethod
+    def export_rows(cls, user, prefix):
+        orgs = PartyOrganization.objects.all() if user is None else PartyOrganization.objects.visible_to(user)
+        if prefix:
+            orgs = orgs.filter(region__code__startswith=prefix)
+        for ids in _id_batches(orgs.order_by("name").values_list("id", flat=True)):
+            batch = PartyOrganization.objects.filter(pk__in=ids).select_related("parent").order_by("name")
+            links = _active_links(Coverage, "party_org_id", ids)
+            for p in batch:
+                yield [p.name, labels.label_of(labels.PARTY_KIND, p.kind),
+                       labels.label_of(labels.FORMATION, p.formation), labels.YES_NO[0 if p.is_functional else 1],
+                       ";".join(sorted(links.get(p.pk, {}))), p.parent.name if p.parent_id else "", p.founded_on,
+                       p.secretary_name, p.term_started_on, p.term_years,
+                       labels.label_of(labels.PARTY_STATUS, p.status), p.region_id]
+
+
+@register_sheet
+class InstructorSheet(_ReferenceSheet):
+    sheet_name = "党建工作指导员"
+    kind = "instructors"
+    order = 30
+    list_key = "organizations"
+    columns = (
+        Column("姓名", "name", True, partial(parse_text, max_length=64), example="王五"),
+        Column("联系电话", "phone", True, parse_phone, note="敏感信息，加密保存；与姓名一起识别指导员",
+               example="13800000000"),
+        Column("工作单位及职务", "unit_and_post", False, partial(parse_text, max_length=200), default="",
+               example="五华区民政局 科员"),
+        Column("指导社会组织", "organizations", False, parse_uscc_list, default=[],
+               note="统一社会信用代码列表，用 ; ； 、 或换行分隔；在岗时必填", example="51530102MJ0000001X"),
+        Column("选派日期", "appointed_on", False, not_future_date, example="2022-03-01"),
+        Column("状态", "status", False, partial(parse_choice, labels=labels.INSTRUCTOR_STATUS),
+               default=InstructorStatus.ON_DUTY, choices=labels.choices_of(labels.INSTRUCTOR_STATUS), example="在岗"),
+        Column("选派单位行政区划代码", "region", False, parse_region_code,
+               note="扩展列（可选）：选派指导员的单位所在区划；为空时取第一个指导社会组织的登记区划"),
+    )
+    FIELDS = ("unit_and_post", "appointed_on", "status", "phone")
+
+    def check_row(self, row: Row) -> None:
+        values = row.values
+        key = (values["name"], phone_key(values["phone"]))
+        values["phone_index"] = key[1]
+        index = self.run.shared.setdefault("instructors", {})
+        if key in index:
+            self.fail(row, "phone", _("%(name)s with this phone number already appears in row %(row)d; an instructor "
+                                      "is identified by name and phone and appears once.")
+                      % {"name": values["name"], "row": index[key]})
+            return
+        index[key] = row.number
+        if values["status"] == InstructorStatus.ON_DUTY and not values["organizations"]:
+            self.fail(row, "organizations", _("指导社会组织 is required for an instructor on duty: list the unified "
+                                              "social credit codes of the organizations they guide."))
+
+    def flush(self, rows: list[Row]) -> None:
+        found = self.resolve_codes(rows)
+        existing = {(i.name, i.phone_index): i for i in Instructor.objects.filter(
+            phone_index__in=[row.values["phone_index"] for row in rows], kind=InstructorKind.INSTRUCTOR)}
+        assigned = _active_links(InstructorAssignment, "instructor_id", [i.pk for i in existing.values()])
+        creates, updates = [], []
+        for row in rows:
+            if row.failed:
+                continue
+            values = row.values
+            instructor = existing.get((values["name"], values["phone_index"]))
+            if instructor is None:
+                region = self.row_region(row, found)
+                if region is not None:
+                    creates.append((row, Instructor(
+                        kind=InstructorKind.INSTRUCTOR, name=values["name"], name_pinyin=pinyin_full(values["name"]),
+                        phone_index=values["phone_index"], region_id=region, **{f: values[f] for f in self.FIELDS},
+                        left_on=None if values["status"] == InstructorStatus.ON_DUTY else self.run.today)))
+                continue
+            if not self.run.can(CHANGE, instructor.region_id):
+                self.fail(row, "name", _("%(name)s was sent by region %(code)s, outside the regions you may change.")
+                          % {"name": instructor.name, "code": instructor.region_id})
+                continue
+            region = self.row_region(row, found) if values.get("region") else instructor.region_id
+            if region is None:
+                continue
+            change = self._changes(instructor, values, region, assigned.get(instructor.pk, {}))
+            if change is None:
+                self.run.count(self.kind, "unchanged")
+            else:
+                updates.append((row, instructor, change))
+        self.run.count(self.kind, "created", len(creates))
+        self.run.count(self.kind, "updated", len(updates))
+        if self.run.writing:
+            self._write(creates, updates, found, assigned)
+
+    def _changes(self, instructor, values: dict, region: str, links: dict) -> dict | None:
+        changed = [f for f in self.FIELDS if getattr(instructor, f) != values[f]]
+        if region != instructor.region_id:
+            changed.append("region_id")
+        wanted = set(values["organizations"])
+        added, removed = wanted - set(links), set(links) - wanted
+        if not changed and not added and not removed:
+            return None
+        before = {f.removesuffix("_id"): getattr(instructor, f) for f in changed if f != "phone"}
+        for field in changed:
+            setattr(instructor, field, values[field] if field != "region_id" else region)
+        if "status" in changed:
+            instructor.left_on = None if instructor.status == InstructorStatus.ON_DUTY else self.run.today
+        if added or removed:
+            before["organizations"] = sorted(links)
+        return {"fields": changed, "before": before, "added": added, "removed": removed}
+
+    def _write(self, creates, updates, found, assigned) -> None:
+        today = self.run.today
+        records, new_links, ended_link_ids, touched = [], [], [], set()
+        if creates:
+            Instructor.objects.bulk_create([i for _row, i in creates])
+            for row, instructor in creates:
+                orgs = row.values["organizations"]
+                start = instructor.appointed_on or today
+                new_links += [InstructorAssignment(instructor_id=instructor.pk, organization_id=found[c][1],
+                                                   start_on=start) for c in orgs]
+                touched.update(found[c][1] for c in orgs)
+                records.append(AuditRecord("party.instructor.create", instructor, after={
+                    "name": instructor.name, "unit_and_post": instructor.unit_and_post, "region": instructor.region_id,
+                    "appointed_on": instructor.appointed_on, "status": instructor.status, "phone_set": True,
+                    "organizations": orgs}))
+        if updates:
+            now, fields = timezone.now(), {"updated_at", "left_on"}
+            for row, instructor, change in updates:
+                instructor.updated_at = now
+                fields.update(change["fields"])
+                links = assigned.get(instructor.pk, {})
+                new_links += [InstructorAssignment(instructor_id=instructor.pk, organization_id=found[c][1],
+                                                   start_on=today) for c in change["added"]]
+                ended_link_ids += [links[c][0] for c in change["removed"]]
+                touched.update(found[c][1] for c in change["added"])
+                touched.update(links[c][1] for c in change["removed"])
+                if "status" in change["fields"]:
+                    touched.update(org_id for _link, org_id in links.values())
+                after = {f.removesuffix("_id"): getattr(instructor, f) for f in change["fields"] if f != "phone"}
+                if "phone" in change["fields"]:
+                    after["phone_changed"] = True
+                if change["added"] or change["removed"]:
+                    after["organizations"] = row.values["organizations"]
+                records.append(AuditRecord("party.instructor.update", instructor, before=change["before"],
+                                           after=after))
+            Instructor.objects.bulk_update([u[1] for u in updates], sorted(fields))
+        InstructorAssignment.objects.bulk_create(new_links)
+        if ended_link_ids:
+            InstructorAssignment.objects.filter(pk__in=ended_link_ids).update(end_on=today)
+        self.run.touched_org_ids.update(touched)
+        self.run.record_audit(records)
+
+    @classmethod
+    def export_rows(cls, user, prefix):
+        people = Instructor.objects.all() if user is None else Instructor.objects.visible_to(user)
+        people = people.filter(kind=InstructorKind.INSTRUCTOR)
+        if prefix:
+            people = people.filter(region__code__startswith=prefix)
+        for ids in _id_batches(people.order_by("name", "id").values_list("id", flat=True)):
+            links = _active_links(InstructorAssignment, "instructor_id", ids)
+            for i in Instructor.objects.filter(pk__in=ids).order_by("name", "id"):
+                yield [i.name, i.phone, i.unit_and_post, ";".join(sorted(links.get(i.pk, {}))), i.appointed_on,
+                       labels.label_of(labels.INSTRUCTOR_STATUS, i.status), i.region_id]
+
+
+def _active_links(model, owner_field: str, owner_ids) -> dict[int, dict[str, tuple[int, int]]]:
+    """{owner id: {uscc: (link id, organization id)}} of the links in force today."""
+    links: dict[int, dict[str, tuple[int, int]]] = {}
+    if not owner_ids:
+        return links
+    rows = model.objects.filter(active_on(), **{f"{owner_field}__in": list(owner_ids)}).values_list(
+        owner_field, "organization__uscc", "id", "organization_id")
+    for owner, uscc, link_id, org_id in rows:
+        links.setdefault(owner, {})[uscc] = (link_id, org_id)
+    return links
+
+
+def _id_batches(ids_queryset, size: int = 2000):
+    batch = []
+    for pk in ids_queryset.iterator(chunk_size=size):
+        batch.append(pk)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _ranks_above(parent_kind: str, child_kind: str) -> bool:
+    if parent_kind == PartyOrgKind.COMMITTEE:
+        return True
+    return KIND_RANK[PartyOrgKind(parent_kind)] > KIND_RANK[PartyOrgKind(child_kind)]
+
+
+def _loops(name: str, parent_of: dict[str, str]) -> bool:
+    seen, node = set(), parent_of.get(name)
+    while node:
+        if node == name or node in seen:
+            return True
+        seen.add(node)
+        node = parent_of.get(node)
+    return False
