@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from socorg.accounts import services
 from socorg.accounts.roles import Role
@@ -29,9 +30,10 @@ class Command(ServiceCommand):
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
             if not password:
-                raise CommandError("No password was given on standard input.")
+                raise CommandError(_("No password was given on standard input."))
         user = services.user_add(username=username, password=password, display_name=display_name,
                                  grants=[(role, region) for role in roles])
-        self.stdout.write(f"Created {user.username}: {', '.join(roles)} over {region}.")
+        self.stdout.write(_("Created %(name)s: %(roles)s over %(region)s.")
+                          % {"name": user.username, "roles": ", ".join(roles), "region": region})
         if password is None:
-            self.stdout.write("No password set yet: give one with --password-stdin or on the accounts page.")
+            self.stdout.write(_("No password set yet: give one with --password-stdin or on the accounts page."))

@@ -1,4 +1,5 @@
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from socorg.accounts import services
 from socorg.accounts.models import User
@@ -15,5 +16,5 @@ class Command(ServiceCommand):
     def handle(self, *args, username, **options):
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"No account named “{username}”.")
+            raise CommandError(_("No account named “%(name)s”.") % {"name": username})
         self.stdout.write(services.token_create(user=user))

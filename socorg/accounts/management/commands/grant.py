@@ -1,4 +1,5 @@
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from socorg.accounts import services
 from socorg.accounts.models import User
@@ -18,6 +19,7 @@ class Command(ServiceCommand):
     def handle(self, *args, username, role, region, **options):
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"No account named “{username}”.")
+            raise CommandError(_("No account named “%(name)s”.") % {"name": username})
         services.role_grant(user=user, role=role, region_code=region)
-        self.stdout.write(f"Granted {role} over {region} to {username}.")
+        self.stdout.write(_("Granted %(role)s over %(region)s to %(name)s.")
+                          % {"role": role, "region": region, "name": username})
