@@ -17,6 +17,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -118,7 +119,10 @@ def _type_problem(code: str, org_type: str | None) -> ValidationError | None:
     expected = _expected_type_digits(org_type)
     if code[1] in expected:
         return None
-    params = {"char": code[1], "expected": " / ".join(f"{d} ({_TYPE_NAMES[d]})" for d in expected)}
+    # Lazy, so the message is rendered in the language of whoever reads it (the API's Accept-Language).
+    listing = format_lazy(" / ".join("{} ({})" for _digit in expected),
+                          *[part for d in expected for part in (d, _TYPE_NAMES[d])])
+    params = {"char": code[1], "expected": listing}
     if org_type not in OrgType.values:
         message = _("Character 2 of the unified social credit code (organization type) is “%(char)s”; it must be "
                     "one of %(expected)s.")
