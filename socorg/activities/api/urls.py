@@ -1,1 +1,8 @@
-urlpatterns = []
+from rest_framework.routers import DefaultRouter
+
+from .views import ActivityViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("activities", ActivityViewSet, basename="activity")
+urlpatterns = router.urls

@@ -1,0 +1,45 @@
+"""The one FilterSet of organizational-life records, shared by the list page and /api/v1/activities/."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.regions.models import Region
+
+from .choices import ActivityType
+from .models import Activity
+
+
+class ActivityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  help_text=_("topic or party organization name (or its pinyin initials)"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"),
+                                       help_text=_("the region and everything below it, e.g. 530100"))
+    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
+    type = django_filters.ChoiceFilter(choices=ActivityType.choices, label=_("type"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("until"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("date", "date"), ("party_org__name_pinyin", "party_org"), ("actual_attendance", "attendance")),
+        field_labels={"date": _("date"), "party_org__name_pinyin": _("party organization"),
+                      "actual_attendance": _("actual attendance")},
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = Activity
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        lowered = text.lower().replace(" ", "")
+        return queryset.filter(Q(topic__contains=text) | Q(party_org__name__contains=text)
+                               | Q(party_org__name_initials__startswith=lowered))
+
+    def filter_region(self, queryset, name, value):
+        prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
+        if prefix is None:
+            return queryset.none()  # an unknown code matches nothing rather than everything
+        return queryset.filter(party_org__region__code__startswith=prefix) if prefix else queryset

@@ -1,0 +1,94 @@
+import os
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.core.scope import ScopedManager
+
+from .attachments import storage_name
+from .choices import ActivityType, AttachmentKind
+
+
+class Activity(models.Model):
+    """One meeting or activity of a party organization's organizational life (三会一课, 主题党日, …).
+
+    Scope: the party organization's region. Write only through activities.services (validation, audit). The early
+    warning rules read these rows set-based through the (party_org, type, date) index."""
+
+    scope_domain = "activities"
+    scope_region_field = "party_org__region__code"
+
+    party_org = models.ForeignKey("party.PartyOrganization", verbose_name=_("party organization"),
+                                  on_delete=models.PROTECT, related_name="activities")
+    type = models.CharField(_("type"), max_length=32, choices=ActivityType.choices)
+    date = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    expected_attendance = models.PositiveIntegerField(_("expected attendance"), null=True, blank=True)
+    actual_attendance = models.PositiveIntegerField(_("actual attendance"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("organizational-life record")
+        verbose_name_plural = _("organizational-life records")
+        ordering = ["-date", "-id"]
+        indexes = [
+            # "Did this branch hold a meeting of this type in this period?" — an index range probe per branch.
+            models.Index(fields=["party_org", "type", "date"], name="activity_org_type_date_idx"),
+            models.Index(fields=["date"], name="activity_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actual_attendance__isnull=True) | Q(expected_attendance__isnull=True)
+                | Q(actual_attendance__lte=F("expected_attendance")),
+                name="activity_actual_not_above_expected",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party_org} · {self.get_type_display()} · {self.date}"
+
+    @property
+    def attendance_rate(self) -> float | None:
+        if not self.expected_attendance or self.actual_attendance is None:
+            return None
+        return self.actual_attendance / self.expected_attendance
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return storage_name("activities", os.path.splitext(filename)[1].lower())
+
+
+class Attachment(models.Model):
+    """A file attached to an activity (minutes, photos), kept through Django's storage API."""
+
+    scope_domain = "activities"
+    scope_region_field = "activity__party_org__region__code"
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE,
+                                 related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices, default=AttachmentKind.MINUTES)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name

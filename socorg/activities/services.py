@@ -1,0 +1,200 @@
+"""Writes to organizational-life records: validate → lock → change → audit → side effects on commit.
+
+Who may write: anyone holding activities.change over the party organization's region — the branch's own account
+(org_account), an instructor, or bureau / party staff. Rules checked here (the ledger import and the API reuse them):
+- the date is not in the future, not before the party organization was founded, and not after it was dissolved;
+- attendance counts are whole numbers ≥ 0 and the actual attendance does not exceed the expected one;
+- one party organization does not record the same type, date and topic twice (the ledger's key).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.core.audit import audit_write, snapshot
+from socorg.core.scope import can, ensure_in_scope
+from socorg.party.choices import PartyOrgStatus
+from socorg.party.models import PartyOrganization
+
+from .attachments import content_type_for, validate_upload
+from .choices import ActivityType, AttachmentKind
+from .models import Activity, Attachment
+
+AUDITED_FIELDS = ["party_org", "type", "date", "topic", "expected_attendance", "actual_attendance", "notes"]
+UPDATABLE_FIELDS = set(AUDITED_FIELDS)
+
+
+def require_activity_scope(actor, party_org: PartyOrganization) -> None:
+    """Writes for a party organization outside the actor's activities.change scope are refused (403)."""
+    if not can(actor, "activities.change", party_org.region_id):
+        raise PermissionDenied(_("You may not record organizational life for %(org)s: it lies outside your "
+                                 "scope.") % {"org": party_org.name})
+
+
+def resolve_party_org(value, actor) -> PartyOrganization:
+    """A party organization (instance, id or exact name) the actor may record activities for."""
+    if isinstance(value, PartyOrganization):
+        party_org = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValidationError({"party_org": _("Choose the party organization that held the activity.")})
+        lookup = {"pk": int(text)} if text.isdigit() else {"name": text}
+        party_org = PartyOrganization.objects.filter(**lookup).first()
+        if party_org is None or not can(actor, "activities.view", party_org.region_id):
+            raise ValidationError({"party_org": _("No party organization “%(value)s” exists in your regions.")
+                                   % {"value": text}})
+    require_activity_scope(actor, party_org)
+    return party_org
+
+
+def validate_activity(values: dict, instance: Activity | None = None) -> None:
+    """Every problem of one record at once, as field errors (shared with the ledger handler)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    party_org: PartyOrganization = values["party_org"]
+    day = values.get("date")
+    if values.get("type") not in ActivityType.values:
+        add("type", _("Unknown activity type “%(value)s”; expected one of: %(choices)s.")
+            % {"value": values.get("type"), "choices": "、".join(str(label) for label in ActivityType.labels)})
+    if not isinstance(day, datetime.date):
+        add("date", _("Enter the date of the activity (YYYY-MM-DD)."))
+    else:
+        _check_date(add, party_org, day)
+    _check_attendance(add, values.get("expected_attendance"), values.get("actual_attendance"))
+    if len(values.get("topic") or "") > 200:
+        add("topic", _("The topic is %(length)d characters long; at most 200 are allowed.")
+            % {"length": len(values["topic"])})
+    if not errors and _is_duplicate(values, instance):
+        add("topic", _("%(org)s already has a %(type)s on %(date)s with this topic; edit that record instead.")
+            % {"org": party_org.name, "type": ActivityType(values["type"]).label, "date": day})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_date(add, party_org: PartyOrganization, day: datetime.date) -> None:
+    today = timezone.localdate()
+    if day > today:
+        add("date", _("The date %(date)s lies in the future; record activities that have taken place (up to "
+                      "%(today)s).") % {"date": day, "today": today})
+    if party_org.founded_on and day < party_org.founded_on:
+        add("date", _("The date %(date)s is before %(org)s was founded (%(founded)s); expected a date on or after "
+                      "it.") % {"date": day, "org": party_org.name, "founded": party_org.founded_on})
+    dissolved_on = party_org.status_changed_on if party_org.status == PartyOrgStatus.DISSOLVED else None
+    if party_org.status == PartyOrgStatus.DISSOLVED and (dissolved_on is None or day > dissolved_on):
+        add("date", _("%(org)s was dissolved (%(dissolved)s); activities can only be recorded up to that date.")
+            % {"org": party_org.name, "dissolved": dissolved_on or _("date unknown")})
+
+
+def _check_attendance(add, expected, actual) -> None:
+    for field, value in (("expected_attendance", expected), ("actual_attendance", actual)):
+        if value is not None and (not isinstance(value, int) or value < 0):
+            add(field, _("Enter a whole number of people, 0 or more."))
+            return
+    if expected is not None and actual is not None and actual > expected:
+        add("actual_attendance", _("The actual attendance (%(actual)d) exceeds the expected attendance "
+                                   "(%(expected)d); expected at most %(expected)d.")
+            % {"actual": actual, "expected": expected})
+
+
+def _is_duplicate(values: dict, instance: Activity | None) -> bool:
+    same = Activity.objects.filter(party_org=values["party_org"], type=values["type"], date=values["date"],
+                                   topic=values.get("topic") or "")
+    if instance is not None:
+        same = same.exclude(pk=instance.pk)
+    return same.exists()
+
+
+def activity_create(*, party_org, type: str, date: datetime.date, topic: str = "",
+                    expected_attendance: int | None = None, actual_attendance: int | None = None, notes: str = "",
+                    actor) -> Activity:
+    party_org = resolve_party_org(party_org, actor)
+    values = {"party_org": party_org, "type": type, "date": date, "topic": (topic or "").strip(),
+              "expected_attendance": expected_attendance, "actual_attendance": actual_attendance,
+              "notes": (notes or "").strip()}
+    validate_activity(values)
+    with transaction.atomic():
+        activity = Activity.objects.create(created_by=actor if getattr(actor, "pk", None) else None, **values)
+        audit_write(action="activity.create", obj=activity, actor=actor, after=snapshot(activity, AUDITED_FIELDS))
+        ensure_in_scope(actor, activity)
+    return activity
+
+
+def activity_update(*, activity: Activity, actor, **changes) -> Activity:
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"activity_update() cannot change {sorted(unknown)}")
+    require_activity_scope(actor, activity.party_org)
+    if "party_org" in changes:
+        changes["party_org"] = resolve_party_org(changes["party_org"], actor)
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().select_related("party_org").get(pk=activity.pk)
+        before = snapshot(locked, AUDITED_FIELDS)
+        values = {name: getattr(locked, name) for name in AUDITED_FIELDS} | changes
+        values["topic"] = (values.get("topic") or "").strip()
+        validate_activity(values, instance=locked)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.save()
+        after = snapshot(locked, AUDITED_FIELDS)
+        if after != before:
+            audit_write(action="activity.update", obj=locked, actor=actor, before=before, after=after)
+        ensure_in_scope(actor, locked)
+    return locked
+
+
+def activity_delete(*, activity: Activity, actor) -> None:
+    require_activity_scope(actor, activity.party_org)
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        files = [a.file.name for a in locked.attachments.all()]
+        audit_write(action="activity.delete", obj=locked, actor=actor, before=snapshot(locked, AUDITED_FIELDS))
+        locked.delete()
+        transaction.on_commit(lambda: _delete_files(Attachment.file.field.storage, files))
+
+
+def attachment_add(*, activity: Activity, file, kind: str = AttachmentKind.MINUTES, actor) -> Attachment:
+    require_activity_scope(actor, activity.party_org)
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": _("Unknown attachment kind “%(value)s”; expected one of: %(choices)s.")
+                               % {"value": kind, "choices": "、".join(str(c) for c in AttachmentKind.labels)}})
+    extension = validate_upload(file)
+    with transaction.atomic():
+        Activity.objects.select_for_update().filter(pk=activity.pk).exists()  # serialize with edits/deletion
+        attachment = Attachment(activity=activity, kind=kind, original_name=file.name[-255:], size=file.size,
+                                content_type=content_type_for(extension),
+                                uploaded_by=actor if getattr(actor, "pk", None) else None)
+        attachment.file.save(file.name, file, save=False)
+        stored = attachment.file.name
+        try:  # a failed write must not leave an orphan file behind
+            attachment.save()
+            audit_write(action="activity.attachment_add", obj=activity, actor=actor,
+                        after={"attachment": attachment.pk, "name": attachment.original_name, "size": file.size})
+            ensure_in_scope(actor, attachment)
+        except Exception:
+            _delete_files(Attachment.file.field.storage, [stored])
+            raise
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, actor) -> None:
+    activity = attachment.activity
+    require_activity_scope(actor, activity.party_org)
+    with transaction.atomic():
+        name = attachment.file.name
+        audit_write(action="activity.attachment_remove", obj=activity, actor=actor,
+                    before={"attachment": attachment.pk, "name": attachment.original_name})
+        attachment.delete()
+        transaction.on_commit(lambda: _delete_files(Attachment.file.field.storage, [name]))
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)

@@ -1,0 +1,133 @@
+"""Organizational-life pages. Every page starts from visible_to(user, …): outside the scope a page is 404. Views
+parse input and render; activities.services validates and writes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from socorg.core.models import AuditEntry
+from socorg.core.scope import can
+
+from . import services
+from .filters import ActivityFilter
+from .forms import ActivityForm, AttachmentForm
+from .models import Activity, Attachment
+
+PAGE_SIZE = 50
+
+
+def _require(user, capability: str) -> None:
+    if not user.has_capability(capability):
+        raise PermissionDenied
+
+
+def _activity_or_404(user, pk: int, action: str = "view") -> Activity:
+    queryset = Activity.objects.visible_to(user, action).select_related("party_org", "party_org__region",
+                                                                        "created_by")
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+def activity_list(request):
+    _require(request.user, "activities.view")
+    queryset = Activity.objects.visible_to(request.user, "view").select_related("party_org", "party_org__region")
+    activities = ActivityFilter(request.GET, queryset=queryset)
+    page = Paginator(activities.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "activities/activity_list.html", {
+        "filter": activities, "page": page, "can_change": request.user.has_capability("activities.change"),
+    })
+
+
+@login_required
+def activity_detail(request, pk: int):
+    activity = _activity_or_404(request.user, pk)
+    can_change = can(request.user, "activities.change", activity.party_org.region_id)
+    return render(request, "activities/activity_detail.html", {
+        "activity": activity,
+        "attachments": activity.attachments.select_related("uploaded_by"),
+        "can_change": can_change,
+        "attachment_form": AttachmentForm(),
+        "history": AuditEntry.objects.filter(object_type=activity._meta.label_lower, object_id=str(activity.pk))[:50],
+    })
+
+
+@login_required
+def activity_create(request):
+    _require(request.user, "activities.change")
+    initial = {"party_org": request.GET.get("party_org")} if request.GET.get("party_org") else None
+    form = ActivityForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("The record has been saved."))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": None})
+
+
+@login_required
+def activity_edit(request, pk: int):
+    activity = _activity_or_404(request.user, pk, "change")
+    form = ActivityForm(request.POST or None, user=request.user, initial=ActivityForm.initial_from(activity))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.cleaned_data.items() if name in form.changed_data}
+        try:
+            activity = services.activity_update(activity=activity, actor=request.user, **changes)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("The record has been updated."))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@require_POST
+def activity_delete(request, pk: int):
+    activity = _activity_or_404(request.user, pk, "change")
+    services.activity_delete(activity=activity, actor=request.user)
+    messages.success(request, _("The record has been deleted."))
+    return redirect("activities:list")
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    activity = _activity_or_404(request.user, pk, "change")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(activity=activity, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("The file has been attached."))
+            return redirect("activities:detail", pk=activity.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("activities:detail", pk=activity.pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user, "change")
+                                   .select_related("activity__party_org"), pk=pk)
+    services.attachment_remove(attachment=attachment, actor=request.user)
+    messages.success(request, _("The file has been removed."))
+    return redirect("activities:detail", pk=attachment.activity_id)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user, "view"), pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=attachment.kind != "photo",
+                        filename=attachment.original_name, content_type=attachment.content_type)

@@ -1,0 +1,193 @@
+import os
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.activities.attachments import storage_name
+from socorg.core.scope import ScopedManager
+
+from .choices import OPEN_STATUSES, AlertStatus, EventKind, Severity, SubjectType
+
+
+class RuleSetting(models.Model):
+    """Per-deployment settings of one rule (rules themselves are code in alerts.rules). Deployment-wide, so not
+    region-scoped: editing needs a national alerts.change grant or the system.configure capability."""
+
+    code = models.CharField(_("rule"), max_length=64, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    citation = models.CharField(_("citation"), max_length=500, blank=True,
+                                help_text=_("Empty means the rule's built-in citation."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("rule setting")
+        verbose_name_plural = _("rule settings")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+
+class Alert(models.Model):
+    """One finding of one rule about one subject (a party organization or a social organization).
+
+    At most one open alert (open / assigned / submitted) exists per rule and subject — a partial unique index, so
+    two concurrent scans cannot both open it. `episode` names the occurrence (e.g. the quarter without an
+    assembly) so an accepted rectification is not reopened for the same occurrence."""
+
+    scope_domain = "alerts"
+    scope_region_field = "region__code"
+
+    rule = models.CharField(_("rule"), max_length=64, db_index=True)
+    subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
+    subject_key = models.CharField(_("subject key"), max_length=40)  # "party_org:12" / "social_org:34"
+    party_org = models.ForeignKey("party.PartyOrganization", verbose_name=_("party organization"), null=True,
+                                  blank=True, on_delete=models.CASCADE, related_name="alerts")
+    organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
+                                     null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    message = models.TextField(_("message"))
+    evidence = models.JSONField(_("evidence"), default=dict)
+    episode = models.CharField(_("occurrence"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    opened_on = models.DateField(_("opened on"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution_reason = models.CharField(_("resolution reason"), max_length=500, blank=True)
+    # After an accepted rectification: the first scan date on which the condition no longer held.
+    cleared_on = models.DateField(_("condition cleared on"), null=True, blank=True)
+    # Rectification.
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="assigned_alerts")
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    escalated_to = models.ForeignKey("regions.Region", verbose_name=_("escalated to"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+    escalated_deadline = models.DateField(_("deadline missed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "subject_key"], condition=Q(status__in=OPEN_STATUSES),
+                                    name="alert_one_open_per_rule_subject"),
+            models.CheckConstraint(
+                condition=(Q(subject_type=SubjectType.PARTY_ORG, party_org__isnull=False, organization__isnull=True)
+                           | Q(subject_type=SubjectType.SOCIAL_ORG, organization__isnull=False,
+                               party_org__isnull=True)),
+                name="alert_subject_matches_type",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status", "rule"], name="alert_region_status_rule_idx"),
+            models.Index(fields=["status", "deadline"], name="alert_status_deadline_idx"),
+            models.Index(fields=["rule", "status", "subject_key"], name="alert_rule_status_subject_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.rule} · {self.subject_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def subject_name(self) -> str:
+        subject = self.party_org if self.subject_type == SubjectType.PARTY_ORG else self.organization
+        return subject.name if subject else self.subject_key
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == AlertStatus.ASSIGNED and self.deadline is not None and \
+            self.deadline < timezone.localdate()
+
+
+class AlertEvent(models.Model):
+    """One step of an alert's rectification: assignment, submission, return, acceptance, escalation."""
+
+    scope_domain = "alerts"
+    scope_region_field = "alert__region__code"
+
+    alert = models.ForeignKey(Alert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=16, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("escalated to"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("rectification step")
+        verbose_name_plural = _("rectification steps")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.alert_id} · {self.kind}"
+
+
+def _evidence_path(instance, filename: str) -> str:
+    return storage_name("alerts", os.path.splitext(filename)[1].lower())
+
+
+class EvidenceFile(models.Model):
+    """A file the assignee submitted as evidence of the rectification."""
+
+    scope_domain = "alerts"
+    scope_region_field = "event__alert__region__code"
+
+    event = models.ForeignKey(AlertEvent, verbose_name=_("step"), on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ScanRun(models.Model):
+    """One evaluation of the rules: when, as of which date, over which region, and what it changed."""
+
+    as_of = models.DateField(_("as of"))
+    region_prefix = models.CharField(_("region prefix"), max_length=6, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    seconds = models.FloatField(_("duration (s)"), default=0)
+    opened = models.PositiveIntegerField(_("opened"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    open_count = models.PositiveIntegerField(_("open"), default=0)
+    escalated = models.PositiveIntegerField(_("escalated"), default=0)
+    per_rule = models.JSONField(_("per rule"), default=dict)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.as_of} {self.region_prefix or '*'}"

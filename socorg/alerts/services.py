@@ -1,0 +1,256 @@
+"""Writes of the early-warning app: the rectification loop and the rule settings. Each step validates, locks the
+alert, changes it, records an AlertEvent and an audit entry, in one transaction.
+
+The loop: an open alert is assigned (to the branch's own account or its instructor, a user) with a deadline; the
+assignee submits what was done with evidence files; a reviewer (alerts.change over the region, not the assignee)
+accepts it — the alert closes — or returns it with a reason and possibly a new deadline. An assigned alert whose
+deadline passed is escalated to the region above (by the daily scan); submitted alerts wait for the reviewer and are
+not escalated. Editing rule settings is deployment-wide: it needs alerts.change at the national level or the
+system administrator's system.configure capability."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.accounts.roles import Role
+from socorg.activities.attachments import content_type_for, validate_upload
+from socorg.core.audit import audit_write, snapshot
+from socorg.core.scope import can, region_prefixes
+from socorg.regions.models import Region
+
+from .choices import AlertStatus, EventKind, Severity
+from .models import Alert, AlertEvent, EvidenceFile, RuleSetting
+from .rules import RULES
+
+ACCEPTED_REASON = "rectification accepted"
+MAX_DEADLINE_DAYS = 366
+ASSIGNABLE_ROLES = {Role.ORG_ACCOUNT, Role.INSTRUCTOR}
+AUDITED = ["status", "assignee", "deadline", "resolved_on", "resolution_reason", "escalated_to", "escalated_on"]
+
+
+def _require_change(actor, alert: Alert) -> None:
+    if not can(actor, "alerts.change", alert.region_id):
+        raise PermissionDenied(_("You may not handle alerts in region %(code)s: it lies outside your scope.")
+                               % {"code": alert.region_id})
+
+
+def _locked(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().get(pk=alert.pk)
+
+
+def _require_status(alert: Alert, *allowed: str) -> None:
+    if alert.status not in allowed:
+        raise ValidationError({"status": _("The alert is “%(status)s”; this step needs it to be: %(allowed)s.")
+                               % {"status": alert.get_status_display(),
+                                  "allowed": "、".join(str(AlertStatus(s).label) for s in allowed)}})
+
+
+def _event(alert: Alert, kind: str, actor, **fields) -> AlertEvent:
+    return AlertEvent.objects.create(alert=alert, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+                                     **fields)
+
+
+def _audit(action: str, alert: Alert, actor, before: dict, note: str = "") -> None:
+    audit_write(action=f"alert.{action}", obj=alert, actor=actor, before=before,
+                after={**snapshot(alert, AUDITED), **({"note": note} if note else {})})
+
+
+def assignable_users(alert: Alert):
+    """Users the alert may be assigned to: an org account or instructor whose grant covers the alert's region."""
+    from socorg.accounts.models import User
+
+    region_code = alert.region_id
+    ancestors = {region_code[:n] for n in (0, 2, 4, 6)}
+    covering = {code for code in Region.objects.filter(scope_prefix__in=ancestors).values_list("code", flat=True)}
+    return (User.objects.filter(is_active=True, grants__role__in=ASSIGNABLE_ROLES, grants__region_id__in=covering)
+            .distinct().order_by("username"))
+
+
+def _check_deadline(errors: dict, deadline, field: str = "deadline", required: bool = True) -> None:
+    today = timezone.localdate()
+    if deadline is None:
+        if required:
+            errors[field] = _("Set a deadline for the rectification (a date from today on).")
+        return
+    if not isinstance(deadline, datetime.date) or deadline < today:
+        errors[field] = _("The deadline %(date)s has already passed; expected a date from %(today)s on.") % {
+            "date": deadline, "today": today}
+    elif deadline > today + datetime.timedelta(days=MAX_DEADLINE_DAYS):
+        errors[field] = _("The deadline %(date)s is more than a year away; expected a date up to %(limit)s.") % {
+            "date": deadline, "limit": today + datetime.timedelta(days=MAX_DEADLINE_DAYS)}
+
+
+def alert_assign(*, alert: Alert, assignee, deadline: datetime.date, note: str = "", actor) -> Alert:
+    _require_change(actor, alert)
+    errors: dict[str, str] = {}
+    _check_deadline(errors, deadline)
+    if assignee is None or not assignable_users(alert).filter(pk=assignee.pk).exists():
+        errors["assignee"] = _("Assign the alert to the organization's own account or an instructor whose region "
+                               "covers %(code)s.") % {"code": alert.region_id}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(alert)
+        _require_status(locked, AlertStatus.OPEN, AlertStatus.ASSIGNED)
+        before = snapshot(locked, AUDITED)
+        locked.status, locked.assignee, locked.deadline = AlertStatus.ASSIGNED, assignee, deadline
+        locked.save(update_fields=["status", "assignee", "deadline", "updated_at"])
+        _event(locked, EventKind.ASSIGNED, actor, note=note.strip(), assignee=assignee, deadline=deadline)
+        _audit("assign", locked, actor, before, note)
+    return locked
+
+
+def alert_submit(*, alert: Alert, note: str, files=(), actor) -> Alert:
+    """The assignee reports what was done, with evidence files."""
+    if actor is None or alert.assignee_id != actor.pk:
+        raise PermissionDenied(_("Only the assignee of this alert can submit its rectification."))
+    errors: dict[str, str] = {}
+    if not (note or "").strip():
+        errors["note"] = _("Describe what was done to rectify the problem.")
+    for upload in files:
+        try:
+            validate_upload(upload, field="files")
+        except ValidationError as error:
+            errors["files"] = error.message_dict["files"][0]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(alert)
+        _require_status(locked, AlertStatus.ASSIGNED)
+        before = snapshot(locked, AUDITED)
+        locked.status = AlertStatus.SUBMITTED
+        locked.save(update_fields=["status", "updated_at"])
+        event = _event(locked, EventKind.SUBMITTED, actor, note=note.strip())
+        stored = []
+        try:
+            for upload in files:
+                evidence = EvidenceFile(event=event, original_name=upload.name[-255:], size=upload.size,
+                                        content_type=content_type_for(validate_upload(upload, field="files")))
+                evidence.file.save(upload.name, upload, save=False)
+                stored.append(evidence.file.name)
+                evidence.save()
+            _audit("submit", locked, actor, before, note)
+        except Exception:
+            for name in stored:
+                EvidenceFile.file.field.storage.delete(name)
+            raise
+    return locked
+
+
+def _review(alert: Alert, actor) -> None:
+    _require_change(actor, alert)
+    if actor is not None and alert.assignee_id == actor.pk:
+        raise PermissionDenied(_("You submitted this rectification; another person must review it."))
+
+
+def alert_accept(*, alert: Alert, note: str = "", actor) -> Alert:
+    _review(alert, actor)
+    with transaction.atomic():
+        locked = _locked(alert)
+        _require_status(locked, AlertStatus.SUBMITTED)
+        before = snapshot(locked, AUDITED)
+        locked.status, locked.resolved_on = AlertStatus.ACCEPTED, timezone.localdate()
+        locked.resolution_reason = ACCEPTED_REASON
+        locked.save(update_fields=["status", "resolved_on", "resolution_reason", "updated_at"])
+        _event(locked, EventKind.ACCEPTED, actor, note=(note or "").strip())
+        _audit("accept", locked, actor, before, note)
+    return locked
+
+
+def alert_return(*, alert: Alert, note: str, deadline: datetime.date | None = None, actor) -> Alert:
+    """Send the rectification back to the assignee, saying why (and, optionally, with a new deadline)."""
+    _review(alert, actor)
+    errors: dict[str, str] = {}
+    if not (note or "").strip():
+        errors["note"] = _("Say why the rectification is returned and what is still missing.")
+    _check_deadline(errors, deadline, required=False)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(alert)
+        _require_status(locked, AlertStatus.SUBMITTED)
+        before = snapshot(locked, AUDITED)
+        locked.status = AlertStatus.ASSIGNED
+        locked.deadline = deadline or locked.deadline
+        locked.save(update_fields=["status", "deadline", "updated_at"])
+        _event(locked, EventKind.RETURNED, actor, note=note.strip(), deadline=locked.deadline)
+        _audit("return", locked, actor, before, note)
+    return locked
+
+
+def alert_escalate(*, alert: Alert, as_of: datetime.date, actor=None) -> Alert | None:
+    """Escalate an assigned alert whose deadline passed to the region above the one now responsible (once per
+    missed deadline). Returns None when there is nothing to do."""
+    with transaction.atomic():
+        locked = _locked(alert)
+        missed = locked.deadline
+        if locked.status != AlertStatus.ASSIGNED or missed is None or missed >= as_of \
+                or locked.escalated_deadline == missed:
+            return None
+        before = snapshot(locked, AUDITED)
+        responsible = locked.escalated_to or locked.region
+        target = responsible.parent or responsible
+        locked.escalated_to, locked.escalated_on, locked.escalated_deadline = target, as_of, missed
+        locked.save(update_fields=["escalated_to", "escalated_on", "escalated_deadline", "updated_at"])
+        _event(locked, EventKind.ESCALATED, actor, region=target, deadline=missed,
+               note=_("The deadline %(date)s passed without a submission.") % {"date": missed})
+        _audit("escalate", locked, actor, before)
+    return locked
+
+
+def escalate_overdue(*, as_of: datetime.date, region_prefix: str = "", actor=None) -> int:
+    """Escalate every overdue assigned alert under the region prefix; returns how many were escalated."""
+    overdue = Alert.objects.filter(status=AlertStatus.ASSIGNED, deadline__lt=as_of)
+    if region_prefix:
+        overdue = overdue.filter(region_id__startswith=region_prefix)
+    count = 0
+    for alert in overdue.exclude(escalated_deadline=F("deadline")).select_related("region", "escalated_to"):
+        if alert_escalate(alert=alert, as_of=as_of, actor=actor) is not None:
+            count += 1
+    return count
+
+
+# --- rule settings -------------------------------------------------------------------------------------------
+
+def can_configure_rules(user) -> bool:
+    """Rule settings apply to the whole deployment: national alerts.change, or system configuration."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return "" in region_prefixes(user, "alerts.change") or user.has_capability("system.configure")
+
+
+def rule_setting_update(*, code: str, enabled: bool, severity: str, params: dict, citation: str = "",
+                        actor) -> RuleSetting:
+    if not can_configure_rules(actor):
+        raise PermissionDenied(_("Rule settings apply to the whole deployment: only users with a national early-"
+                                 "warning grant or the system administrator may change them."))
+    if code not in RULES:
+        raise ValidationError({"code": _("Unknown rule “%(code)s”.") % {"code": code}})
+    rule = RULES[code]
+    errors: dict[str, list[str]] = {}
+    if severity not in Severity.values:
+        errors["severity"] = [_("Unknown severity “%(value)s”; expected high, medium or low.") % {"value": severity}]
+    try:
+        cleaned = rule.clean_params(params)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if len(citation or "") > 500:
+        errors["citation"] = [_("The citation is too long; at most 500 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    stored = {name: value for name, value in cleaned.items() if value != rule.default_params.get(name)}
+    with transaction.atomic():
+        setting, _created = RuleSetting.objects.select_for_update().get_or_create(
+            code=code, defaults={"severity": rule.severity})
+        before = snapshot(setting, ["enabled", "severity", "params", "citation"])
+        setting.enabled, setting.severity, setting.params = bool(enabled), severity, stored
+        setting.citation = (citation or "").strip()
+        setting.updated_by = actor if getattr(actor, "pk", None) else None
+        setting.save()
+        audit_write(action="alerts.rule_setting", obj=setting, actor=actor, before=before,
+                    after=snapshot(setting, ["enabled", "severity", "params", "citation"]))
+    return setting
