@@ -6,3 +6,10 @@ class PartyConfig(AppConfig):
     name = "socorg.party"
     label = "party"
     verbose_name = _("Party organizations")
+
+    def ready(self):
+        from socorg.core.home import register_home_cards
+
+        from .home import party_cards
+
+        register_home_cards(party_cards)

@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "party"
-urlpatterns = []
+urlpatterns = [
+    path("", views.org_list, name="org_list"),
+    path("new/", views.org_create, name="org_create"),
+    path("<int:pk>/", views.org_detail, name="org_detail"),
+    path("<int:pk>/edit/", views.org_edit, name="org_edit"),
+    path("<int:pk>/dissolve/", views.org_dissolve, name="org_dissolve"),
+    path("<int:pk>/coverages/", views.coverage_add, name="coverage_add"),
+    path("<int:pk>/coverages/<int:coverage_id>/end/", views.coverage_end, name="coverage_end"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/new/", views.member_create, name="member_create"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/leave/", views.member_leave, name="member_leave"),
+    path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
+    path("instructors/", views.instructor_list, name="instructor_list"),
+    path("instructors/new/", views.instructor_create, name="instructor_create"),
+    path("instructors/<int:pk>/", views.instructor_detail, name="instructor_detail"),
+    path("instructors/<int:pk>/edit/", views.instructor_edit, name="instructor_edit"),
+    path("instructors/<int:pk>/leave/", views.instructor_leave, name="instructor_leave"),
+    path("instructors/<int:pk>/assignments/", views.assignment_add, name="assignment_add"),
+    path("instructors/<int:pk>/assignments/<int:assignment_id>/end/", views.assignment_end, name="assignment_end"),
+]
