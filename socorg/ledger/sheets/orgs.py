@@ -10,7 +10,7 @@ from socorg.core.audit import AuditRecord
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
-from socorg.registry.uscc import uscc_problems
+from socorg.registry.uscc import make_uscc, uscc_problems
 
 from .. import labels
 from ..values import (
@@ -35,6 +35,7 @@ FIELDS = ("name", "org_type", "category", "authority_region_id", "authority_leve
           "status", "status_changed_on", "declared_full_members", "declared_probationary_members",
           "party_clause_in_charter", "legal_representative", "phone")
 MEMBER_FIELDS = {"declared_full_members", "declared_probationary_members"}
+EXAMPLE_USCC = make_uscc("530102", "social_group", "MJ000001")  # the template's example row
 PACK = 1_000_000  # the key index packs (row number, region code) into one int to keep a million rows small
 
 
@@ -74,7 +75,7 @@ class OrganizationSheet(SheetHandler):
     order = 10
     columns = (
         Column("统一社会信用代码", "uscc", True, parse_uscc_cell, note="18 位，所有校验位均须正确",
-               example="51530102MJ0000001X"),
+               example=EXAMPLE_USCC),
         Column("名称", "name", True, partial(parse_text, max_length=200), note="登记的全称",
                example="昆明市五华区示例行业协会"),
         Column("类型", "org_type", True, partial(parse_choice, labels=labels.ORG_TYPE),

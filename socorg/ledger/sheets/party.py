@@ -23,7 +23,7 @@ from socorg.registry.uscc import uscc_problems
 from .. import labels
 from ..values import CellError, clean_code, parse_choice, parse_int, parse_text, parse_yes_no, split_list
 from .base import Column, Row, SheetHandler, register_sheet
-from .orgs import not_future_date, org_index, parse_region_code, unpack
+from .orgs import EXAMPLE_USCC, not_future_date, org_index, parse_region_code, unpack
 
 CHANGE = "party.change"
 
@@ -141,7 +141,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
                note="默认否", example="否"),
         Column("覆盖社会组织", "organizations", False, parse_uscc_list, default=[],
                note="统一社会信用代码列表，用 ; ； 、 或换行分隔；党委和功能型党组织可为空；单独组建只能覆盖一个",
-               example="51530102MJ0000001X"),
+               example=EXAMPLE_USCC),
         Column("上级党组织", "parent", False, partial(parse_text, max_length=200), default="",
                note="上级党组织名称（本表或系统中已有）"),
         Column("成立日期", "founded_on", False, not_future_date, example="2020-07-01"),
@@ -180,6 +180,8 @@ class PartyOrganizationSheet(_ReferenceSheet):
                                               "organization (only a 党委 or a functional one may cover none)."))
         if values["parent"] == name:
             self.fail(row, "parent", _("A party organization cannot be its own parent."))
+        elif values["parent"]:
+            self.run.shared.setdefault("party_parent_refs", []).append((row.number, name, values["parent"]))
         started, founded = values["term_started_on"], values["founded_on"]
         if started and founded and started < founded:
             self.fail(row, "term_started_on", _("The term start %(start)s is before the founding date %(founded)s.")
@@ -302,41 +304,37 @@ class PartyOrganizationSheet(_ReferenceSheet):
         self.run.record_audit(records)
 
     def finish(self) -> None:
-        """Link parents once every row of the sheet is known (a parent may come after its child)."""
+        """Check every parent reference once all rows are known (a parent may come after its child), then link
+        the rows whose parent changed."""
+        refs = self.run.shared.pop("party_parent_refs", [])
         pending = self.run.shared.pop("party_parents", [])
-        if not pending:
-            return
         index = self.run.shared.get("party", {})
-        wanted = {parent for _n, _name, parent in pending if parent} | {name for _n, name, _p in pending}
-        in_db = {name: (pk, kind, parent_id) for name, pk, kind, parent_id in PartyOrganization.objects.filter(
-            name__in=list(wanted)).values_list("name", "id", "kind", "parent_id")}
-        file_parent = {name: parent for _n, name, parent in pending}
-        links = []
-        for number, name, parent in pending:
-            if not parent:
-                links.append((name, None))
-                continue
-            kind_of_parent = index[parent][2] if parent in index else (in_db[parent][1] if parent in in_db else None)
-            child_kind = index[name][2] if name in index else None
-            if kind_of_parent is None:
-                self.run.error(self, number, "parent", parent, _(
-                    "The parent party organization “%(parent)s” is neither in this sheet nor in the database; enter "
-                    "its exact full name.") % {"parent": parent})
-            elif _loops(name, file_parent):
-                self.run.error(self, number, "parent", parent, _(
-                    "The parent links of “%(name)s” form a loop; a party organization cannot be under its own "
-                    "subordinate.") % {"name": name})
-            elif child_kind and not _ranks_above(kind_of_parent, child_kind):
-                self.run.error(self, number, "parent", parent, _(
-                    "A %(kind)s cannot be placed under a %(parent_kind)s: the parent must be a 党委, or a 党总支 for a "
-                    "党支部.") % {"kind": labels.label_of(labels.PARTY_KIND, child_kind),
-                                 "parent_kind": labels.label_of(labels.PARTY_KIND, kind_of_parent)})
-            else:
-                links.append((name, parent))
+        names = {parent for _n, _name, parent in refs}
+        kinds_in_db = dict(PartyOrganization.objects.filter(name__in=list(names - set(index))).values_list(
+            "name", "kind")) if names else {}
+        parent_of = {name: parent for _n, name, parent in refs}
+        bad = set()
+        for number, name, parent in refs:
+            parent_kind = index[parent][2] if parent in index else kinds_in_db.get(parent)
+            message = None
+            if parent_kind is None:
+                message = _("The parent party organization “%(parent)s” is neither in this sheet nor in the "
+                            "database; enter its exact full name.") % {"parent": parent}
+            elif _loops(name, parent_of):
+                message = _("The parent links of “%(name)s” form a loop; a party organization cannot be under its "
+                            "own subordinate.") % {"name": name}
+            elif not _ranks_above(parent_kind, index[name][2]):
+                message = _("A %(kind)s cannot be placed under a %(parent_kind)s: the parent must be a 党委, or a "
+                            "党总支 for a 党支部.") % {"kind": labels.label_of(labels.PARTY_KIND, index[name][2]),
+                                                     "parent_kind": labels.label_of(labels.PARTY_KIND, parent_kind)}
+            if message:
+                bad.add(name)
+                self.run.error(self, number, "parent", parent, message)
+        links = [(name, parent or None) for _n, name, parent in pending if name not in bad]
         if self.run.writing and links:
             ids = dict(PartyOrganization.objects.filter(
                 name__in=[n for pair in links for n in pair if n]).values_list("name", "id"))
-            objects = [PartyOrganization(pk=ids[name], parent_id=ids.get(parent) if parent else None)
+            objects = [PartyOrganization(pk=ids[name], parent_id=ids[parent] if parent else None)
                        for name, parent in links]
             PartyOrganization.objects.bulk_update(objects, ["parent_id"], batch_size=1000)
 
@@ -369,7 +367,7 @@ class InstructorSheet(_ReferenceSheet):
         Column("工作单位及职务", "unit_and_post", False, partial(parse_text, max_length=200), default="",
                example="五华区民政局 科员"),
         Column("指导社会组织", "organizations", False, parse_uscc_list, default=[],
-               note="统一社会信用代码列表，用 ; ； 、 或换行分隔；在岗时必填", example="51530102MJ0000001X"),
+               note="统一社会信用代码列表，用 ; ； 、 或换行分隔；在岗时必填", example=EXAMPLE_USCC),
         Column("选派日期", "appointed_on", False, not_future_date, example="2022-03-01"),
         Column("状态", "status", False, partial(parse_choice, labels=labels.INSTRUCTOR_STATUS),
                default=InstructorStatus.ON_DUTY, choices=labels.choices_of(labels.INSTRUCTOR_STATUS), example="在岗"),
