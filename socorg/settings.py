@@ -85,9 +85,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Messages before the idle timeout: the timeout tells the user why they were logged out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "socorg.accounts.middleware.IdleTimeoutMiddleware",
     "socorg.accounts.middleware.ForcePasswordChangeMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

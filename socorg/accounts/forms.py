@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -65,7 +66,8 @@ class PasswordResetForm(TwoPasswordsForm):
 
 class GrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = forms.CharField(label=_("Region code"), max_length=6, min_length=6,
+    region = forms.CharField(label=_("Region code"), max_length=6,
+                             validators=[RegexValidator(r"^\d{6}$", _("Enter a 6-digit region code such as 530102."))],
                              help_text=_("6-digit GB/T 2260 code: 100000 = the whole country, 530000 = Yunnan, "
                                          "530100 = Kunming, 530102 = Wuhua District."))
 
