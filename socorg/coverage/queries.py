@@ -29,6 +29,7 @@ from socorg.registry.models import SocialOrganization
 from . import state
 from .models import (
     COUNT_FIELDS,
+    KEY_LENGTHS,
     PARTY_FIELDS,
     SHOULD_BUILD_MIN_FULL_MEMBERS,
     PartyOrgCounts,
@@ -157,7 +158,16 @@ class CountsSource:
             result.update(self._party_counts_of_length(length, group))
         return result
 
-    def _party_counts_of_length(self, length: int, keys: set[str]) -> dict[str, tuple[int, int]]:
+    def all_party_counts(self) -> dict[str, tuple[int, int]]:
+        """Party organization counts for every region key (snapshots of the whole country)."""
+        if self.source == "maintained":
+            return {key: (n, f) for key, n, f in PartyOrgCounts.objects.values_list("key", *PARTY_FIELDS)}
+        result = {}
+        for length in KEY_LENGTHS:
+            result.update(self._party_counts_of_length(length, None))
+        return result
+
+    def _party_counts_of_length(self, length: int, keys: set[str] | None) -> dict[str, tuple[int, int]]:
         on = self.on if self.source == "scratch" else None
         rows = state._reach_source(on=on)
         counts = {"n": Count("party_org_id", distinct=True),
@@ -166,8 +176,10 @@ class CountsSource:
             result = rows.aggregate(**counts)
             return {"": (result["n"], result["f"])}
         code = "organization__authority_region_id"
-        grouped = (rows.annotate(reach_key=Substr(code, 1, length)).filter(reach_key__in=keys)
-                   .order_by().values("reach_key").annotate(**counts))
+        grouped = rows.annotate(reach_key=Substr(code, 1, length))
+        if keys is not None:
+            grouped = grouped.filter(reach_key__in=keys)
+        grouped = grouped.order_by().values("reach_key").annotate(**counts)
         return {row["reach_key"]: (row["n"], row["f"]) for row in grouped}
 
 
