@@ -66,8 +66,8 @@ class Param:
 
 # --- shared query pieces -------------------------------------------------------------------------------------
 
-def _in_region(prefix: str, field: str = "region_id") -> Q:
-    return Q(**{f"{field}__startswith": prefix}) if prefix else Q()
+def _in_region(prefix: str, field: str = "region") -> Q:
+    return Q(**{f"{field}__code__startswith": prefix}) if prefix else Q()
 
 
 def party_orgs_active_on(as_of: datetime.date, prefix: str, prefix_field: str = "") -> Q:
@@ -77,7 +77,7 @@ def party_orgs_active_on(as_of: datetime.date, prefix: str, prefix_field: str = 
         (Q(**{f"{p}founded_on__isnull": True}) | Q(**{f"{p}founded_on__lte": as_of}))
         & (Q(**{f"{p}status": PartyOrgStatus.ACTIVE})
            | Q(**{f"{p}status": PartyOrgStatus.DISSOLVED, f"{p}status_changed_on__gt": as_of}))
-        & _in_region(prefix, f"{p}region_id")
+        & _in_region(prefix, f"{p}region")
     )
 
 
@@ -86,7 +86,7 @@ def orgs_active_on(as_of: datetime.date, prefix: str) -> Q:
     return (
         (Q(registered_on__isnull=True) | Q(registered_on__lte=as_of))
         & (Q(status=OrgStatus.ACTIVE) | Q(status_changed_on__gt=as_of))
-        & _in_region(prefix, "authority_region_id")
+        & _in_region(prefix, "authority_region")
     )
 
 
@@ -184,7 +184,7 @@ class ShouldBuildMissing(Rule):
         rows = (SocialOrganization.objects.filter(orgs_active_on(as_of, region_prefix),
                                                   full_members__gte=params["min_full_members"])
                 .filter(~Exists(standalone))
-                .values_list("pk", "authority_region_id", "name", "uscc", "full_members"))
+                .order_by().values_list("pk", "authority_region_id", "name", "uscc", "full_members"))
         return [Finding(pk, region, name, {"full_members": full, "min_full_members": params["min_full_members"]},
                         uscc=uscc) for pk, region, name, uscc, full in rows]
 
@@ -211,7 +211,7 @@ class NoWorkCoverage(Rule):
         assigned = InstructorAssignment.objects.filter(period_q(as_of), on_duty, organization=OuterRef("pk"))
         rows = (SocialOrganization.objects.filter(orgs_active_on(as_of, region_prefix))
                 .filter(~Exists(covered), ~Exists(assigned))
-                .values_list("pk", "authority_region_id", "name", "uscc", "registered_on"))
+                .order_by().values_list("pk", "authority_region_id", "name", "uscc", "registered_on"))
         return [Finding(pk, region, name, {"registered_on": _date(registered)}, uscc=uscc)
                 for pk, region, name, uscc, registered in rows]
 
@@ -238,7 +238,7 @@ class SecretaryVacant(Rule):
                                                                   | Q(founded_on__lt=cutoff))
         rows = (PartyOrganization.objects.filter(party_orgs_active_on(as_of, region_prefix), secretary_name="")
                 .filter(Q(secretary_vacant_since__lt=cutoff) | since_unknown)
-                .values_list("pk", "region_id", "name", "secretary_vacant_since"))
+                .order_by().values_list("pk", "region_id", "name", "secretary_vacant_since"))
         return [Finding(pk, region, name, {"vacant_since": _date(since), "months": params["months"]},
                         episode=_date(since) or "") for pk, region, name, since in rows]
 
@@ -262,7 +262,7 @@ class _TermRule(Rule):
                            term_started_on__lte=add_years(last, -years) + datetime.timedelta(2))
         rows = (PartyOrganization.objects.filter(party_orgs_active_on(as_of, region_prefix),
                                                  term_started_on__isnull=False)
-                .filter(condition).values_list("pk", "region_id", "name", "term_started_on", "term_years"))
+                .filter(condition).order_by().values_list("pk", "region_id", "name", "term_started_on", "term_years"))
         for pk, region, name, started, years in rows:
             ends = add_years(started, years)
             if first <= ends <= last:
@@ -345,7 +345,7 @@ class _ActivityShortfall(Rule):
             rows = rows.filter(held_count__lt=minimum)
         last_held = (Activity.objects.filter(party_org=OuterRef("pk"), type=self.activity_type, date__lte=as_of)
                      .order_by().values("party_org").annotate(last=Max("date")).values("last"))
-        rows = rows.annotate(last_held_on=Subquery(last_held)).values_list(
+        rows = rows.annotate(last_held_on=Subquery(last_held)).order_by().values_list(
             "pk", "region_id", "name", "held_count", "last_held_on", *self.extra_columns())
         findings = []
         for pk, region, name, count, last, *extra in rows:

@@ -74,7 +74,7 @@ def run_scan(*, as_of: datetime.date | None = None, region_prefix: str = "", act
 
 def open_alerts(region_prefix: str = ""):
     alerts = Alert.objects.filter(status__in=OPEN_STATUSES)
-    return alerts.filter(region_id__startswith=region_prefix) if region_prefix else alerts
+    return alerts.filter(region__code__startswith=region_prefix) if region_prefix else alerts
 
 
 def apply_rule(config: RuleConfig, as_of: datetime.date, region_prefix: str) -> RuleOutcome:
@@ -126,7 +126,7 @@ def _accepted_episodes(code: str, region_prefix: str, findings: dict, as_of) -> 
     condition is gone are marked cleared, so a later recurrence opens a new alert."""
     accepted = Alert.objects.filter(rule=code, status=AlertStatus.ACCEPTED, cleared_on__isnull=True)
     if region_prefix:
-        accepted = accepted.filter(region_id__startswith=region_prefix)
+        accepted = accepted.filter(region__code__startswith=region_prefix)
     episodes, cleared = {}, []
     for pk, key, episode in accepted.values_list("pk", "subject_key", "episode"):
         if key in findings:

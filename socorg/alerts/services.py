@@ -106,8 +106,6 @@ def alert_assign(*, alert: Alert, assignee, deadline: datetime.date, note: str =
 
 def alert_submit(*, alert: Alert, note: str, files=(), actor) -> Alert:
     """The assignee reports what was done, with evidence files."""
-    if actor is None or alert.assignee_id != actor.pk:
-        raise PermissionDenied(_("Only the assignee of this alert can submit its rectification."))
     errors: dict[str, str] = {}
     if not (note or "").strip():
         errors["note"] = _("Describe what was done to rectify the problem.")
@@ -120,6 +118,8 @@ def alert_submit(*, alert: Alert, note: str, files=(), actor) -> Alert:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _locked(alert)
+        if actor is None or locked.assignee_id != actor.pk:
+            raise PermissionDenied(_("Only the assignee of this alert can submit its rectification."))
         _require_status(locked, AlertStatus.ASSIGNED)
         before = snapshot(locked, AUDITED)
         locked.status = AlertStatus.SUBMITTED
@@ -142,15 +142,17 @@ def alert_submit(*, alert: Alert, note: str, files=(), actor) -> Alert:
 
 
 def _review(alert: Alert, actor) -> None:
+    """Called on the locked row: a reviewer holds alerts.change over the region and is not the assignee."""
     _require_change(actor, alert)
     if actor is not None and alert.assignee_id == actor.pk:
         raise PermissionDenied(_("You submitted this rectification; another person must review it."))
 
 
 def alert_accept(*, alert: Alert, note: str = "", actor) -> Alert:
-    _review(alert, actor)
+    _require_change(actor, alert)
     with transaction.atomic():
         locked = _locked(alert)
+        _review(locked, actor)
         _require_status(locked, AlertStatus.SUBMITTED)
         before = snapshot(locked, AUDITED)
         locked.status, locked.resolved_on = AlertStatus.ACCEPTED, timezone.localdate()
@@ -163,7 +165,7 @@ def alert_accept(*, alert: Alert, note: str = "", actor) -> Alert:
 
 def alert_return(*, alert: Alert, note: str, deadline: datetime.date | None = None, actor) -> Alert:
     """Send the rectification back to the assignee, saying why (and, optionally, with a new deadline)."""
-    _review(alert, actor)
+    _require_change(actor, alert)
     errors: dict[str, str] = {}
     if not (note or "").strip():
         errors["note"] = _("Say why the rectification is returned and what is still missing.")
@@ -172,6 +174,7 @@ def alert_return(*, alert: Alert, note: str, deadline: datetime.date | None = No
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _locked(alert)
+        _review(locked, actor)
         _require_status(locked, AlertStatus.SUBMITTED)
         before = snapshot(locked, AUDITED)
         locked.status = AlertStatus.ASSIGNED
@@ -206,7 +209,7 @@ def escalate_overdue(*, as_of: datetime.date, region_prefix: str = "", actor=Non
     """Escalate every overdue assigned alert under the region prefix; returns how many were escalated."""
     overdue = Alert.objects.filter(status=AlertStatus.ASSIGNED, deadline__lt=as_of)
     if region_prefix:
-        overdue = overdue.filter(region_id__startswith=region_prefix)
+        overdue = overdue.filter(region__code__startswith=region_prefix)
     count = 0
     for alert in overdue.exclude(escalated_deadline=F("deadline")).select_related("region", "escalated_to"):
         if alert_escalate(alert=alert, as_of=as_of, actor=actor) is not None:
