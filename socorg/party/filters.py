@@ -71,7 +71,7 @@ class PartyOrganizationFilter(django_filters.FilterSet):
 
 
 class PartyMemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("name"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("full name"))
     region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
     party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
     employer = django_filters.CharFilter(field_name="employer__uscc", label=_("employer (USCC)"))

@@ -129,7 +129,7 @@ class PartyOrganizationForm(BootstrapMixin, forms.Form):
 
 
 class MemberForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=64)
+    name = forms.CharField(label=_("full name"), max_length=64)
     gender = forms.ChoiceField(label=_("gender"), required=False, choices=[("", "—"), *Gender.choices])
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=32,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
@@ -187,7 +187,7 @@ class MemberForm(BootstrapMixin, forms.Form):
 
 class InstructorForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=InstructorKind.choices)
-    name = forms.CharField(label=_("name"), max_length=64)
+    name = forms.CharField(label=_("full name"), max_length=64)
     unit_and_post = forms.CharField(label=_("unit and post"), required=False, max_length=200)
     phone = forms.CharField(label=_("phone"), required=False, max_length=32,
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
