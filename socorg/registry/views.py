@@ -3,10 +3,11 @@ and render; registry.services validates and writes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from socorg.core.crypto import mask
@@ -57,10 +58,48 @@ def org_detail(request, uscc: str):
         "assignments": InstructorAssignment.objects.filter(organization=org).select_related("instructor")
         .order_by("-start_on"),
         **_members_context(user, org),
-        "history": AuditEntry.objects.filter(object_type=org._meta.label_lower, object_id=str(org.pk))[:100],
+        "history": _history(org),
         "obstacles": services.deletion_obstacles(org) if can_change else [],
         "status_form": StatusChangeForm(),
     })
+
+
+HISTORY_SHOWN = 100
+_EXTRA_HISTORY_LABELS = {"phone_set": _lazy("phone recorded"), "phone_changed": _lazy("phone changed")}
+
+
+def _history(org) -> list:
+    """The organization's audit entries, each with (label, before, after) rows in the user's language."""
+    entries = list(AuditEntry.objects.filter(object_type=org._meta.label_lower, object_id=str(org.pk))[:HISTORY_SHOWN])
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        entry.changes = [
+            (_history_label(key), _history_value(key, before.get(key)), _history_value(key, after.get(key)))
+            for key in {**before, **after}
+        ]
+    return entries
+
+
+def _field(key: str):
+    try:
+        return SocialOrganization._meta.get_field(key)
+    except FieldDoesNotExist:  # a key written by another app's service, or a marker such as phone_changed
+        return None
+
+
+def _history_label(key: str) -> str:
+    field = _field(key)
+    return _EXTRA_HISTORY_LABELS.get(key, field.verbose_name if field else key)
+
+
+def _history_value(key: str, value):
+    """Choice values as their labels, booleans as yes/no; everything else as stored."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    field = _field(key)
+    if field is not None and field.choices:
+        return dict(field.choices).get(value, value)
+    return value
 
 
 def _members_context(user, org) -> dict:
