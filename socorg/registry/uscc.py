@@ -12,7 +12,7 @@ Other apps reuse this module: the ledger import (uscc_problems reports every pro
 generator and tests (make_uscc builds valid codes).
 """
 
-import functools
+import time
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from .choices import USCC_TYPE_DIGIT, OrgType
 
@@ -56,17 +57,26 @@ def uscc_check_char(first17: str) -> str:
     return stdnum_uscc.calc_check_digit(first17)
 
 
-# --- region codes (hot in imports: cached, invalidated when regions change) -----------------------------------
+# --- region codes (hot in imports: cached; cleared when regions change in this process, and refreshed every hour
+# so other processes of a multi-server deployment pick up a new GB/T 2260 edition without a restart) -----------
 
-@functools.cache
+REGION_CACHE_SECONDS = 3600
+_region_cache: dict[str, tuple[float, frozenset[str]]] = {}
+
+
 def _region_codes() -> frozenset[str]:
     from socorg.regions.models import Region
 
-    return frozenset(Region.objects.values_list("code", flat=True))
+    cached = _region_cache.get("codes")
+    if cached is None or time.monotonic() - cached[0] > REGION_CACHE_SECONDS:
+        cached = (time.monotonic(), frozenset(Region.objects.values_list("code", flat=True)))
+        if cached[1]:  # never keep an empty table (a test flush, a database not loaded yet) for an hour
+            _region_cache["codes"] = cached
+    return cached[1]
 
 
 def clear_region_cache(**_kwargs) -> None:
-    _region_codes.cache_clear()
+    _region_cache.clear()
 
 
 def _connect_region_signals() -> None:
@@ -158,7 +168,7 @@ def _org_code_problem(code: str) -> ValidationError | None:
 def _check_char_problem(code: str) -> ValidationError | None:
     try:
         stdnum_uscc.validate(code)
-    except Exception:  # stdnum's InvalidChecksum (length and format were checked above)
+    except StdnumValidationError:  # InvalidChecksum: length and format were checked above
         return ValidationError(
             _("Character 18 of the unified social credit code (check character) is “%(char)s”, but the first 17 "
               "characters require “%(expected)s”: the code is mistyped."),

@@ -7,6 +7,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from socorg.regions.models import Region
 from socorg.registry.choices import OrgType
 from socorg.registry.uscc import ALPHABET, make_uscc, org_code_check_char, uscc_problems, validate_uscc
 
@@ -153,6 +154,14 @@ def test_region_codes_are_cached(django_assert_num_queries):
     with django_assert_num_queries(0):
         for serial in range(1, 50):
             validate_uscc(make_uscc("530102", OrgType.SOCIAL_GROUP, str(serial)))
+
+
+def test_a_region_added_later_is_accepted_at_once():
+    code = make_uscc("539901", OrgType.SOCIAL_GROUP, "1")
+    assert error_of(code).code == "uscc_region"
+    Region.objects.create(code="539901", name="新设区", level="county", parent_id="530000", scope_prefix="539901",
+                          full_name="云南省 新设区", pinyin="xinshequ", pinyin_initials="xsq")
+    assert validate_uscc(code) == code
 
 
 # --- properties --------------------------------------------------------------------------------------------------

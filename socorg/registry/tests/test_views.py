@@ -103,6 +103,14 @@ def test_bad_code_shows_an_inline_chinese_error_and_writes_nothing(national_staf
     assert not SocialOrganization.objects.exists()
 
 
+def test_form_errors_are_english_when_the_browser_asks_for_english(national_staff):
+    response = client_as(national_staff).post("/orgs/new/", form_data(uscc="51530102MJ0000000"),
+                                              HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert "The unified social credit code has 17 characters; it must have exactly 18." in html
+    assert "统一社会信用代码为" not in html
+
+
 def test_service_errors_land_on_their_fields(org, national_staff):
     response = client_as(national_staff).post("/orgs/new/", form_data(uscc=org.uscc))
     html = response.content.decode()
