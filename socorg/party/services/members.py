@@ -167,7 +167,8 @@ def member_update(*, member: PartyMember, actor, **changes) -> PartyMember:
     if unknown:
         raise TypeError(f"member_update() cannot change {sorted(unknown)}")
     require_region(actor, "members.change", member.party_org.region_id)
-    locked = PartyMember.objects.select_for_update().select_related("party_org", "employer").get(pk=member.pk)
+    locked = (PartyMember.objects.select_for_update(of=("self",)).select_related("party_org", "employer")
+              .get(pk=member.pk))
     before, old_employer = _audit_after(locked), locked.employer_id
     raw_id, raw_phone = changes.pop("id_number", None), changes.pop("phone", None)
     if raw_id is not None and raw_id.strip() == locked.id_number:
