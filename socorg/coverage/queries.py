@@ -311,17 +311,20 @@ def group_figures(region: Region, *, by: str, on: datetime.date | None, source: 
 # --- the records behind a number ------------------------------------------------------------------------------
 
 
-def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on: datetime.date | None = None):
-    """The organizations counted by `measure` in the region (its 本级 only when `direct`), as the user may see them.
-    For a past date the flags are recomputed as of that date."""
+def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on: datetime.date | None = None,
+                group: tuple[str, str] | None = None):
+    """The organizations counted by `measure` in the region (its 本级 only when `direct`; one breakdown group when
+    `group` = (by, key)), as the user may see them. For a past date the flags are recomputed as of that date."""
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}")
     today = timezone.localdate()
     rows = SocialOrganization.objects.visible_to(user, "view")
     rows = rows.filter(authority_region_id=region.code) if direct else rows.filter(in_subtree(region.scope_prefix))
+    if group is not None and group[0] != "region":
+        rows = rows.filter(**{BY_FIELDS[group[0]]: group[1]})
     condition = MEASURES[measure]
     if on is not None and on < today:
-        rows = rows.filter(state.org_active_q(on=on)).alias(
+        rows = rows.filter(state.org_active_q(on=on)).annotate(
             **{f"calc_{k}": v for k, v in state.flag_expressions(on=on).items()})
         condition = _on_calculated_flags(condition)
     else:

@@ -43,6 +43,7 @@ class Row:
     code: str | None
     totals: dict
     direct: bool = False  # the numbers are of the region's own level only
+    group_key: str | None = None  # the breakdown value of a "group" row
 
 
 def figure_rows(figures: Figures) -> list[Row]:
@@ -53,7 +54,7 @@ def figure_rows(figures: Figures) -> list[Row]:
         if "region" in child:
             rows.append(Row("child", child["region"]["name"], child["region"]["code"], child["totals"]))
         else:
-            rows.append(Row("group", child["group"]["name"], None, child["totals"]))
+            rows.append(Row("group", child["group"]["name"], None, child["totals"], group_key=child["group"]["key"]))
     rows.append(Row("total", _("Total"), figures.region.code, figures.totals))
     return rows
 

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "coverage"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/", views.export_table, name="export"),
+    path("orgs/", views.org_list, name="orgs"),
+    path("party-orgs/", views.party_org_list, name="party_orgs"),
+]

@@ -1,1 +1,9 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("coverage/", views.CoverageFiguresView.as_view(), name="coverage-figures"),
+    path("coverage/orgs/", views.CoverageOrgsView.as_view(), name="coverage-orgs"),
+    path("coverage/snapshots/", views.CoverageSnapshotsView.as_view(), name="coverage-snapshots"),
+]

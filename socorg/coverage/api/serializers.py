@@ -1,0 +1,114 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from socorg.registry.models import SocialOrganization
+
+from ..queries import BY_CHOICES, MEASURES
+
+
+class FiguresQuerySerializer(serializers.Serializer):
+    region = serializers.CharField(required=False, help_text=gettext_lazy("Region code (default: your own region)"))
+    by = serializers.ChoiceField(choices=BY_CHOICES, default="region", required=False)
+    as_of = serializers.DateField(required=False, help_text=gettext_lazy("Figures as of this date (default today)"))
+
+    def validate_as_of(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(_("The date %(date)s is in the future; give today or an earlier date.")
+                                              % {"date": value.isoformat()})
+        return value
+
+
+class OrgsQuerySerializer(FiguresQuerySerializer):
+    by = None
+    measure = serializers.ChoiceField(choices=list(MEASURES), default="all", required=False)
+    direct = serializers.BooleanField(default=False, required=False,
+                                      help_text=gettext_lazy("Only the region's own level (本级)"))
+    group_by = serializers.ChoiceField(choices=[c for c in BY_CHOICES if c != "region"], required=False,
+                                       help_text=gettext_lazy("With `group`: one group of a breakdown"))
+    group = serializers.CharField(required=False, allow_blank=True,
+                                  help_text=gettext_lazy("The group's key, e.g. foundation (by type)"))
+
+
+class RegionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class TotalsSerializer(serializers.Serializer):
+    orgs = serializers.IntegerField()
+    org_covered = serializers.IntegerField()
+    org_uncovered = serializers.IntegerField()
+    work_covered = serializers.IntegerField()
+    work_uncovered = serializers.IntegerField()
+    standalone = serializers.IntegerField()
+    should_build = serializers.IntegerField()
+    should_build_built = serializers.IntegerField()
+    should_build_missing = serializers.IntegerField()
+    party_orgs = serializers.IntegerField()
+    party_orgs_functional = serializers.IntegerField()
+    full_members = serializers.IntegerField()
+    org_coverage_rate = serializers.FloatField(allow_null=True)
+    work_coverage_rate = serializers.FloatField(allow_null=True)
+    standalone_rate = serializers.FloatField(allow_null=True)
+    build_rate = serializers.FloatField(allow_null=True)
+
+
+class DirectSerializer(serializers.Serializer):
+    totals = TotalsSerializer()
+
+
+class GroupRefSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ChildSerializer(serializers.Serializer):
+    region = RegionRefSerializer(required=False, help_text=gettext_lazy("With by=region"))
+    group = GroupRefSerializer(required=False, help_text=gettext_lazy("With any other breakdown"))
+    totals = TotalsSerializer()
+
+
+class FiguresSerializer(serializers.Serializer):
+    region = RegionRefSerializer()
+    as_of = serializers.DateField()
+    by = serializers.CharField()
+    source = serializers.CharField()
+    totals = TotalsSerializer()
+    direct = DirectSerializer(allow_null=True)
+    children = ChildSerializer(many=True)
+
+
+class SnapshotPointSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    taken_at = serializers.DateTimeField()
+    totals = TotalsSerializer()
+
+
+class OrgBehindSerializer(serializers.ModelSerializer):
+    authority_region = serializers.CharField(source="authority_region_id")
+    authority_region_name = serializers.CharField(source="authority_region.name")
+    org_covered = serializers.SerializerMethodField()
+    work_covered = serializers.SerializerMethodField()
+    standalone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SocialOrganization
+        fields = ["uscc", "name", "org_type", "category", "authority_region", "authority_region_name",
+                  "authority_level", "status", "org_covered", "work_covered", "standalone", "full_members"]
+
+    # For a past date the flags were recomputed as of then (calc_*); today they are the stored ones.
+    def _flag(self, org, name: str) -> bool:
+        return bool(getattr(org, f"calc_{name}", getattr(org, name)))
+
+    def get_org_covered(self, org) -> bool:
+        return self._flag(org, "org_covered")
+
+    def get_work_covered(self, org) -> bool:
+        return self._flag(org, "work_covered")
+
+    def get_standalone(self, org) -> bool:
+        return self._flag(org, "standalone")

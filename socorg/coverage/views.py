@@ -1,0 +1,228 @@
+"""Dashboard (/coverage/): figure cards, the table by child region (本级 first) with every number a link to the
+organizations behind it, bar chart and trend line (ECharts), drill-down, Excel export. Scoped to the user's subtree."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from socorg.registry.choices import OrgType
+
+from .access import ancestors_in_scope, visible_region
+from .excel import XLSX_TYPE, figures_workbook
+from .queries import BY_CHOICES, MEASURES, orgs_behind, party_orgs_behind, region_figures
+from .snapshots import trend, year_on_year
+from .tables import COLUMNS, figure_rows, format_cell
+
+ORG_ORDERINGS = {"uscc", "-uscc", "name_pinyin", "-name_pinyin", "full_members", "-full_members"}
+BY_LABELS = {"region": gettext_lazy("child region"), "type": gettext_lazy("type"),
+             "category": gettext_lazy("category"), "level": gettext_lazy("registration level"),
+             "supervisor": gettext_lazy("supervising unit")}
+
+
+def _as_of(request) -> datetime.date | None:
+    text = request.GET.get("as_of", "").strip()
+    if not text:
+        return None
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day <= timezone.localdate() else None
+
+
+def _require_view(user):
+    if not user.has_capability("coverage.view"):
+        raise PermissionDenied(_("You do not have permission to view coverage statistics."))
+
+
+def _figures_request(request):
+    _require_view(request.user)
+    region = visible_region(request.user, request.GET.get("region"))
+    by = request.GET.get("by", "region")
+    by = by if by in BY_CHOICES else "region"
+    return region, by, _as_of(request)
+
+
+def _orgs_link(code, measure, *, direct=False, as_of=None, group=None) -> str:
+    query = {"region": code, "measure": measure}
+    if direct:
+        query["direct"] = "1"
+    if as_of:
+        query["as_of"] = as_of.isoformat()
+    if group:
+        query["group_by"], query["group"] = group
+    return f"{reverse('coverage:orgs')}?{urlencode(query)}"
+
+
+def _party_link(code, *, direct=False, functional=False) -> str:
+    query = {"region": code}
+    if direct:
+        query["direct"] = "1"
+    if functional:
+        query["functional"] = "1"
+    return f"{reverse('coverage:party_orgs')}?{urlencode(query)}"
+
+
+def _cells(row, figures, by, as_of):
+    """Each column's text and the link to the records behind it (None for rates and for past party figures)."""
+    group = (by, row.group_key) if row.kind == "group" else None
+    code = row.code or figures.region.code
+    cells = []
+    for column in COLUMNS:
+        link = None
+        if column.measure:
+            link = _orgs_link(code, column.measure, direct=row.direct, as_of=as_of, group=group)
+        elif column.key.startswith("party_orgs") and as_of is None and group is None:
+            link = _party_link(code, direct=row.direct, functional=column.key.endswith("functional"))
+        cells.append({"text": format_cell(row.totals, column), "link": link, "is_rate": column.is_rate})
+    return cells
+
+
+@login_required
+def dashboard(request):
+    region, by, as_of = _figures_request(request)
+    figures = region_figures(region, on=as_of, by=by)
+    rows = figure_rows(figures)
+    for row in rows:
+        row.cells = _cells(row, figures, by, as_of)
+        row.drill = row.kind == "child" and row.code != region.code
+    today = timezone.localdate()
+    child_rows = [r for r in rows if r.kind in ("child", "group")]
+    chart = {
+        "labels": [r.label for r in child_rows],
+        "codes": [r.code if r.kind == "child" else None for r in child_rows],
+        "series": [{"name": str(c.label), "data": [_percent_value(r.totals.get(c.key)) for r in child_rows]}
+                   for c in COLUMNS if c.is_rate],
+    }
+    points = trend(region)
+    trend_chart = {
+        "periods": [p["period"] for p in points] + [_("Now")],
+        "series": [{"name": str(c.label),
+                    "data": [_percent_value(p["totals"].get(c.key)) for p in points]
+                    + [_percent_value(figures.totals.get(c.key))]} for c in COLUMNS if c.is_rate],
+    }
+    context = {
+        "region": region, "figures": figures, "rows": rows, "columns": COLUMNS, "by": by, "by_choices": BY_LABELS,
+        "as_of": as_of, "today": today, "ancestors": ancestors_in_scope(request.user, region),
+        "cards": _cards(figures, as_of), "chart": chart, "trend_chart": trend_chart, "has_trend": bool(points),
+        "yoy": _year_on_year_text(year_on_year(region, figures.totals, today)) if as_of is None else None,
+        "by_label": BY_LABELS[by],
+        "export_query": urlencode({k: v for k, v in {"region": region.code, "by": by,
+                                                      "as_of": as_of.isoformat() if as_of else ""}.items() if v}),
+    }
+    return render(request, "coverage/dashboard.html", context)
+
+
+def _year_on_year_text(comparison):
+    if comparison is None:
+        return None
+
+    def signed(value, scale=1):
+        return "—" if value is None else f"{value * scale:+.1f}" if scale != 1 else f"{value:+d}"
+
+    changes = comparison["changes"]
+    return {"period": comparison["period"], "org": signed(changes["org_coverage_rate"]["change"], 100),
+            "work": signed(changes["work_coverage_rate"]["change"], 100), "orgs": signed(changes["orgs"]["change"])}
+
+
+def _percent_value(rate):
+    return None if rate is None else round(rate * 100, 1)
+
+
+def _cards(figures, as_of):
+    t, code = figures.totals, figures.region.code
+
+    def rate(key):
+        return "—" if t[key] is None else f"{t[key] * 100:.1f}%"
+
+    return [
+        {"label": _("Social organizations"), "value": f"{t['orgs']:,}", "link": _orgs_link(code, "all", as_of=as_of)},
+        {"label": _("Organizational coverage"), "value": rate("org_coverage_rate"),
+         "note": _("%(n)s covered, %(m)s not") % {"n": f"{t['org_covered']:,}", "m": f"{t['org_uncovered']:,}"},
+         "link": _orgs_link(code, "org_uncovered", as_of=as_of)},
+        {"label": _("Work coverage"), "value": rate("work_coverage_rate"),
+         "note": _("%(n)s without party work") % {"n": f"{t['work_uncovered']:,}"},
+         "link": _orgs_link(code, "work_uncovered", as_of=as_of)},
+        {"label": _("Standalone rate"), "value": rate("standalone_rate"),
+         "note": _("%(n)s with their own party organization") % {"n": f"{t['standalone']:,}"},
+         "link": _orgs_link(code, "standalone", as_of=as_of)},
+        {"label": _("Build rate (应建尽建)"), "value": rate("build_rate"),
+         "note": _("%(n)s of %(m)s should-build missing") % {"n": f"{t['should_build_missing']:,}",
+                                                             "m": f"{t['should_build']:,}"},
+         "link": _orgs_link(code, "should_build_missing", as_of=as_of)},
+        {"label": _("Party organizations"), "value": f"{t['party_orgs']:,}",
+         "note": _("%(n)s functional") % {"n": f"{t['party_orgs_functional']:,}"},
+         "link": _party_link(code) if as_of is None else None},
+    ]
+
+
+@login_required
+def export_table(request):
+    region, by, as_of = _figures_request(request)
+    figures = region_figures(region, on=as_of, by=by)
+    response = HttpResponse(figures_workbook(figures), content_type=XLSX_TYPE)
+    name = f"coverage-{region.code}-{figures.as_of.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+MEASURE_LABELS = {
+    "all": gettext_lazy("all organizations"), "org_covered": gettext_lazy("organizationally covered"),
+    "org_uncovered": gettext_lazy("not organizationally covered"), "work_covered": gettext_lazy("work covered"),
+    "work_uncovered": gettext_lazy("not work covered"),
+    "standalone": gettext_lazy("with a standalone party organization"),
+    "should_build": gettext_lazy("should build (≥3 full members)"),
+    "should_build_built": gettext_lazy("should build, built"),
+    "should_build_missing": gettext_lazy("should build, not built"),
+    "with_members": gettext_lazy("with full party members"),
+}
+
+
+@login_required
+def org_list(request):
+    """The organizations behind a number of the dashboard."""
+    region, _by, as_of = _figures_request(request)
+    measure = request.GET.get("measure", "all")
+    measure = measure if measure in MEASURES else "all"
+    direct = request.GET.get("direct") == "1"
+    group_by = request.GET.get("group_by")
+    group = (group_by, request.GET.get("group", "")) if group_by in BY_CHOICES and group_by != "region" else None
+    rows = orgs_behind(request.user, region, measure, direct=direct, on=as_of, group=group)
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(name__contains=query) | rows.filter(uscc__startswith=query.upper())
+    ordering = request.GET.get("ordering", "uscc")
+    rows = rows.select_related("authority_region").order_by(ordering if ordering in ORG_ORDERINGS else "uscc")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    export = request.GET.copy()
+    export.pop("page", None)
+    export.pop("ordering", None)
+    export.pop("q", None)
+    export["format"] = "xlsx"
+    context = {"region": region, "page": page, "measure_label": MEASURE_LABELS[measure], "direct": direct,
+               "as_of": as_of, "q": query, "group": group, "ancestors": ancestors_in_scope(request.user, region),
+               "export_url": f"{reverse('api-v1:coverage-orgs')}?{export.urlencode()}",
+               "org_types": dict(OrgType.choices)}
+    return render(request, "coverage/org_list.html", context)
+
+
+@login_required
+def party_org_list(request):
+    """The party organizations behind `party_orgs` (today)."""
+    region, _by, _as_of = _figures_request(request)
+    direct = request.GET.get("direct") == "1"
+    functional = True if request.GET.get("functional") == "1" else None
+    rows = party_orgs_behind(request.user, region, direct=direct, functional=functional).select_related("region")
+    page = Paginator(rows.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(request, "coverage/party_org_list.html", {
+        "region": region, "page": page, "direct": direct, "functional": functional,
+        "ancestors": ancestors_in_scope(request.user, region)})
