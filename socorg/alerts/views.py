@@ -1,0 +1,195 @@
+"""Early-warning pages: the board per region, alert lists, the alert page with its rectification steps, and the rule
+settings. Every page starts from visible_to(user, …): outside the scope a page is 404. Views parse input and
+render; alerts.services validates and writes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from socorg.core.scope import can
+from socorg.regions.models import Region
+
+from . import services
+from .board import board_for
+from .choices import AlertStatus
+from .config import rule_config, rule_configs
+from .filters import AlertFilter
+from .forms import AssignForm, ReviewForm, RuleSettingForm, SubmitForm
+from .models import Alert, EvidenceFile, ScanRun
+from .rules import RULES
+
+PAGE_SIZE = 50
+
+
+def _require(user, capability: str) -> None:
+    if not user.has_capability(capability):
+        raise PermissionDenied
+
+
+def _alert_or_404(user, pk: int) -> Alert:
+    queryset = Alert.objects.visible_to(user, "view").select_related(
+        "party_org", "organization", "region", "assignee", "escalated_to")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _board_region(user, code: str | None) -> Region:
+    if code:
+        region = Region.objects.filter(code=code).first()
+        if region is None or not can(user, "alerts.view", region.code):
+            raise Http404
+        return region
+    roots = user.scope_regions("alerts.view")
+    return roots[0] if len(roots) == 1 else Region.objects.get(code="100000")
+
+
+@login_required
+def board(request):
+    _require(request.user, "alerts.view")
+    region = _board_region(request.user, request.GET.get("region"))
+    if not region.scope_prefix and "" not in request.user.scope_prefixes("alerts.view"):
+        # A user with several regional grants but no national one sees each of their regions, not the nation.
+        return render(request, "alerts/board_pick.html", {"roots": request.user.scope_regions("alerts.view")})
+    figures = board_for(region)
+    chart = {
+        "regions": [row.region.name for row in figures["rows"]],
+        "red": [row.red for row in figures["rows"]],
+        "amber": [row.amber for row in figures["rows"]],
+        "green": [row.green for row in figures["rows"]],
+        "labels": {"red": _("Red: a high-severity alert"), "amber": _("Amber: other alerts"),
+                   "green": _("Green: no open alert")},
+    }
+    return render(request, "alerts/board.html", {
+        "region": region, "ancestors": region.ancestors(), **figures, "chart": chart,
+        "escalated": Alert.objects.visible_to(request.user, "view").filter(
+            escalated_to=region, status=AlertStatus.ASSIGNED).select_related("party_org", "organization")[:20],
+        "last_scan": ScanRun.objects.first(),
+    })
+
+
+@login_required
+def alert_list(request):
+    _require(request.user, "alerts.view")
+    queryset = Alert.objects.visible_to(request.user, "view").select_related(
+        "party_org", "organization", "region", "assignee")
+    data = request.GET.copy()
+    if not data:
+        data["state"] = "open"
+    alerts = AlertFilter(data, queryset=queryset, request=request)
+    page = Paginator(alerts.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alerts/alert_list.html", {"filter": alerts, "page": page, "rules": RULES})
+
+
+@login_required
+def alert_detail(request, pk: int):
+    alert = _alert_or_404(request.user, pk)
+    config = rule_config(alert.rule) if alert.rule in RULES else None
+    user = request.user
+    can_change = can(user, "alerts.change", alert.region_id)
+    is_assignee = alert.assignee_id == user.pk
+    return render(request, "alerts/alert_detail.html", {
+        "alert": alert, "rule": RULES.get(alert.rule), "config": config,
+        "evidence_rows": sorted(alert.evidence.items()),
+        "events": alert.events.select_related("actor", "assignee", "region").prefetch_related("files"),
+        "can_assign": can_change and alert.status in (AlertStatus.OPEN, AlertStatus.ASSIGNED),
+        "can_submit": is_assignee and alert.status == AlertStatus.ASSIGNED,
+        "can_review": can_change and not is_assignee and alert.status == AlertStatus.SUBMITTED,
+        "assign_form": AssignForm(users=services.assignable_users(alert)),
+        "submit_form": SubmitForm(),
+        "review_form": ReviewForm(),
+    })
+
+
+@login_required
+@require_POST
+def alert_assign(request, pk: int):
+    alert = _alert_or_404(request.user, pk)
+    form = AssignForm(request.POST, users=services.assignable_users(alert))
+    return _run(request, alert, form, lambda data: services.alert_assign(
+        alert=alert, actor=request.user, assignee=data["assignee"], deadline=data["deadline"], note=data["note"]),
+        _("The alert has been assigned."))
+
+
+@login_required
+@require_POST
+def alert_submit(request, pk: int):
+    alert = _alert_or_404(request.user, pk)
+    form = SubmitForm(request.POST, request.FILES)
+    return _run(request, alert, form, lambda data: services.alert_submit(
+        alert=alert, actor=request.user, note=data["note"], files=data["files"]),
+        _("The rectification has been submitted for review."))
+
+
+@login_required
+@require_POST
+def alert_review(request, pk: int):
+    alert = _alert_or_404(request.user, pk)
+    form = ReviewForm(request.POST)
+    if request.POST.get("decision") == "accept":
+        return _run(request, alert, form, lambda data: services.alert_accept(
+            alert=alert, actor=request.user, note=data["note"]), _("The rectification has been accepted."))
+    return _run(request, alert, form, lambda data: services.alert_return(
+        alert=alert, actor=request.user, note=data["note"], deadline=data["deadline"]),
+        _("The rectification has been returned to the assignee."))
+
+
+def _run(request, alert, form, step, done: str):
+    if form.is_valid():
+        try:
+            step(form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, done)
+            return redirect("alerts:detail", pk=alert.pk)
+    for field, errors in form.errors.items():
+        for error in errors:
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{error}" if label else error)
+    return redirect("alerts:detail", pk=alert.pk)
+
+
+@login_required
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user, "view"), pk=pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type)
+
+
+@login_required
+def rule_list(request):
+    _require(request.user, "alerts.view")
+    return render(request, "alerts/rule_list.html", {
+        "configs": rule_configs().values(), "can_configure": services.can_configure_rules(request.user)})
+
+
+@login_required
+def rule_edit(request, code: str):
+    if code not in RULES:
+        raise Http404
+    if not services.can_configure_rules(request.user):
+        raise PermissionDenied
+    config = rule_config(code)
+    initial = {"enabled": config.enabled, "severity": config.severity,
+               "params": _json(config.params), "citation": "" if config.citation == config.rule.citation
+               else config.citation}
+    form = RuleSettingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_setting_update(code=code, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("The settings of the rule have been saved; they apply from the next scan."))
+            return redirect("alerts:rules")
+    return render(request, "alerts/rule_form.html", {"form": form, "config": config, "rule": config.rule})
+
+
+def _json(params: dict) -> str:
+    import json
+
+    return json.dumps(params, ensure_ascii=False)
