@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .filters import AuditEntryFilter
 from .home import cards_for
@@ -16,6 +17,7 @@ def home(request):
     return render(request, "core/home.html", {"cards": cards_for(request.user)})
 
 
+@require_safe  # reading only: no interface changes or deletes audit entries
 @login_required
 def audit_log(request):
     if not request.user.has_capability("audit.view"):
