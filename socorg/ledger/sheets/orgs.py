@@ -1,18 +1,20 @@
 """Sheet 「社会组织」: one row per social organization, keyed by its USCC."""
 
+import datetime
 import re
+import time
 from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import AuditRecord
-from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import make_uscc, uscc_problems
 
 from .. import labels
+from ..pinyin import pinyin_pair
 from ..values import (
     CellError,
     clean_code,
@@ -55,8 +57,19 @@ def parse_phone(value) -> str:
     return phone
 
 
+_today = {"date": None, "until": 0.0}
+
+
+def today() -> datetime.date:
+    """timezone.localdate(), cached for a minute: it is called for every date cell of a large import."""
+    now = time.monotonic()
+    if now >= _today["until"]:
+        _today["date"], _today["until"] = timezone.localdate(), now + 60
+    return _today["date"]
+
+
 def not_future_date(value):
-    return parse_date(value, not_after=timezone.localdate())
+    return parse_date(value, not_after=today())
 
 
 def org_index(run) -> dict[str, int]:
@@ -193,8 +206,7 @@ class OrganizationSheet(SheetHandler):
     @staticmethod
     def _new(code: str, values: dict) -> SocialOrganization:
         org = SocialOrganization(uscc=code, **values)
-        org.name_pinyin = pinyin_full(org.name)
-        org.name_initials = pinyin_initials(org.name)
+        org.name_pinyin, org.name_initials = pinyin_pair(org.name)
         org.full_members = org.declared_full_members
         org.probationary_members = org.declared_probationary_members
         return org
@@ -218,7 +230,7 @@ class OrganizationSheet(SheetHandler):
                 org.updated_at = now
                 fields.update(changed)
                 if "name" in changed:
-                    org.name_pinyin, org.name_initials = pinyin_full(org.name), pinyin_initials(org.name)
+                    org.name_pinyin, org.name_initials = pinyin_pair(org.name)
                     fields.update({"name_pinyin", "name_initials"})
                 if MEMBER_FIELDS & set(changed):
                     self.run.member_count_org_ids.add(org.pk)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from socorg.core.audit import AuditRecord
 from socorg.core.crypto import blind_index
-from socorg.core.text import pinyin_full
 from socorg.party.choices import InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
 from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization, active_on
 from socorg.party.services.party_orgs import KIND_RANK, requires_coverage
@@ -21,6 +20,7 @@ from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import uscc_problems
 
 from .. import labels
+from ..pinyin import pinyin_pair
 from ..values import CellError, clean_code, parse_choice, parse_int, parse_text, parse_yes_no, split_list
 from .base import Column, Row, SheetHandler, register_sheet
 from .orgs import EXAMPLE_USCC, not_future_date, org_index, parse_region_code, unpack
@@ -204,7 +204,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 region = self.row_region(row, found, self._parent_region(values["parent"]))
                 if region is None:
                     continue
-                party_org = PartyOrganization(name=values["name"], name_pinyin=pinyin_full(values["name"]),
+                party_org = PartyOrganization(name=values["name"], name_pinyin=pinyin_pair(values["name"])[0],
                                               region_id=region, **{f: values[f] for f in self.FIELDS})
                 if values["status"] != PartyOrgStatus.ACTIVE:
                     party_org.status_changed_on = today
@@ -406,7 +406,7 @@ class InstructorSheet(_ReferenceSheet):
                 region = self.row_region(row, found)
                 if region is not None:
                     creates.append((row, Instructor(
-                        kind=InstructorKind.INSTRUCTOR, name=values["name"], name_pinyin=pinyin_full(values["name"]),
+                        kind=InstructorKind.INSTRUCTOR, name=values["name"], name_pinyin=pinyin_pair(values["name"])[0],
                         phone_index=values["phone_index"], region_id=region, **{f: values[f] for f in self.FIELDS},
                         left_on=None if values["status"] == InstructorStatus.ON_DUTY else self.run.today)))
                 continue

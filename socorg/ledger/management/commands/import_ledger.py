@@ -57,8 +57,8 @@ class Command(BaseCommand):
         console = Console(file=self.stdout._out, width=160)
         counts = Table(title=_("Dry run: nothing was written") if dry_run else _("Import"))
         counts.add_column(_("Kind"))
-        for state in ("created", "updated", "unchanged"):
-            counts.add_column(_(state), justify="right")
+        for title in (_("Created"), _("Updated"), _("Unchanged")):
+            counts.add_column(title, justify="right")
         names = {"orgs": _("social organizations"), "party_orgs": _("party organizations"),
                  "instructors": _("instructors"), "activities": _("organizational life")}
         for kind in KINDS:
