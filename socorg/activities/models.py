@@ -20,8 +20,10 @@ class Activity(models.Model):
     scope_domain = "activities"
     scope_region_field = "party_org__region__code"
 
+    # No separate FK index: the (party_org, type, date) index below serves look-ups by party organization too,
+    # and with 10 million rows every extra index costs load time and space.
     party_org = models.ForeignKey("party.PartyOrganization", verbose_name=_("party organization"),
-                                  on_delete=models.PROTECT, related_name="activities")
+                                  on_delete=models.PROTECT, related_name="activities", db_index=False)
     type = models.CharField(_("type"), max_length=32, choices=ActivityType.choices)
     date = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=200, blank=True)
@@ -29,7 +31,7 @@ class Activity(models.Model):
     actual_attendance = models.PositiveIntegerField(_("actual attendance"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -1,0 +1,81 @@
+"""Early-warning scan benchmark: a full scan of a data set (by default the national demo set in PostgreSQL database
+socorg_bench), with per-rule times and the ratio to a bound measured in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/socorg_bench .venv/bin/python benchmarks/alerts.py
+
+The bound is the bare aggregate every activity rule has to beat: SELECT party_org_id, max(date) FROM activities
+GROUP BY party_org_id (a full pass over the activity table). The scan runs twice inside one transaction that is
+rolled back at the end, so the data set is left as it was: the first scan opens every alert (the write-heavy case),
+the second finds nothing to change (the daily steady state).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socorg_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socorg.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from socorg.activities.models import Activity  # noqa: E402
+from socorg.alerts.models import Alert  # noqa: E402
+from socorg.alerts.scan import run_scan  # noqa: E402
+from socorg.party.models import PartyOrganization  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(function):
+    started = time.perf_counter()
+    value = function()
+    return value, time.perf_counter() - started
+
+
+def bound_seconds() -> float:
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    with connection.cursor() as cursor:
+        _, seconds = timed(lambda: cursor.execute(
+            f"SELECT party_org_id, max(date) FROM {table} GROUP BY party_org_id") or cursor.fetchall())
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=float, default=60.0, help="seconds a full scan may take")
+    args = parser.parse_args()
+    sizes = {"party organizations": PartyOrganization.objects.count(), "activities": Activity.objects.count()}
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print("data set: " + ", ".join(f"{name} {count:,}" for name, count in sizes.items()))
+    bound_seconds()  # warm the cache so neither side pays for the first read
+    bound = bound_seconds()
+    print(f"bound (SELECT party_org_id, max(date) … GROUP BY party_org_id): {bound:.2f} s")
+    try:
+        with transaction.atomic():
+            Alert.objects.all().delete()
+            first = run_scan()
+            second = run_scan()
+            raise Rollback
+    except Rollback:
+        pass
+    print(f"\n{'rule':32} {'findings':>9} {'evaluate s':>11} {'total s':>8} {'× bound':>8}")
+    for outcome in first.rules:
+        print(f"{outcome.code:32} {outcome.findings:>9,} {outcome.evaluate_seconds:>11.2f} {outcome.seconds:>8.2f} "
+              f"{outcome.seconds / bound:>8.2f}")
+    for label, result in (("first scan (opens every alert)", first), ("second scan (steady state)", second)):
+        verdict = "OK" if result.seconds <= args.limit else f"OVER the {args.limit:.0f} s limit"
+        print(f"{label}: {result.seconds:.1f} s = {result.seconds / bound:.1f} × bound; opened {result.opened:,}, "
+              f"open {result.open:,} — {verdict}")
+
+
+if __name__ == "__main__":
+    main()
