@@ -212,6 +212,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field named `kind` (or `status`) with different choices: name the enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "PartyOrgKindEnum": "socorg.party.choices.PartyOrgKind",
+        "InstructorKindEnum": "socorg.party.choices.InstructorKind",
+    },
 }
 
 # Celery: Redis (or any broker) in production; without CELERY_BROKER_URL tasks run inline in the caller.
