@@ -6,7 +6,7 @@ from .models import Region
 
 
 class RegionFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"), empty_label=_("any level"))
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent code"))
     code_prefix = django_filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("code prefix"))
     q = django_filters.CharFilter(method="filter_q", label=_("name, pinyin or code"))
