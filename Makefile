@@ -34,9 +34,12 @@ migrations-check:
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Each app keeps its own catalog (socorg/<app>/locale); socorg/locale holds the shared templates' strings only.
+APPS_WITH_CATALOGS := $(patsubst socorg/%/locale,%,$(wildcard socorg/*/locale))
 messages: install
-	cd socorg && ../$(BIN)/socorg makemessages -l zh_Hans --no-obsolete && ../$(BIN)/socorg makemessages -d djangojs -l zh_Hans --no-obsolete
-	$(BIN)/socorg compilemessages --ignore .venv
+	for app in $(APPS_WITH_CATALOGS); do (cd socorg/$$app && ../../$(BIN)/socorg makemessages -l zh_Hans --no-obsolete) || exit 1; done
+	cd socorg && ../$(BIN)/socorg makemessages -l zh_Hans --no-obsolete $(foreach app,$(APPS_WITH_CATALOGS),--ignore '$(app)/*')
+	cd socorg && ../$(BIN)/socorg compilemessages
 
 worker: install
 	$(BIN)/celery -A socorg worker -B --loglevel=INFO
