@@ -216,6 +216,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartyOrgKindEnum": "socorg.party.choices.PartyOrgKind",
         "InstructorKindEnum": "socorg.party.choices.InstructorKind",
+        "AttachmentKindEnum": "socorg.activities.choices.AttachmentKind",
+        "EventKindEnum": "socorg.alerts.choices.EventKind",
+        "OrgStatusEnum": "socorg.registry.choices.OrgStatus",
+        "PartyOrgStatusEnum": "socorg.party.choices.PartyOrgStatus",
+        "InstructorStatusEnum": "socorg.party.choices.InstructorStatus",
+        "AlertStatusEnum": "socorg.alerts.choices.AlertStatus",
+        "ImportStatusEnum": "socorg.ledger.models.ImportStatus",
     },
 }
 
