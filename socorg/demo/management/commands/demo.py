@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -14,12 +15,12 @@ from socorg.regions.models import Region
 from socorg.registry.models import SocialOrganization
 
 TABLE_LABELS = {
-    "organizations": "社会组织 organizations",
-    "party_organizations": "党组织 party organizations",
-    "coverages": "覆盖关系 coverages",
-    "members": "党员 members",
-    "instructors": "指导员 instructors",
-    "assignments": "指导员派驻 assignments",
+    "organizations": gettext_lazy("social organizations"),
+    "party_organizations": gettext_lazy("party organizations"),
+    "coverages": gettext_lazy("coverages"),
+    "members": gettext_lazy("party members"),
+    "instructors": gettext_lazy("instructors and liaisons"),
+    "assignments": gettext_lazy("instructor assignments"),
 }
 
 
@@ -80,11 +81,11 @@ class Command(BaseCommand):
     @contextlib.contextmanager
     def _progress(self, console: Console, verbosity: int):
         """A rich progress bar per table; yields the factory the generator calls with (table, estimated rows)."""
-        progress = Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+        progress = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), console=console, disable=verbosity == 0)
 
         def add_table(name: str, estimate: int):
-            task_id = progress.add_task(TABLE_LABELS[name], total=estimate)
+            task_id = progress.add_task(str(TABLE_LABELS[name]), total=estimate)
 
             def advance(rows: int) -> None:
                 task = progress.tasks[task_id]
