@@ -6,3 +6,7 @@ class ActivitiesConfig(AppConfig):
     name = "socorg.activities"
     label = "activities"
     verbose_name = _("Organizational life")
+
+    def ready(self):
+        # Plug the real 「组织生活」 handler into the ledger (replacing its structure-only placeholder).
+        from . import ledger  # noqa: F401
