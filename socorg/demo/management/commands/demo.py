@@ -1,7 +1,7 @@
 import contextlib
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,14 @@ TABLE_LABELS = {
 }
 
 
+def underlying_stream(stream):
+    """The real stream below Django's OutputWrapper(s): rich writes partial lines, which the wrapper would end
+    with a newline each (bootstrap passes its own wrapper in as stdout, so there may be two)."""
+    while isinstance(stream, OutputWrapper):
+        stream = stream._out
+    return stream
+
+
 class Command(BaseCommand):
     help = _("Load deterministic demo data: social organizations, party organizations, members and instructors.")
 
@@ -42,7 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, region=None, orgs=None, sql_refresh=False, **options):
         options_ = Options(scale=scale, seed=seed, region=region, orgs=orgs)
         self._check(options_)
-        console = Console(file=self.stdout._out, stderr=False)
+        console = Console(file=underlying_stream(self.stdout), stderr=False)
         started = time.perf_counter()
         with transaction.atomic(), self._progress(console, options["verbosity"]) as progress:
             counts = DemoGenerator(options_, progress=progress).run()
