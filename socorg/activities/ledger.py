@@ -30,7 +30,7 @@ class ActivitySheet(SheetHandler):
     order = 40
     columns = (
         Column("党组织名称", "party_org", True, partial(parse_text, max_length=200),
-               note="须已存在（系统中或本工作簿「党组织」表）", example="某某协会党支部"),
+               note="须已存在（系统中或本工作簿「党组织」表）", example="中共昆明市五华区示例行业协会支部委员会"),
         Column("类型", "type", True, partial(parse_choice, labels=TYPE_BY_LEDGER_NAME),
                choices=tuple(TYPE_BY_LEDGER_NAME), example="支部党员大会"),
         Column("日期", "date", True, not_future_date, note="日期，不晚于今天", example="2025-03-28"),
