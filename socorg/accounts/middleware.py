@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SESSION_LAST_SEEN = "socorg_last_seen"
+# Record activity at most once a minute: writing the session on every request costs three queries per page.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -27,7 +29,8 @@ class IdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            request.session[SESSION_LAST_SEEN] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 
