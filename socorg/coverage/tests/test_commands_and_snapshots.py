@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from socorg.core.models import AuditEntry
 from socorg.coverage.models import CoverageSnapshot
@@ -79,16 +79,18 @@ def test_snapshot_freezes_every_region_and_is_audited(region):
 def test_snapshot_of_same_period_is_refused_and_nothing_written():
     snapshot_take(period=current_period())
     before = CoverageSnapshot.objects.count()
-    with pytest.raises(ValidationError, match="immutable"):
+    with pytest.raises(ValidationError, match="快照不可修改"):
         snapshot_take(period=current_period())
-    with pytest.raises(CommandError, match="immutable"):
+    with pytest.raises(CommandError, match="immutable"), translation.override("en"):
         run("coverage_snapshot", "--period", current_period())
+    with translation.override("en"), pytest.raises(ValidationError, match="Snapshots are immutable"):
+        snapshot_take(period=current_period())
     assert CoverageSnapshot.objects.count() == before
 
 
 def test_snapshot_of_future_period_is_refused():
     future = period_of(timezone.localdate() + datetime.timedelta(days=200))
-    with pytest.raises(ValidationError, match="not begun"):
+    with pytest.raises(ValidationError, match="尚未开始"):
         snapshot_take(period=str(future))
     assert not CoverageSnapshot.objects.exists()
 
