@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socorg_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socorg.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
