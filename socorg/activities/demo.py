@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from socorg.demo.writer import TableWriter
+from socorg.core.bulk import TableWriter
 from socorg.party.choices import Membership, PartyOrgKind, PartyOrgStatus
 from socorg.party.models import PartyMember, PartyOrganization
 

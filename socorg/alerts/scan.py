@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write
-from socorg.demo.writer import TableWriter
+from socorg.core.bulk import TableWriter
 
 from .choices import OPEN_STATUSES, AlertStatus, SubjectType
 from .config import RuleConfig, rule_configs

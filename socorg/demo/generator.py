@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from socorg.core.bulk import TableWriter, reset_sequences
 from socorg.core.crypto import blind_index, encrypt
 from socorg.party.choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
 from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization
@@ -31,7 +32,6 @@ from . import vocabulary as words
 from .codes import resident_id
 from .people import mobile, person_name, pinyin_of, pinyin_of_parts, random_day
 from .places import NATIONAL_CODE, Authority, Catalog
-from .writer import TableWriter, reset_sequences
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 import contextlib
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -43,11 +44,14 @@ class Command(BaseCommand):
                             help=_("region code of the scope (default: 530000 Yunnan, 530100, 530102)"))
         parser.add_argument("--orgs", type=int, default=None,
                             help=_("number of organizations instead of the scale's default"))
+        parser.add_argument("--activities-per-org", type=int, default=40,
+                            help=_("organizational-life records per party organization (0 = none)"))
         parser.add_argument("--sql-refresh", action="store_true",
                             help=_("also recompute member counts and coverage flags with the set-based SQL updates "
                                    "(the generator already writes them; slow at national scale)"))
 
-    def handle(self, *args, scale, seed, region=None, orgs=None, sql_refresh=False, **options):
+    def handle(self, *args, scale, seed, region=None, orgs=None, sql_refresh=False, activities_per_org=40,
+               **options):
         options_ = Options(scale=scale, seed=seed, region=region, orgs=orgs)
         self._check(options_)
         console = Console(file=underlying_stream(self.stdout), stderr=False)
@@ -63,6 +67,10 @@ class Command(BaseCommand):
             rebuild_counts()
             refreshed = time.perf_counter() - refresh_started
             self._audit(options_, counts, loaded, refreshed)
+        if activities_per_org > 0:
+            # Organizational-life records make the early-warning board meaningful (activities app).
+            call_command("demo_activities", seed=seed, per_org=activities_per_org, region=region,
+                         verbosity=options["verbosity"], stdout=self.stdout)
         if options["verbosity"] > 0:
             self.stdout.write(self.style.SUCCESS(
                 _("Demo data loaded in %(seconds).1f s (coverage counts rebuilt in %(refresh).1f s): %(counts)s")
