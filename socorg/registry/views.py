@@ -42,6 +42,7 @@ def org_list(request):
     page = Paginator(orgs.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/org_list.html", {
         "filter": orgs, "page": page, "can_change": request.user.has_capability("registry.change"),
+        "can_export": request.user.has_capability("ledger.export"),
     })
 
 
