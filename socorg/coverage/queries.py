@@ -146,6 +146,26 @@ class CountsSource:
         rows = orgs.filter(in_subtree(prefix)).order_by().values("authority_region_id").annotate(**annotations)
         return {row["authority_region_id"]: counts_of(row) for row in rows}
 
+    def folded(self, region: Region, children: list[Region]):
+        """(total, 本级, {child code: counts}) for the region. The maintained source sums in SQL, one grouped query
+        per child-prefix length over at most a few thousand rows, so Python handles only the rows shown."""
+        if self.source != "maintained":
+            return _fold(self.org_counts(region.scope_prefix), region, children)
+        sums = {f"n_{field}": Sum(field) for field in COUNT_FIELDS}
+        rows = RegionCounts.objects.filter(in_subtree(region.scope_prefix, "region__code")).order_by()
+        total = {k[2:]: v or 0 for k, v in rows.aggregate(**sums).items()}
+        direct = {k[2:]: v or 0 for k, v in rows.filter(region_id=region.code).aggregate(**sums).items()}
+        per_child = {child.code: empty_counts() for child in children}
+        by_prefix = {child.scope_prefix: child.code for child in children}
+        for length in sorted({len(prefix) for prefix in by_prefix}):
+            grouped = (rows.exclude(region_id=region.code).annotate(child_key=Substr("region_id", 1, length))
+                       .values("child_key").annotate(**sums))
+            for row in grouped:
+                child = by_prefix.get(row["child_key"])
+                if child is not None:
+                    add_into(per_child[child], counts_of(row))
+        return {**empty_counts(), **total}, {**empty_counts(), **direct}, per_child
+
     def party_counts(self, keys: set[str]) -> dict[str, tuple[int, int]]:
         if self.source == "maintained":
             rows = PartyOrgCounts.objects.filter(key__in=keys).values_list("key", *PARTY_FIELDS)
@@ -249,7 +269,7 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
         source = "scratch" if on < today else "maintained"
     counts_source = CountsSource(source, on if on < today else None)
     children = _child_regions(region)
-    total, direct, per_child = _fold(counts_source.org_counts(region.scope_prefix), region, children)
+    total, direct, per_child = counts_source.folded(region, children)
     keys = {region.scope_prefix, region.code} | {child.scope_prefix for child in children}
     party = counts_source.party_counts(keys)
     _set_party(total, party.get(region.scope_prefix))
