@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socorg.core.crypto import mask
+from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
 
 from . import queries, services
@@ -29,7 +29,7 @@ def _need(user, capability: str) -> None:
 
 
 def _page(request, filterset):
-    return Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _submit(form, action):

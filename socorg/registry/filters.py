@@ -71,6 +71,7 @@ class OrganizationFilter(django_filters.FilterSet):
         prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
         if prefix is None:
             return queryset.none()  # an unknown code matches nothing rather than everything
+        self.region_prefix = prefix  # for registry.totals (exact totals from the maintained counts)
         return queryset.filter(authority_region__code__startswith=prefix) if prefix else queryset
 
     def filter_coverage(self, queryset, name, value):

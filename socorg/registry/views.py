@@ -4,7 +4,6 @@ and render; registry.services validates and writes."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.core.crypto import mask
 from socorg.core.models import AuditEntry
+from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
 from socorg.party.models import Coverage, InstructorAssignment, PartyMember
 
@@ -19,6 +19,7 @@ from . import services
 from .filters import OrganizationFilter
 from .forms import OrganizationForm, StatusChangeForm
 from .models import SocialOrganization
+from .totals import org_list_total
 
 PAGE_SIZE = 50
 MEMBERS_SHOWN = 100
@@ -39,7 +40,8 @@ def org_list(request):
     _require(request.user, "registry.view")
     queryset = SocialOrganization.objects.visible_to(request.user, "view").select_related("authority_region")
     orgs = OrganizationFilter(request.GET, queryset=queryset)
-    page = Paginator(orgs.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = BoundedPaginator(orgs.qs, PAGE_SIZE, exact_count=lambda: org_list_total(orgs, request.user))
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "registry/org_list.html", {
         "filter": orgs, "page": page, "can_change": request.user.has_capability("registry.change"),
         "can_export": request.user.has_capability("ledger.export"),

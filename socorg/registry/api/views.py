@@ -16,13 +16,22 @@ from socorg.core.scope import can
 from .. import services
 from ..filters import OrganizationFilter
 from ..models import SocialOrganization
+from ..totals import org_list_total
 from .serializers import OrganizationSerializer, StatusChangeSerializer
+
+
+class KeptFilterSetBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that leaves the FilterSet on the view, so the view can compute the list's total."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
 
 
 class OrganizationViewSet(viewsets.ModelViewSet):
     serializer_class = OrganizationSerializer
     permission_classes = [CapabilityPermission]
-    filter_backends = [DjangoFilterBackend]  # the FilterSet carries the ordering, shared with the list page
+    filter_backends = [KeptFilterSetBackend]  # the FilterSet carries the ordering, shared with the list page
     filterset_class = OrganizationFilter
     lookup_field = "uscc"
     lookup_value_regex = r"[0-9A-Za-z]{18}"
@@ -30,6 +39,11 @@ class OrganizationViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return SocialOrganization.objects.visible_to(self.request.user, "view").select_related("authority_region")
+
+    def exact_count(self) -> int | None:
+        """The list's total from the maintained per-region counts when the filters allow (see registry.totals)."""
+        filterset = getattr(self, "filterset", None)
+        return org_list_total(filterset, self.request.user) if filterset is not None else None
 
     def get_object(self):
         self.kwargs["uscc"] = self.kwargs["uscc"].upper()  # codes are stored in upper case
