@@ -39,17 +39,21 @@ def is_blank(value) -> bool:
 def clean_text(value) -> str:
     """Text as typed: NFKC (full-width → half-width), runs of white space collapsed, ends trimmed. Numbers stored
     as floats lose their ".0" (5.0 → "5"); the export's formula-injection quote is removed."""
-    if value is None:
+    if type(value) is str:
+        # Hot path (every text cell of a large import): ASCII text is already in NFKC form.
+        text = value if value.isascii() else unicodedata.normalize("NFKC", value)
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return YES if value else NO
-    if isinstance(value, float):
-        value = _float_text(value)
-    elif isinstance(value, datetime.datetime):
-        value = value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    elif isinstance(value, datetime.date):
-        value = value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value))
+    else:
+        if isinstance(value, float):
+            value = _float_text(value)
+        elif isinstance(value, datetime.datetime):
+            value = value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        text = unicodedata.normalize("NFKC", str(value))
     text = " ".join(text.split())
     if len(text) > 1 and text[0] == INJECTION_PREFIX and text[1] in INJECTION_STARTS:
         text = text[1:]

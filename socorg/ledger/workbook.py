@@ -100,6 +100,8 @@ class LedgerWorkbook:
                                   "upload the .xlsx ledger workbook."))
         self.sheets = self._read_sheet_list()
         self._calamine: CalamineWorkbook | None = None
+        # Sheet name → calamine sheet, parsed once: total_rows() and rows() share it; rows() releases it at the end.
+        self._loaded: dict[str, object] = {}
         self._stream_bytes = getattr(settings, "SOCORG_LEDGER_STREAM_BYTES", DEFAULT_STREAM_BYTES)
 
     def __enter__(self):
@@ -109,6 +111,7 @@ class LedgerWorkbook:
         self.close()
 
     def close(self) -> None:
+        self._loaded.clear()
         if self._calamine is not None:
             self._calamine.close()
             self._calamine = None
@@ -204,12 +207,17 @@ class LedgerWorkbook:
         except CalamineError as error:
             raise WorkbookError(_("The workbook is damaged (%(error)s); open it in Excel and save it again.")
                                 % {"error": error}) from None
+        self._loaded.pop(sheet.name, None)
 
     def _calamine_sheet(self, sheet: SheetInfo):
+        if sheet.name in self._loaded:
+            return self._loaded[sheet.name]
         try:
             if self._calamine is None:
                 self._calamine = CalamineWorkbook.from_path(self.path)
-            return self._calamine.get_sheet_by_name(sheet.name)
+            # Parsing is the expensive part (the whole sheet XML): keep the result for the next caller.
+            self._loaded[sheet.name] = self._calamine.get_sheet_by_name(sheet.name)
+            return self._loaded[sheet.name]
         except (CalamineError, OSError, ValueError) as error:
             raise WorkbookError(_("The workbook is damaged (%(error)s); open it in Excel and save it again.")
                                 % {"error": error}) from None

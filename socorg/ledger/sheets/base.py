@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
-from ..values import CellError, is_blank
+from ..values import CellError
 
 KINDS = ("orgs", "party_orgs", "instructors", "activities")
 
@@ -62,26 +62,44 @@ class SheetHandler:
 
     def __init__(self, run):
         self.run = run
+        self._plan: tuple[dict, list, list] | None = None
+
+    def parsers(self) -> dict[str, Callable[[Any], Any]]:
+        """Column key → parser used for this run (the columns' own by default; a handler may bind run state)."""
+        return {column.key: column.parse for column in self.columns if column.parse}
 
     # --- per row ---------------------------------------------------------------------------------------------
 
+    def _parse_plan(self) -> tuple[dict, list, list]:
+        """What parse_row needs, worked out once per sheet (the header mapping is known by the first data row)."""
+        if self._plan is None:
+            defaults = {column.key: column.default for column in self.columns}
+            list_keys = [key for key, default in defaults.items() if isinstance(default, list)]
+            parsers = self.parsers()
+            mapped = [(column.key, column.required, column.header, parsers.get(column.key))
+                      for column in self.run.mapped_columns(self)]
+            self._plan = (defaults, list_keys, mapped)
+        return self._plan
+
     def parse_row(self, row: Row) -> None:
         """Parse every mapped cell (absent columns take their default); then the handler's own checks."""
-        for column in self.columns:
-            default = column.default
-            row.values[column.key] = list(default) if isinstance(default, list) else default
-        for column in self.run.mapped_columns(self):
-            raw = row.raw.get(column.key)
-            if is_blank(raw):
-                if column.required:
-                    self.run.error(self, row.number, column.key, raw,
-                                   _("%(header)s is required; the cell is empty.") % {"header": column.header})
+        defaults, list_keys, mapped = self._parse_plan()
+        values = row.values = dict(defaults)
+        for key in list_keys:
+            values[key] = list(defaults[key])
+        raw_cells = row.raw
+        for key, required, header, parse in mapped:
+            raw = raw_cells.get(key)
+            if raw is None:  # the importer leaves blank cells out of row.raw
+                if required:
+                    self.run.error(self, row.number, key, raw,
+                                   _("%(header)s is required; the cell is empty.") % {"header": header})
                     row.failed = True
                 continue
             try:
-                row.values[column.key] = column.parse(raw) if column.parse else raw
+                values[key] = parse(raw) if parse else raw
             except CellError as error:
-                self.run.error(self, row.number, column.key, raw, str(error))
+                self.run.error(self, row.number, key, raw, str(error))
                 row.failed = True
         if not row.failed:
             self.check_row(row)

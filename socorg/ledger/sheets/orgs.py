@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import AuditRecord
+from socorg.core.crypto import encrypt
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import make_uscc, uscc_problems
 
-from .. import labels
+from .. import bulkwrite, labels
 from ..pinyin import pinyin_pair
+from ..uscc_check import uscc_is_valid
 from ..values import (
     CellError,
     clean_code,
@@ -37,6 +39,12 @@ FIELDS = ("name", "org_type", "category", "authority_region_id", "authority_leve
           "status", "status_changed_on", "declared_full_members", "declared_probationary_members",
           "party_clause_in_charter", "legal_representative", "phone")
 MEMBER_FIELDS = {"declared_full_members", "declared_probationary_members"}
+# Model fields of a new organization's row, in the order of the tuples _insert builds.
+INSERT_FIELDS = ("uscc", "name", "name_pinyin", "name_initials", "org_type", "category", "authority_region",
+                 "authority_level", "supervisor", "registered_on", "status", "status_changed_on",
+                 "declared_full_members", "declared_probationary_members", "full_members", "probationary_members",
+                 "party_clause_in_charter", "legal_representative", "phone", "created_at", "updated_at")
+OBJECT_TYPE = SocialOrganization._meta.label_lower
 EXAMPLE_USCC = make_uscc("530102", "social_group", "MJ000001")  # the template's example row
 PACK = 1_000_000  # the key index packs (row number, region code) into one int to keep a million rows small
 
@@ -126,8 +134,9 @@ class OrganizationSheet(SheetHandler):
     def check_row(self, row: Row) -> None:
         values = row.values
         code = values["uscc"]
-        for problem in uscc_problems(code, values["org_type"]):
-            self.fail(row, "uscc", " ".join(problem.messages))
+        if not uscc_is_valid(code, values["org_type"], self.run.region_codes()):
+            for problem in uscc_problems(code, values["org_type"]):
+                self.fail(row, "uscc", " ".join(problem.messages))
         if row.failed:
             return
         index = org_index(self.run)
@@ -177,19 +186,19 @@ class OrganizationSheet(SheetHandler):
         codes = [row.values["uscc"] for row in rows]
         existing = {org.uscc: org for org in SocialOrganization.objects.filter(uscc__in=codes).only("id", "uscc",
                                                                                                     *FIELDS)}
-        creates: list[SocialOrganization] = []
+        creates: list[tuple[str, dict]] = []
         updates: list[tuple[SocialOrganization, list[str], dict]] = []
         for row in rows:
-            values = {field: row.values[field] for field in FIELDS}
             org = existing.get(row.values["uscc"])
             if org is None:
-                creates.append(self._new(row.values["uscc"], values))
+                creates.append((row.values["uscc"], row.values))
                 continue
             if not self.run.can(CHANGE, org.authority_region_id):
                 self.fail(row, "uscc", _("%(name)s is registered in region %(code)s, outside the regions you may "
                                          "change; it cannot be updated by your import.")
                           % {"name": org.name, "code": org.authority_region_id})
                 continue
+            values = {field: row.values[field] for field in FIELDS}
             changed = [field for field in FIELDS if getattr(org, field) != values[field]]
             if not changed:
                 self.run.count(self.kind, "unchanged")
@@ -201,43 +210,53 @@ class OrganizationSheet(SheetHandler):
         self.run.count(self.kind, "created", len(creates))
         self.run.count(self.kind, "updated", len(updates))
         if self.run.writing:
-            self._write(creates, updates)
+            if creates:
+                self._insert(creates)
+            if updates:
+                self._update(updates)
 
-    @staticmethod
-    def _new(code: str, values: dict) -> SocialOrganization:
-        org = SocialOrganization(uscc=code, **values)
-        org.name_pinyin, org.name_initials = pinyin_pair(org.name)
-        org.full_members = org.declared_full_members
-        org.probationary_members = org.declared_probationary_members
-        return org
+    def _insert(self, creates: list[tuple[str, dict]]) -> None:
+        """New organizations as plain rows (see bulkwrite): effective member counts are the declared ones, as no
+        member record can refer to an organization that did not exist; the coverage flags start False and are set
+        after the whole workbook is written (ImportRun._after_write)."""
+        run = self.run
+        if "orgs_writer" not in run.shared:
+            run.shared["orgs_writer"] = bulkwrite.writer(SocialOrganization, INSERT_FIELDS)
+        writer = run.shared["orgs_writer"]
+        stamp = bulkwrite.db_now()
+        db_date = bulkwrite.db_date
+        for code, v in creates:
+            pinyin, initials = pinyin_pair(v["name"])
+            writer.add((code, v["name"], pinyin[:600], initials[:200], v["org_type"], v["category"],
+                        v["authority_region_id"], v["authority_level"], v["supervisor"], db_date(v["registered_on"]),
+                        v["status"], db_date(v["status_changed_on"]), v["declared_full_members"],
+                        v["declared_probationary_members"], v["declared_full_members"],
+                        v["declared_probationary_members"], v["party_clause_in_charter"], v["legal_representative"],
+                        encrypt(v["phone"]) if v["phone"] else "", stamp, stamp))
+        writer.flush()
+        ids = dict(SocialOrganization.objects.filter(uscc__in=[code for code, _v in creates])
+                   .values_list("uscc", "id"))
+        run.created_org_ids.update(ids.values())
+        audit = run.audit_writer()
+        for code, v in creates:
+            audit.add("registry.org.register", OBJECT_TYPE, ids[code], v["name"], after=_values_picture(v))
 
-    def _write(self, creates: list[SocialOrganization], updates: list) -> None:
+    def _update(self, updates: list) -> None:
         records = []
-        if creates:
-            SocialOrganization.objects.bulk_create(creates)
-            ids = [org.pk for org in creates]
-            if None in ids:  # backends that cannot return keys from a bulk insert
-                found = dict(SocialOrganization.objects.filter(uscc__in=[o.uscc for o in creates])
-                             .values_list("uscc", "id"))
-                for org in creates:
-                    org.pk = found[org.uscc]
-            self.run.member_count_org_ids.update(org.pk for org in creates)
-            records += [AuditRecord("registry.org.register", org, after=_picture(org, FIELDS)) for org in creates]
-        if updates:
-            now = timezone.now()
-            fields = {"updated_at"}
-            for org, changed, before in updates:
-                org.updated_at = now
-                fields.update(changed)
-                if "name" in changed:
-                    org.name_pinyin, org.name_initials = pinyin_pair(org.name)
-                    fields.update({"name_pinyin", "name_initials"})
-                if MEMBER_FIELDS & set(changed):
-                    self.run.member_count_org_ids.add(org.pk)
-                if "status" in changed:
-                    self.run.touched_org_ids.add(org.pk)
-                records.append(AuditRecord("registry.org.update", org, before=before, after=_picture(org, changed)))
-            SocialOrganization.objects.bulk_update([u[0] for u in updates], sorted(fields))
+        now = timezone.now()
+        fields = {"updated_at"}
+        for org, changed, before in updates:
+            org.updated_at = now
+            fields.update(changed)
+            if "name" in changed:
+                org.name_pinyin, org.name_initials = pinyin_pair(org.name)
+                fields.update({"name_pinyin", "name_initials"})
+            if MEMBER_FIELDS & set(changed):
+                self.run.member_count_org_ids.add(org.pk)
+            if "status" in changed:
+                self.run.touched_org_ids.add(org.pk)
+            records.append(AuditRecord("registry.org.update", org, before=before, after=_picture(org, changed)))
+        SocialOrganization.objects.bulk_update([u[0] for u in updates], sorted(fields))
         self.run.record_audit(records)
 
     # --- export ---------------------------------------------------------------------------------------------
@@ -259,6 +278,13 @@ class OrganizationSheet(SheetHandler):
                    row["declared_full_members"], row["declared_probationary_members"],
                    labels.YES_NO[0] if row["party_clause_in_charter"] else labels.YES_NO[1],
                    row["legal_representative"], row["phone"]]
+
+
+def _values_picture(values: dict) -> dict:
+    """_picture(org, FIELDS) of an organization created from these parsed values."""
+    picture = {field.removesuffix("_id"): values[field] for field in FIELDS if field != "phone"}
+    picture["phone_set"] = bool(values["phone"])
+    return picture
 
 
 def _picture(org: SocialOrganization, fields) -> dict:

@@ -5,32 +5,41 @@ database, and visible to the importing user. The covered / assigned lists are th
 from a row end the coverage (assignment) today; new codes start one.
 """
 
+from collections.abc import Container
 from functools import partial
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import AuditRecord
-from socorg.core.crypto import blind_index
-from socorg.party.choices import InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
+from socorg.core.crypto import blind_index, encrypt
+from socorg.party.choices import Formation, InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
 from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization, active_on
 from socorg.party.services.party_orgs import KIND_RANK, requires_coverage
 from socorg.party.validators import validate_phone
+from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import uscc_problems
 
-from .. import labels
+from .. import bulkwrite, labels
 from ..pinyin import pinyin_pair
+from ..uscc_check import uscc_is_valid
 from ..values import CellError, clean_code, parse_choice, parse_int, parse_text, parse_yes_no, split_list
 from .base import Column, Row, SheetHandler, register_sheet
 from .orgs import EXAMPLE_USCC, not_future_date, org_index, parse_region_code, unpack
 
 CHANGE = "party.change"
+PARTY_OBJECT_TYPE = PartyOrganization._meta.label_lower
+INSTRUCTOR_OBJECT_TYPE = Instructor._meta.label_lower
 
 
-def parse_uscc_list(value) -> list[str]:
+def parse_uscc_list(value, regions: Container[str] | None = None) -> list[str]:
+    """Codes of a list cell, each checked; with `regions` (every region code) valid codes take the fast check."""
     codes = list(dict.fromkeys(clean_code(item) for item in split_list(value)))
     for code in codes:
+        if regions is not None and uscc_is_valid(code, None, regions):
+            continue
         problems = uscc_problems(code)
         if problems:
             raise CellError(_("“%(code)s” in the list is not a valid unified social credit code: %(problem)s "
@@ -68,20 +77,24 @@ class _ReferenceSheet(SheetHandler):
 
     list_key: str
 
-    def resolve_codes(self, rows: list[Row]) -> dict[str, tuple[str, int | None]]:
-        """USCC → (region code, database id or None) for every code the chunk refers to; unknown codes and codes
-        outside the user's view are reported on their row."""
+    def parsers(self):
+        return {**super().parsers(), self.list_key: partial(parse_uscc_list, regions=self.run.region_codes())}
+
+    def resolve_codes(self, rows: list[Row]) -> dict[str, tuple[str, int | None, bool | None]]:
+        """USCC → (region code, database id or None, active or None) for every code the chunk refers to; unknown
+        codes and codes outside the user's view are reported on their row. When writing, every code is read from
+        the database (the 「社会组织」 sheet has been written by then), so id and status are known."""
         index = org_index(self.run)
         wanted = {code for row in rows for code in row.values[self.list_key]}
         found: dict[str, tuple[str, int | None]] = {}
         missing = [code for code in wanted if code not in index]
         for code in wanted - set(missing):
-            found[code] = (unpack(index[code])[1], None)
+            found[code] = (unpack(index[code])[1], None, None)
         db_codes = list(wanted) if self.run.writing else missing
         if db_codes:
-            for code, pk, region in SocialOrganization.objects.filter(uscc__in=db_codes).values_list(
-                    "uscc", "id", "authority_region_id"):
-                found[code] = (region, pk)
+            for code, pk, region, status in SocialOrganization.objects.filter(uscc__in=db_codes).values_list(
+                    "uscc", "id", "authority_region_id", "status"):
+                found[code] = (region, pk, status == OrgStatus.ACTIVE)
         for row in rows:
             for code in row.values[self.list_key]:
                 if code not in found or not self.run.can("registry.view", found[code][0]):
@@ -157,6 +170,9 @@ class PartyOrganizationSheet(_ReferenceSheet):
     )
     FIELDS = ("kind", "formation", "is_functional", "founded_on", "secretary_name", "term_started_on", "term_years",
               "status")
+    INSERT_FIELDS = ("name", "name_pinyin", "name_initials", "kind", "formation", "is_functional", "region",
+                     "founded_on", "secretary_name", "secretary_vacant_since", "term_started_on", "term_years",
+                     "status", "status_changed_on", "created_at", "updated_at")
     COVERAGE_FIELDS = {"formation", "is_functional", "status"}
 
     def check_row(self, row: Row) -> None:
@@ -193,7 +209,6 @@ class PartyOrganizationSheet(_ReferenceSheet):
         existing = {p.name: p for p in PartyOrganization.objects.filter(name__in=names).select_related("parent")}
         covered = _active_links(Coverage, "party_org_id", [p.pk for p in existing.values()])
         parents = self.run.shared.setdefault("party_parents", [])
-        today = self.run.today
         creates, updates = [], []
         for row in rows:
             if row.failed:
@@ -204,12 +219,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 region = self.row_region(row, found, self._parent_region(values["parent"]))
                 if region is None:
                     continue
-                party_org = PartyOrganization(name=values["name"], name_pinyin=pinyin_pair(values["name"])[0],
-                                              region_id=region, **{f: values[f] for f in self.FIELDS})
-                if values["status"] != PartyOrgStatus.ACTIVE:
-                    party_org.status_changed_on = today
-                party_org.secretary_vacant_since = None if party_org.secretary_name else today
-                creates.append((row, party_org))
+                creates.append((row, region))
                 if values["parent"]:
                     parents.append((row.number, values["name"], values["parent"]))
                 continue
@@ -265,31 +275,22 @@ class PartyOrganizationSheet(_ReferenceSheet):
 
     def _write(self, creates, updates, found, covered) -> None:
         today = self.run.today
-        records, new_links, ended_link_ids, touched = [], [], [], set()
+        links, ended_link_ids, touched = [], [], set()
         if creates:
-            PartyOrganization.objects.bulk_create([p for _row, p in creates])
-            for row, party_org in creates:
-                start = party_org.founded_on or today
-                orgs = row.values["organizations"]
-                new_links += [Coverage(party_org_id=party_org.pk, organization_id=found[c][1], start_on=start)
-                              for c in orgs]
-                touched.update(found[c][1] for c in orgs)
-                records.append(AuditRecord("party.org.create", party_org, after={
-                    **{f: getattr(party_org, f) for f in self.FIELDS}, "region": party_org.region_id,
-                    "parent": row.values["parent"], "organizations": orgs}))
+            links += self._insert(creates, found)
         if updates:
+            records = []
             now, fields = timezone.now(), {"updated_at", "status_changed_on", "secretary_vacant_since"}
             for row, party_org, change in updates:
                 party_org.updated_at = now
                 fields.update(change["fields"])
-                links = covered.get(party_org.pk, {})
-                new_links += [Coverage(party_org_id=party_org.pk, organization_id=found[c][1], start_on=today)
-                              for c in change["added"]]
-                ended_link_ids += [links[c][0] for c in change["removed"]]
-                touched.update(found[c][1] for c in change["added"])
-                touched.update(links[c][1] for c in change["removed"])
+                current = covered.get(party_org.pk, {})
+                state = _coverage_state(party_org.status, party_org.formation, party_org.is_functional)
+                links += [(party_org.pk, found[c], today, state) for c in change["added"]]
+                ended_link_ids += [current[c][0] for c in change["removed"]]
+                touched.update(current[c][1] for c in change["removed"])
                 if self.COVERAGE_FIELDS & set(change["fields"]):
-                    touched.update(org_id for _link, org_id in links.values())
+                    touched.update(org_id for _link, org_id in current.values())
                 after = {f.removesuffix("_id"): getattr(party_org, f) for f in change["fields"]}
                 if change["parent_changed"]:
                     after["parent"] = row.values["parent"]
@@ -297,11 +298,39 @@ class PartyOrganizationSheet(_ReferenceSheet):
                     after["organizations"] = row.values["organizations"]
                 records.append(AuditRecord("party.org.update", party_org, before=change["before"], after=after))
             PartyOrganization.objects.bulk_update([u[1] for u in updates], sorted(fields))
-        Coverage.objects.bulk_create(new_links)
+            self.run.record_audit(records)
+        _write_links(self.run, "coverage_writer", Coverage, "party_org", links, touched)
         if ended_link_ids:
             Coverage.objects.filter(pk__in=ended_link_ids).update(end_on=today)
         self.run.touched_org_ids.update(touched)
-        self.run.record_audit(records)
+
+    def _insert(self, creates, found) -> list[tuple]:
+        """New party organizations as plain rows (see bulkwrite); returns their coverage links to write."""
+        run, today, db_date = self.run, self.run.today, bulkwrite.db_date
+        writer = run.shared.get("party_writer") or run.shared.setdefault(
+            "party_writer", bulkwrite.writer(PartyOrganization, self.INSERT_FIELDS))
+        stamp = bulkwrite.db_now()
+        for row, region in creates:
+            v = row.values
+            pinyin, initials = pinyin_pair(v["name"])
+            writer.add((v["name"], pinyin[:600], initials[:200], v["kind"], v["formation"], v["is_functional"], region,
+                        db_date(v["founded_on"]), v["secretary_name"],
+                        None if v["secretary_name"] else db_date(today), db_date(v["term_started_on"]),
+                        v["term_years"], v["status"], None if v["status"] == PartyOrgStatus.ACTIVE else db_date(today),
+                        stamp, stamp))
+        writer.flush()
+        ids = dict(PartyOrganization.objects.filter(name__in=[row.values["name"] for row, _r in creates])
+                   .values_list("name", "id"))
+        audit, links = run.audit_writer(), []
+        for row, region in creates:
+            v = row.values
+            pk, orgs = ids[v["name"]], v["organizations"]
+            state = _coverage_state(v["status"], v["formation"], v["is_functional"])
+            links += [(pk, found[c], v["founded_on"] or today, state) for c in orgs]
+            run.created_party_org_ids.add(pk)
+            audit.add("party.org.create", PARTY_OBJECT_TYPE, pk, v["name"], after={
+                **{f: v[f] for f in self.FIELDS}, "region": region, "parent": v["parent"], "organizations": orgs})
+        return links
 
     def finish(self) -> None:
         """Check every parent reference once all rows are known (a parent may come after its child), then link
@@ -332,11 +361,16 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 self.run.error(self, number, "parent", parent, message)
         links = [(name, parent or None) for _n, name, parent in pending if name not in bad]
         if self.run.writing and links:
-            ids = dict(PartyOrganization.objects.filter(
-                name__in=[n for pair in links for n in pair if n]).values_list("name", "id"))
-            objects = [PartyOrganization(pk=ids[name], parent_id=ids[parent] if parent else None)
-                       for name, parent in links]
-            PartyOrganization.objects.bulk_update(objects, ["parent_id"], batch_size=1000)
+            names = sorted({n for pair in links for n in pair if n})
+            ids = {}
+            for start in range(0, len(names), 5000):
+                ids.update(PartyOrganization.objects.filter(name__in=names[start:start + 5000])
+                           .values_list("name", "id"))
+            # One prepared UPDATE run for every row (bulk_update's CASE expression costs far more per row).
+            table, quote = PartyOrganization._meta.db_table, connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {quote(table)} SET {quote('parent_id')} = %s WHERE {quote('id')} = %s",
+                                   [(ids[parent] if parent else None, ids[name]) for name, parent in links])
 
     @classmethod
     def export_rows(cls, user, prefix):
@@ -375,6 +409,8 @@ class InstructorSheet(_ReferenceSheet):
                note="扩展列（可选）：选派指导员的单位所在区划；为空时取第一个指导社会组织的登记区划"),
     )
     FIELDS = ("unit_and_post", "appointed_on", "status", "phone")
+    INSERT_FIELDS = ("kind", "name", "name_pinyin", "name_initials", "unit_and_post", "phone", "phone_index", "region",
+                     "appointed_on", "status", "left_on", "created_at", "updated_at")
 
     def check_row(self, row: Row) -> None:
         values = row.values
@@ -405,10 +441,7 @@ class InstructorSheet(_ReferenceSheet):
             if instructor is None:
                 region = self.row_region(row, found)
                 if region is not None:
-                    creates.append((row, Instructor(
-                        kind=InstructorKind.INSTRUCTOR, name=values["name"], name_pinyin=pinyin_pair(values["name"])[0],
-                        phone_index=values["phone_index"], region_id=region, **{f: values[f] for f in self.FIELDS},
-                        left_on=None if values["status"] == InstructorStatus.ON_DUTY else self.run.today)))
+                    creates.append((row, region))
                 continue
             if not self.run.can(CHANGE, instructor.region_id):
                 self.fail(row, "name", _("%(name)s was sent by region %(code)s, outside the regions you may change.")
@@ -446,32 +479,22 @@ class InstructorSheet(_ReferenceSheet):
 
     def _write(self, creates, updates, found, assigned) -> None:
         today = self.run.today
-        records, new_links, ended_link_ids, touched = [], [], [], set()
+        links, ended_link_ids, touched = [], [], set()
         if creates:
-            Instructor.objects.bulk_create([i for _row, i in creates])
-            for row, instructor in creates:
-                orgs = row.values["organizations"]
-                start = instructor.appointed_on or today
-                new_links += [InstructorAssignment(instructor_id=instructor.pk, organization_id=found[c][1],
-                                                   start_on=start) for c in orgs]
-                touched.update(found[c][1] for c in orgs)
-                records.append(AuditRecord("party.instructor.create", instructor, after={
-                    "name": instructor.name, "unit_and_post": instructor.unit_and_post, "region": instructor.region_id,
-                    "appointed_on": instructor.appointed_on, "status": instructor.status, "phone_set": True,
-                    "organizations": orgs}))
+            links += self._insert(creates, found)
         if updates:
+            records = []
             now, fields = timezone.now(), {"updated_at", "left_on"}
             for row, instructor, change in updates:
                 instructor.updated_at = now
                 fields.update(change["fields"])
-                links = assigned.get(instructor.pk, {})
-                new_links += [InstructorAssignment(instructor_id=instructor.pk, organization_id=found[c][1],
-                                                   start_on=today) for c in change["added"]]
-                ended_link_ids += [links[c][0] for c in change["removed"]]
-                touched.update(found[c][1] for c in change["added"])
-                touched.update(links[c][1] for c in change["removed"])
+                current = assigned.get(instructor.pk, {})
+                on_duty = instructor.status == InstructorStatus.ON_DUTY
+                links += [(instructor.pk, found[c], today, on_duty) for c in change["added"]]
+                ended_link_ids += [current[c][0] for c in change["removed"]]
+                touched.update(current[c][1] for c in change["removed"])
                 if "status" in change["fields"]:
-                    touched.update(org_id for _link, org_id in links.values())
+                    touched.update(org_id for _link, org_id in current.values())
                 after = {f.removesuffix("_id"): getattr(instructor, f) for f in change["fields"] if f != "phone"}
                 if "phone" in change["fields"]:
                     after["phone_changed"] = True
@@ -480,11 +503,39 @@ class InstructorSheet(_ReferenceSheet):
                 records.append(AuditRecord("party.instructor.update", instructor, before=change["before"],
                                            after=after))
             Instructor.objects.bulk_update([u[1] for u in updates], sorted(fields))
-        InstructorAssignment.objects.bulk_create(new_links)
+            self.run.record_audit(records)
+        _write_links(self.run, "assignment_writer", InstructorAssignment, "instructor", links, touched)
         if ended_link_ids:
             InstructorAssignment.objects.filter(pk__in=ended_link_ids).update(end_on=today)
         self.run.touched_org_ids.update(touched)
-        self.run.record_audit(records)
+
+    def _insert(self, creates, found) -> list[tuple]:
+        """New instructors as plain rows (see bulkwrite); returns their assignments to write."""
+        run, today, db_date = self.run, self.run.today, bulkwrite.db_date
+        writer = run.shared.get("instructor_writer") or run.shared.setdefault(
+            "instructor_writer", bulkwrite.writer(Instructor, self.INSERT_FIELDS))
+        stamp = bulkwrite.db_now()
+        for row, region in creates:
+            v = row.values
+            pinyin, initials = pinyin_pair(v["name"])
+            on_duty = v["status"] == InstructorStatus.ON_DUTY
+            writer.add((InstructorKind.INSTRUCTOR.value, v["name"], pinyin[:200], initials[:64], v["unit_and_post"],
+                        encrypt(v["phone"]), v["phone_index"], region, db_date(v["appointed_on"]), v["status"],
+                        None if on_duty else db_date(today), stamp, stamp))
+        writer.flush()
+        ids = {(name, index): pk for name, index, pk in Instructor.objects.filter(
+            kind=InstructorKind.INSTRUCTOR, phone_index__in=[row.values["phone_index"] for row, _r in creates])
+            .values_list("name", "phone_index", "id")}
+        audit, links = run.audit_writer(), []
+        for row, region in creates:
+            v = row.values
+            pk, orgs = ids[v["name"], v["phone_index"]], v["organizations"]
+            on_duty = v["status"] == InstructorStatus.ON_DUTY
+            links += [(pk, found[c], v["appointed_on"] or today, on_duty) for c in orgs]
+            audit.add("party.instructor.create", INSTRUCTOR_OBJECT_TYPE, pk, v["name"], after={
+                "name": v["name"], "unit_and_post": v["unit_and_post"], "region": region,
+                "appointed_on": v["appointed_on"], "status": v["status"], "phone_set": True, "organizations": orgs})
+        return links
 
     @classmethod
     def export_rows(cls, user, prefix):
@@ -497,6 +548,39 @@ class InstructorSheet(_ReferenceSheet):
             for i in Instructor.objects.filter(pk__in=ids).order_by("name", "id"):
                 yield [i.name, i.phone, i.unit_and_post, ";".join(sorted(links.get(i.pk, {}))), i.appointed_on,
                        labels.label_of(labels.INSTRUCTOR_STATUS, i.status), i.region_id]
+
+
+def _coverage_state(status: str, formation: str, is_functional: bool) -> tuple[bool, bool, bool]:
+    """(active, standalone, functional) of a party organization as coverage.state reads it."""
+    return status == PartyOrgStatus.ACTIVE, formation == Formation.STANDALONE and not is_functional, is_functional
+
+
+def _write_links(run, writer_key: str, model, owner_field: str, links: list[tuple], touched: set[int]) -> None:
+    """Insert coverage or assignment links (owner id, resolved organization, start, owner state) as plain rows.
+    Links to organizations created by this import feed the import's own flag computation, links of party
+    organizations created by it their reach; links to existing organizations mark those for the set-based
+    refresh (which also brings the reach of every party organization covering them up to date)."""
+    if not links:
+        return
+    writer = run.shared.get(writer_key) or run.shared.setdefault(
+        writer_key, bulkwrite.writer(model, [owner_field, "organization", "start_on", "end_on"]))
+    today, db_date = run.today, bulkwrite.db_date
+    coverage = model is Coverage
+    for owner_id, (region, org_id, org_active), start, state in links:
+        writer.add((owner_id, org_id, db_date(start), None))
+        in_force = start <= today
+        if coverage and owner_id in run.created_party_org_ids:
+            if in_force and state[0] and org_active:
+                run.note_reach(owner_id, region, functional=state[2])
+        elif coverage and org_id in run.created_org_ids:
+            run.reach_party_org_ids.add(owner_id)  # an existing party organization: its reach is refreshed in SQL
+        if org_id not in run.created_org_ids:
+            touched.add(org_id)
+        elif in_force and coverage:
+            run.note_coverage(org_id, active=state[0], standalone=state[1])
+        elif in_force:
+            run.note_assignment(org_id, on_duty=state)
+    writer.flush()
 
 
 def _active_links(model, owner_field: str, owner_ids) -> dict[int, dict[str, tuple[int, int]]]:

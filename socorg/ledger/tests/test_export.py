@@ -4,6 +4,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from socorg.accounts.roles import Role
+from socorg.activities.models import Activity
 from socorg.core.testing import client_as, make_user
 from socorg.ledger.importer import import_ledger
 from socorg.ledger.writers import export_ledger
@@ -21,6 +22,7 @@ def contents(path) -> dict[str, list[list]]:
 
 
 def wipe():
+    Activity.objects.all().delete()
     Coverage.objects.all().delete()
     InstructorAssignment.objects.all().delete()
     PartyOrganization.objects.update(parent=None)
@@ -39,6 +41,9 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_co
         for col, value in enumerate(row, start=1):
             sheet.cell(row=index, column=col, value=value)
     sheet.cell(row=2, column=2).data_type = "s"  # typed text, not a formula
+    activities = book.create_sheet("组织生活")  # handled by the activities app's sheet handler
+    activities.append(["党组织名称", "类型", "日期", "主题", "应到人数", "实到人数"])
+    activities.append(["五华区测试联合支部", "支部党员大会", "2024-03-28", "学习党章", 12, 11])
     book.save(path)
     assert import_ledger(path).ok
     first = tmp_path / "first.xlsx"
@@ -49,7 +54,8 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_co
     second = tmp_path / "second.xlsx"
     export_ledger(second)
     assert contents(first) == contents(second)
-    assert set(contents(first)) == {"社会组织", "党组织", "党建工作指导员"}
+    assert set(contents(first)) == {"社会组织", "党组织", "党建工作指导员", "组织生活"}
+    assert contents(first)["组织生活"][1][:2] == ["五华区测试联合支部", "支部党员大会"]
     assert SocialOrganization.objects.filter(name__startswith="=HYPERLINK").exists()
 
 

@@ -7,6 +7,7 @@ from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from socorg.accounts.roles import Role
+from socorg.activities.models import Activity
 from socorg.core.crypto import blind_index
 from socorg.core.models import AuditEntry
 from socorg.core.testing import make_user
@@ -299,12 +300,19 @@ def test_messy_but_meaningful_values_are_accepted(tmp_path):
         "ABC 行业协会", 5, "13800000000", "2020-01-05")
 
 
-def test_the_activities_sheet_is_checked_but_reported_as_not_yet_supported(tmp_path):
+def test_the_activities_sheet_is_imported_by_the_handler_the_activities_app_registers(tmp_path):
     activities = [["党组织名称", "类型", "日期"], ["甲支部", "党课", "2024-01-01"]]
-    path = workbook(tmp_path / "l.xlsx", {"社会组织": [ORG_HEADERS, org_row(1)], "组织生活": activities})
+    path = workbook(tmp_path / "l.xlsx", {
+        "社会组织": [ORG_HEADERS, org_row(1)],
+        "党组织": [PARTY_HEADERS, ["甲支部", "党支部", "单独组建", uscc(1), "", ""]],
+        "组织生活": activities})
     run = import_ledger(path)
-    assert run.ok and any("not yet supported" in w.message or "暂不支持" in w.message for w in run.warnings)
-    misspelled = [["党组织", "类型"], ["x", "y"]]
+    assert run.ok, messages(run)
+    assert run.summary()["created"]["activities"] == 1
+    assert Activity.objects.get().party_org.name == "甲支部"
+    assert not any("not yet supported" in w.message or "暂不支持" in w.message for w in run.warnings)
+    assert import_ledger(path).summary()["unchanged"]["activities"] == 1
+    misspelled = [["党组织", "类型"], ["x", "y"]]  # the sheet's header checks still apply
     bad = workbook(tmp_path / "2.xlsx", {"社会组织": [ORG_HEADERS, org_row(1)], "组织生活": misspelled})
     assert not import_ledger(bad).ok
 
