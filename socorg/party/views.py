@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from socorg.core.crypto import mask
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
+from socorg.registry.listing import add_labels, row_link
 
 from . import queries, services
 from .filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter
@@ -28,8 +29,17 @@ def _need(user, capability: str) -> None:
         raise PermissionDenied
 
 
-def _page(request, filterset):
-    return BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, filterset, *, labels=(), links=None):
+    """The requested page, its rows carrying `<field>_label` for each choice field in `labels` and one URL
+    attribute per entry of `links` ({attribute: (view name, function row -> argument)}), prepared once per page."""
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    add_labels(page.object_list, filterset.queryset.model, *labels)
+    for attribute, (viewname, argument) in (links or {}).items():
+        link = row_link(viewname)
+        for row in page.object_list:
+            setattr(row, attribute, link(argument(row)))
+    return page
 
 
 def _submit(form, action):
@@ -67,7 +77,9 @@ def org_list(request):
     _need(request.user, "party.view")
     filterset = PartyOrganizationFilter(request.GET, queryset=queries.party_orgs_for(request.user))
     return render(request, "party/org_list.html", {
-        "filter": filterset, "page": _page(request, filterset),
+        "filter": filterset,
+        "page": _page(request, filterset, labels=("kind", "formation", "status"),
+                      links={"detail_url": ("party:org_detail", lambda p: p.pk)}),
         "can_add": request.user.has_capability("party.change"),
         "show_members": request.user.has_capability("members.view")})
 
@@ -164,9 +176,14 @@ def coverage_end(request, pk: int, coverage_id: int):
 @login_required
 def member_list(request):
     _need(request.user, "members.view")
-    filterset = PartyMemberFilter(request.GET, queryset=queries.members_for(request.user))
+    # The list shows neither phone: do not decrypt two per row.
+    members = queries.members_for(request.user).defer("phone", "employer__phone")
+    filterset = PartyMemberFilter(request.GET, queryset=members)
     return render(request, "party/member_list.html", {
-        "filter": filterset, "page": _page(request, filterset),
+        "filter": filterset,
+        "page": _page(request, filterset, labels=("membership",),
+                      links={"detail_url": ("party:member_detail", lambda m: m.pk),
+                             "party_org_url": ("party:org_detail", lambda m: m.party_org_id)}),
         "can_add": request.user.has_capability("members.change"), "show_members": True})
 
 
@@ -241,9 +258,11 @@ def member_leave(request, pk: int):
 @login_required
 def instructor_list(request):
     _need(request.user, "party.view")
-    filterset = InstructorFilter(request.GET, queryset=queries.instructors_for(request.user))
+    filterset = InstructorFilter(request.GET, queryset=queries.instructors_for(request.user).defer("phone"))
     return render(request, "party/instructor_list.html", {
-        "filter": filterset, "page": _page(request, filterset),
+        "filter": filterset,
+        "page": _page(request, filterset, labels=("kind", "status"),
+                      links={"detail_url": ("party:instructor_detail", lambda i: i.pk)}),
         "can_add": request.user.has_capability("party.change"),
         "show_members": request.user.has_capability("members.view")})
 

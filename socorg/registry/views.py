@@ -18,6 +18,7 @@ from socorg.party.models import Coverage, InstructorAssignment, PartyMember
 from . import services
 from .filters import OrganizationFilter
 from .forms import OrganizationForm, StatusChangeForm
+from .listing import add_labels, row_link
 from .models import SocialOrganization
 from .totals import org_list_total
 
@@ -40,8 +41,15 @@ def org_list(request):
     _require(request.user, "registry.view")
     queryset = SocialOrganization.objects.visible_to(request.user, "view").select_related("authority_region")
     orgs = OrganizationFilter(request.GET, queryset=queryset)
-    paginator = BoundedPaginator(orgs.qs, PAGE_SIZE, exact_count=lambda: org_list_total(orgs, request.user))
+    # The list shows no phone: do not decrypt one per row.
+    paginator = BoundedPaginator(orgs.qs.defer("phone"), PAGE_SIZE,
+                                 exact_count=lambda: org_list_total(orgs, request.user))
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    detail_url = row_link("registry:detail", "uscc")
+    add_labels(page.object_list, SocialOrganization, "org_type", "category", "status")
+    for org in page.object_list:
+        org.detail_url = detail_url(org.uscc)
     return render(request, "registry/org_list.html", {
         "filter": orgs, "page": page, "can_change": request.user.has_capability("registry.change"),
         "can_export": request.user.has_capability("ledger.export"),
