@@ -1,0 +1,36 @@
+"""Database helpers shared by migrations."""
+
+from django.db import migrations
+
+
+def _trigger_sql(vendor: str, table: str, message: str, up: bool) -> str:
+    trigger, function = f"{table}_no_update", f"{table}_refuse_update"
+    if vendor == "sqlite":
+        if not up:
+            return f"DROP TRIGGER IF EXISTS {trigger};"
+        return (f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END;")
+    if vendor == "postgresql":
+        if not up:
+            return f"DROP TRIGGER IF EXISTS {trigger} ON {table}; DROP FUNCTION IF EXISTS {function}();"
+        return (f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
+                f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql; "
+                f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}();")
+    return ""
+
+
+def refuse_updates(table: str, message: str) -> migrations.RunPython:
+    """A migration operation installing a trigger that refuses UPDATE on `table` from any client (append-only
+    records: the audit log, coverage snapshots). Deletes stay possible for the DBA's retention purge."""
+
+    def forwards(apps, schema_editor):
+        sql = _trigger_sql(schema_editor.connection.vendor, table, message, up=True)
+        if sql:
+            schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        sql = _trigger_sql(schema_editor.connection.vendor, table, message, up=False)
+        if sql:
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(forwards, backwards)
