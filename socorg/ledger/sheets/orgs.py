@@ -234,8 +234,7 @@ class OrganizationSheet(SheetHandler):
                         v["declared_probationary_members"], v["party_clause_in_charter"], v["legal_representative"],
                         encrypt(v["phone"]) if v["phone"] else "", stamp, stamp))
         writer.flush()
-        ids = dict(SocialOrganization.objects.filter(uscc__in=[code for code, _v in creates])
-                   .values_list("uscc", "id"))
+        ids = bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [code for code, _v in creates])
         run.created_org_ids.update(ids.values())
         audit = run.audit_writer()
         for code, v in creates:

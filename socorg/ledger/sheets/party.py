@@ -92,8 +92,8 @@ class _ReferenceSheet(SheetHandler):
             found[code] = (unpack(index[code])[1], None, None)
         db_codes = list(wanted) if self.run.writing else missing
         if db_codes:
-            for code, pk, region, status in SocialOrganization.objects.filter(uscc__in=db_codes).values_list(
-                    "uscc", "id", "authority_region_id", "status"):
+            known = bulkwrite.ids_of(SocialOrganization, ("uscc", "authority_region", "status"), "uscc", db_codes)
+            for (code, region, status), pk in known.items():
                 found[code] = (region, pk, status == OrgStatus.ACTIVE)
         for row in rows:
             for code in row.values[self.list_key]:
@@ -319,8 +319,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
                         v["term_years"], v["status"], None if v["status"] == PartyOrgStatus.ACTIVE else db_date(today),
                         stamp, stamp))
         writer.flush()
-        ids = dict(PartyOrganization.objects.filter(name__in=[row.values["name"] for row, _r in creates])
-                   .values_list("name", "id"))
+        ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name", [row.values["name"] for row, _r in creates])
         audit, links = run.audit_writer(), []
         for row, region in creates:
             v = row.values
@@ -361,11 +360,8 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 self.run.error(self, number, "parent", parent, message)
         links = [(name, parent or None) for _n, name, parent in pending if name not in bad]
         if self.run.writing and links:
-            names = sorted({n for pair in links for n in pair if n})
-            ids = {}
-            for start in range(0, len(names), 5000):
-                ids.update(PartyOrganization.objects.filter(name__in=names[start:start + 5000])
-                           .values_list("name", "id"))
+            ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name",
+                                   sorted({n for pair in links for n in pair if n}))
             # One prepared UPDATE run for every row (bulk_update's CASE expression costs far more per row).
             table, quote = PartyOrganization._meta.db_table, connection.ops.quote_name
             with connection.cursor() as cursor:
@@ -523,9 +519,8 @@ class InstructorSheet(_ReferenceSheet):
                         encrypt(v["phone"]), v["phone_index"], region, db_date(v["appointed_on"]), v["status"],
                         None if on_duty else db_date(today), stamp, stamp))
         writer.flush()
-        ids = {(name, index): pk for name, index, pk in Instructor.objects.filter(
-            kind=InstructorKind.INSTRUCTOR, phone_index__in=[row.values["phone_index"] for row, _r in creates])
-            .values_list("name", "phone_index", "id")}
+        ids = bulkwrite.ids_of(Instructor, ("name", "phone_index"), "phone_index",
+                               [row.values["phone_index"] for row, _r in creates], kind=InstructorKind.INSTRUCTOR.value)
         audit, links = run.audit_writer(), []
         for row, region in creates:
             v = row.values

@@ -1,7 +1,11 @@
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from socorg.core.text import pinyin_full, pinyin_initials
+from socorg.ledger.pinyin import pinyin_pair
 from socorg.ledger.values import (
     CellError,
     clean_text,
@@ -70,3 +74,16 @@ def test_formula_like_text_is_neutralised_on_export_and_restored_on_import(text)
     assert exported == "'" + text
     assert clean_text(exported) == text
     assert neutralise("普通文本") == "普通文本"
+
+
+@pytest.mark.parametrize("name", ["昆明市五华区示例行业协会", "530102教育社会团体17", "长沙银行业协会",
+                                  "重庆市重点行业协会", "ABC 行业协会", "中国-东盟商会（云南）", "行长行走",
+                                  "=HYPERLINK(1)", "", "2024"])
+def test_bulk_pinyin_equals_the_shared_pinyin_helpers(name):
+    assert pinyin_pair(name) == (pinyin_full(name), pinyin_initials(name))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="昆明市五华区行业协会重庆长沙银行乐音〇ＡＢ12 -（）a", max_size=24))
+def test_bulk_pinyin_equals_the_shared_pinyin_helpers_on_any_mix_of_characters(name):
+    assert pinyin_pair(name) == (pinyin_full(name), pinyin_initials(name))
