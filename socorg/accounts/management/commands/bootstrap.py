@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -31,8 +31,13 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             logins = [(name, self._create(name, roles)) for name, roles in DEMO_ACCOUNTS]
-        if demo_scale and "demo" in get_commands():
+        if demo_scale:
             call_command("demo", scale=demo_scale, stdout=self.stdout)
+            # A first scan fills the early-warning board, as the daily scheduled scan would in production.
+            from socorg.alerts.scan import run_scan
+
+            result = run_scan()
+            self.stdout.write(f"Early-warning scan: {result.open} open alerts.")
         lines = [f"  {name:10} {password}" for name, password in logins]
         logins_file.parent.mkdir(parents=True, exist_ok=True)
         logins_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
