@@ -10,7 +10,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,6 @@ from .models import Alert, RuleSetting, ScanRun
 
 CONDITION_GONE = "condition no longer holds"
 RULE_DISABLED = "rule disabled"
-CHUNK = 2000
 
 
 @dataclass
@@ -80,6 +79,9 @@ def open_alerts(region_prefix: str = ""):
 
 
 def apply_rule(config: RuleConfig, as_of: datetime.date, region_prefix: str) -> RuleOutcome:
+    """Set-based: the findings are loaded into a temporary table once; resolving, clearing, refreshing and opening
+    are then one statement each that compares keys in the database. Python touches only the findings (to build
+    their evidence) and, for new or changed alerts, their messages — never the unchanged open alerts."""
     rule = config.rule
     outcome = RuleOutcome(rule.code, config.enabled, problem=config.problem)
     clock = time.perf_counter()
@@ -89,16 +91,19 @@ def apply_rule(config: RuleConfig, as_of: datetime.date, region_prefix: str) -> 
                     for f in rule.evaluate(as_of, region_prefix, config.params)}
         outcome.findings = len(findings)
     outcome.evaluate_seconds = time.perf_counter() - clock
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         _lock_rule(rule)
+        # Serialised as Django's JSONField does, so that SQLite (which compares JSON as text) sees equal evidence
+        # as equal; PostgreSQL compares jsonb values.
+        evidence = {key: json.dumps(f.evidence) for key, f in findings.items()}
+        _load_findings(cursor, findings, evidence)
+        where = _OpenAlerts(rule.code, region_prefix)
         reason = CONDITION_GONE if config.enabled else RULE_DISABLED
-        current = _open_alerts_of(rule.code, region_prefix)
-        outcome.resolved = _resolve(rule.code, [pk for key, (pk, *_rest) in current.items() if key not in findings],
-                                    as_of, reason)
-        suppressed = _accepted_episodes(rule.code, region_prefix, findings, as_of)
-        outcome.updated = _refresh(config, findings, current)
-        new = [f for key, f in findings.items() if key not in current and suppressed.get(key) != f.episode]
-        outcome.opened = _open(config, new, as_of)
+        outcome.resolved = _resolve(cursor, where, as_of, reason)
+        _clear_accepted(cursor, where, as_of)
+        outcome.updated = _refresh(cursor, config, where, findings, evidence)
+        outcome.opened = _open(cursor, config, where, findings, evidence, as_of)
+        cursor.execute(f"DROP TABLE {FINDINGS}")
     outcome.seconds = time.perf_counter() - clock
     return outcome
 
@@ -109,49 +114,103 @@ def _lock_rule(rule) -> None:
     RuleSetting.objects.select_for_update().filter(pk=setting.pk).exists()
 
 
-def _open_alerts_of(code: str, region_prefix: str) -> dict[str, tuple]:
-    rows = open_alerts(region_prefix).filter(rule=code).values_list("subject_key", "pk", "severity", "episode",
-                                                                     "evidence")
-    return {key: (pk, severity, episode, evidence) for key, pk, severity, episode, evidence in rows}
+# --- the findings table and the set-based statements ---------------------------------------------------------
+
+FINDINGS = "alerts_scan_finding"
+CHANGES = "alerts_scan_change"
+ALERTS = Alert._meta.db_table
 
 
-def _resolve(code: str, ids: list[int], as_of, reason: str) -> int:
-    count = 0
-    for start in range(0, len(ids), CHUNK):
-        count += Alert.objects.filter(pk__in=ids[start:start + CHUNK], status__in=OPEN_STATUSES).update(
-            status=AlertStatus.RESOLVED, resolved_on=as_of, resolution_reason=reason, updated_at=timezone.now())
-    return count
+def _create_temp_table(cursor, name: str, columns: str) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
 
 
-def _accepted_episodes(code: str, region_prefix: str, findings: dict, as_of) -> dict[str, str]:
-    """Accepted rectifications whose condition has held ever since: the same occurrence is not reopened. Those whose
-    condition is gone are marked cleared, so a later recurrence opens a new alert."""
-    accepted = Alert.objects.filter(rule=code, status=AlertStatus.ACCEPTED, cleared_on__isnull=True)
-    if region_prefix:
-        accepted = accepted.filter(region__code__startswith=region_prefix)
-    episodes, cleared = {}, []
-    for pk, key, episode in accepted.values_list("pk", "subject_key", "episode"):
-        if key in findings:
-            episodes[key] = episode
-        else:
-            cleared.append(pk)
-    for start in range(0, len(cleared), CHUNK):
-        Alert.objects.filter(pk__in=cleared[start:start + CHUNK]).update(cleared_on=as_of)
-    return episodes
+def _write_rows(cursor, table: str, columns: list[str], rows) -> None:
+    """COPY on PostgreSQL, executemany on SQLite (the rows are plain tuples in database form)."""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+                           list(rows))
 
 
-def _refresh(config: RuleConfig, findings: dict, current: dict) -> int:
-    """Open alerts whose evidence, occurrence or severity changed get the new picture (one bulk update)."""
-    changed = []
-    for key, (pk, severity, episode, evidence) in current.items():
-        finding = findings.get(key)
-        if finding is None:
-            continue
-        if evidence != finding.evidence or episode != finding.episode or severity != config.severity:
-            changed.append(Alert(pk=pk, evidence=finding.evidence, episode=finding.episode, severity=config.severity,
-                                 message=config.rule.message(finding, config.params), updated_at=timezone.now()))
-    Alert.objects.bulk_update(changed, ["evidence", "episode", "severity", "message", "updated_at"],
-                              batch_size=CHUNK)
+def _json_type() -> str:
+    return "jsonb" if connection.vendor == "postgresql" else "text"
+
+
+def _index_or_analyze(cursor, table: str) -> None:
+    """SQLite needs an index on the key for its anti-joins; PostgreSQL hashes the table and only needs statistics
+    (temporary tables are never analysed automatically)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}")
+    else:
+        cursor.execute(f"CREATE UNIQUE INDEX {table}_key ON {table} (subject_key)")
+
+
+def _load_findings(cursor, findings: dict, evidence: dict) -> None:
+    _create_temp_table(cursor, FINDINGS, f"subject_key varchar(40) NOT NULL, region_id varchar(6) NOT NULL, "
+                                         f"evidence {_json_type()} NOT NULL, episode varchar(40) NOT NULL")
+    _write_rows(cursor, FINDINGS, ["subject_key", "region_id", "evidence", "episode"],
+                ((key, f.region_id, evidence[key], f.episode) for key, f in findings.items()))
+    _index_or_analyze(cursor, FINDINGS)
+
+
+class _OpenAlerts:
+    """SQL conditions on the alerts table for one rule (and one region subtree)."""
+
+    def __init__(self, code: str, region_prefix: str):
+        self.code = code
+        self.statuses = list(OPEN_STATUSES)
+        self.status_in = f"{ALERTS}.status IN ({', '.join(['%s'] * len(self.statuses))})"
+        self.region = f" AND {ALERTS}.region_id LIKE %s" if region_prefix else ""
+        self.region_params = [region_prefix + "%"] if region_prefix else []
+
+
+def _resolve(cursor, where: _OpenAlerts, as_of, reason: str) -> int:
+    cursor.execute(
+        f"UPDATE {ALERTS} SET status = %s, resolved_on = %s, resolution_reason = %s, updated_at = %s "
+        f"WHERE {ALERTS}.rule = %s AND {where.status_in}{where.region} "
+        f"AND NOT EXISTS (SELECT 1 FROM {FINDINGS} f WHERE f.subject_key = {ALERTS}.subject_key)",
+        [AlertStatus.RESOLVED, _day(as_of), reason, _now(), where.code, *where.statuses, *where.region_params])
+    return cursor.rowcount
+
+
+def _clear_accepted(cursor, where: _OpenAlerts, as_of) -> None:
+    """Accepted rectifications whose condition is gone are marked cleared, so a later recurrence opens a new alert;
+    those whose condition has held ever since keep suppressing the same occurrence (see _open)."""
+    cursor.execute(
+        f"UPDATE {ALERTS} SET cleared_on = %s WHERE {ALERTS}.rule = %s AND {ALERTS}.status = %s "
+        f"AND {ALERTS}.cleared_on IS NULL{where.region} "
+        f"AND NOT EXISTS (SELECT 1 FROM {FINDINGS} f WHERE f.subject_key = {ALERTS}.subject_key)",
+        [_day(as_of), where.code, AlertStatus.ACCEPTED, *where.region_params])
+
+
+def _refresh(cursor, config: RuleConfig, where: _OpenAlerts, findings: dict, evidence: dict) -> int:
+    """Open alerts whose evidence, occurrence, severity or region changed get the new picture: the changed keys
+    are found in SQL, their new messages written to a second temporary table, and one UPDATE … FROM applies them."""
+    cursor.execute(
+        f"SELECT f.subject_key FROM {FINDINGS} f JOIN {ALERTS} ON {ALERTS}.rule = %s "
+        f"AND {ALERTS}.subject_key = f.subject_key AND {where.status_in} "
+        f"WHERE {ALERTS}.evidence <> f.evidence OR {ALERTS}.episode <> f.episode OR {ALERTS}.severity <> %s "
+        f"OR {ALERTS}.region_id <> f.region_id",
+        [where.code, *where.statuses, config.severity])
+    changed = [key for (key,) in cursor.fetchall()]
+    if not changed:
+        return 0
+    _create_temp_table(cursor, CHANGES, "subject_key varchar(40) NOT NULL, message text NOT NULL")
+    _write_rows(cursor, CHANGES, ["subject_key", "message"],
+                ((key, config.rule.message(findings[key], config.params)) for key in changed))
+    _index_or_analyze(cursor, CHANGES)
+    cursor.execute(
+        f"UPDATE {ALERTS} SET message = c.message, evidence = f.evidence, episode = f.episode, "
+        f"region_id = f.region_id, severity = %s, updated_at = %s "
+        f"FROM {CHANGES} c JOIN {FINDINGS} f ON f.subject_key = c.subject_key "
+        f"WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = c.subject_key AND {where.status_in}",
+        [config.severity, _now(), where.code, *where.statuses])
+    cursor.execute(f"DROP TABLE {CHANGES}")
     return len(changed)
 
 
@@ -159,20 +218,37 @@ OPEN_FIELDS = ["rule", "subject_type", "subject_key", "party_org", "organization
                "evidence", "episode", "status", "opened_on", "updated_at"]
 
 
-def _open(config: RuleConfig, findings: list, as_of) -> int:
-    """Insert the new alerts as plain rows (COPY on PostgreSQL, executemany on SQLite): building model instances
-    and letting the ORM compile a hundred thousand of them would cost more than the scan itself."""
+def _open(cursor, config: RuleConfig, where: _OpenAlerts, findings: dict, evidence: dict, as_of) -> int:
+    """Findings without an open alert, and not an occurrence whose rectification was accepted, become new alerts.
+    They are inserted as plain rows (COPY on PostgreSQL, executemany on SQLite) in key order, so the unique index
+    on open alerts is filled page by page rather than at random."""
+    cursor.execute(
+        f"SELECT f.subject_key FROM {FINDINGS} f WHERE NOT EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s "
+        f"AND {ALERTS}.subject_key = f.subject_key AND {where.status_in}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = f.subject_key "
+        f"AND {ALERTS}.status = %s AND {ALERTS}.cleared_on IS NULL AND {ALERTS}.episode = f.episode) "
+        f"ORDER BY f.subject_key",
+        [where.code, *where.statuses, where.code, AlertStatus.ACCEPTED])
+    new = [key for (key,) in cursor.fetchall()]
     rule = config.rule
     party = rule.subject_type == SubjectType.PARTY_ORG
-    stamp, day = timezone.now().isoformat(), as_of.isoformat()
-    writer = TableWriter(Alert, OPEN_FIELDS, batch_size=CHUNK * 5)
-    for f in findings:
-        writer.add((rule.code, rule.subject_type, f"{rule.subject_type}:{f.subject_id}",
-                    f.subject_id if party else None, None if party else f.subject_id, f.region_id, config.severity,
-                    rule.message(f, config.params), json.dumps(f.evidence, ensure_ascii=False), f.episode,
-                    AlertStatus.OPEN, day, stamp))
+    stamp, day = _now(), _day(as_of)
+    writer = TableWriter(Alert, OPEN_FIELDS)
+    for key in new:
+        f = findings[key]
+        writer.add((rule.code, rule.subject_type, key, f.subject_id if party else None,
+                    None if party else f.subject_id, f.region_id, config.severity, rule.message(f, config.params),
+                    evidence[key], f.episode, AlertStatus.OPEN, day, stamp))
     writer.flush()
     return writer.count
+
+
+def _day(day: datetime.date):
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _now():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def _record(result: ScanResult, started, actor) -> None:

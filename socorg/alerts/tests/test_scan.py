@@ -14,6 +14,7 @@ from socorg.alerts.choices import AlertStatus
 from socorg.alerts.models import Alert, RuleSetting, ScanRun
 from socorg.alerts.scan import RULE_DISABLED, run_scan
 from socorg.core.models import AuditEntry
+from socorg.party.models import PartyOrganization
 from socorg.party.tests.factories import make_org
 
 from .factories import AS_OF, healthy_branch
@@ -60,6 +61,50 @@ def test_open_alert_evidence_is_refreshed_when_the_period_moves_on():
     alert = Alert.objects.get(rule="member_assembly_shortfall")
     assert alert.status == AlertStatus.OPEN and alert.opened_on == AS_OF
     assert alert.evidence["period"] == "2025Q3" and alert.episode == "2025Q3"
+    assert alert.message == f"{party_org.name}在 2025Q3 未记录支部党员大会（最近一次：从未记录）。"
+
+
+def test_a_changed_severity_is_applied_to_open_alerts_without_reopening_them():
+    lapsed_branch()
+    run_scan(as_of=AS_OF)
+    opened = Alert.objects.get(rule="member_assembly_shortfall")
+    RuleSetting.objects.filter(code="member_assembly_shortfall").update(severity="high")
+    result = run_scan(as_of=AS_OF)
+    alert = Alert.objects.get(rule="member_assembly_shortfall")
+    assert (alert.pk, alert.severity, alert.status) == (opened.pk, "high", AlertStatus.OPEN)
+    assert next(r for r in result.rules if r.code == "member_assembly_shortfall").updated == 1
+    assert result.opened == 0
+
+
+def test_alerts_written_through_the_orm_with_the_same_evidence_count_as_unchanged():
+    lapsed_branch()
+    run_scan(as_of=AS_OF)
+    alert = Alert.objects.get(rule="member_assembly_shortfall")
+    Alert.objects.filter(pk=alert.pk).update(evidence=dict(alert.evidence))  # re-encoded by the JSONField
+    result = run_scan(as_of=AS_OF)
+    assert sum(r.updated for r in result.rules) == 0 and result.opened == 0
+
+
+def test_a_regional_scan_leaves_alerts_of_other_regions_alone():
+    yunnan, _org = lapsed_branch()
+    beijing, _other = healthy_branch("110101")
+    Activity.objects.filter(party_org=beijing, type="member_assembly").delete()
+    run_scan(as_of=AS_OF)
+    assert Alert.objects.filter(rule="member_assembly_shortfall", status=AlertStatus.OPEN).count() == 2
+    RuleSetting.objects.filter(code="member_assembly_shortfall").update(enabled=False)
+    result = run_scan(as_of=AS_OF, region_prefix="53")
+    assert result.resolved == 1
+    statuses = dict(Alert.objects.filter(rule="member_assembly_shortfall").values_list("party_org", "status"))
+    assert statuses == {yunnan.pk: AlertStatus.RESOLVED, beijing.pk: AlertStatus.OPEN}
+
+
+def test_an_alert_follows_its_subject_to_a_new_region():
+    party_org, _org = lapsed_branch()
+    run_scan(as_of=AS_OF)
+    PartyOrganization.objects.filter(pk=party_org.pk).update(region_id="530103")
+    run_scan(as_of=AS_OF)
+    alert = Alert.objects.get(rule="member_assembly_shortfall")
+    assert alert.region_id == "530103" and alert.status == AlertStatus.OPEN
 
 
 def test_disabling_a_rule_resolves_its_open_alerts():
