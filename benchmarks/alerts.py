@@ -81,10 +81,10 @@ def main() -> None:
     except Rollback:
         pass
     vacuum_alert_tables()
-    print(f"\n{'rule':32} {'findings':>9} {'evaluate s':>11} {'total s':>8} {'× bound':>8}")
-    for outcome in first.rules:
+    print(f"\n{'rule':32} {'findings':>9} {'evaluate s':>11} {'total s':>8} {'× bound':>8} {'steady s':>9}")
+    for outcome, steady in zip(first.rules, second.rules, strict=True):
         print(f"{outcome.code:32} {outcome.findings:>9,} {outcome.evaluate_seconds:>11.2f} {outcome.seconds:>8.2f} "
-              f"{outcome.seconds / bound:>8.2f}")
+              f"{outcome.seconds / bound:>8.2f} {steady.seconds:>9.2f}")
     for label, result in (("first scan (opens every alert)", first), ("second scan (steady state)", second)):
         verdict = "OK" if result.seconds <= args.limit else f"OVER the {args.limit:.0f} s limit"
         print(f"{label}: {result.seconds:.1f} s = {result.seconds / bound:.1f} × bound; opened {result.opened:,}, "

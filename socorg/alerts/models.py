@@ -44,7 +44,7 @@ class Alert(models.Model):
     scope_domain = "alerts"
     scope_region_field = "region__code"
 
-    # Few, mostly partial indexes: every index costs the first national scan about 1.5 s per 400,000 new alerts
+    # Few, mostly partial indexes: every index costs the first national scan 0.5–1.5 s per 400,000 new alerts
     # (measured), so the foreign keys are indexed only where set, and the region one by the board's index.
     rule = models.CharField(_("rule"), max_length=64)
     subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
