@@ -16,7 +16,7 @@ def _region_subtree(queryset, field_path: str, code: str):
     region = Region.objects.filter(code=code.strip()).only("scope_prefix").first()
     if region is None:
         return queryset.none()
-    return queryset.filter(**{f"{field_path}__startswith": region.scope_prefix}) if region.scope_prefix else queryset
+    return queryset.filter(**{f"{field_path}__scope_prefix": region.scope_prefix}) if region.scope_prefix else queryset
 
 
 def _name_search(queryset, value: str, with_initials: bool = True):

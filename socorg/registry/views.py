@@ -16,7 +16,7 @@ from socorg.core.scope import can
 from socorg.party.models import Coverage, InstructorAssignment, PartyMember
 
 from . import services
-from .filters import OrganizationFilter
+from .filters import ORG_LIST_ORDER, OrganizationFilter
 from .forms import OrganizationForm, StatusChangeForm
 from .listing import add_labels, row_link
 from .models import SocialOrganization
@@ -39,7 +39,8 @@ def _org_or_404(user, uscc: str, action: str = "view") -> SocialOrganization:
 @login_required
 def org_list(request):
     _require(request.user, "registry.view")
-    queryset = SocialOrganization.objects.visible_to(request.user, "view").select_related("authority_region")
+    queryset = (SocialOrganization.objects.visible_to(request.user, "view").select_related("authority_region")
+                .order_by(*ORG_LIST_ORDER))
     orgs = OrganizationFilter(request.GET, queryset=queryset)
     # The list shows no phone: do not decrypt one per row.
     paginator = BoundedPaginator(orgs.qs.defer("phone"), PAGE_SIZE,

@@ -14,7 +14,7 @@ from socorg.core.api.permissions import CapabilityPermission
 from socorg.core.scope import can
 
 from .. import services
-from ..filters import OrganizationFilter
+from ..filters import ORG_LIST_ORDER, OrganizationFilter
 from ..models import SocialOrganization
 from ..totals import org_list_total
 from .serializers import OrganizationSerializer, StatusChangeSerializer
@@ -38,7 +38,8 @@ class OrganizationViewSet(viewsets.ModelViewSet):
     scope_domain = "registry"
 
     def get_queryset(self):
-        return SocialOrganization.objects.visible_to(self.request.user, "view").select_related("authority_region")
+        return (SocialOrganization.objects.visible_to(self.request.user, "view").select_related("authority_region")
+                .order_by(*ORG_LIST_ORDER))
 
     def exact_count(self) -> int | None:
         """The list's total from the maintained per-region counts when the filters allow (see registry.totals)."""
