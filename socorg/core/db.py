@@ -34,3 +34,28 @@ def refuse_updates(table: str, message: str) -> migrations.RunPython:
             schema_editor.execute(sql)
 
     return migrations.RunPython(forwards, backwards)
+
+
+def trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.RunPython:
+    """PostgreSQL only: GIN trigram indexes {index name: (table, column)} for "name contains" searches.
+
+    Created outside Django's model state on purpose: a GIN index cannot exist on SQLite, and SQLite rebuilds a table
+    (re-creating every index of the model state) whenever a later migration alters it. On SQLite this is a no-op.
+    pg_trgm answers LIKE '%…%' from the index for terms of three characters or more."""
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for name, (table, column) in indexes.items():
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}" gin_trgm_ops)'
+            )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name in indexes:
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    return migrations.RunPython(create, drop, elidable=False)
