@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import AuditRecord
-from socorg.core.crypto import blind_index, encrypt
+from socorg.core.crypto import encrypt
 from socorg.party.choices import Formation, InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
 from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization, active_on
+from socorg.party.services.instructors import phone_key
 from socorg.party.services.party_orgs import KIND_RANK, requires_coverage
 from socorg.party.validators import validate_phone
 from socorg.registry.choices import OrgStatus
@@ -64,12 +65,6 @@ def parse_phone(value) -> str:
         return validate_phone(clean_text(value))
     except ValidationError as error:
         raise CellError(" ".join(error.messages)) from None
-
-
-def phone_key(phone: str) -> str:
-    """The instructor's blind index: only the digits identify a line (as in party.services.instructors)."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return blind_index(digits) if digits else ""
 
 
 class _ReferenceSheet(SheetHandler):

@@ -35,7 +35,7 @@ AUDITED_FIELDS = ["kind", "name", "unit_and_post", "region", "appointed_on", "st
 UPDATABLE_FIELDS = {"kind", "name", "unit_and_post", "phone", "region", "appointed_on"}
 
 
-def _phone_key(phone: str) -> str:
+def phone_key(phone: str) -> str:
     # Only digits identify a phone number: "0871-1234 5678" and "087112345678" are the same line.
     digits = "".join(ch for ch in phone if ch.isdigit())
     return blind_index(digits) if digits else ""
@@ -50,7 +50,7 @@ def _validate(errors: Errors, instructor: Instructor, raw_phone: str | None) -> 
     if raw_phone is not None:
         try:
             instructor.phone = validate_phone(raw_phone)
-            instructor.phone_index = _phone_key(instructor.phone)
+            instructor.phone_index = phone_key(instructor.phone)
         except ValidationError as error:
             errors.add("phone", error.messages[0])
     check_not_future(errors, "appointed_on", instructor.appointed_on)
@@ -198,5 +198,5 @@ def current_assignments(instructor: Instructor):
 
 
 def find_by_phone(queryset, phone: str):
-    key = _phone_key(phone or "")
+    key = phone_key(phone or "")
     return queryset.filter(phone_index=key) if key else queryset.none()
