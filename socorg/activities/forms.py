@@ -1,9 +1,9 @@
 """Forms of the organizational-life pages: they parse input; activities.services validates and writes."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.forms import ServiceErrorsMixin
 from socorg.core.scope import prefix_filter, region_prefixes
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyOrganization
@@ -22,16 +22,6 @@ def party_orgs_for_activities(user):
         return queryset.none()
     condition = prefix_filter("region__code", prefixes)
     return queryset if condition is None else queryset.filter(condition)
-
-
-class ServiceErrorsMixin:
-    def apply_service_errors(self, error: ValidationError) -> None:
-        """Show a service's errors next to the fields they name (others at the top of the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class ActivityForm(ServiceErrorsMixin, forms.Form):

@@ -6,16 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.forms import ServiceErrorsMixin
+
 from .choices import Severity
-
-
-class ServiceErrorsMixin:
-    def apply_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class AssignForm(ServiceErrorsMixin, forms.Form):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.forms import ServiceErrorsMixin
 from socorg.core.scope import region_prefixes
 from socorg.regions.models import Region
 
@@ -32,24 +33,6 @@ def regions_changeable_by(user):
     for prefix in prefixes:
         condition |= Q(code__startswith=prefix)
     return regions.filter(condition)
-
-
-class ServiceErrorsMixin:
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self.errors:  # Bootstrap shows the red border and the inline message for these
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
-
-    def apply_service_errors(self, error: ValidationError) -> None:
-        """Show a service's errors next to the fields they name (others at the top of the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class OrganizationForm(ServiceErrorsMixin, forms.Form):
