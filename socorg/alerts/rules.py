@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from socorg.activities.choices import ActivityType
 from socorg.activities.models import Activity
 from socorg.party.choices import Formation, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
-from socorg.party.models import Coverage, InstructorAssignment, PartyMember, PartyOrganization
+from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 
@@ -180,7 +180,7 @@ class ShouldBuildMissing(Rule):
     def evaluate(self, as_of, region_prefix, params):
         # Uncorrelated NOT IN (organization_id is never NULL): PostgreSQL hashes the set once instead of probing
         # per organization, which matters at a million organizations.
-        standalone = Coverage.objects.filter(
+        standalone = PartyCoverage.objects.filter(
             period_q(as_of), party_orgs_active_on(as_of, "", "party_org__"),
             party_org__formation=Formation.STANDALONE, party_org__is_functional=False).values("organization_id")
         rows = (SocialOrganization.objects.filter(orgs_active_on(as_of, region_prefix),
@@ -207,7 +207,7 @@ class NoWorkCoverage(Rule):
     subject_type = SubjectType.SOCIAL_ORG
 
     def evaluate(self, as_of, region_prefix, params):
-        covered = Coverage.objects.filter(period_q(as_of), party_orgs_active_on(as_of, "", "party_org__")) \
+        covered = PartyCoverage.objects.filter(period_q(as_of), party_orgs_active_on(as_of, "", "party_org__")) \
             .values("organization_id")
         on_duty = Q(instructor__status=InstructorStatus.ON_DUTY) | Q(instructor__left_on__gt=as_of)
         assigned = InstructorAssignment.objects.filter(period_q(as_of), on_duty).values("organization_id")
@@ -444,7 +444,7 @@ class JointBranchTooWide(Rule):
     param_specs = (Param("max_orgs", gettext_lazy("organizations a branch may cover"), 5, 1, 100),)
 
     def evaluate(self, as_of, region_prefix, params):
-        rows = (Coverage.objects.filter(period_q(as_of), party_orgs_active_on(as_of, region_prefix, "party_org__"),
+        rows = (PartyCoverage.objects.filter(period_q(as_of), party_orgs_active_on(as_of, region_prefix, "party_org__"),
                                         party_org__kind=PartyOrgKind.BRANCH)
                 .values("party_org_id", "party_org__region_id", "party_org__name")
                 .annotate(n=Count("organization_id", distinct=True)).filter(n__gt=params["max_orgs"]).order_by())

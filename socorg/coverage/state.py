@@ -21,7 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from socorg.party.choices import Formation, InstructorStatus, PartyOrgStatus
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, active_on
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, active_on
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 
@@ -59,7 +59,7 @@ def org_active_q(prefix: str = "", on=None) -> Q:
 
 def flag_expressions(on=None) -> dict:
     """The three flags as SQL expressions over SocialOrganization rows, evaluated as of `on` (default today)."""
-    covering = Coverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
+    covering = PartyCoverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
                                        organization=OuterRef("pk"))
     covered = Exists(covering)
     standalone = Exists(covering.filter(party_org__is_functional=False, party_org__formation=Formation.STANDALONE))
@@ -89,8 +89,8 @@ def refresh_coverage_flags(org_ids: Iterable[int] | None = None) -> int:
 
 
 def _reach_source(on=None):
-    """Coverage rows that make a party organization count: in force, party organization and organization active."""
-    return Coverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
+    """PartyCoverage rows that make a party organization count: in force, party organization and organization active."""
+    return PartyCoverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
                                    org_active_q("organization__", on))
 
 
@@ -105,7 +105,7 @@ def _party_orgs_touching(org_ids: list[int]) -> set[int]:
     and those reaching their regions with no coverage left there (a coverage row deleted outright)."""
     from .models import PartyOrgReach
 
-    touching = set(Coverage.objects.filter(organization_id__in=org_ids).values_list("party_org_id", flat=True))
+    touching = set(PartyCoverage.objects.filter(organization_id__in=org_ids).values_list("party_org_id", flat=True))
     codes = set(SocialOrganization.objects.filter(pk__in=org_ids).values_list("authority_region_id", flat=True))
     still_reaching = _reach_source().filter(party_org_id=OuterRef("party_org_id"),
                                             organization__authority_region_id=OuterRef("key"))

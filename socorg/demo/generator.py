@@ -23,7 +23,7 @@ from django.utils import timezone
 from socorg.core.bulk import TableWriter, reset_sequences
 from socorg.core.crypto import blind_index, encrypt
 from socorg.party.choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
 from socorg.registry.choices import OrgStatus, OrgType
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import make_uscc
@@ -183,7 +183,7 @@ class DemoGenerator:
             self._write_instructors(batch)
         for writer in self.writers.values():
             writer.flush()
-        reset_sequences([SocialOrganization, PartyOrganization, Coverage, PartyMember, Instructor,
+        reset_sequences([SocialOrganization, PartyOrganization, PartyCoverage, PartyMember, Instructor,
                          InstructorAssignment])
         return {name: writer.count for name, writer in self.writers.items()}
 
@@ -199,7 +199,7 @@ class DemoGenerator:
         tables = {
             "organizations": (SocialOrganization, ORG_FIELDS, n),
             "party_organizations": (PartyOrganization, PARTY_ORG_FIELDS, n // 4),
-            "coverages": (Coverage, COVERAGE_FIELDS, n * 3 // 10),
+            "coverages": (PartyCoverage, COVERAGE_FIELDS, n * 3 // 10),
             "members": (PartyMember, MEMBER_FIELDS, n * 3),
             "instructors": (Instructor, INSTRUCTOR_FIELDS, n // 60),
             "assignments": (InstructorAssignment, ASSIGNMENT_FIELDS, n // 4),

@@ -8,7 +8,7 @@ from socorg.core.crypto import blind_index
 from socorg.regions.models import Region
 
 from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
-from .models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization, active_on
+from .models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, active_on
 
 
 def _region_subtree(queryset, field_path: str, code: str):
@@ -59,7 +59,7 @@ class PartyOrganizationFilter(django_filters.FilterSet):
         return _region_subtree(queryset, "region__code", value)
 
     def filter_covers(self, queryset, name, value):
-        covering = Coverage.objects.filter(active_on(), party_org=OuterRef("pk"),
+        covering = PartyCoverage.objects.filter(active_on(), party_org=OuterRef("pk"),
                                            organization__uscc=value.strip().upper())
         return queryset.filter(Exists(covering))
 

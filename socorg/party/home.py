@@ -14,7 +14,8 @@ def party_cards(user) -> list[Card]:
     cards = []
     if user.has_capability("party.view"):
         count = PartyOrganization.objects.visible_to(user, "view").filter(status=PartyOrgStatus.ACTIVE).count()
-        cards.append(Card(_("Party organizations in my regions"), count, reverse("party:org_list") + "?status=active"))
+        url = reverse("party:party_org_list") + "?status=active"
+        cards.append(Card(_("Party organizations in my regions"), count, url))
     if user.has_capability("members.view"):
         # Counting 3,000,000 members nationally costs seconds on every home page: count up to the list's cap.
         members = PartyMember.objects.visible_to(user, "view").filter(is_active=True)

@@ -39,7 +39,7 @@ def active_on(prefix: str = "", on=None) -> Q:
 class PartyOrganizationQuerySet(ScopedQuerySet):
     def with_covered_count(self, on=None):
         """Annotate `covered_count`: organizations covered on a date (default today), one correlated subquery."""
-        covering = (Coverage.objects.filter(active_on(on=on), party_org=OuterRef("pk")).order_by()
+        covering = (PartyCoverage.objects.filter(active_on(on=on), party_org=OuterRef("pk")).order_by()
                     .values("party_org").annotate(n=Count("pk")).values("n"))
         return self.annotate(covered_count=Coalesce(Subquery(covering), Value(0), output_field=IntegerField()))
 
@@ -69,7 +69,7 @@ class PartyOrganization(models.Model):
                                on_delete=models.PROTECT, related_name="children")
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
                                related_name="+")
-    organizations = models.ManyToManyField("registry.SocialOrganization", through="Coverage",
+    organizations = models.ManyToManyField("registry.SocialOrganization", through="PartyCoverage",
                                            verbose_name=_("covered social organizations"),
                                            related_name="party_organizations")
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
@@ -121,7 +121,7 @@ class PartyOrganization(models.Model):
         return self.kind == PartyOrgKind.BRANCH and count > JOINT_BRANCH_MAX_ORGS
 
 
-class Coverage(models.Model):
+class PartyCoverage(models.Model):
     """A party organization covers a social organization over a period (end_on empty = still covering)."""
 
     party_org = models.ForeignKey(PartyOrganization, verbose_name=_("party organization"), on_delete=models.CASCADE,
@@ -132,6 +132,7 @@ class Coverage(models.Model):
     end_on = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
+        db_table = "party_coverage"  # the name the coverage triggers and raw SQL use
         verbose_name = _("coverage")
         verbose_name_plural = _("coverages")
         indexes = [

@@ -3,12 +3,12 @@ of queries (related rows joined or prefetched once per page, counts annotated)."
 
 from django.db.models import Prefetch
 
-from .models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization, active_on
+from .models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, active_on
 
 
 def current_coverages_prefetch() -> Prefetch:
     return Prefetch("coverages", to_attr="current_coverages",
-                    queryset=Coverage.objects.filter(active_on()).select_related("organization")
+                    queryset=PartyCoverage.objects.filter(active_on()).select_related("organization")
                     .only("party_org_id", "start_on", "end_on", "organization__uscc", "organization__name")
                     .order_by("start_on", "pk"))
 

@@ -4,13 +4,13 @@ from . import views
 
 app_name = "party"
 urlpatterns = [
-    path("", views.org_list, name="org_list"),
-    path("new/", views.org_create, name="org_create"),
-    path("<int:pk>/", views.org_detail, name="org_detail"),
-    path("<int:pk>/edit/", views.org_edit, name="org_edit"),
-    path("<int:pk>/dissolve/", views.org_dissolve, name="org_dissolve"),
-    path("<int:pk>/coverages/", views.coverage_add, name="coverage_add"),
-    path("<int:pk>/coverages/<int:coverage_id>/end/", views.coverage_end, name="coverage_end"),
+    path("", views.party_org_list, name="party_org_list"),
+    path("new/", views.party_org_create, name="party_org_create"),
+    path("<int:pk>/", views.party_org_detail, name="party_org_detail"),
+    path("<int:pk>/edit/", views.party_org_edit, name="party_org_edit"),
+    path("<int:pk>/dissolve/", views.party_org_dissolve, name="party_org_dissolve"),
+    path("<int:pk>/coverages/", views.party_coverage_add, name="party_coverage_add"),
+    path("<int:pk>/coverages/<int:coverage_id>/end/", views.party_coverage_end, name="party_coverage_end"),
     path("members/", views.member_list, name="member_list"),
     path("members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),

@@ -19,7 +19,7 @@ from socorg.registry.listing import add_labels, row_link
 from . import queries, services
 from .filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter
 from .forms import DateForm, InstructorForm, MemberForm, OrganizationDateForm, PartyOrganizationForm
-from .models import Coverage, InstructorAssignment
+from .models import InstructorAssignment, PartyCoverage
 
 PAGE_SIZE = 50
 
@@ -73,25 +73,25 @@ def _day(request):
 # --- party organizations --------------------------------------------------------------------------------------
 
 @login_required
-def org_list(request):
+def party_org_list(request):
     _need(request.user, "party.view")
     filterset = PartyOrganizationFilter(request.GET, queryset=queries.party_orgs_for(request.user))
-    return render(request, "party/org_list.html", {
+    return render(request, "party/party_org_list.html", {
         "filter": filterset,
         "page": _page(request, filterset, labels=("kind", "formation", "status"),
-                      links={"detail_url": ("party:org_detail", lambda p: p.pk)}),
+                      links={"detail_url": ("party:party_org_detail", lambda p: p.pk)}),
         "can_add": request.user.has_capability("party.change"),
         "show_members": request.user.has_capability("members.view")})
 
 
 @login_required
-def org_detail(request, pk: int):
+def party_org_detail(request, pk: int):
     _need(request.user, "party.view")
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
     user = request.user
     children = queries.party_orgs_for(user).filter(parent=party_org).order_by("status", "name_pinyin")
     members = queries.members_for(user).filter(party_org=party_org, is_active=True)
-    return render(request, "party/org_detail.html", {
+    return render(request, "party/party_org_detail.html", {
         "party_org": party_org,
         "warnings": services.warnings_for(party_org),
         "coverages": party_org.coverages.select_related("organization").order_by("end_on", "-start_on", "pk"),
@@ -105,20 +105,20 @@ def org_detail(request, pk: int):
 
 
 @login_required
-def org_create(request):
+def party_org_create(request):
     _need(request.user, "party.change")
     form = PartyOrganizationForm(request.POST or None, user=request.user, creating=True)
     if request.method == "POST":
         party_org = _submit(form, lambda v: services.party_org_create(actor=request.user, **v))
         if party_org:
             messages.success(request, _("Party organization “%(name)s” created.") % {"name": party_org.name})
-            return redirect("party:org_detail", pk=party_org.pk)
+            return redirect("party:party_org_detail", pk=party_org.pk)
     return render(request, "party/form.html", {"form": form, "title": _("New party organization"),
-                                                "cancel": reverse("party:org_list")})
+                                                "cancel": reverse("party:party_org_list")})
 
 
 @login_required
-def org_edit(request, pk: int):
+def party_org_edit(request, pk: int):
     _need(request.user, "party.change")
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
     form = PartyOrganizationForm(request.POST or None, user=request.user, creating=False,
@@ -127,25 +127,25 @@ def org_edit(request, pk: int):
         updated = _submit(form, lambda v: services.party_org_update(party_org=party_org, actor=request.user, **v))
         if updated:
             messages.success(request, _("Changes saved."))
-            return redirect("party:org_detail", pk=pk)
+            return redirect("party:party_org_detail", pk=pk)
     return render(request, "party/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": party_org.name},
-                                                "cancel": reverse("party:org_detail", args=[pk])})
+                                                "cancel": reverse("party:party_org_detail", args=[pk])})
 
 
 @login_required
 @require_POST
-def org_dissolve(request, pk: int):
+def party_org_dissolve(request, pk: int):
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
     day = _day(request)
     _run_action(request, lambda: services.party_org_dissolve(party_org=party_org, actor=request.user,
                                                              dissolved_on=day or timezone.localdate()),
                 _("The party organization was dissolved."))
-    return redirect("party:org_detail", pk=pk)
+    return redirect("party:party_org_detail", pk=pk)
 
 
 @login_required
 @require_POST
-def coverage_add(request, pk: int):
+def party_coverage_add(request, pk: int):
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
     form = OrganizationDateForm(request.POST)
 
@@ -157,18 +157,18 @@ def coverage_add(request, pk: int):
                               start_on=form.cleaned_data["start_on"], actor=request.user)
 
     _run_action(request, add, _("The organization is now covered."))
-    return redirect("party:org_detail", pk=pk)
+    return redirect("party:party_org_detail", pk=pk)
 
 
 @login_required
 @require_POST
-def coverage_end(request, pk: int, coverage_id: int):
+def party_coverage_end(request, pk: int, coverage_id: int):
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
-    coverage = get_object_or_404(Coverage.objects.select_related("party_org"), pk=coverage_id, party_org=party_org)
+    coverage = get_object_or_404(PartyCoverage.objects.select_related("party_org"), pk=coverage_id, party_org=party_org)
     day = _day(request)
     _run_action(request, lambda: services.coverage_end(coverage=coverage, end_on=day, actor=request.user),
                 _("The coverage ended."))
-    return redirect("party:org_detail", pk=pk)
+    return redirect("party:party_org_detail", pk=pk)
 
 
 # --- members ------------------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def member_list(request):
         "filter": filterset,
         "page": _page(request, filterset, labels=("membership",),
                       links={"detail_url": ("party:member_detail", lambda m: m.pk),
-                             "party_org_url": ("party:org_detail", lambda m: m.party_org_id)}),
+                             "party_org_url": ("party:party_org_detail", lambda m: m.party_org_id)}),
         "can_add": request.user.has_capability("members.change"), "show_members": True})
 
 

@@ -321,15 +321,15 @@ def deletion_obstacles(org: SocialOrganization) -> list[str]:
     """Why an organization may not be deleted ([] = it may): deletion is for records entered by mistake; anything
     with history is deregistered or revoked instead, so statistics and audits stay traceable."""
     from socorg.party.choices import PartyOrgStatus
-    from socorg.party.models import Coverage, InstructorAssignment, PartyMember, active_on
+    from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember, active_on
 
     obstacles = []
-    active = Coverage.objects.filter(active_on(), organization=org, party_org__status=PartyOrgStatus.ACTIVE)
+    active = PartyCoverage.objects.filter(active_on(), organization=org, party_org__status=PartyOrgStatus.ACTIVE)
     names = list(active.values_list("party_org__name", flat=True)[:3])
     if names:
         obstacles.append(_("It is covered by the active party organization(s) %(names)s: end the coverage or "
                            "dissolve the party organization first.") % {"names": "、".join(names)})
-    elif Coverage.objects.filter(organization=org).exists():
+    elif PartyCoverage.objects.filter(organization=org).exists():
         obstacles.append(_("It has a history of party-organization coverage."))
     if InstructorAssignment.objects.filter(organization=org).exists():
         obstacles.append(_("Instructors or liaisons have been assigned to it."))

@@ -13,7 +13,7 @@ from socorg.core.crypto import mask
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
-from socorg.party.models import Coverage, InstructorAssignment, PartyMember
+from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember
 
 from . import services
 from .filters import ORG_LIST_ORDER, OrganizationFilter
@@ -66,7 +66,7 @@ def org_detail(request, uscc: str):
         "org": org,
         "phone": org.phone if can_change else mask(org.phone),
         "can_change": can_change,
-        "coverages": Coverage.objects.filter(organization=org).select_related("party_org").order_by("-start_on"),
+        "coverages": PartyCoverage.objects.filter(organization=org).select_related("party_org").order_by("-start_on"),
         "assignments": InstructorAssignment.objects.filter(organization=org).select_related("instructor")
         .order_by("-start_on"),
         **_members_context(user, org),

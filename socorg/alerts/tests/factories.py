@@ -5,7 +5,7 @@ import datetime
 import itertools
 
 from socorg.activities.models import Activity
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
 from socorg.party.tests.factories import make_org
 
 AS_OF = datetime.date(2025, 7, 15)  # last full month 2025-06, quarter 2025Q2, year 2024
@@ -31,7 +31,7 @@ def healthy_branch(region: str = "530102", *, full_members: int = 8):
         name=f"健康党支部{next(_serial)}", kind="branch", formation="standalone", region_id=region,
         founded_on=datetime.date(2020, 3, 1), secretary_name="张书记", term_started_on=datetime.date(2024, 3, 1),
         term_years=3)
-    Coverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2020, 3, 1))
+    PartyCoverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2020, 3, 1))
     add_members(party_org, full_members, employer=org)
     record(party_org, "member_assembly", datetime.date(2025, 5, 10))
     record(party_org, "committee_meeting", datetime.date(2025, 6, 5))

@@ -8,7 +8,7 @@ from socorg.activities.models import Activity
 from socorg.alerts.choices import AlertStatus
 from socorg.alerts.models import Alert
 from socorg.alerts.scan import CONDITION_GONE, run_scan
-from socorg.party.models import Coverage, PartyMember, PartyOrganization
+from socorg.party.models import PartyCoverage, PartyMember, PartyOrganization
 from socorg.party.tests.factories import make_org
 
 from .factories import AS_OF, add_members, assign_instructor, healthy_branch, record
@@ -48,12 +48,12 @@ def test_should_build_missing_fires_for_org_with_three_full_members_in_a_joint_b
     org = make_org(full_members=3)
     joint = PartyOrganization.objects.create(name="联合党支部", kind="branch", formation="joint", region_id="530102",
                                              secretary_name="李", term_started_on=datetime.date(2024, 1, 1))
-    Coverage.objects.create(party_org=joint, organization=org, start_on=datetime.date(2023, 1, 1))
+    PartyCoverage.objects.create(party_org=joint, organization=org, start_on=datetime.date(2023, 1, 1))
 
     def build_standalone():
         own = PartyOrganization.objects.create(name="自建党支部", kind="branch", formation="standalone",
                                                region_id="530102")
-        Coverage.objects.create(party_org=own, organization=org, start_on=datetime.date(2025, 7, 1))
+        PartyCoverage.objects.create(party_org=own, organization=org, start_on=datetime.date(2025, 7, 1))
 
     alert = _fires_then_resolves("should_build_missing", {"organization": org}, build_standalone)
     assert alert.evidence == {"full_members": 3, "min_full_members": 3}
@@ -64,7 +64,7 @@ def test_should_build_missing_ignores_a_standalone_branch_founded_after_the_scan
     org = make_org(full_members=4)
     later = PartyOrganization.objects.create(name="将来的党支部", kind="branch", formation="standalone",
                                              region_id="530102", founded_on=datetime.date(2025, 9, 1))
-    Coverage.objects.create(party_org=later, organization=org, start_on=datetime.date(2025, 9, 1))
+    PartyCoverage.objects.create(party_org=later, organization=org, start_on=datetime.date(2025, 9, 1))
     run_scan(as_of=AS_OF)
     assert alerts_for("should_build_missing", organization=org).exists()
 
@@ -207,10 +207,11 @@ def test_joint_branch_too_wide_fires_above_five_organizations():
     joint = PartyOrganization.objects.create(name="大联合党支部", kind="branch", formation="joint", region_id="530102",
                                              secretary_name="赵", founded_on=datetime.date(2025, 6, 1))
     for _ in range(6):
-        Coverage.objects.create(party_org=joint, organization=make_org(), start_on=datetime.date(2025, 6, 1))
+        PartyCoverage.objects.create(party_org=joint, organization=make_org(), start_on=datetime.date(2025, 6, 1))
 
     def shrink():
-        Coverage.objects.filter(party_org=joint).filter(pk=Coverage.objects.filter(party_org=joint).first().pk) \
+        first = PartyCoverage.objects.filter(party_org=joint).first()
+        PartyCoverage.objects.filter(pk=first.pk) \
             .update(end_on=datetime.date(2025, 7, 1))
 
     alert = _fires_then_resolves("joint_branch_too_wide", {"party_org": joint}, shrink)
@@ -221,7 +222,7 @@ def test_joint_branch_of_five_is_silent():
     joint = PartyOrganization.objects.create(name="五家联合党支部", kind="branch", formation="joint",
                                              region_id="530102", founded_on=datetime.date(2025, 6, 1))
     for _ in range(5):
-        Coverage.objects.create(party_org=joint, organization=make_org(), start_on=datetime.date(2025, 6, 1))
+        PartyCoverage.objects.create(party_org=joint, organization=make_org(), start_on=datetime.date(2025, 6, 1))
     run_scan(as_of=AS_OF)
     assert not alerts_for("joint_branch_too_wide").exists()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from socorg.coverage.state import refresh_coverage_flags, refresh_member_counts
 from socorg.party.choices import Formation, InstructorStatus, PartyOrgKind, PartyOrgStatus
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization
 from socorg.registry.choices import AuthorityLevel, OrgStatus, OrgType
 from socorg.registry.models import SocialOrganization
 
@@ -48,28 +48,28 @@ def found(orgs, *, formation: str = Formation.STANDALONE, functional: bool = Fal
         party_org = PartyOrganization.objects.create(
             name=f"测试党组织{next(_serial)}", kind=kind, formation=formation, is_functional=functional,
             region_id=region or orgs[0].authority_region_id)
-        Coverage.objects.bulk_create([Coverage(party_org=party_org, organization=org,
+        PartyCoverage.objects.bulk_create([PartyCoverage(party_org=party_org, organization=org,
                                                start_on=start_on or timezone.localdate()) for org in orgs])
         refresh_coverage_flags([org.pk for org in orgs])
     return party_org
 
 
-def cover(party_org: PartyOrganization, org: SocialOrganization, start_on=None) -> Coverage:
+def cover(party_org: PartyOrganization, org: SocialOrganization, start_on=None) -> PartyCoverage:
     with transaction.atomic():
-        coverage = Coverage.objects.create(party_org=party_org, organization=org,
+        coverage = PartyCoverage.objects.create(party_org=party_org, organization=org,
                                            start_on=start_on or timezone.localdate())
         refresh_coverage_flags([org.pk])
     return coverage
 
 
-def uncover(coverage: Coverage, end_on=None) -> None:
+def uncover(coverage: PartyCoverage, end_on=None) -> None:
     with transaction.atomic():
         coverage.end_on = end_on or timezone.localdate()
         coverage.save(update_fields=["end_on"])
         refresh_coverage_flags([coverage.organization_id])
 
 
-def delete_coverage(coverage: Coverage) -> None:
+def delete_coverage(coverage: PartyCoverage) -> None:
     """A coverage row entered by mistake, deleted outright."""
     with transaction.atomic():
         org_id = coverage.organization_id

@@ -14,7 +14,7 @@ from socorg.core.models import AuditEntry
 from socorg.coverage.state import coverage_flags_from_scratch, refresh_coverage_flags, refresh_member_counts
 from socorg.demo.generator import DemoGenerator, Options
 from socorg.party.choices import JOINT_BRANCH_MAX_ORGS, Formation, PartyOrgStatus
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import validate_uscc
 
@@ -32,7 +32,7 @@ def uscc_digest() -> str:
 
 
 def wipe() -> None:
-    for model in (PartyMember, Coverage, InstructorAssignment, Instructor):
+    for model in (PartyMember, PartyCoverage, InstructorAssignment, Instructor):
         model.objects.all().delete()
     PartyOrganization.objects.update(parent=None)
     PartyOrganization.objects.all().delete()

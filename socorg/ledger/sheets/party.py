@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from socorg.core.audit import AuditRecord
 from socorg.core.crypto import encrypt
 from socorg.party.choices import Formation, InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization, active_on
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization, active_on
 from socorg.party.services.instructors import phone_key
 from socorg.party.services.party_orgs import KIND_RANK, requires_coverage
 from socorg.party.validators import validate_phone
@@ -202,7 +202,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
         found = self.resolve_codes(rows)
         names = [row.values["name"] for row in rows]
         existing = {p.name: p for p in PartyOrganization.objects.filter(name__in=names).select_related("parent")}
-        covered = _active_links(Coverage, "party_org_id", [p.pk for p in existing.values()])
+        covered = _active_links(PartyCoverage, "party_org_id", [p.pk for p in existing.values()])
         parents = self.run.shared.setdefault("party_parents", [])
         creates, updates = [], []
         for row in rows:
@@ -294,9 +294,9 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 records.append(AuditRecord("party.org.update", party_org, before=change["before"], after=after))
             PartyOrganization.objects.bulk_update([u[1] for u in updates], sorted(fields))
             self.run.record_audit(records)
-        _write_links(self.run, "coverage_writer", Coverage, "party_org", links, touched)
+        _write_links(self.run, "coverage_writer", PartyCoverage, "party_org", links, touched)
         if ended_link_ids:
-            Coverage.objects.filter(pk__in=ended_link_ids).update(end_on=today)
+            PartyCoverage.objects.filter(pk__in=ended_link_ids).update(end_on=today)
         self.run.touched_org_ids.update(touched)
 
     def _insert(self, creates, found) -> list[tuple]:
@@ -370,7 +370,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
             orgs = orgs.filter(region__code__startswith=prefix)
         for ids in _id_batches(orgs.order_by("name").values_list("id", flat=True)):
             batch = PartyOrganization.objects.filter(pk__in=ids).select_related("parent").order_by("name")
-            links = _active_links(Coverage, "party_org_id", ids)
+            links = _active_links(PartyCoverage, "party_org_id", ids)
             for p in batch:
                 yield [p.name, labels.label_of(labels.PARTY_KIND, p.kind),
                        labels.label_of(labels.FORMATION, p.formation), labels.YES_NO[0 if p.is_functional else 1],
@@ -555,7 +555,7 @@ def _write_links(run, writer_key: str, model, owner_field: str, links: list[tupl
     writer = run.shared.get(writer_key) or run.shared.setdefault(
         writer_key, bulkwrite.writer(model, [owner_field, "organization", "start_on", "end_on"]))
     today, db_date = run.today, bulkwrite.db_date
-    coverage = model is Coverage
+    coverage = model is PartyCoverage
     for owner_id, (region, org_id, org_active), start, state in links:
         writer.add((owner_id, org_id, db_date(start), None))
         in_force = start <= today

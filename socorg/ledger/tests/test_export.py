@@ -8,7 +8,7 @@ from socorg.activities.models import Activity
 from socorg.core.testing import client_as, make_user
 from socorg.ledger.importer import import_ledger
 from socorg.ledger.writers import export_ledger
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization
 from socorg.registry.models import SocialOrganization
 
 from .helpers import ORG_HEADERS, org_row, standard, workbook
@@ -23,7 +23,7 @@ def contents(path) -> dict[str, list[list]]:
 
 def wipe():
     Activity.objects.all().delete()
-    Coverage.objects.all().delete()
+    PartyCoverage.objects.all().delete()
     InstructorAssignment.objects.all().delete()
     PartyOrganization.objects.update(parent=None)
     PartyOrganization.objects.all().delete()

@@ -12,7 +12,7 @@ from socorg.core.crypto import blind_index
 from socorg.core.models import AuditEntry
 from socorg.core.testing import make_user
 from socorg.ledger.importer import import_ledger
-from socorg.party.models import Coverage, Instructor, InstructorAssignment, PartyOrganization
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization
 from socorg.registry.models import SocialOrganization
 
 from .helpers import ORG_HEADERS, PARTY_HEADERS, org_row, standard, uscc, workbook
@@ -38,7 +38,7 @@ def test_a_valid_workbook_is_imported_with_links_flags_and_audit(tmp_path):
     branch = PartyOrganization.objects.get(name="五华区测试联合支部")
     assert branch.parent.name == "五华区社会组织综合党委"
     assert branch.region_id == "530102"
-    assert set(Coverage.objects.filter(party_org=branch).values_list("organization__uscc", flat=True)) == {
+    assert set(PartyCoverage.objects.filter(party_org=branch).values_list("organization__uscc", flat=True)) == {
         uscc(1), uscc(2)}
     first = SocialOrganization.objects.get(uscc=uscc(1))
     assert first.org_covered and first.work_covered and first.full_members == 3
@@ -64,7 +64,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path):
     assert summary["created"] == summary["updated"] == {"orgs": 0, "party_orgs": 0, "instructors": 0,
                                                          "activities": 0}
     assert AuditEntry.objects.count() == audit_before
-    assert Coverage.objects.count() == 2
+    assert PartyCoverage.objects.count() == 2
 
 
 def test_changed_rows_are_updated_matched_on_their_keys(tmp_path):

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from socorg.core.crypto import mask
 
 from ..choices import Formation, Gender, InstructorKind, Membership, PartyOrgKind
-from ..models import Coverage, Instructor, InstructorAssignment, PartyMember, PartyOrganization
+from ..models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
 from ..services import warnings_for
 
 
@@ -16,7 +16,7 @@ class CoveredOrganizationSerializer(serializers.ModelSerializer):
     is_current = serializers.SerializerMethodField()
 
     class Meta:
-        model = Coverage
+        model = PartyCoverage
         fields = ["id", "organization", "organization_name", "start_on", "end_on", "is_current"]
 
     def get_is_current(self, coverage) -> bool:

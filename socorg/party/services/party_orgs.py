@@ -29,7 +29,7 @@ from socorg.coverage.state import refresh_coverage_flags
 from socorg.registry.models import SocialOrganization
 
 from ..choices import JOINT_BRANCH_MAX_ORGS, Formation, PartyOrgKind, PartyOrgStatus
-from ..models import Coverage, PartyOrganization, active_on
+from ..models import PartyCoverage, PartyOrganization, active_on
 from ._common import (
     Errors,
     check_not_future,
@@ -209,7 +209,8 @@ def party_org_create(*, name: str, kind: str, formation: str, actor, is_function
                                   name_initials=pinyin_initials(values["name"]))
     _apply_secretary(party_org, False, secretary_vacant_since or founded_on)
     party_org.save()
-    Coverage.objects.bulk_create([Coverage(party_org=party_org, organization=o, start_on=start_on) for o in orgs])
+    PartyCoverage.objects.bulk_create(
+        [PartyCoverage(party_org=party_org, organization=o, start_on=start_on) for o in orgs])
     audit_write(action="party.org.create", obj=party_org, actor=actor,
                 after={**snapshot(party_org, AUDITED_FIELDS), "organizations": [o.uscc for o in orgs]})
     refresh_coverage_flags([o.pk for o in orgs])
@@ -288,7 +289,7 @@ def party_org_dissolve(*, party_org: PartyOrganization, dissolved_on: datetime.d
     open_coverages = list(locked.coverages.filter(end_on__isnull=True).select_for_update())
     for coverage in open_coverages:
         coverage.end_on = max(dissolved_on, coverage.start_on)
-    Coverage.objects.bulk_update(open_coverages, ["end_on"])
+    PartyCoverage.objects.bulk_update(open_coverages, ["end_on"])
     before = snapshot(locked, AUDITED_FIELDS)
     locked.status, locked.status_changed_on = PartyOrgStatus.DISSOLVED, dissolved_on
     locked.save(update_fields=["status", "status_changed_on", "updated_at"])
@@ -304,7 +305,7 @@ def party_org_dissolve(*, party_org: PartyOrganization, dissolved_on: datetime.d
 
 @transaction.atomic
 def coverage_add(*, party_org: PartyOrganization, organization: SocialOrganization,
-                 start_on: datetime.date | None = None, actor) -> Coverage:
+                 start_on: datetime.date | None = None, actor) -> PartyCoverage:
     require_region(actor, "party.change", party_org.region_id)
     locked = _lock(party_org)
     start_on = start_on or timezone.localdate()
@@ -329,7 +330,7 @@ def coverage_add(*, party_org: PartyOrganization, organization: SocialOrganizati
                                          "to joint to cover more.") % {"name": current.organization.name})
     errors.raise_if_any()
 
-    coverage = Coverage.objects.create(party_org=locked, organization=organization, start_on=start_on)
+    coverage = PartyCoverage.objects.create(party_org=locked, organization=organization, start_on=start_on)
     audit_write(action="party.coverage.add", obj=coverage, actor=actor,
                 after={"party_org": locked.pk, "organization": organization.uscc, "start_on": start_on})
     refresh_coverage_flags([organization.pk])
@@ -337,11 +338,11 @@ def coverage_add(*, party_org: PartyOrganization, organization: SocialOrganizati
 
 
 @transaction.atomic
-def coverage_end(*, coverage: Coverage, end_on: datetime.date | None = None, actor) -> Coverage:
+def coverage_end(*, coverage: PartyCoverage, end_on: datetime.date | None = None, actor) -> PartyCoverage:
     party_org = coverage.party_org
     require_region(actor, "party.change", party_org.region_id)
     locked_org = _lock(party_org)
-    locked = Coverage.objects.select_for_update().get(pk=coverage.pk)
+    locked = PartyCoverage.objects.select_for_update().get(pk=coverage.pk)
     end_on = end_on or timezone.localdate()
     errors = Errors()
     if locked.end_on is not None:

@@ -8,7 +8,7 @@ from socorg.accounts.roles import Role, capabilities_of
 from socorg.core.models import AuditEntry
 from socorg.core.testing import api_as, scope_cases
 from socorg.party import services
-from socorg.party.models import Coverage, Instructor, PartyMember, PartyOrganization
+from socorg.party.models import Instructor, PartyCoverage, PartyMember, PartyOrganization
 
 from .factories import make_org, make_party_org, staff, valid_id_number
 
@@ -176,7 +176,7 @@ def test_coverage_of_unknown_or_foreign_org_refused(actor, branch):
     for uscc in (foreign.uscc, "not-a-code"):
         response = client.post(f"/api/v1/party-orgs/{branch.pk}/coverages/", {"organization": uscc}, format="json")
         assert response.status_code == 400 and "organization" in response.json()
-    assert not Coverage.objects.filter(organization=foreign).exists()
+    assert not PartyCoverage.objects.filter(organization=foreign).exists()
 
 
 def test_standalone_second_coverage_refused_via_api(actor, orgs):

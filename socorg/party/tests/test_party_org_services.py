@@ -8,7 +8,7 @@ from socorg.core.models import AuditEntry
 from socorg.coverage.state import coverage_flags_from_scratch
 from socorg.party import services
 from socorg.party.choices import PartyOrgStatus
-from socorg.party.models import Coverage, PartyOrganization
+from socorg.party.models import PartyCoverage, PartyOrganization
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 
@@ -99,7 +99,7 @@ def test_deregistered_org_cannot_get_new_coverage(actor, orgs):
     assert "organization" in errors_of(excinfo)
     with pytest.raises(ValidationError):
         make_party_org(actor, orgs=[closed])
-    assert not Coverage.objects.filter(organization=closed).exists()
+    assert not PartyCoverage.objects.filter(organization=closed).exists()
 
 
 def test_parent_cycle_is_refused(actor, orgs):
@@ -218,7 +218,7 @@ def test_invisible_organization_cannot_be_covered(actor):
     with pytest.raises(ValidationError) as excinfo:
         make_party_org(actor, orgs=[beijing_org], region="530102")
     assert "organizations" in errors_of(excinfo)
-    assert not Coverage.objects.exists()
+    assert not PartyCoverage.objects.exists()
 
 
 def test_other_county_staff_cannot_change(actor, orgs):

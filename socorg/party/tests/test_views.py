@@ -8,7 +8,7 @@ from socorg.accounts.roles import Role
 from socorg.core.models import AuditEntry
 from socorg.core.testing import client_as, scope_cases
 from socorg.party import services
-from socorg.party.models import Coverage, Instructor, PartyMember, PartyOrganization
+from socorg.party.models import Instructor, PartyCoverage, PartyMember, PartyOrganization
 
 from .factories import make_org, make_party_org, staff, valid_id_number
 
@@ -120,7 +120,7 @@ def test_edit_form_sets_vacancy(actor, branch):
 def test_coverage_add_and_end_buttons(actor, branch, orgs):
     client = client_as(actor)
     client.post(f"/party/{branch.pk}/coverages/", {"organization": orgs[6].uscc})
-    coverage = Coverage.objects.get(party_org=branch, organization=orgs[6])
+    coverage = PartyCoverage.objects.get(party_org=branch, organization=orgs[6])
     orgs[6].refresh_from_db()
     assert orgs[6].org_covered
     client.post(f"/party/{branch.pk}/coverages/{coverage.pk}/end/", {"day": ""})
@@ -132,7 +132,7 @@ def test_coverage_add_error_is_flashed(actor, branch):
     foreign = make_org("110101")
     response = client_as(actor).post(f"/party/{branch.pk}/coverages/", {"organization": foreign.uscc}, follow=True)
     assert foreign.uscc in response.content.decode()
-    assert not Coverage.objects.filter(organization=foreign).exists()
+    assert not PartyCoverage.objects.filter(organization=foreign).exists()
 
 
 def test_member_form_duplicate_id_inline(actor, member, branch):

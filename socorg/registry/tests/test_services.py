@@ -12,7 +12,7 @@ from socorg.core.models import AuditEntry
 from socorg.core.testing import make_user
 from socorg.coverage.state import coverage_flags_from_scratch
 from socorg.party.choices import Formation, PartyOrgKind
-from socorg.party.models import Coverage, PartyOrganization
+from socorg.party.models import PartyCoverage, PartyOrganization
 from socorg.registry import services
 from socorg.registry.choices import AuthorityLevel, OrgStatus, OrgType
 from socorg.registry.models import SocialOrganization
@@ -179,7 +179,7 @@ def test_revoke_keeps_the_coverage_flags_consistent(register, national_staff):
     org = register()
     party_org = PartyOrganization.objects.create(name="某协会党支部", kind=PartyOrgKind.BRANCH,
                                                  formation=Formation.STANDALONE, region_id="530102")
-    Coverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2021, 1, 1))
+    PartyCoverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2021, 1, 1))
     services.org_update(org=org, actor=national_staff, short_name="某协会")  # refreshes the flags
     assert SocialOrganization.objects.get(pk=org.pk).standalone is True
     services.org_revoke(org=org, actor=national_staff, date=TODAY, reason="严重违法")
@@ -232,7 +232,7 @@ def test_delete_is_refused_while_a_party_organization_covers_it(register, nation
     org = register()
     party_org = PartyOrganization.objects.create(name="联合党支部", kind=PartyOrgKind.BRANCH,
                                                  formation=Formation.JOINT, region_id="530102")
-    Coverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2021, 1, 1))
+    PartyCoverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2021, 1, 1))
     with pytest.raises(ValidationError) as caught:
         services.org_delete(org=org, actor=national_staff)
     assert caught.value.code == "has_history" and "联合党支部" in caught.value.messages[0]
@@ -244,7 +244,7 @@ def test_delete_is_refused_for_ended_coverage_history_and_for_ended_orgs(registe
     org = register()
     party_org = PartyOrganization.objects.create(name="旧党支部", kind=PartyOrgKind.BRANCH,
                                                  formation=Formation.JOINT, region_id="530102")
-    Coverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2021, 1, 1),
+    PartyCoverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2021, 1, 1),
                             end_on=datetime.date(2022, 1, 1))
     with pytest.raises(ValidationError):
         services.org_delete(org=org, actor=national_staff)

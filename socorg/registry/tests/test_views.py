@@ -8,7 +8,7 @@ import pytest
 from socorg.accounts.roles import Role
 from socorg.core.testing import client_as, make_user, scope_cases
 from socorg.party.choices import Formation, Membership, PartyOrgKind
-from socorg.party.models import Coverage, PartyMember, PartyOrganization
+from socorg.party.models import PartyCoverage, PartyMember, PartyOrganization
 from socorg.registry.choices import OrgStatus, OrgType
 from socorg.registry.models import SocialOrganization
 
@@ -168,7 +168,7 @@ def test_delete_only_by_post(org, national_staff):
 def test_detail_lists_party_orgs_masked_members_and_history(org, national_staff):
     party_org = PartyOrganization.objects.create(name="五华区书法协会党支部", kind=PartyOrgKind.BRANCH,
                                                  formation=Formation.STANDALONE, region_id="530102")
-    Coverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2022, 1, 1))
+    PartyCoverage.objects.create(party_org=party_org, organization=org, start_on=datetime.date(2022, 1, 1))
     PartyMember.objects.create(name="张三", id_number="530102199001011234", membership=Membership.FULL,
                                party_org=party_org, employer=org)
     client = client_as(national_staff)
