@@ -4,13 +4,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filters import FilterSet
 from socorg.regions.models import Region
 
 from .choices import ActivityType
 from .models import Activity
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   help_text=_("topic or party organization name (or its pinyin initials)"))
     region = django_filters.CharFilter(method="filter_region", label=_("Region code"),

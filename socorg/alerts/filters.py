@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filters import FilterSet
 from socorg.regions.models import Region
 
 from .choices import OPEN_STATUSES, AlertStatus, Severity, SubjectType
@@ -19,7 +20,7 @@ def rule_choices():
 STATE_CHOICES = [("open", _("Open (any stage)")), ("closed", _("Closed"))]
 
 
-class AlertFilter(django_filters.FilterSet):
+class AlertFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   help_text=_("party organization or social organization name, or code"))
     region = django_filters.CharFilter(method="filter_region", label=_("Region code"),

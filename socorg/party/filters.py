@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import blind_index
+from socorg.core.filters import FilterSet
 from socorg.regions.models import Region
 
 from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
@@ -30,7 +31,7 @@ def _name_search(queryset, value: str, with_initials: bool = True):
     return queryset.filter(condition)
 
 
-class PartyOrganizationFilter(django_filters.FilterSet):
+class PartyOrganizationFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
     region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
     kind = django_filters.ChoiceFilter(choices=PartyOrgKind.choices, label=_("kind"))
@@ -70,7 +71,7 @@ class PartyOrganizationFilter(django_filters.FilterSet):
         return queryset.too_wide(flagged=value)
 
 
-class PartyMemberFilter(django_filters.FilterSet):
+class PartyMemberFilter(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("full name"))
     region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
     party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
@@ -96,7 +97,7 @@ class PartyMemberFilter(django_filters.FilterSet):
         return queryset.filter(id_number_index=blind_index(value)) if value.strip() else queryset
 
 
-class InstructorFilter(django_filters.FilterSet):
+class InstructorFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
     region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
     kind = django_filters.ChoiceFilter(choices=InstructorKind.choices, label=_("kind"))

@@ -1,11 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filters import FilterSet
+
 from .choices import Level
 from .models import Region
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"), empty_label=_("any level"))
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent code"))
     code_prefix = django_filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("code prefix"))

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filters import FilterSet
 from socorg.regions.models import Region
 
 from .choices import Category, OrgStatus, OrgType
@@ -39,7 +40,7 @@ COVERAGE_CHOICES = [
 ORG_LIST_ORDER = ("authority_region_id", "uscc")
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   help_text=_("name, pinyin, pinyin initials or code prefix"))
     region = django_filters.CharFilter(method="filter_region", label=_("Region code"),
