@@ -1,7 +1,7 @@
 """Maintenance of derived state on SocialOrganization: coverage flags (org_covered, work_covered, standalone) and
 effective member counts (full_members, probationary_members).
 
-Definitions (../shared/domain.md): an organization is
+Definitions (docs/domain.md): an organization is
 - org-covered when an active party organization of any formation (functional included) covers it today;
 - work-covered when org-covered, or an on-duty instructor or liaison is assigned to it today;
 - standalone when an active, non-functional party organization formed 单独组建 covers it today.
@@ -21,7 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from socorg.party.choices import Formation, InstructorStatus, PartyOrgStatus
-from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, active_on
+from socorg.party.models import InstructorAssignment, PartyCoverage, active_on
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 
@@ -42,7 +42,7 @@ def party_org_active_q(prefix: str = "", on=None) -> Q:
 def instructor_on_duty_q(prefix: str = "", on=None) -> Q:
     """Instructors on duty on a date: today their status; for a past date, also those who left after it."""
     on_duty = Q(**{f"{prefix}status": InstructorStatus.ON_DUTY})
-    if _is_past(on) and any(f.name == "left_on" for f in Instructor._meta.get_fields()):
+    if _is_past(on):
         on_duty |= Q(**{f"{prefix}status": InstructorStatus.LEFT, f"{prefix}left_on__gt": on})
     return on_duty
 

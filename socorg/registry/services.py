@@ -229,7 +229,14 @@ def org_register(*, actor, uscc: str, name: str, org_type: str, authority_region
                  declared_probationary_members: int = 0, party_clause_in_charter: bool = False,
                  legal_representative: str = "", phone: str = "") -> SocialOrganization:
     """Register a social organization in a region of the actor's scope; returns the saved organization."""
-    values = {name: value for name, value in locals().items() if name in EDITABLE_FIELDS}
+    values = {
+        "uscc": uscc, "name": name, "short_name": short_name, "org_type": org_type, "category": category,
+        "authority_region": authority_region, "authority_level": authority_level, "supervisor": supervisor,
+        "registered_on": registered_on, "declared_full_members": declared_full_members,
+        "declared_probationary_members": declared_probationary_members,
+        "party_clause_in_charter": party_clause_in_charter, "legal_representative": legal_representative,
+        "phone": phone,
+    }
     cleaned = _clean_fields(values, actor)
     org = SocialOrganization()
     _apply(org, cleaned)

@@ -1,4 +1,4 @@
-"""The figures follow the definitions (../shared/domain.md) and the three sources agree."""
+"""The figures follow the definitions (docs/domain.md) and the three sources agree."""
 
 import datetime
 

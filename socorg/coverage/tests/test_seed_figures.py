@@ -1,4 +1,4 @@
-"""The seed articles' own figures, reproduced from ledgers describing those organizations (../shared/domain.md)."""
+"""The seed articles' own figures, reproduced from ledgers describing those organizations (docs/domain.md)."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Party organizations and the social organizations they cover.
 
-Rules (../shared/domain.md, decided here where the sources leave room):
+Rules (docs/domain.md, decided here where the sources leave room):
 - the name is unique; kinds rank 党委 > 党总支 > 党支部: a parent must rank above its child (a 党委 may sit under
   another 党委), and the tree never has a cycle;
 - 单独组建 (standalone) covers exactly one organization, so a second coverage is refused;
