@@ -8,5 +8,5 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Organizational life")
 
     def ready(self):
-        # Plug the real 「组织生活」 handler into the ledger (replacing its structure-only placeholder).
+        # Register the 「组织生活」 sheet with the ledger.
         from . import ledger  # noqa: F401

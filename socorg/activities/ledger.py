@@ -1,6 +1,6 @@
 """The ledger's 「组织生活」 sheet (ledger-format.md): one row per meeting, keyed by 党组织名称 + 类型 + 日期 + 主题.
 
-Registered from ActivitiesConfig.ready(), it replaces the ledger's structure-only placeholder. The same rules as
+Registered from ActivitiesConfig.ready(). The same rules as
 activities.services apply (date not in the future nor before the founding, actual ≤ expected attendance, the
 party organization inside the importer's activities.change scope); rows are matched on their key and updated, never
 duplicated, so re-importing a file changes nothing."""
@@ -9,12 +9,12 @@ from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socorg.core.audit import AuditRecord
 from socorg.core.scope import prefix_filter
 from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
-from socorg.ledger.sheets.orgs import not_future_date
-from socorg.ledger.values import parse_choice, parse_int, parse_text
+from socorg.ledger.values import not_future_date, parse_choice, parse_int, parse_text
 from socorg.party.models import PartyOrganization
 
 from .choices import LEDGER_NAMES, TYPE_BY_LEDGER_NAME
@@ -27,6 +27,7 @@ CHANGE = "activities.change"
 class ActivitySheet(SheetHandler):
     sheet_name = "组织生活"
     kind = "activities"
+    kind_label = gettext_lazy("Organizational life")
     order = 40
     columns = (
         Column("党组织名称", "party_org", True, partial(parse_text, max_length=200),

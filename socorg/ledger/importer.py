@@ -26,7 +26,7 @@ from socorg.regions.models import Region
 
 from . import bulkwrite
 from .bulkwrite import AuditWriter
-from .sheets import KINDS, Column, Row, SheetHandler, handler_for, registered_sheets
+from .sheets import Column, Row, SheetHandler, handler_for, kinds, registered_sheets
 from .values import clean_text, is_blank
 from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
 
@@ -83,7 +83,7 @@ class ImportRun:
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
         self.dropped_errors = 0
-        self.counts = {state: dict.fromkeys(KINDS, 0) for state in ("created", "updated", "unchanged")}
+        self.counts = {state: dict.fromkeys(kinds(), 0) for state in ("created", "updated", "unchanged")}
         self.rows_read = 0
         # Organizations whose derived state the set-based SQL refreshes after the write: existing ones only.
         self.touched_org_ids: set[int] = set()

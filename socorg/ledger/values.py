@@ -7,9 +7,11 @@ is expected. Text goes through NFKC first, so full-width digits, letters, punctu
 
 import datetime
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Formula-injection neutraliser used by the export (see export.py); the import strips it again.
@@ -18,6 +20,7 @@ INJECTION_STARTS = ("=", "+", "-", "@")
 LIST_SEPARATORS = re.compile(r"[;；、\r\n]+")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug folded in
 MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
+REGION_CODE = re.compile(r"^[0-9]{6}$")
 _DATE_TEXT = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -150,6 +153,29 @@ def _from_text(text: str) -> datetime.date:
                                 % {"value": text}) from None
     raise CellError(_("“%(value)s” is not a date in an accepted form: use an Excel date or YYYY-MM-DD (also "
                       "YYYY/MM/DD or YYYY年M月D日), e.g. 2021-06-30.") % {"value": text})
+
+
+_today = {"date": None, "until": 0.0}
+
+
+def today() -> datetime.date:
+    """timezone.localdate(), cached for a minute: it is called for every date cell of a large import."""
+    now = time.monotonic()
+    if now >= _today["until"]:
+        _today["date"], _today["until"] = timezone.localdate(), now + 60
+    return _today["date"]
+
+
+def not_future_date(value) -> datetime.date:
+    return parse_date(value, not_after=today())
+
+
+def parse_region_code(value) -> str:
+    code = clean_code(value)
+    if not REGION_CODE.match(code):
+        raise CellError(_("“%(value)s” is not a region code: expected the 6-digit GB/T 2260 code, e.g. 530102.")
+                        % {"value": clean_text(value)})
+    return code
 
 
 def parse_yes_no(value) -> bool:

@@ -16,7 +16,7 @@ from socorg.regions.models import Region
 from . import tasks
 from .forms import UploadForm
 from .models import ImportStatus, LedgerImport
-from .sheets import KINDS
+from .sheets import kinds
 from .writers import export_ledger, write_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,11 +57,9 @@ def index(request):
 
 def _context(ledger_import: LedgerImport) -> dict:
     outcome = ledger_import.outcome or {}
-    names = {"orgs": _("Social organizations"), "party_orgs": _("Party organizations"),
-             "instructors": _("Party-building instructors"), "activities": _("Organizational life")}
-    counts = [{"name": names[k], "created": outcome.get("created", {}).get(k, 0),
+    counts = [{"name": name, "created": outcome.get("created", {}).get(k, 0),
                "updated": outcome.get("updated", {}).get(k, 0), "unchanged": outcome.get("unchanged", {}).get(k, 0)}
-              for k in KINDS] if outcome else []
+              for k, name in kinds().items()] if outcome else []
     errors = outcome.get("errors", [])
     return {"item": ledger_import, "counts": counts, "errors": errors[:500], "error_total": len(errors),
             "warnings": outcome.get("warnings", [])[:200], "statuses": ImportStatus}

@@ -56,8 +56,6 @@ def export_ledger(path, *, user=None, region_code: str = "") -> dict[str, int]:
     workbook = Workbook(write_only=True)
     counts = {}
     for handler in registered_sheets():
-        if not handler.supported:
-            continue
         sheet = workbook.create_sheet(handler.sheet_name)
         sheet.freeze_panes = "A2"
         sheet.append(_header_cells(sheet, handler))

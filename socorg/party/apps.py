@@ -13,3 +13,5 @@ class PartyConfig(AppConfig):
         from .home import party_cards
 
         register_home_cards(party_cards)
+
+        from . import ledger  # noqa: F401  (registers the 「党组织」 and 「党建工作指导员」 sheets with the ledger)

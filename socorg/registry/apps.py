@@ -15,3 +15,5 @@ class RegistryConfig(AppConfig):
 
         _connect_region_signals()
         register_home_cards(active_organizations_card)
+
+        from . import ledger  # noqa: F401  (registers the 「社会组织」 sheet with the ledger)

@@ -1,7 +1,10 @@
-"""Ledger sheets: the handler registry (base.py) and the handlers shipped with the ledger app."""
+"""The ledger's sheet framework: the handler registry and base class (base.py).
 
-# Importing the modules registers their handlers.
-from . import activities, orgs, party  # noqa: F401
-from .base import KINDS, Column, Row, SheetHandler, handler_for, register_sheet, registered_sheets
+The handlers live with their domain apps and register themselves from their AppConfig.ready():
+socorg/registry/ledger.py (「社会组织」), socorg/party/ledger.py (「党组织」, 「党建工作指导员」),
+socorg/activities/ledger.py (「组织生活」).
+"""
 
-__all__ = ["KINDS", "Column", "Row", "SheetHandler", "handler_for", "register_sheet", "registered_sheets"]
+from .base import Column, Row, SheetHandler, handler_for, kinds, register_sheet, registered_sheets
+
+__all__ = ["Column", "Row", "SheetHandler", "handler_for", "kinds", "register_sheet", "registered_sheets"]

@@ -4,7 +4,8 @@ A handler declares its sheet name, its columns (header, key, required, parser) a
 compared with the database and written. The import engine (importer.py) does everything generic: finding the
 header row, matching headers, parsing cells, collecting errors, chunking, the transaction.
 
-Adding a sheet (the hook the activities app uses for 「组织生活」):
+Each sheet lives with its domain app, in that app's ledger.py, imported from its AppConfig.ready() (the
+registration); e.g. socorg/activities/ledger.py:
 
     from socorg.ledger.sheets import SheetHandler, register_sheet
 
@@ -12,12 +13,13 @@ Adding a sheet (the hook the activities app uses for 「组织生活」):
     class ActivitySheet(SheetHandler):
         sheet_name = "组织生活"
         kind = "activities"
+        kind_label = _("Organizational life")
         order = 40
         columns = (...)
         def flush(self, rows): ...
 
-Registering a handler under a name that already exists replaces the earlier one, so a later app's real handler
-takes over from the placeholder that only checks the structure.
+The summary counts one entry per registered kind, in the handlers' order. Registering a handler under a sheet
+name that already exists replaces the earlier one.
 """
 
 from collections.abc import Callable, Iterator
@@ -27,8 +29,6 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 
 from ..values import CellError
-
-KINDS = ("orgs", "party_orgs", "instructors", "activities")
 
 
 @dataclass(frozen=True, eq=False)  # identity equality: columns are singletons of their handler
@@ -55,10 +55,10 @@ class Row:
 
 class SheetHandler:
     sheet_name: ClassVar[str]
-    kind: ClassVar[str]
+    kind: ClassVar[str]  # the key of the summary counts, e.g. "orgs"
+    kind_label: ClassVar[str] = ""  # what the counts are of, for people (gettext_lazy), e.g. 社会组织
     order: ClassVar[int] = 100
     columns: ClassVar[tuple[Column, ...]] = ()
-    supported: ClassVar[bool] = True  # False: rows are checked for structure only and reported as a warning
 
     def __init__(self, run):
         self.run = run
@@ -149,3 +149,8 @@ def registered_sheets() -> list[type[SheetHandler]]:
 
 def handler_for(sheet_name: str) -> type[SheetHandler] | None:
     return _registry.get(sheet_name)
+
+
+def kinds() -> dict[str, str]:
+    """Summary kind → its label, for every registered sheet in the handlers' order."""
+    return {handler.kind: str(handler.kind_label or handler.sheet_name) for handler in registered_sheets()}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from socorg.accounts.models import User
 from socorg.ledger.importer import import_ledger
-from socorg.ledger.sheets import KINDS
+from socorg.ledger.sheets import kinds
 from socorg.ledger.writers import write_report
 
 
@@ -59,10 +59,8 @@ class Command(BaseCommand):
         counts.add_column(_("Kind"))
         for title in (_("Created"), _("Updated"), _("Unchanged")):
             counts.add_column(title, justify="right")
-        names = {"orgs": _("social organizations"), "party_orgs": _("party organizations"),
-                 "instructors": _("instructors"), "activities": _("organizational life")}
-        for kind in KINDS:
-            counts.add_row(names[kind], *(str(summary[state][kind]) for state in ("created", "updated", "unchanged")))
+        for kind, name in kinds().items():
+            counts.add_row(name, *(str(summary[state][kind]) for state in ("created", "updated", "unchanged")))
         console.print(counts)
         for title, issues, style in ((_("Errors"), summary["errors"], "red"),
                                      (_("Warnings"), summary["warnings"], "yellow")):

@@ -1,39 +1,39 @@
-"""Sheet 「社会组织」: one row per social organization, keyed by its USCC."""
+"""The ledger's 「社会组织」 sheet (docs/ledger.md): one row per social organization, keyed by its USCC.
 
-import datetime
+Registered from RegistryConfig.ready(); the ledger app provides the engine (socorg.ledger.sheets)."""
+
 import re
-import time
 from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socorg.core.audit import AuditRecord
 from socorg.core.crypto import encrypt
-from socorg.registry.choices import OrgStatus
-from socorg.registry.models import SocialOrganization
-from socorg.registry.uscc import make_uscc, uscc_problems
-
-from .. import bulkwrite, labels
-from ..pinyin import pinyin_pair
-from ..uscc_check import uscc_is_valid
-from ..values import (
+from socorg.ledger import bulkwrite, labels
+from socorg.ledger.pinyin import pinyin_pair
+from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
+from socorg.ledger.uscc_check import uscc_is_valid
+from socorg.ledger.values import (
     CellError,
-    clean_code,
     clean_text,
+    not_future_date,
     parse_choice,
-    parse_date,
     parse_int,
+    parse_region_code,
     parse_text,
     parse_uscc_cell,
     parse_yes_no,
 )
-from .base import Column, Row, SheetHandler, register_sheet
+
+from .choices import OrgStatus
+from .models import SocialOrganization
+from .uscc import make_uscc, uscc_problems
 
 CHANGE = "registry.change"
 # The same pattern the registry services apply to phones.
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9\- ()]{5,23}$")
-REGION_CODE = re.compile(r"^[0-9]{6}$")
 # Model fields the sheet sets, in comparison order (authority_region by its code).
 FIELDS = ("name", "org_type", "category", "authority_region_id", "authority_level", "supervisor", "registered_on",
           "status", "status_changed_on", "declared_full_members", "declared_probationary_members",
@@ -49,35 +49,12 @@ EXAMPLE_USCC = make_uscc("530102", "social_group", "MJ000001")  # the template's
 PACK = 1_000_000  # the key index packs (row number, region code) into one int to keep a million rows small
 
 
-def parse_region_code(value) -> str:
-    code = clean_code(value)
-    if not REGION_CODE.match(code):
-        raise CellError(_("“%(value)s” is not a region code: expected the 6-digit GB/T 2260 code, e.g. 530102.")
-                        % {"value": clean_text(value)})
-    return code
-
-
 def parse_phone(value) -> str:
     phone = clean_text(value)
     if not PHONE_PATTERN.match(phone):
         raise CellError(_("“%(value)s” is not a phone number: use digits, optionally with +, -, spaces or "
                           "brackets, e.g. 0871-64100000 or 13812345678.") % {"value": phone})
     return phone
-
-
-_today = {"date": None, "until": 0.0}
-
-
-def today() -> datetime.date:
-    """timezone.localdate(), cached for a minute: it is called for every date cell of a large import."""
-    now = time.monotonic()
-    if now >= _today["until"]:
-        _today["date"], _today["until"] = timezone.localdate(), now + 60
-    return _today["date"]
-
-
-def not_future_date(value):
-    return parse_date(value, not_after=today())
 
 
 def org_index(run) -> dict[str, int]:
@@ -93,6 +70,7 @@ def unpack(packed: int) -> tuple[int, str]:
 class OrganizationSheet(SheetHandler):
     sheet_name = "社会组织"
     kind = "orgs"
+    kind_label = gettext_lazy("Social organizations")
     order = 10
     columns = (
         Column("统一社会信用代码", "uscc", True, parse_uscc_cell, note="18 位，所有校验位均须正确",

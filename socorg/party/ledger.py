@@ -1,4 +1,5 @@
-"""Sheets 「党组织」 (keyed by name) and 「党建工作指导员」 (keyed by name + phone).
+"""The ledger's sheets 「党组织」 (keyed by name) and 「党建工作指导员」 (keyed by name + phone), registered from
+PartyConfig.ready(); the ledger app provides the engine (socorg.ledger.sheets).
 
 Both refer to social organizations by USCC lists: each code must be in this workbook's 「社会组织」 sheet or in the
 database, and visible to the importing user. The covered / assigned lists are the current state: codes missing
@@ -8,27 +9,40 @@ from a row end the coverage (assignment) today; new codes start one.
 from collections.abc import Container
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socorg.core.audit import AuditRecord
 from socorg.core.crypto import encrypt
-from socorg.party.choices import Formation, InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
-from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization, active_on
-from socorg.party.services.instructors import phone_key
-from socorg.party.services.party_orgs import KIND_RANK, requires_coverage
-from socorg.party.validators import validate_phone
+from socorg.ledger import bulkwrite, labels
+from socorg.ledger.pinyin import pinyin_pair
+from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
+from socorg.ledger.uscc_check import uscc_is_valid
+from socorg.ledger.values import (
+    CellError,
+    clean_code,
+    clean_text,
+    not_future_date,
+    parse_choice,
+    parse_int,
+    parse_region_code,
+    parse_text,
+    parse_yes_no,
+    split_list,
+)
 from socorg.registry.choices import OrgStatus
+from socorg.registry.ledger import EXAMPLE_USCC, org_index, unpack
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import uscc_problems
 
-from .. import bulkwrite, labels
-from ..pinyin import pinyin_pair
-from ..uscc_check import uscc_is_valid
-from ..values import CellError, clean_code, parse_choice, parse_int, parse_text, parse_yes_no, split_list
-from .base import Column, Row, SheetHandler, register_sheet
-from .orgs import EXAMPLE_USCC, not_future_date, org_index, parse_region_code, unpack
+from .choices import Formation, InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
+from .models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization, active_on
+from .services.instructors import phone_key
+from .services.party_orgs import KIND_RANK, requires_coverage
+from .validators import validate_phone
 
 CHANGE = "party.change"
 PARTY_OBJECT_TYPE = PartyOrganization._meta.label_lower
@@ -57,10 +71,6 @@ def parse_term_years(value) -> int:
 
 
 def parse_phone(value) -> str:
-    from django.core.exceptions import ValidationError
-
-    from ..values import clean_text
-
     try:
         return validate_phone(clean_text(value))
     except ValidationError as error:
@@ -136,6 +146,7 @@ class _ReferenceSheet(SheetHandler):
 class PartyOrganizationSheet(_ReferenceSheet):
     sheet_name = "党组织"
     kind = "party_orgs"
+    kind_label = gettext_lazy("Party organizations")
     order = 20
     list_key = "organizations"
     columns = (
@@ -383,6 +394,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
 class InstructorSheet(_ReferenceSheet):
     sheet_name = "党建工作指导员"
     kind = "instructors"
+    kind_label = gettext_lazy("Party-building instructors")
     order = 30
     list_key = "organizations"
     columns = (
