@@ -7,8 +7,14 @@ import shutil
 import pytest
 from django.db import connection
 from django.db.models.signals import post_migrate
+from hypothesis import settings as hypothesis_settings
 
 CHROMIUM = os.environ.get("SOCORG_CHROMIUM", "/usr/bin/chromium")
+
+# Property tests have no time limit: a loaded 2-core machine must not turn a correct test red (a test's own
+# @settings inherits this profile). Loaded here, before any test module is imported.
+hypothesis_settings.register_profile("socorg", deadline=None)
+hypothesis_settings.load_profile("socorg")
 
 
 def _reload_regions_after_flush(sender, **kwargs):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.forms import ServiceErrorsMixin
+from socorg.core.forms import DateField, ServiceErrorsMixin
 from socorg.core.scope import prefix_filter, region_prefixes
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyOrganization
@@ -27,7 +27,7 @@ def party_orgs_for_activities(user):
 class ActivityForm(ServiceErrorsMixin, forms.Form):
     party_org = forms.ModelChoiceField(label=_("party organization"), queryset=PartyOrganization.objects.none())
     type = forms.ChoiceField(label=_("type"), choices=ActivityType.choices)
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("date"))
     topic = forms.CharField(label=_("topic"), max_length=200, required=False)
     expected_attendance = forms.IntegerField(label=_("expected attendance"), min_value=0, required=False)
     actual_attendance = forms.IntegerField(label=_("actual attendance"), min_value=0, required=False)

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.forms import ServiceErrorsMixin
+from socorg.core.forms import DateField, ServiceErrorsMixin
 
 from .choices import Severity
 
@@ -14,7 +14,7 @@ from .choices import Severity
 class AssignForm(ServiceErrorsMixin, forms.Form):
     assignee = forms.ModelChoiceField(label=_("assignee"), queryset=None,
                                       help_text=_("the organization's own account or its instructor"))
-    deadline = forms.DateField(label=_("deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("deadline"))
     note = forms.CharField(label=_("instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, users, **kwargs):
@@ -49,8 +49,7 @@ class SubmitForm(ServiceErrorsMixin, forms.Form):
 
 class ReviewForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("review comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("new deadline (when returning)"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("new deadline (when returning)"), required=False)
 
 
 class RuleSettingForm(ServiceErrorsMixin, forms.Form):

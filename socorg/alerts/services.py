@@ -84,6 +84,38 @@ def _check_deadline(errors: dict, deadline, field: str = "deadline", required: b
             "date": deadline, "limit": today + datetime.timedelta(days=MAX_DEADLINE_DAYS)}
 
 
+def _widest_scope(user, region_code: str) -> int | None:
+    """Length of the shortest alerts.change prefix through which `user` reaches the region (0 = the nation; a
+    shorter prefix is a higher level); None when they do not reach it."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    lengths = [len(p) for p in region_prefixes(user, "alerts.change") if region_code.startswith(p)]
+    return min(lengths) if lengths else None
+
+
+def deadline_refusal(alert: Alert, actor) -> str | None:
+    """Why `actor` may not set a new deadline (or assignee) on the assigned alert, or None if they may. Only a
+    reviewer may: not the assignee, and at the level of the person who assigned it or above (an assignee holding
+    alerts.change cannot give themselves more time)."""
+    if actor is not None and alert.assignee_id == actor.pk:
+        return _("You are the assignee of this alert; only a reviewer at the level of the person who assigned it, "
+                 "or above, may change its deadline or assignee.")
+    assignment = (alert.events.filter(kind=EventKind.ASSIGNED, actor__isnull=False).select_related("actor")
+                  .order_by("-at", "-pk").first())
+    assigner_scope = _widest_scope(assignment.actor, alert.region_id) if assignment else None
+    actor_scope = _widest_scope(actor, alert.region_id)
+    if assigner_scope is not None and (actor_scope is None or actor_scope > assigner_scope):
+        return _("This alert was assigned by %(name)s at a higher level; only a reviewer at that level or above may "
+                 "change its deadline or assignee.") % {"name": assignment.actor}
+    return None
+
+
+def _require_reviewer_of_deadline(alert: Alert, actor) -> None:
+    refusal = deadline_refusal(alert, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
 def alert_assign(*, alert: Alert, assignee, deadline: datetime.date, note: str = "", actor) -> Alert:
     _require_change(actor, alert)
     errors: dict[str, str] = {}
@@ -96,6 +128,8 @@ def alert_assign(*, alert: Alert, assignee, deadline: datetime.date, note: str =
     with transaction.atomic():
         locked = _locked(alert)
         _require_status(locked, AlertStatus.OPEN, AlertStatus.ASSIGNED)
+        if locked.status == AlertStatus.ASSIGNED:
+            _require_reviewer_of_deadline(locked, actor)
         before = snapshot(locked, AUDITED)
         locked.status, locked.assignee, locked.deadline = AlertStatus.ASSIGNED, assignee, deadline
         locked.save(update_fields=["status", "assignee", "deadline", "updated_at"])
@@ -176,6 +210,8 @@ def alert_return(*, alert: Alert, note: str, deadline: datetime.date | None = No
         locked = _locked(alert)
         _review(locked, actor)
         _require_status(locked, AlertStatus.SUBMITTED)
+        if deadline is not None and deadline != locked.deadline:
+            _require_reviewer_of_deadline(locked, actor)
         before = snapshot(locked, AUDITED)
         locked.status = AlertStatus.ASSIGNED
         locked.deadline = deadline or locked.deadline

@@ -95,7 +95,8 @@ def alert_detail(request, pk: int):
         "alert": alert, "rule": RULES.get(alert.rule), "config": config,
         "evidence_rows": sorted(alert.evidence.items()),
         "events": alert.events.select_related("actor", "assignee", "region").prefetch_related("files"),
-        "can_assign": can_change and alert.status in (AlertStatus.OPEN, AlertStatus.ASSIGNED),
+        "can_assign": can_change and (alert.status == AlertStatus.OPEN or alert.status == AlertStatus.ASSIGNED
+                                      and services.deadline_refusal(alert, user) is None),
         "can_submit": is_assignee and alert.status == AlertStatus.ASSIGNED,
         "can_review": can_change and not is_assignee and alert.status == AlertStatus.SUBMITTED,
         "assign_form": AssignForm(users=services.assignable_users(alert)),

@@ -1,6 +1,26 @@
 """Form helpers shared by the domain apps' pages."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """<input type="date"> whose value is always ISO YYYY-MM-DD, whatever the language: browsers accept no other
+    format and submit the field empty, so a localized value (zh-Hans renders 2026/11/20) would erase the date on
+    the next save. Every date input of the site uses this widget (a test checks every form)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class DateField(forms.DateField):
+    """A date field rendered by DateInput (input in any accepted format, rendered ISO)."""
+
+    widget = DateInput
 
 
 class ServiceErrorsMixin:

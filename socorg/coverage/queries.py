@@ -286,7 +286,8 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
         rows = group_figures(region, by=by, on=on if on < today else None,
                              source="flags" if source == "maintained" else source)
     return Figures(region=region, as_of=on, by=by, source=source, totals=totals(total),
-                   direct=totals(direct) if has_direct_level(region) else None, children=rows)
+                   # 本级 belongs to the breakdown by region; the groups of another dimension already sum to the total
+                   direct=totals(direct) if has_direct_level(region) and by == "region" else None, children=rows)
 
 
 def _set_party(counts: dict, party: tuple[int, int] | None) -> None:

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import mask
+from socorg.core.forms import DateField
 
 from .choices import Formation, Gender, InstructorKind, Membership, PartyOrgKind
 from .models import PartyOrganization
@@ -49,7 +50,7 @@ class BootstrapMixin:
 
 
 def _date(label, **kwargs):
-    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return DateField(label=label, required=False, **kwargs)
 
 
 def visible_party_org_named(user, name: str, field: str) -> PartyOrganization | None:

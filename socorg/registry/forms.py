@@ -5,14 +5,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.forms import ServiceErrorsMixin
+from socorg.core.forms import DateField, DateInput, ServiceErrorsMixin
 from socorg.core.scope import region_prefixes
 from socorg.regions.models import Region
 
 from .choices import AuthorityLevel, Category, OrgType
 from .models import SocialOrganization
+from .uscc import EXAMPLE as USCC_EXAMPLE
 from .uscc import validate_uscc
 
 
@@ -37,7 +39,7 @@ def regions_changeable_by(user):
 
 class OrganizationForm(ServiceErrorsMixin, forms.Form):
     uscc = forms.CharField(label=_("unified social credit code"), max_length=64,
-                           help_text=_("18 characters, e.g. 51530102MJ0000000X"))
+                           help_text=format_lazy(_("18 characters, e.g. {example}"), example=USCC_EXAMPLE))
     name = forms.CharField(label=_("name"), max_length=200)
     short_name = forms.CharField(label=_("short name"), max_length=100, required=False)
     org_type = forms.ChoiceField(label=_("type"), choices=OrgType.choices)
@@ -48,8 +50,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
                                         choices=[("", _("(level of the region)")), *AuthorityLevel.choices])
     supervisor = forms.CharField(label=_("supervising unit"), max_length=200, required=False,
                                  help_text=_("Empty means direct registration."))
-    registered_on = forms.DateField(label=_("registration date"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    registered_on = DateField(label=_("registration date"), required=False)
     declared_full_members = forms.IntegerField(label=_("declared full party members"), min_value=0, initial=0)
     declared_probationary_members = forms.IntegerField(label=_("declared probationary party members"), min_value=0,
                                                        initial=0)
@@ -84,7 +85,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
 
 
 class StatusChangeForm(ServiceErrorsMixin, forms.Form):
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    date = DateField(label=_("date"), widget=DateInput(attrs={"class": "form-control"}))
     reason = forms.CharField(label=_("reason"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
 

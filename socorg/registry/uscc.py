@@ -29,6 +29,8 @@ LENGTH = 18
 CIVIL_AFFAIRS_DIGIT = "5"
 OTHER_TYPE_DIGIT = "9"
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+# The example shown under USCC inputs: a social group in 530102 with body MJ000001 (make_uscc; a test checks it).
+EXAMPLE = "51530102MJ00000185"
 
 _TYPE_NAMES = {"1": _("social group"), "2": _("private non-enterprise unit"), "3": _("foundation"),
                "9": _("other")}

@@ -175,3 +175,52 @@ def test_rule_settings_need_national_scope_and_valid_params(staff):
     admin = make_user(("system_admin", "100000"))
     services.rule_setting_update(code="secretary_vacant", enabled=False, severity="medium", params={},
                                  actor=admin)
+
+
+# --- who may change a deadline ---------------------------------------------------------------------------------
+
+def test_an_assignee_cannot_reassign_the_alert_to_themselves_with_a_later_deadline(alert, staff):
+    instructor = make_user(("instructor", "530102"))  # holds alerts.change over the county
+    services.alert_assign(alert=alert, assignee=instructor, deadline=in_days(10), actor=staff)
+    with pytest.raises(PermissionDenied):
+        services.alert_assign(alert=alert, assignee=instructor, deadline=in_days(60), actor=instructor)
+    alert.refresh_from_db()
+    assert alert.deadline == in_days(10) and alert.assignee == instructor
+    assert alert.events.count() == 1
+
+
+def test_only_a_reviewer_at_the_assigners_level_or_above_changes_the_deadline(alert):
+    prefecture = make_user(("party_staff", "530100"))
+    instructor = make_user(("instructor", "530102"))
+    services.alert_assign(alert=alert, assignee=instructor, deadline=in_days(10), actor=prefecture)
+    county_staff = make_user(("party_staff", "530102"))
+    with pytest.raises(PermissionDenied):
+        services.alert_assign(alert=alert, assignee=instructor, deadline=in_days(40), actor=county_staff)
+    services.alert_assign(alert=alert, assignee=instructor, deadline=in_days(40),
+                          actor=make_user(("party_staff", "530100")))  # same level: a reviewer
+    services.alert_assign(alert=alert, assignee=instructor, deadline=in_days(50),
+                          actor=make_user(("bureau_staff", "530000")))  # above
+    alert.refresh_from_db()
+    assert alert.deadline == in_days(50)
+
+
+def test_returning_with_a_new_deadline_needs_the_assigners_level(alert, branch_account):
+    prefecture = make_user(("party_staff", "530100"))
+    services.alert_assign(alert=alert, assignee=branch_account, deadline=in_days(10), actor=prefecture)
+    services.alert_submit(alert=alert, note="已整改", actor=branch_account)
+    county_staff = make_user(("party_staff", "530102"))
+    with pytest.raises(PermissionDenied):
+        services.alert_return(alert=alert, note="缺少签到表", deadline=in_days(90), actor=county_staff)
+    services.alert_return(alert=alert, note="缺少签到表", actor=county_staff)  # same deadline: allowed
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ASSIGNED and alert.deadline == in_days(10)
+
+
+def test_the_assign_form_is_not_offered_to_the_assignee(alert, staff, client):
+    instructor = make_user(("instructor", "530102"))
+    services.alert_assign(alert=alert, assignee=instructor, deadline=in_days(10), actor=staff)
+    client.force_login(instructor)
+    page = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert f"/alerts/{alert.pk}/assign/" not in page
+    client.force_login(staff)
+    assert f"/alerts/{alert.pk}/assign/" in client.get(f"/alerts/{alert.pk}/").content.decode()

@@ -1,10 +1,13 @@
 """The figures follow the definitions (docs/domain.md) and the three sources agree."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 
+from socorg.accounts.roles import Role
+from socorg.core.testing import client_as, make_user
 from socorg.coverage.queries import region_figures, verify_maintained
 from socorg.party.choices import Formation
 from socorg.registry.choices import OrgStatus
@@ -147,6 +150,18 @@ def test_breakdown_by_another_dimension_sums_to_the_totals(region, by):
     assert sum(group["totals"]["orgs"] for group in result["children"]) == result["totals"]["orgs"] == 3
     assert all(group["group"]["name"] for group in result["children"])
     assert sum(group["totals"]["party_orgs"] for group in result["children"]) == 1
+    assert result["direct"] is None  # no 本级 row: the groups already sum to the total
+
+
+def test_the_dashboard_by_category_shows_no_own_level_row(region):
+    b.register("530100", category="charity")
+    b.register("530102")
+    page = client_as(make_user((Role.VIEWER, "530000"))).get("/coverage/", {"region": "530100", "by": "category"})
+    html = page.content.decode()
+    table = html[html.index('id="coverage-table"'):html.index("</table>", html.index('id="coverage-table"'))]
+    kinds = re.findall(r"<tr class=\"[^\"]*\" data-kind=\"(\w+)\"", table)
+    assert "direct" not in kinds and "本级" not in table
+    assert kinds.count("group") == 2 and kinds[-1] == "total"
 
 
 def test_verify_maintained_reports_no_difference_after_changes(region):
