@@ -5,6 +5,7 @@ activities.services apply (date not in the future nor before the founding, actua
 party organization inside the importer's activities.change scope); rows are matched on their key and updated, never
 duplicated, so re-importing a file changes nothing."""
 
+import dataclasses
 from functools import partial
 
 from django.utils import timezone
@@ -15,12 +16,18 @@ from socorg.core.audit import AuditRecord
 from socorg.core.scope import prefix_filter
 from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
 from socorg.ledger.values import not_future_date, parse_choice, parse_int, parse_text
+from socorg.party.ledger import PartySheetState
 from socorg.party.models import PartyOrganization
 
 from .choices import LEDGER_NAMES, TYPE_BY_LEDGER_NAME
 from .models import Activity
 
 CHANGE = "activities.change"
+
+
+@dataclasses.dataclass
+class ActivitySheetState:
+    seen: dict[tuple, int] = dataclasses.field(default_factory=dict)  # (party organization, type, date, topic) → row
 
 
 @register_sheet
@@ -50,7 +57,7 @@ class ActivitySheet(SheetHandler):
                       % {"actual": attended, "expected": expected})
             return
         key = (values["party_org"], values["type"], values["date"], values["topic"])
-        seen = self.run.shared.setdefault("activities", {})
+        seen = self.run.state(ActivitySheetState).seen
         if key in seen:
             self.fail(row, "topic", _("The same party organization, type, date and topic already appear in row "
                                       "%(row)d of this sheet; each meeting appears once.") % {"row": seen[key]})
@@ -60,7 +67,7 @@ class ActivitySheet(SheetHandler):
     def flush(self, rows: list[Row]) -> None:
         rows = [row for row in rows if not row.failed]
         orgs = {p.name: p for p in PartyOrganization.objects.filter(name__in={r.values["party_org"] for r in rows})}
-        in_file = self.run.shared.get("party", {})
+        in_file = self.run.state(PartySheetState).index
         existing = self._existing(orgs, rows)
         creates, updates = [], []
         for row in rows:

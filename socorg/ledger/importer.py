@@ -10,10 +10,11 @@ key index needed for duplicate and cross-sheet checks.
 
 import difflib
 import hashlib
-import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,34 +22,20 @@ from django.utils.translation import gettext as _
 
 from socorg.core import context
 from socorg.core.audit import AuditRecord, audit_write_many
+from socorg.core.bulk import TableWriter
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
 from . import bulkwrite
 from .bulkwrite import AuditWriter
+from .headers import HeaderMapping, find_header, map_headers, normalize_sheet_name, range_text
+from .issues import Issue, IssueLog
 from .sheets import Column, Row, SheetHandler, handler_for, kinds, registered_sheets
-from .values import clean_text, is_blank
 from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
 
 CHUNK_ROWS = 2000
-HEADER_SEARCH_ROWS = 10
 REFRESH_BATCH = 5000
-MAX_ISSUES = 100_000  # beyond this the summary says how many more were found
-
-
-@dataclass
-class Issue:
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    message: str
-    col_index: int | None = None  # 0-based, for marking the cell in the report workbook
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data.pop("col_index")
-        return data
+State = TypeVar("State")
 
 
 @dataclass(frozen=True)
@@ -60,17 +47,11 @@ class RegionInfo:
     successor: str | None
 
 
-def normalize_header(text) -> str:
-    """Headers match ignoring white space, full-/half-width differences and required-field asterisks."""
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).strip("*")
-
-
-def normalize_sheet_name(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 class ImportRun:
-    """One import of one workbook. `run()` returns the summary (also available as `.summary()`)."""
+    """One import of one workbook. `run()` returns the summary (also available as `.summary()`).
+
+    The parts: the workbook reader (workbook.py), the header mapping per sheet (headers.py), the issue log
+    (issues.py), the sheets' own typed state (`state()`), and the write with its derived state below."""
 
     def __init__(self, path, *, user=None, dry_run: bool = False,
                  progress: Callable[[str, int, int | None], None] | None = None, source_name: str = ""):
@@ -80,9 +61,9 @@ class ImportRun:
         self.progress = progress or (lambda sheet, done, total: None)
         self.source_name = source_name or self.path.name
         self.today = timezone.localdate()
-        self.errors: list[Issue] = []
-        self.warnings: list[Issue] = []
-        self.dropped_errors = 0
+        self.issues = IssueLog()
+        self.opened = False  # the workbook could be opened: a marked report of it can be written
+        self.report_marked: int | None = None  # cells marked in the report (services.import_file), None: no report
         self.counts = {state: dict.fromkeys(kinds(), 0) for state in ("created", "updated", "unchanged")}
         self.rows_read = 0
         # Organizations whose derived state the set-based SQL refreshes after the write: existing ones only.
@@ -101,63 +82,77 @@ class ImportRun:
         self.reach_party_org_ids: set[int] = set()
         self.audit: list[AuditRecord] = []
         self._audit_writer: AuditWriter | None = None
-        self.shared: dict = {}  # handlers share their key indexes here (e.g. the file's USCCs for later sheets)
+        self._states: dict[type, object] = {}
+        self._writers: dict[type, TableWriter] = {}
         self._scope_cache: dict[tuple[str, str], bool] = {}
         self._regions: dict[str, RegionInfo] | None = None
-        self._mapping: dict[str, dict[int, Column]] = {}
-        self._keys_by_index: dict[str, list[str | None]] = {}  # column index → key, for _row
-        self._current_scan: SheetScan | None = None
+        self._headers: dict[str, HeaderMapping] = {}  # sheet name → its header mapping
 
     # --- outcome --------------------------------------------------------------------------------------------
 
     @property
+    def errors(self) -> list[Issue]:
+        return self.issues.errors
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return self.issues.warnings
+
+    @property
     def writing(self) -> bool:
-        return not self.dry_run and not self.errors
+        return not self.dry_run and not self.issues.errors
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.issues.errors
 
     def summary(self) -> dict:
-        return {
-            **self.counts,
-            "errors": [issue.as_dict() for issue in self.errors],
-            "warnings": [issue.as_dict() for issue in self.warnings],
-        }
+        return {**self.counts, **self.issues.as_dicts()}
 
-    # --- reporting helpers for handlers ---------------------------------------------------------------------
+    # --- what handlers use ----------------------------------------------------------------------------------
+
+    def state(self, part: type[State]) -> State:
+        """This import's instance of `part`, a dataclass declared by a sheet module (e.g. OrgSheetState), created
+        empty on first use: how sheets keep their key indexes and share them with later sheets."""
+        if part not in self._states:
+            self._states[part] = part()
+        return self._states[part]
+
+    def table_writer(self, model, fields) -> TableWriter:
+        """The import's plain-row writer for new rows of `model` (see bulkwrite); callers flush after each chunk."""
+        if model not in self._writers:
+            self._writers[model] = bulkwrite.writer(model, fields)
+        return self._writers[model]
 
     def error(self, handler: SheetHandler | None, row: int | None, key: str | None, value, message: str) -> None:
-        if len(self.errors) >= MAX_ISSUES:
-            self.dropped_errors += 1
-            return
-        self.errors.append(self._issue(handler, row, key, value, message))
+        self.issues.error(self._issue(handler, row, key, value, message))
 
     def warn(self, handler: SheetHandler | None, row: int | None, key: str | None, value, message: str,
              sheet: str = "") -> None:
         issue = self._issue(handler, row, key, value, message)
         if sheet:
             issue.sheet = sheet
-        self.warnings.append(issue)
+        self.issues.warn(issue)
 
     def _issue(self, handler, row, key, value, message) -> Issue:
         sheet = handler.sheet_name if handler else ""
         header, col_index = "", None
         if handler is not None and key:
-            column = handler.column(key)
-            header = column.header
-            col_index = next((i for i, c in self._mapping.get(sheet, {}).items() if c.key == key), None)
-        return Issue(sheet, row, header, "" if is_blank(value) else clean_text(value), message, col_index)
+            header = handler.column(key).header
+            mapping = self._headers.get(sheet)
+            col_index = mapping.index_of(key) if mapping else None
+        return Issue.of_cell(sheet, row, header, value, message, col_index)
 
     def count(self, kind: str, state: str, n: int = 1) -> None:
         self.counts[state][kind] += n
 
     def mapped_columns(self, handler: SheetHandler) -> list[Column]:
-        mapped = {c.key for c in self._mapping.get(handler.sheet_name, {}).values()}
-        return [c for c in handler.columns if c.key in mapped]
+        mapping = self._headers.get(handler.sheet_name)
+        return mapping.columns_of(handler) if mapping else []
 
     def has_column(self, handler: SheetHandler, key: str) -> bool:
-        return any(c.key == key for c in self._mapping.get(handler.sheet_name, {}).values())
+        mapping = self._headers.get(handler.sheet_name)
+        return mapping is not None and mapping.has(key)
 
     def can(self, capability: str, region_code: str) -> bool:
         if self.user is None:
@@ -189,25 +184,23 @@ class ImportRun:
         _tune_sqlite()
         try:
             with LedgerWorkbook(self.path) as workbook:
+                self.opened = True
                 plan = self._plan(workbook)
                 if self.dry_run:
                     self._import_sheets(workbook, plan)
                 else:
                     with transaction.atomic():
                         self._import_sheets(workbook, plan)
-                        if self.errors:
+                        if self.issues.errors:
                             transaction.set_rollback(True)
                         else:
                             self._after_write()
         except WorkbookError as error:
-            self.errors.append(Issue("", None, "", "", str(error)))
+            self.issues.file_error(str(error))
         finally:
             if ctx_token is not None:
                 context.deactivate(ctx_token)
-        if self.dropped_errors:
-            self.warnings.append(Issue("", None, "", "", _("%(count)d further errors were found but not listed; "
-                                                           "correct the ones above and import again.")
-                                       % {"count": self.dropped_errors}))
+        self.issues.close()
         return self.summary()
 
     def _plan(self, workbook: LedgerWorkbook) -> list[tuple[type[SheetHandler], SheetInfo]]:
@@ -222,51 +215,51 @@ class ImportRun:
                            % {"sheet": sheet.name, "name": suggestion[0]} if suggestion else
                            _("Sheet “%(sheet)s” is not a ledger sheet and was ignored (ledger sheets: %(names)s).")
                            % {"sheet": sheet.name, "names": "、".join(known)})
-                self.warn(None, None, None, "", message, sheet=sheet.name)
+                self.issues.warn(Issue(sheet.name, None, "", "", message))
                 continue
             if sheet.hidden:
                 # Whoever imports must be able to see what they import: a hidden ledger sheet is refused.
-                self.errors.append(Issue(sheet.name, None, "", "", _(
+                self.issues.error(Issue(sheet.name, None, "", "", _(
                     "Sheet “%(sheet)s” is hidden. Hidden data is not imported unseen: unhide the sheet (right-click a "
                     "sheet tab → Unhide) and check it, or delete it, then import again.") % {"sheet": sheet.name}))
                 continue
             plan.append((handler, sheet))
         plan.sort(key=lambda item: item[0].order)
-        if not plan and not self.errors:
-            self.errors.append(Issue("", None, "", "", _(
+        if not plan and not self.issues.errors:
+            self.issues.file_error(_(
                 "The workbook contains none of the ledger sheets (%(names)s): use the template, whose sheet names "
-                "are recognised.") % {"names": "、".join(h.sheet_name for h in registered_sheets())}))
+                "are recognised.") % {"names": "、".join(h.sheet_name for h in registered_sheets())})
         return plan
 
     def _import_sheets(self, workbook: LedgerWorkbook, plan) -> None:
-        handlers = []
         for handler_class, sheet in plan:
-            handler = handler_class(self)
-            handlers.append(handler)
-            self._import_sheet(workbook, handler, sheet)
-        if plan and self.rows_read == 0 and not self.errors:
-            self.errors.append(Issue("", None, "", "", _(
-                "The workbook is empty: its ledger sheets contain no data rows below the header row.")))
+            self._import_sheet(workbook, handler_class(self), sheet)
+        if plan and self.rows_read == 0 and not self.issues.errors:
+            self.issues.file_error(_(
+                "The workbook is empty: its ledger sheets contain no data rows below the header row."))
 
     def _import_sheet(self, workbook: LedgerWorkbook, handler: SheetHandler, sheet: SheetInfo) -> None:
         scan = workbook.scan(sheet)
         rows = workbook.rows(sheet)
         total = workbook.total_rows(sheet)
-        header = self._find_header(handler, rows)
+        header = find_header(handler, rows, self.issues)
         if header is None:
             return
-        header_number, header_cells, rest = header
-        if not self._map_headers(handler, header_number, header_cells, scan):
+        header_number, header_cells = header
+        mapping, ok = map_headers(handler, header_number, header_cells, scan, self.issues)
+        self._headers[handler.sheet_name] = mapping
+        if not ok:
             return
+        keys = mapping.keys_by_index
         formula_cells = self._formula_cells_by_row(scan, header_number)
         merged_rows = self._report_merged(handler, scan, header_number)
         chunk: list[Row] = []
         done = 0
-        for number, cells in rest:
+        for number, cells in rows:
             done += 1
             if done % 5000 == 0:
                 self.progress(sheet.name, number, total)
-            row = self._row(handler, number, cells)
+            row = _row(keys, number, cells)
             if row is None:
                 continue
             self.rows_read += 1
@@ -286,116 +279,6 @@ class ImportRun:
         handler.finish()
         self.progress(sheet.name, total or done, total or done)
 
-    def _row(self, handler: SheetHandler, number: int, cells: list) -> Row | None:
-        """The row's non-blank cells by column key (None when the whole row is blank). Hot: one call per row."""
-        keys = self._keys_by_index[handler.sheet_name]
-        width = len(keys)
-        raw = {}
-        blank = True
-        for index, value in enumerate(cells):
-            if value is None or value == "" or (type(value) is str and value.isspace()):
-                continue
-            blank = False
-            if index < width and keys[index] is not None:
-                raw[keys[index]] = value
-        return None if blank else Row(number, raw)
-
-    # --- header row -----------------------------------------------------------------------------------------
-
-    def _find_header(self, handler: SheetHandler, rows: Iterator) -> tuple[int, list, Iterator] | None:
-        """The header row: the first of the leading rows that names at least two known headers (title rows above
-        it are allowed). Without one, the first non-empty row is reported with the nearest known headers."""
-        known = {normalize_header(c.header) for c in handler.columns}
-        leading = []
-        for number, cells in rows:
-            if all(is_blank(v) for v in cells):
-                continue
-            leading.append((number, cells))
-            matches = sum(1 for v in cells if normalize_header(v) in known)
-            if matches >= min(2, len(known)):
-                return number, cells, rows
-            if len(leading) >= HEADER_SEARCH_ROWS:
-                break
-        if not leading:
-            self.warn(handler, None, None, "", _("Sheet “%(sheet)s” is empty and was skipped.")
-                      % {"sheet": handler.sheet_name})
-            return None
-        number, cells = leading[0]
-        hints = []
-        for value in cells:
-            if is_blank(value):
-                continue
-            close = difflib.get_close_matches(normalize_header(value), [c.header for c in handler.columns], n=1,
-                                              cutoff=0.4)
-            if close:
-                hints.append(f"“{clean_text(value)}” → “{close[0]}”")
-        required = "、".join(c.header for c in handler.columns if c.required)
-        message = _("No header row found: the first row must hold the column headers (required: %(required)s).") % {
-            "required": required}
-        if hints:
-            message += " " + _("Did you mean: %(hints)s?") % {"hints": "; ".join(hints)}
-        self.errors.append(Issue(handler.sheet_name, number, "", "", message))
-        return None
-
-    def _map_headers(self, handler: SheetHandler, number: int, cells: list, scan: SheetScan) -> bool:
-        by_name = {normalize_header(c.header): c for c in handler.columns}
-        mapping: dict[int, Column] = {}
-        unknown: dict[int, str] = {}
-        ok = True
-        for index, value in enumerate(cells):
-            if is_blank(value):
-                continue
-            column = by_name.get(normalize_header(value))
-            if column is None:
-                unknown[index] = clean_text(value)
-            elif column in mapping.values():
-                self.errors.append(Issue(handler.sheet_name, number, column.header, clean_text(value), _(
-                    "The header “%(header)s” appears twice; keep one column per header.") % {"header": column.header},
-                    index))
-                ok = False
-            else:
-                mapping[index] = column
-        self._mapping[handler.sheet_name] = mapping
-        width = max(mapping, default=-1) + 1
-        self._keys_by_index[handler.sheet_name] = [mapping[i].key if i in mapping else None for i in range(width)]
-        for (min_col, min_row, max_col, max_row) in scan.merged:
-            if min_row <= number <= max_row:
-                ok = False
-                self.errors.append(Issue(handler.sheet_name, number, "", "", _(
-                    "Header cells %(range)s are merged: every column needs its own header cell. Unmerge them and "
-                    "write one header per column.") % {"range": _range_text(min_col, min_row, max_col, max_row)},
-                    min_col - 1))
-        for row, col in scan.formula_cells:
-            if row == number:
-                ok = False
-                self.errors.append(Issue(handler.sheet_name, number, "", clean_text(cells[col]) if col < len(cells)
-                                         else "", _("The header cell is a formula; type the header text."), col))
-        present = set(mapping.values())
-        for column in handler.columns:
-            if column.required and column not in present:
-                ok = False
-                self.errors.append(Issue(handler.sheet_name, number, column.header, "",
-                                         self._missing_header_message(column, unknown)))
-        for index, text in unknown.items():
-            close = difflib.get_close_matches(normalize_header(text), [c.header for c in handler.columns
-                                                                       if c not in present], n=1, cutoff=0.5)
-            message = (_("Unknown column “%(header)s” was ignored; did you mean “%(close)s”?")
-                       % {"header": text, "close": close[0]} if close else
-                       _("Unknown column “%(header)s” was ignored.") % {"header": text})
-            self.warnings.append(Issue(handler.sheet_name, number, text, text, message, index))
-        return ok
-
-    @staticmethod
-    def _missing_header_message(column: Column, unknown: dict[int, str]) -> str:
-        close = difflib.get_close_matches(normalize_header(column.header),
-                                          [normalize_header(t) for t in unknown.values()], n=1, cutoff=0.4)
-        if close:
-            original = next(t for t in unknown.values() if normalize_header(t) == close[0])
-            return _("The required column “%(header)s” is missing; the header “%(close)s” looks like a misspelling "
-                     "of it: correct it to “%(header)s”.") % {"header": column.header, "close": original}
-        return _("The required column “%(header)s” is missing: add a column with exactly this header.") % {
-            "header": column.header}
-
     # --- formulas and merged cells in data rows -------------------------------------------------------------
 
     @staticmethod
@@ -408,14 +291,14 @@ class ImportRun:
 
     def _report_formulas(self, handler: SheetHandler, row: Row, cells: list, columns: list[int]) -> None:
         # A formula's cached value may be stale or absent (files written by programs): ledger data must be typed.
-        mapping = self._mapping[handler.sheet_name]
+        mapping = self._headers[handler.sheet_name].by_index
         for col in columns:
             column = mapping.get(col)
-            value = cells[col] if col < len(cells) else ""
-            self.errors.append(Issue(handler.sheet_name, row.number, column.header if column else "",
-                                     "" if is_blank(value) else clean_text(value), _(
-                                         "The cell holds a formula; ledger values must be typed, not computed. Copy "
-                                         "the column and paste it back as values (Paste Special → Values)."), col))
+            self.issues.error(Issue.of_cell(handler.sheet_name, row.number, column.header if column else "",
+                                            cells[col] if col < len(cells) else "", _(
+                                                "The cell holds a formula; ledger values must be typed, not "
+                                                "computed. Copy the column and paste it back as values (Paste "
+                                                "Special → Values)."), col))
             row.failed = True
 
     def _report_merged(self, handler: SheetHandler, scan: SheetScan, header_number: int) -> set[int]:
@@ -424,9 +307,9 @@ class ImportRun:
             if max_row <= header_number:
                 continue
             first = max(min_row, header_number + 1)
-            self.errors.append(Issue(handler.sheet_name, first, "", "", _(
+            self.issues.error(Issue(handler.sheet_name, first, "", "", _(
                 "Cells %(range)s are merged: a merged cell keeps its value only in its first cell. Unmerge them and "
-                "fill in every row.") % {"range": _range_text(min_col, min_row, max_col, max_row)}, min_col - 1))
+                "fill in every row.") % {"range": range_text(min_col, min_row, max_col, max_row)}, min_col - 1))
             rows.update(range(first, max_row + 1))
         return rows
 
@@ -521,14 +404,16 @@ class ImportRun:
         if self._audit_writer is not None:
             self._audit_writer.flush()
 
+    @cached_property
+    def _digest(self) -> str:
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
     def file_digest(self) -> str:
-        if "_digest" not in self.shared:
-            digest = hashlib.sha256()
-            with open(self.path, "rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            self.shared["_digest"] = digest.hexdigest()
-        return self.shared["_digest"]
+        return self._digest
 
 
 def _tune_sqlite() -> None:
@@ -545,10 +430,18 @@ def _batches(items: list, size: int):
         yield items[start:start + size]
 
 
-def _range_text(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
-    from openpyxl.utils.cell import get_column_letter
-
-    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+def _row(keys: list[str | None], number: int, cells: list) -> Row | None:
+    """The row's non-blank cells by column key (None when the whole row is blank). Hot: one call per row."""
+    width = len(keys)
+    raw = {}
+    blank = True
+    for index, value in enumerate(cells):
+        if value is None or value == "" or (type(value) is str and value.isspace()):
+            continue
+        blank = False
+        if index < width and keys[index] is not None:
+            raw[keys[index]] = value
+    return None if blank else Row(number, raw)
 
 
 def import_ledger(path, *, user=None, dry_run: bool = False, progress=None, source_name: str = "") -> ImportRun:

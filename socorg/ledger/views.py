@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
-from . import tasks
+from . import services
 from .forms import UploadForm
 from .models import ImportStatus, LedgerImport
 from .sheets import kinds
@@ -43,10 +43,7 @@ def index(request):
         _require(request.user, "ledger.import")
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            ledger_import = LedgerImport(uploaded_by=request.user, original_name=os.path.basename(upload.name)[:255])
-            ledger_import.file.save(upload.name, upload, save=True)
-            tasks.validate_import.delay(ledger_import.pk)
+            ledger_import = services.upload(request.user, form.cleaned_data["file"])
             return redirect("ledger:detail", pk=ledger_import.pk)
     imports = LedgerImport.objects.filter(uploaded_by=request.user)[:20]
     return render(request, "ledger/index.html", {
@@ -84,13 +81,8 @@ def status_fragment(request, pk: int):
 @login_required
 @require_POST
 def confirm(request, pk: int):
-    _require(request.user, "ledger.import")
     ledger_import = _own_import(request, pk)
-    if ledger_import.status != ImportStatus.VALIDATED:
-        raise PermissionDenied(_("Only a checked workbook without errors can be imported."))
-    ledger_import.status, ledger_import.progress, ledger_import.progress_note = ImportStatus.IMPORTING, 0, ""
-    ledger_import.save(update_fields=["status", "progress", "progress_note"])
-    tasks.apply_import.delay(ledger_import.pk)
+    services.confirm(request.user, ledger_import)
     return redirect("ledger:detail", pk=ledger_import.pk)
 
 

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from socorg.core.audit import audit_write
 from socorg.regions.models import Region
 
-from .importer import Issue
+from .issues import Issue
 from .sheets import SheetHandler, registered_sheets
 from .values import neutralise
 from .workbook import LedgerWorkbook

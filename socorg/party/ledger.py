@@ -6,6 +6,7 @@ database, and visible to the importing user. The covered / assigned lists are th
 from a row end the coverage (assignment) today; new codes start one.
 """
 
+import dataclasses
 from collections.abc import Container
 from functools import partial
 
@@ -75,6 +76,21 @@ def parse_phone(value) -> str:
         return validate_phone(clean_text(value))
     except ValidationError as error:
         raise CellError(" ".join(error.messages)) from None
+
+
+@dataclasses.dataclass
+class PartySheetState:
+    """What 「党组织」 keeps during one import (run.state(PartySheetState)); 「组织生活」 reads the index."""
+
+    index: dict[str, tuple[int, str, str]] = dataclasses.field(default_factory=dict)  # name → (row, region code, kind)
+    # (row, name, parent name): every parent reference, checked in finish(); the links to write there.
+    parent_refs: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
+    parents: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class InstructorSheetState:
+    index: dict[tuple[str, str], int] = dataclasses.field(default_factory=dict)  # (name, phone key) → row
 
 
 class _ReferenceSheet(SheetHandler):
@@ -183,7 +199,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
 
     def check_row(self, row: Row) -> None:
         values = row.values
-        index = self.run.shared.setdefault("party", {})
+        index = self.run.state(PartySheetState).index
         name = values["name"]
         if name in index:
             self.fail(row, "name", _("The party organization “%(name)s” already appears in row %(row)d of this "
@@ -203,7 +219,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
         if values["parent"] == name:
             self.fail(row, "parent", _("A party organization cannot be its own parent."))
         elif values["parent"]:
-            self.run.shared.setdefault("party_parent_refs", []).append((row.number, name, values["parent"]))
+            self.run.state(PartySheetState).parent_refs.append((row.number, name, values["parent"]))
         started, founded = values["term_started_on"], values["founded_on"]
         if started and founded and started < founded:
             self.fail(row, "term_started_on", _("The term start %(start)s is before the founding date %(founded)s.")
@@ -214,7 +230,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
         names = [row.values["name"] for row in rows]
         existing = {p.name: p for p in PartyOrganization.objects.filter(name__in=names).select_related("parent")}
         covered = _active_links(PartyCoverage, "party_org_id", [p.pk for p in existing.values()])
-        parents = self.run.shared.setdefault("party_parents", [])
+        parents = self.run.state(PartySheetState).parents
         creates, updates = [], []
         for row in rows:
             if row.failed:
@@ -251,7 +267,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
     def _parent_region(self, parent_name: str) -> str | None:
         if not parent_name:
             return None
-        in_file = self.run.shared.get("party", {}).get(parent_name)
+        in_file = self.run.state(PartySheetState).index.get(parent_name)
         if in_file and in_file[1]:
             return in_file[1]
         return PartyOrganization.objects.filter(name=parent_name).values_list("region_id", flat=True).first()
@@ -305,7 +321,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 records.append(AuditRecord("party.org.update", party_org, before=change["before"], after=after))
             PartyOrganization.objects.bulk_update([u[1] for u in updates], sorted(fields))
             self.run.record_audit(records)
-        _write_links(self.run, "coverage_writer", PartyCoverage, "party_org", links, touched)
+        _write_links(self.run, PartyCoverage, "party_org", links, touched)
         if ended_link_ids:
             PartyCoverage.objects.filter(pk__in=ended_link_ids).update(end_on=today)
         self.run.touched_org_ids.update(touched)
@@ -313,8 +329,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
     def _insert(self, creates, found) -> list[tuple]:
         """New party organizations as plain rows (see bulkwrite); returns their coverage links to write."""
         run, today, db_date = self.run, self.run.today, bulkwrite.db_date
-        writer = run.shared.get("party_writer") or run.shared.setdefault(
-            "party_writer", bulkwrite.writer(PartyOrganization, self.INSERT_FIELDS))
+        writer = run.table_writer(PartyOrganization, self.INSERT_FIELDS)
         stamp = bulkwrite.db_now()
         for row, region in creates:
             v = row.values
@@ -340,9 +355,9 @@ class PartyOrganizationSheet(_ReferenceSheet):
     def finish(self) -> None:
         """Check every parent reference once all rows are known (a parent may come after its child), then link
         the rows whose parent changed."""
-        refs = self.run.shared.pop("party_parent_refs", [])
-        pending = self.run.shared.pop("party_parents", [])
-        index = self.run.shared.get("party", {})
+        state = self.run.state(PartySheetState)
+        refs, pending, index = state.parent_refs, state.parents, state.index
+        state.parent_refs, state.parents = [], []
         names = {parent for _n, _name, parent in refs}
         kinds_in_db = dict(PartyOrganization.objects.filter(name__in=list(names - set(index))).values_list(
             "name", "kind")) if names else {}
@@ -419,7 +434,7 @@ class InstructorSheet(_ReferenceSheet):
         values = row.values
         key = (values["name"], phone_key(values["phone"]))
         values["phone_index"] = key[1]
-        index = self.run.shared.setdefault("instructors", {})
+        index = self.run.state(InstructorSheetState).index
         if key in index:
             self.fail(row, "phone", _("%(name)s with this phone number already appears in row %(row)d; an instructor "
                                       "is identified by name and phone and appears once.")
@@ -507,7 +522,7 @@ class InstructorSheet(_ReferenceSheet):
                                            after=after))
             Instructor.objects.bulk_update([u[1] for u in updates], sorted(fields))
             self.run.record_audit(records)
-        _write_links(self.run, "assignment_writer", InstructorAssignment, "instructor", links, touched)
+        _write_links(self.run, InstructorAssignment, "instructor", links, touched)
         if ended_link_ids:
             InstructorAssignment.objects.filter(pk__in=ended_link_ids).update(end_on=today)
         self.run.touched_org_ids.update(touched)
@@ -515,8 +530,7 @@ class InstructorSheet(_ReferenceSheet):
     def _insert(self, creates, found) -> list[tuple]:
         """New instructors as plain rows (see bulkwrite); returns their assignments to write."""
         run, today, db_date = self.run, self.run.today, bulkwrite.db_date
-        writer = run.shared.get("instructor_writer") or run.shared.setdefault(
-            "instructor_writer", bulkwrite.writer(Instructor, self.INSERT_FIELDS))
+        writer = run.table_writer(Instructor, self.INSERT_FIELDS)
         stamp = bulkwrite.db_now()
         for row, region in creates:
             v = row.values
@@ -557,15 +571,14 @@ def _coverage_state(status: str, formation: str, is_functional: bool) -> tuple[b
     return status == PartyOrgStatus.ACTIVE, formation == Formation.STANDALONE and not is_functional, is_functional
 
 
-def _write_links(run, writer_key: str, model, owner_field: str, links: list[tuple], touched: set[int]) -> None:
+def _write_links(run, model, owner_field: str, links: list[tuple], touched: set[int]) -> None:
     """Insert coverage or assignment links (owner id, resolved organization, start, owner state) as plain rows.
     Links to organizations created by this import feed the import's own flag computation, links of party
     organizations created by it their reach; links to existing organizations mark those for the set-based
     refresh (which also brings the reach of every party organization covering them up to date)."""
     if not links:
         return
-    writer = run.shared.get(writer_key) or run.shared.setdefault(
-        writer_key, bulkwrite.writer(model, [owner_field, "organization", "start_on", "end_on"]))
+    writer = run.table_writer(model, (owner_field, "organization", "start_on", "end_on"))
     today, db_date = run.today, bulkwrite.db_date
     coverage = model is PartyCoverage
     for owner_id, (region, org_id, org_active), start, state in links:

@@ -2,6 +2,7 @@
 
 Registered from RegistryConfig.ready(); the ledger app provides the engine (socorg.ledger.sheets)."""
 
+import dataclasses
 import re
 from functools import partial
 
@@ -57,9 +58,16 @@ def parse_phone(value) -> str:
     return phone
 
 
+@dataclasses.dataclass
+class OrgSheetState:
+    """What the sheet keeps during one import (run.state(OrgSheetState)); the party sheets read it too."""
+
+    index: dict[str, int] = dataclasses.field(default_factory=dict)  # USCC → packed (row, authority region), see PACK
+
+
 def org_index(run) -> dict[str, int]:
     """USCC → packed (row, authority region) of every organization row of this workbook."""
-    return run.shared.setdefault("orgs", {})
+    return run.state(OrgSheetState).index
 
 
 def unpack(packed: int) -> tuple[int, str]:
@@ -198,9 +206,7 @@ class OrganizationSheet(SheetHandler):
         member record can refer to an organization that did not exist; the coverage flags start False and are set
         after the whole workbook is written (ImportRun._after_write)."""
         run = self.run
-        if "orgs_writer" not in run.shared:
-            run.shared["orgs_writer"] = bulkwrite.writer(SocialOrganization, INSERT_FIELDS)
-        writer = run.shared["orgs_writer"]
+        writer = run.table_writer(SocialOrganization, INSERT_FIELDS)
         stamp = bulkwrite.db_now()
         db_date = bulkwrite.db_date
         for code, v in creates:

@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from socorg.accounts.models import User
-from socorg.ledger.importer import import_ledger
+from socorg.ledger.services import import_file
 from socorg.ledger.sheets import kinds
-from socorg.ledger.writers import write_report
 
 
 class Command(BaseCommand):
@@ -26,16 +25,16 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run, format, report, as_user, **options):
         user = self._user(as_user)
         with _Progress(enabled=sys.stderr.isatty()) as progress:
-            run = import_ledger(path, user=user, dry_run=dry_run, progress=progress.update)
+            run = import_file(path, user=user, dry_run=dry_run, progress=progress.update, report_path=report,
+                              report_always=True)
         summary = run.summary()
         if format == "json":
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
         else:
             self._table(summary, dry_run)
-        if report:
-            marked = write_report(path, report, run.errors, run.warnings) if run.path.exists() else 0
+        if run.report_marked is not None:
             self.stderr.write(_("Report written to %(path)s (%(count)d cells marked).")
-                              % {"path": report, "count": marked})
+                              % {"path": report, "count": run.report_marked})
         if not run.ok:
             sys.exit(1)
 

@@ -1,0 +1,163 @@
+"""The ledger's workflows: upload → dry run (preview) → confirm → import, and the import of a file on disk.
+
+Views, the Celery tasks (tasks.py) and the import-ledger command call these; none of them runs an import or writes a
+report by itself. A failure while writing the marked workbook is logged and added to the run's warnings, so the
+page and the command show it; it never hides the import's own outcome.
+"""
+
+import logging
+import os
+import tempfile
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .importer import ImportRun, import_ledger
+from .issues import Issue
+from .models import ImportStatus, LedgerImport
+from .writers import write_report
+
+logger = logging.getLogger(__name__)
+
+
+# --- a file on disk (the command; the web tasks below) -------------------------------------------------------
+
+def import_file(path, *, user=None, dry_run: bool = False, progress=None, source_name: str = "",
+                report_path=None, report_always: bool = False) -> ImportRun:
+    """Import (or dry-run) the workbook at `path`. With `report_path`, the marked workbook is written there when
+    the run found errors (or always, with `report_always`); run.report_marked then holds the number of cells
+    marked, or None when no report was written."""
+    run = import_ledger(path, user=user, dry_run=dry_run, progress=progress, source_name=source_name)
+    run.report_marked = None
+    if report_path and (report_always or not run.ok) and run.opened:
+        write_marked_report(run, report_path)
+    return run
+
+
+def write_marked_report(run: ImportRun, report_path) -> bool:
+    """The uploaded workbook with its bad cells marked; a failure is logged and reported as a warning of the run."""
+    try:
+        run.report_marked = write_report(run.path, report_path, run.errors, run.warnings)
+        return True
+    except Exception:
+        logger.exception("ledger: the marked workbook for %s could not be written", run.source_name)
+        run.warnings.append(Issue("", None, "", "", _(
+            "The workbook with the bad cells marked could not be written; the error list here is complete. "
+            "Correct the errors it names and import again; if this repeats, tell the administrator (the "
+            "server log has the details).")))
+        return False
+
+
+# --- the web workflow ------------------------------------------------------------------------------------------
+
+def upload(user, uploaded_file) -> LedgerImport:
+    """Store an uploaded workbook and start its dry run (a Celery task; inline without a broker)."""
+    from . import tasks
+
+    _require(user, "ledger.import")
+    name = os.path.basename(uploaded_file.name)[:255]
+    ledger_import = LedgerImport(uploaded_by=user, original_name=name)
+    ledger_import.file.save(uploaded_file.name, uploaded_file, save=True)
+    tasks.validate_import.delay(ledger_import.pk)
+    return ledger_import
+
+
+def confirm(user, ledger_import: LedgerImport) -> None:
+    """Start the import of a checked workbook without errors (validated again: the database may have changed).
+    The status moves from validated to importing at most once, so a double click imports once."""
+    from . import tasks
+
+    _require(user, "ledger.import")
+    started = LedgerImport.objects.filter(pk=ledger_import.pk, status=ImportStatus.VALIDATED).update(
+        status=ImportStatus.IMPORTING, progress=0, progress_note="")
+    if not started:
+        raise PermissionDenied(_("Only a checked workbook without errors can be imported."))
+    tasks.apply_import.delay(ledger_import.pk)
+
+
+def run(import_id: int, *, dry_run: bool) -> LedgerImport:
+    """The work of one task: the dry run (preview) or the confirmed import of an uploaded workbook, its summary
+    and status on the LedgerImport row, and the marked workbook when there are errors."""
+    ledger_import = LedgerImport.objects.select_related("uploaded_by").get(pk=import_id)
+    path = _local_copy(ledger_import)
+    report_path = path + ".report.xlsx"
+    progress = _ProgressWriter(ledger_import, in_transaction=not dry_run)
+    try:
+        result = import_file(path, user=ledger_import.uploaded_by, dry_run=dry_run, progress=progress,
+                             source_name=ledger_import.original_name, report_path=report_path)
+        ledger_import.refresh_from_db()
+        if result.report_marked is not None:
+            with open(report_path, "rb") as report:
+                name = os.path.splitext(ledger_import.original_name)[0] + "-errors.xlsx"
+                ledger_import.report.save(name, File(report), save=False)
+        summary = result.summary()
+        if dry_run:
+            ledger_import.preview = summary
+            ledger_import.status = ImportStatus.VALIDATED if result.ok else ImportStatus.INVALID
+        else:
+            ledger_import.summary = summary
+            ledger_import.status = ImportStatus.DONE if result.ok else ImportStatus.INVALID
+    except Exception:
+        logger.exception("ledger: import %s (%s) failed", import_id, ledger_import.original_name)
+        ledger_import.status = ImportStatus.FAILED
+        ledger_import.progress_note = _("The import failed unexpectedly and nothing was written. Upload the "
+                                        "workbook again; if this repeats, tell the administrator (the server log "
+                                        "has the details).")
+        raise
+    finally:
+        progress.close()
+        ledger_import.progress = 100
+        ledger_import.finished_at = timezone.now()
+        ledger_import.save()
+        for leftover in (path, report_path):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return ledger_import
+
+
+def _require(user, capability: str) -> None:
+    if not user.has_capability(capability):
+        raise PermissionDenied
+
+
+def _local_copy(ledger_import: LedgerImport) -> str:
+    """The uploaded file as a local path (the storage may be remote); the caller deletes it."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    with os.fdopen(handle, "wb") as target, ledger_import.file.open("rb") as source:
+        for chunk in source.chunks():
+            target.write(chunk)
+    return path
+
+
+class _ProgressWriter:
+    """Stores progress on the LedgerImport row at most every few thousand rows (an UPDATE, committed at once
+    outside an import transaction; inside one, only PostgreSQL allows a second connection to write it)."""
+
+    def __init__(self, ledger_import: LedgerImport, *, in_transaction: bool):
+        self.pk = ledger_import.pk
+        self.in_transaction = in_transaction
+        self.side_connection = None
+
+    def __call__(self, sheet: str, done: int, total: int | None) -> None:
+        percent = min(99, int(done * 100 / total)) if total else 0
+        note = f"{sheet}: {done}" + (f" / {total}" if total else "")
+        if not self.in_transaction:
+            LedgerImport.objects.filter(pk=self.pk).update(progress=percent, progress_note=note)
+        elif connection.vendor == "postgresql":
+            self._side_update(percent, note)
+
+    def _side_update(self, percent: int, note: str) -> None:
+        from django.db import connections
+
+        if self.side_connection is None:
+            self.side_connection = connections.create_connection("default")
+        with self.side_connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {LedgerImport._meta.db_table} SET progress = %s, progress_note = %s "
+                           "WHERE id = %s", [percent, note, self.pk])
+
+    def close(self) -> None:
+        if self.side_connection is not None:
+            self.side_connection.close()
