@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "socorg.ledger",
     "socorg.activities",
     "socorg.alerts",
+    "socorg.reports",
     "socorg.demo",
 ]
 
@@ -166,6 +167,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Idle sessions end after SOCORG_IDLE_MINUTES (default 30); password expiry after SOCORG_PASSWORD_MAX_AGE_DAYS.
 SOCORG_IDLE_MINUTES = int(os.environ.get("SOCORG_IDLE_MINUTES", "30"))
 SOCORG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SOCORG_PASSWORD_MAX_AGE_DAYS", "90"))
+# Annual reports are due on these days ("MM-DD") of the following year: to the supervising unit where there is one,
+# else to the registration authority.
+SOCORG_REPORT_SUPERVISOR_DEADLINE = os.environ.get("SOCORG_REPORT_SUPERVISOR_DEADLINE", "03-31")
+SOCORG_REPORT_AUTHORITY_DEADLINE = os.environ.get("SOCORG_REPORT_AUTHORITY_DEADLINE", "05-31")
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("socorg.ledger.api.urls")),
     path("", include("socorg.activities.api.urls")),
     path("", include("socorg.alerts.api.urls")),
+    path("", include("socorg.reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("ledger/", include("socorg.ledger.urls")),
     path("activities/", include("socorg.activities.urls")),
     path("alerts/", include("socorg.alerts.urls")),
+    path("reports/", include("socorg.reports.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -24,7 +24,7 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 
 _READ_BUSINESS = {
     "regions.view", "registry.view", "party.view", "members.view", "coverage.view", "activities.view",
-    "alerts.view", "ledger.export",
+    "alerts.view", "ledger.export", "reports.view",
 }
 _WRITE_BUSINESS = {
     "registry.change", "party.change", "members.change", "activities.change", "alerts.change", "ledger.import",
@@ -32,11 +32,13 @@ _WRITE_BUSINESS = {
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
+    # Annual reports are reviewed by the registration authority (the bureau), not by the party committee.
+    Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "reports.change",
+                                                                        "reports.review"}),
     Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",
-                                 "activities.change", "alerts.view"}),
+                                 "activities.change", "alerts.view", "reports.view", "reports.change"}),
     Role.VIEWER: frozenset(_READ_BUSINESS - {"members.view", "ledger.export"}),
     Role.SYSTEM_ADMIN: frozenset({"regions.view", "accounts.manage", "system.configure"}),
     Role.SECURITY_ADMIN: frozenset({"regions.view", "accounts.view", "accounts.grant", "accounts.unlock",

@@ -6,6 +6,7 @@ def navigation(request):
     return {
         "nav": {
             "registry": user.has_capability("registry.view"),
+            "reports": user.has_capability("reports.view"),
             "audit": user.has_capability("audit.view"),
             "accounts": user.has_capability("accounts.manage") or user.has_capability("accounts.view"),
         },

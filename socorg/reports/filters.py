@@ -1,0 +1,46 @@
+"""The one FilterSet of annual reports, shared by the review queue page and /api/v1/annual-reports/."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.core.filters import FilterSet
+from socorg.regions.models import Region
+
+from .choices import Conclusion, ReportStatus
+from .models import AnnualReport
+
+
+class AnnualReportFilter(FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  help_text=_("organization name, its pinyin initials or its credit code"))
+    year = django_filters.NumberFilter(field_name="year", label=_("year reported"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"),
+                                       help_text=_("the region and everything below it, e.g. 530100"))
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("status"))
+    conclusion = django_filters.ChoiceFilter(choices=Conclusion.choices, label=_("conclusion"))
+    late = django_filters.BooleanFilter(label=_("submitted late"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("submitted_at", "submitted_at"), ("year", "year"), ("organization__name_pinyin", "organization")),
+        field_labels={"submitted_at": _("submitted at"), "year": _("year reported"),
+                      "organization__name_pinyin": _("social organization")},
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        lowered = text.lower().replace(" ", "")
+        return queryset.filter(Q(organization__name__contains=text) | Q(organization__uscc__contains=text.upper())
+                               | Q(organization__name_initials__startswith=lowered))
+
+    def filter_region(self, queryset, name, value):
+        prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
+        if prefix is None:
+            return queryset.none()  # an unknown code matches nothing rather than everything
+        return queryset.filter(organization__authority_region__code__scope_prefix=prefix) if prefix else queryset

@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.core.scope import ScopedManager
+
+from .choices import Conclusion, ReportStatus
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
+
+
+class AnnualReport(models.Model):
+    """One organization's annual work report (年度工作报告) for one year, filed by the organization and reviewed by
+    the registration authority. Write only through reports.services (validation, workflow, audit).
+
+    Scope: the registration authority's region, like the organization itself. The party-building section is a
+    snapshot of the registry as of 31 December of the year (reports.party_building), refreshed while the report is
+    a draft and frozen when it is submitted; the organization cannot change it, only comment on it."""
+
+    scope_domain = "reports"
+    scope_region_field = "organization__authority_region__code"
+
+    organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
+                                     on_delete=models.PROTECT, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField(_("year reported"))
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    due_on = models.DateField(_("due on"))
+    # Basic information: changes the organization proposes to its registry record ({field: value}); the bureau
+    # applies them through the registry, nothing is typed over here.
+    proposed_changes = models.JSONField(_("proposed changes to the registry record"), default=dict, blank=True)
+    # Governance.
+    member_meetings_held = models.PositiveSmallIntegerField(_("member (representative) assemblies held"),
+                                                            null=True, blank=True)
+    council_meetings_held = models.PositiveSmallIntegerField(_("council meetings held"), null=True, blank=True)
+    election_on_time = models.BooleanField(_("board re-election held on time"), null=True, blank=True)
+    leader_changes = models.TextField(_("changes of responsible persons"), blank=True)
+    # Finances, in yuan. Income is the sum of its parts; net assets may be negative.
+    donation_income = models.DecimalField(_("donation income"), **MONEY)
+    government_income = models.DecimalField(_("government grants and purchases"), **MONEY)
+    service_income = models.DecimalField(_("service and membership income"), **MONEY)
+    other_income = models.DecimalField(_("other income"), **MONEY)
+    total_income = models.DecimalField(_("total income"), **MONEY)
+    total_expenditure = models.DecimalField(_("total expenditure"), **MONEY)
+    net_assets = models.DecimalField(_("net assets at year end"), **MONEY)
+    charitable_spending = models.DecimalField(_("charitable activity spending"), **MONEY)
+    activities_summary = models.TextField(_("main activities"), blank=True)
+    # Party building: pre-filled, read-only to the organization.
+    party_building = models.JSONField(_("party building (as of 31 December)"), default=dict, blank=True)
+    party_building_comment = models.TextField(_("comment on the party-building section"), blank=True)
+    # Workflow.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    late = models.BooleanField(_("submitted late"), default=False)
+    return_reasons = models.TextField(_("reasons for return"), blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=24, choices=Conclusion.choices, blank=True)
+    review_reasons = models.TextField(_("review reasons"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-year", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="reports_one_per_org_year"),
+            models.CheckConstraint(condition=Q(status=ReportStatus.REVIEWED) | Q(conclusion=""),
+                                   name="reports_conclusion_only_when_reviewed"),
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="reports_year_status_idx")]
+
+    def __str__(self):
+        return f"{self.organization} · {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class PartyBuildingCorrection(models.Model):
+    """A difference the organization flagged in its pre-filled party-building section: a task for the bureau to
+    check the registry (the figures themselves are never changed from the report)."""
+
+    scope_domain = "reports"
+    scope_region_field = "report__organization__authority_region__code"
+
+    report = models.ForeignKey(AnnualReport, verbose_name=_("annual report"), on_delete=models.CASCADE,
+                               related_name="corrections")
+    comment = models.TextField(_("comment"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
+    resolution = models.TextField(_("resolution"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("party-building correction")
+        verbose_name_plural = _("party-building corrections")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.report} · {self.comment[:40]}"

@@ -1,0 +1,133 @@
+"""Annual-report figures of a region: due, exempt, submitted, late, reviewed, each conclusion, overdue.
+
+One definition, in SQL conditions, shared by the figures and by the lists of organizations behind each number
+(`organizations_behind`), so a figure and its list always agree."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from socorg.core.scope import prefix_filter, region_prefixes
+from socorg.regions.models import Region
+from socorg.registry.choices import OrgStatus
+from socorg.registry.models import SocialOrganization
+
+from . import rules
+from .choices import Conclusion, ReportStatus
+from .models import AnnualReport
+
+FIGURES = ("due", "exempt", "submitted", "late", "reviewed", "overdue")
+
+
+def _not_ended_by(day: datetime.date) -> Q:
+    return Q(status=OrgStatus.ACTIVE) | Q(status_changed_on__gt=day)
+
+
+def _by_deadline(year: int, condition) -> Q:
+    """`condition(deadline)` for the organization's own deadline (with or without a supervising unit)."""
+    supervised = ~Q(supervisor="")
+    return ((supervised & condition(rules.deadline(year, has_supervisor=True)))
+            | (~supervised & condition(rules.deadline(year, has_supervisor=False))))
+
+
+def due_q(year: int) -> Q:
+    registered = Q(registered_on__isnull=True) | Q(registered_on__lte=rules.exemption_cutoff(year))
+    return registered & _by_deadline(year, _not_ended_by)
+
+
+def exempt_q(year: int) -> Q:
+    registered = Q(registered_on__gt=rules.exemption_cutoff(year), registered_on__lte=datetime.date(year, 12, 31))
+    return registered & _by_deadline(year, _not_ended_by)
+
+
+def _submitted_exists(year: int) -> Exists:
+    return Exists(AnnualReport.objects.filter(organization=OuterRef("pk"), year=year,
+                                              first_submitted_at__isnull=False))
+
+
+def overdue_q(year: int, today: datetime.date) -> Q:
+    past_deadline = _by_deadline(year, lambda deadline: Q() if today > deadline else Q(pk__in=[]))
+    return due_q(year) & past_deadline & ~_submitted_exists(year)
+
+
+REPORT_CONDITIONS = {
+    "submitted": Q(first_submitted_at__isnull=False),
+    "late": Q(late=True),
+    "reviewed": Q(status=ReportStatus.REVIEWED),
+    **{conclusion: Q(status=ReportStatus.REVIEWED, conclusion=conclusion) for conclusion in Conclusion.values},
+}
+
+
+def _scoped(user, region: Region):
+    orgs = SocialOrganization.objects.filter(authority_region__code__scope_prefix=region.scope_prefix) \
+        if region.scope_prefix else SocialOrganization.objects.all()
+    reports = AnnualReport.objects.filter(organization__authority_region__code__scope_prefix=region.scope_prefix) \
+        if region.scope_prefix else AnnualReport.objects.all()
+    if user is not None:  # None: the command, run by an operator over everything
+        prefixes = region_prefixes(user, "reports.view")
+        if not prefixes:
+            return orgs.none(), reports.none()
+        org_q = prefix_filter("authority_region__code", prefixes)
+        report_q = prefix_filter("organization__authority_region__code", prefixes)
+        orgs = orgs if org_q is None else orgs.filter(org_q)
+        reports = reports if report_q is None else reports.filter(report_q)
+    return orgs, reports
+
+
+@dataclass
+class ReportFigures:
+    year: int
+    region: Region
+    due: int
+    exempt: int
+    submitted: int
+    late: int
+    reviewed: int
+    conclusions: dict
+    overdue: int
+
+    def as_json(self) -> dict:
+        return {"year": self.year, "region": self.region.code, "due": self.due, "exempt": self.exempt,
+                "submitted": self.submitted, "late": self.late, "reviewed": self.reviewed,
+                "conclusions": dict(self.conclusions), "overdue": self.overdue}
+
+
+def report_figures(*, year: int, region: Region, user=None, today: datetime.date | None = None) -> ReportFigures:
+    today = today or timezone.localdate()
+    orgs, reports = _scoped(user, region)
+    org_counts = orgs.aggregate(due=Count("pk", filter=due_q(year)), exempt=Count("pk", filter=exempt_q(year)),
+                                overdue=Count("pk", filter=overdue_q(year, today)))
+    report_counts = reports.filter(year=year).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in REPORT_CONDITIONS.items()})
+    return ReportFigures(
+        year=year, region=region, due=org_counts["due"], exempt=org_counts["exempt"],
+        submitted=report_counts["submitted"], late=report_counts["late"], reviewed=report_counts["reviewed"],
+        conclusions={c: report_counts[c] for c in Conclusion.values}, overdue=org_counts["overdue"],
+    )
+
+
+def organizations_behind(*, figure: str, year: int, region: Region, user=None, today=None):
+    """The organizations a figure counts (same conditions as report_figures)."""
+    today = today or timezone.localdate()
+    orgs, reports = _scoped(user, region)
+    if figure == "due":
+        return orgs.filter(due_q(year))
+    if figure == "exempt":
+        return orgs.filter(exempt_q(year))
+    if figure == "overdue":
+        return orgs.filter(overdue_q(year, today))
+    if figure in REPORT_CONDITIONS:
+        ids = reports.filter(REPORT_CONDITIONS[figure], year=year).values("organization_id")
+        return orgs.filter(pk__in=ids)
+    raise ValueError(figure)
+
+
+def organizations_visible(user, capability: str = "reports.view"):
+    """Organizations whose reports `user` may see (or, with reports.change / reports.review, act on)."""
+    prefixes = region_prefixes(user, capability)
+    if not prefixes:
+        return SocialOrganization.objects.none()
+    q = prefix_filter("authority_region__code", prefixes)
+    return SocialOrganization.objects.all() if q is None else SocialOrganization.objects.filter(q)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("open/", views.report_open, name="open"),
+    path("<str:uscc>/<int:year>/", views.report_detail, name="detail"),
+    path("<str:uscc>/<int:year>/edit/", views.report_edit, name="edit"),
+    path("<str:uscc>/<int:year>/submit/", views.report_submit, name="submit"),
+    path("<str:uscc>/<int:year>/return/", views.report_return, name="return"),
+    path("<str:uscc>/<int:year>/review/", views.report_review, name="review"),
+]

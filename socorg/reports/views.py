@@ -1,0 +1,180 @@
+"""Annual-report pages: the review queue with the year's figures, one report (read, edit, submit, return, review).
+
+Every page starts from the user's reports scope (outside → 404); reports.services validates and writes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from socorg.activities.choices import ActivityType
+from socorg.alerts.choices import OPEN_STATUSES
+from socorg.alerts.models import Alert
+from socorg.core.models import AuditEntry
+from socorg.core.pagination import BoundedPaginator
+from socorg.core.scope import can
+from socorg.party.choices import Formation, InstructorKind, PartyOrgKind
+from socorg.regions.models import Region
+
+from . import rules, services
+from .choices import ReportStatus
+from .filters import AnnualReportFilter
+from .forms import AnnualReportForm, ReturnForm, ReviewForm
+from .models import AnnualReport
+from .queries import organizations_visible, report_figures
+
+PAGE_SIZE = 50
+ACTION_LABELS = {
+    "reports.report.save": _lazy("saved the draft"),
+    "reports.report.submit": _lazy("submitted"),
+    "reports.report.return": _lazy("returned for correction"),
+    "reports.report.review": _lazy("reviewed"),
+}
+
+
+def _require(user, capability: str) -> None:
+    if not user.has_capability(capability):
+        raise PermissionDenied
+
+
+def _last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+@login_required
+def report_list(request):
+    _require(request.user, "reports.view")
+    params = request.GET.copy()
+    params.setdefault("year", str(_last_year()))
+    queryset = AnnualReport.objects.visible_to(request.user, "view").select_related("organization")
+    reports = AnnualReportFilter(params, queryset=queryset.order_by("-submitted_at", "-pk"))
+    page = BoundedPaginator(reports.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    year = reports.form.cleaned_data.get("year") if reports.is_valid() else None
+    year = int(year or _last_year())
+    region = Region.objects.filter(code=params.get("region") or "100000").first() or Region.objects.get(
+        code="100000")
+    return render(request, "reports/report_list.html", {
+        "filter": reports, "page": page, "year": year,
+        "figures": report_figures(year=year, region=region, user=request.user),
+        "can_file": request.user.has_capability("reports.change"),
+    })
+
+
+@login_required
+def report_open(request):
+    """「填报年度报告」: go to an organization's report for a year (USCC typed or chosen)."""
+    _require(request.user, "reports.view")
+    uscc = (request.GET.get("uscc") or "").strip().upper()
+    year = request.GET.get("year") or str(_last_year())
+    if not organizations_visible(request.user).filter(uscc=uscc).exists() or not year.isdigit():
+        messages.error(request, _("No organization with credit code “%(uscc)s” is in your scope; check the 18 "
+                                  "characters.") % {"uscc": uscc})
+        return redirect("reports:list")
+    return redirect("reports:detail", uscc=uscc, year=int(year))
+
+
+def _organization(user, uscc: str):
+    return get_object_or_404(organizations_visible(user), uscc=uscc.upper())
+
+
+def _labelled_party_building(section: dict) -> dict:
+    """The snapshot with Chinese labels instead of stored codes, for display."""
+    kinds, formations = dict(PartyOrgKind.choices), dict(Formation.choices)
+    instructor_kinds, activity_types = dict(InstructorKind.choices), dict(ActivityType.choices)
+    return {
+        **section,
+        "party_orgs": [{**p, "kind": kinds.get(p["kind"], p["kind"]),
+                        "formation": formations.get(p["formation"], p["formation"])}
+                       for p in section.get("party_orgs", [])],
+        "instructors": [{**i, "kind": instructor_kinds.get(i["kind"], i["kind"])}
+                        for i in section.get("instructors", [])],
+        "activities": [(activity_types.get(k, k), n) for k, n in section.get("activities", {}).items()],
+    }
+
+
+@login_required
+def report_detail(request, uscc: str, year: int):
+    org = _organization(request.user, uscc)
+    report = services.report_for(org=org, year=year)
+    region = org.authority_region_id
+    can_file = can(request.user, "reports.change", region) and (report.pk is None or report.is_editable)
+    can_review = report.status == ReportStatus.SUBMITTED and can(request.user, "reports.review", region)
+    alerts = []
+    if can_review and request.user.has_capability("alerts.view"):
+        alerts = list(Alert.objects.visible_to(request.user, "view")
+                      .filter(organization=org, status__in=OPEN_STATUSES).order_by("-opened_on")[:20])
+    history = []
+    if report.pk:
+        entries = AuditEntry.objects.filter(object_type=AnnualReport._meta.label_lower, object_id=str(report.pk))
+        history = [(e.at, e.actor_name, ACTION_LABELS.get(e.action, _("changed"))) for e in entries[:50]]
+    return render(request, "reports/report_detail.html", {
+        "org": org, "report": report, "year": year, "party_building": _labelled_party_building(report.party_building),
+        "can_file": can_file, "can_review": can_review, "alerts": alerts, "history": history,
+        "return_form": ReturnForm(), "review_form": ReviewForm(),
+        "corrections": report.corrections.all() if report.pk else [],
+        "year_problem": rules.year_problem(year, org.registered_on, timezone.localdate()),
+    })
+
+
+@login_required
+def report_edit(request, uscc: str, year: int):
+    org = _organization(request.user, uscc)
+    if not can(request.user, "reports.change", org.authority_region_id):
+        raise PermissionDenied
+    report = services.report_for(org=org, year=year)
+    form = AnnualReportForm(request.POST if request.method == "POST" else None,
+                            initial=AnnualReportForm.initial_from(report))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_save_draft(org=org, year=year, actor=request.user, **form.service_values())
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("The draft has been saved."))
+            return redirect("reports:detail", uscc=org.uscc, year=year)
+    return render(request, "reports/report_form.html", {"org": org, "report": report, "year": year, "form": form})
+
+
+def _act(request, action, success: str, uscc: str, year: int):
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("reports:detail", uscc=uscc.upper(), year=year)
+
+
+@login_required
+@require_POST
+def report_submit(request, uscc: str, year: int):
+    org = _organization(request.user, uscc)
+    report = get_object_or_404(AnnualReport, organization=org, year=year)
+    return _act(request, lambda: services.report_submit(report=report, actor=request.user),
+                _("The report has been submitted."), uscc, year)
+
+
+@login_required
+@require_POST
+def report_return(request, uscc: str, year: int):
+    org = _organization(request.user, uscc)
+    report = get_object_or_404(AnnualReport, organization=org, year=year)
+    reasons = request.POST.get("reasons", "")
+    return _act(request, lambda: services.report_return(report=report, actor=request.user, reasons=reasons),
+                _("The report has been returned for correction."), uscc, year)
+
+
+@login_required
+@require_POST
+def report_review(request, uscc: str, year: int):
+    org = _organization(request.user, uscc)
+    report = get_object_or_404(AnnualReport, organization=org, year=year)
+    conclusion, reasons = request.POST.get("conclusion", ""), request.POST.get("reasons", "")
+    return _act(request, lambda: services.report_review(report=report, actor=request.user, conclusion=conclusion,
+                                                        reasons=reasons),
+                _("The review has been recorded."), uscc, year)
