@@ -73,7 +73,9 @@ ORG_COLUMNS = [
     ("uscc", gettext_lazy("Unified social credit code"), 22), ("name", gettext_lazy("Name"), 36),
     ("org_type", gettext_lazy("Type"), 16), ("category", gettext_lazy("Category"), 16),
     ("authority_region", gettext_lazy("Registration authority region"), 18),
-    ("org_covered", gettext_lazy("Org. covered"), 10), ("work_covered", gettext_lazy("Work covered"), 10),
+    ("org_covered_formal", gettext_lazy("Org. covered (formal)"), 10),
+    ("org_covered", gettext_lazy("Org. covered (incl. functional)"), 10),
+    ("work_covered", gettext_lazy("Work covered"), 10),
     ("standalone", gettext_lazy("Standalone"), 10), ("full_members", gettext_lazy("Full members"), 10),
 ]
 

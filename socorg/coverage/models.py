@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from socorg.core.scope import ScopedQuerySet
 
-COUNT_FIELDS = ("orgs", "org_covered", "work_covered", "standalone", "should_build", "should_build_built",
-                "full_members")
+COUNT_FIELDS = ("orgs", "org_covered", "org_covered_formal", "work_covered", "standalone", "should_build",
+                "should_build_built", "full_members")
 PARTY_FIELDS = ("party_orgs", "party_orgs_functional")
 # Party Constitution: a unit with at least three full members must form its own branch (应建).
 SHOULD_BUILD_MIN_FULL_MEMBERS = 3
@@ -34,6 +34,8 @@ class RegionCounts(models.Model):
                                   related_name="+")
     orgs = models.BigIntegerField(_("organizations"), default=0)
     org_covered = models.BigIntegerField(_("organizationally covered"), default=0)
+    org_covered_formal = models.BigIntegerField(_("organizationally covered (formal party organizations)"),
+                                                default=0)
     work_covered = models.BigIntegerField(_("work covered"), default=0)
     standalone = models.BigIntegerField(_("standalone"), default=0)
     should_build = models.BigIntegerField(_("should build"), default=0)

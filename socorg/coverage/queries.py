@@ -43,7 +43,8 @@ SOURCES = ("maintained", "flags", "scratch")
 BY_FIELDS = {"region": "authority_region_id", "type": "org_type", "category": "category",
              "level": "authority_level", "supervisor": "supervisor"}
 BY_CHOICES = tuple(BY_FIELDS)
-RATES = {"org_coverage_rate": ("org_covered", "orgs"), "work_coverage_rate": ("work_covered", "orgs"),
+RATES = {"org_coverage_rate": ("org_covered", "orgs"), "org_coverage_rate_formal": ("org_covered_formal", "orgs"),
+         "work_coverage_rate": ("work_covered", "orgs"),
          "standalone_rate": ("standalone", "orgs"), "build_rate": ("should_build_built", "should_build")}
 MIN = SHOULD_BUILD_MIN_FULL_MEMBERS
 
@@ -52,6 +53,8 @@ MEASURES = {
     "all": Q(),
     "org_covered": Q(org_covered=True),
     "org_uncovered": Q(org_covered=False),
+    "org_covered_formal": Q(org_covered_formal=True),
+    "org_uncovered_formal": Q(org_covered_formal=False),
     "work_covered": Q(work_covered=True),
     "work_uncovered": Q(work_covered=False),
     "standalone": Q(standalone=True),
@@ -62,6 +65,7 @@ MEASURES = {
 }
 # Which measure lists the organizations behind each count in `totals`.
 MEASURE_OF_COUNT = {"orgs": "all", "org_covered": "org_covered", "org_uncovered": "org_uncovered",
+                    "org_covered_formal": "org_covered_formal", "org_uncovered_formal": "org_uncovered_formal",
                     "work_covered": "work_covered", "work_uncovered": "work_uncovered", "standalone": "standalone",
                     "should_build": "should_build", "should_build_built": "should_build_built",
                     "should_build_missing": "should_build_missing", "full_members": "with_members"}
@@ -83,6 +87,7 @@ def totals(counts: dict) -> dict:
     """All counts, the derived gaps, and the rates (fractions 0–1, None when the denominator is 0)."""
     result = {field: int(counts.get(field) or 0) for field in ALL_FIELDS}
     result["org_uncovered"] = result["orgs"] - result["org_covered"]
+    result["org_uncovered_formal"] = result["orgs"] - result["org_covered_formal"]
     result["work_uncovered"] = result["orgs"] - result["work_covered"]
     result["should_build_missing"] = result["should_build"] - result["should_build_built"]
     for rate, (numerator, denominator) in RATES.items():
@@ -90,13 +95,15 @@ def totals(counts: dict) -> dict:
     return result
 
 
-def count_annotations(covered: str = "org_covered", work: str = "work_covered",
-                      standalone: str = "standalone") -> dict:
-    """Aggregates over SocialOrganization rows, reading the flags from the named (stored or aliased) columns."""
+def count_annotations(prefix: str = "") -> dict:
+    """Aggregates over SocialOrganization rows, reading the flags from the stored columns or, with prefix "calc_",
+    from the aliases of state.flag_expressions()."""
+    covered, formal, work, standalone = (f"{prefix}{flag}" for flag in state.FLAGS)
     # Named n_<count>: an annotation may not shadow the flag columns it counts.
     return {
         "n_orgs": Count("pk"),
         "n_org_covered": Count("pk", filter=Q(**{covered: True})),
+        "n_org_covered_formal": Count("pk", filter=Q(**{formal: True})),
         "n_work_covered": Count("pk", filter=Q(**{work: True})),
         "n_standalone": Count("pk", filter=Q(**{standalone: True})),
         "n_should_build": Count("pk", filter=Q(full_members__gte=MIN)),
@@ -119,8 +126,7 @@ def orgs_on(on: datetime.date | None, source: str):
     if source == "scratch":
         flags = state.flag_expressions(on=on)
         rows = SocialOrganization.objects.filter(state.org_active_q(on=on))
-        return rows.alias(**{f"calc_{k}": v for k, v in flags.items()}), count_annotations(
-            "calc_org_covered", "calc_work_covered", "calc_standalone")
+        return rows.alias(**{f"calc_{k}": v for k, v in flags.items()}), count_annotations("calc_")
     return SocialOrganization.objects.filter(state.org_active_q()), count_annotations()
 
 
@@ -354,7 +360,7 @@ def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on:
 
 
 def _on_calculated_flags(condition: Q) -> Q:
-    flags = {"org_covered", "work_covered", "standalone"}
+    flags = set(state.FLAGS)
     children = []
     for child in condition.children:
         if isinstance(child, Q):

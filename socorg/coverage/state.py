@@ -1,8 +1,10 @@
-"""Maintenance of derived state on SocialOrganization: coverage flags (org_covered, work_covered, standalone) and
-effective member counts (full_members, probationary_members).
+"""Maintenance of derived state on SocialOrganization: coverage flags (org_covered, org_covered_formal,
+work_covered, standalone) and effective member counts (full_members, probationary_members).
 
 Definitions (docs/domain.md): an organization is
 - org-covered when an active party organization of any formation (functional included) covers it today;
+- formally org-covered when an active, non-functional party organization (one holding its members' formal
+  membership relations, the basis of 党内统计) covers it today;
 - work-covered when org-covered, or an on-duty instructor or liaison is assigned to it today;
 - standalone when an active, non-functional party organization formed 单独组建 covers it today.
 Every service that changes coverages, assignments, or a party organization's status / formation / functional flag
@@ -14,6 +16,7 @@ region keys each reaches, see coverage.models.PartyOrgReach); the per-region org
 through database triggers (coverage.triggers)."""
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
@@ -57,16 +60,22 @@ def org_active_q(prefix: str = "", on=None) -> Q:
     return registered & not_ended
 
 
+# The derived flags, in the order coverage_flags_from_scratch() and stored_flags() give them.
+FLAGS = ("org_covered", "org_covered_formal", "work_covered", "standalone")
+
+
 def flag_expressions(on=None) -> dict:
-    """The three flags as SQL expressions over SocialOrganization rows, evaluated as of `on` (default today)."""
+    """The flags as SQL expressions over SocialOrganization rows, evaluated as of `on` (default today)."""
     covering = PartyCoverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
                                        organization=OuterRef("pk"))
     covered = Exists(covering)
-    standalone = Exists(covering.filter(party_org__is_functional=False, party_org__formation=Formation.STANDALONE))
+    formal = covering.filter(party_org__is_functional=False)
+    standalone = Exists(formal.filter(party_org__formation=Formation.STANDALONE))
     assigned = Exists(InstructorAssignment.objects.filter(active_on(on=on), instructor_on_duty_q("instructor__", on),
                                                           organization=OuterRef("pk")))
     work = Case(When(Q(covered) | Q(assigned), then=Value(True)), default=Value(False))
-    return {"org_covered": covered, "work_covered": work, "standalone": standalone}
+    return {"org_covered": covered, "org_covered_formal": Exists(formal), "work_covered": work,
+            "standalone": standalone}
 
 
 def refresh_coverage_flags(org_ids: Iterable[int] | None = None) -> int:
@@ -172,15 +181,98 @@ def rebuild_counts() -> None:
     rebuild_party_reach()
 
 
-def coverage_flags_from_scratch(org_ids: Iterable[int] | None = None, on=None) -> dict[int, tuple[bool, bool, bool]]:
-    """{org id: (org_covered, work_covered, standalone)} computed without the stored flags (for checks and tests)."""
+def coverage_flags_from_scratch(org_ids: Iterable[int] | None = None, on=None) -> dict[int, tuple[bool, ...]]:
+    """{org id: flags in FLAGS order} computed without the stored flags (for checks and tests)."""
     orgs = SocialOrganization.objects.all()
     if org_ids is not None:
         orgs = orgs.filter(pk__in=list(org_ids))
     rows = orgs.annotate(**{f"calc_{k}": v for k, v in flag_expressions(on).items()}).values_list(
-        "pk", "calc_org_covered", "calc_work_covered", "calc_standalone"
-    )
-    return {pk: (bool(a), bool(b), bool(c)) for pk, a, b, c in rows}
+        "pk", *(f"calc_{flag}" for flag in FLAGS))
+    return {pk: tuple(bool(value) for value in values) for pk, *values in rows}
+
+
+def stored_flags(org_ids: Iterable[int] | None = None) -> dict[int, tuple[bool, ...]]:
+    """{org id: flags in FLAGS order} as stored (to compare with coverage_flags_from_scratch)."""
+    orgs = SocialOrganization.objects.all()
+    if org_ids is not None:
+        orgs = orgs.filter(pk__in=list(org_ids))
+    return {pk: tuple(values) for pk, *values in orgs.values_list("pk", *FLAGS)}
+
+
+# --- rows created by a bulk load --------------------------------------------------------------------------
+
+
+class CoveringState(NamedTuple):
+    """A party organization as the flags read it."""
+
+    active: bool
+    standalone: bool  # counts toward `standalone`: formed 单独组建 and not functional
+    functional: bool
+
+
+def covering_state(status: str, formation: str, is_functional: bool) -> CoveringState:
+    return CoveringState(status == PartyOrgStatus.ACTIVE, formation == Formation.STANDALONE and not is_functional,
+                         is_functional)
+
+
+class CreatedRowsState:
+    """Derived state of the organizations and party organizations one bulk load (the ledger import) created.
+
+    Nothing but the load's own links can cover an organization it created, so their flags follow from the links it
+    wrote (note_coverage / note_assignment) and the reach of the party organizations it created from theirs
+    (note_reach), without re-reading them: written set-based, one UPDATE per flag combination and batch, reach as
+    plain rows. Organizations neither covered nor assigned keep the default False. Existing rows touched by the
+    load go through refresh_coverage_flags() / refresh_party_reach() instead. A ledger test compares the result
+    with coverage_flags_from_scratch() and a rebuild of the counts."""
+
+    def __init__(self, created_org_ids: set[int]):
+        self.created_org_ids = created_org_ids  # filled by the load as it creates organizations
+        self.covered: set[int] = set()
+        self.formal: set[int] = set()
+        self.standalone: set[int] = set()
+        self.assigned: set[int] = set()
+        self.reach: set[tuple[int, str, bool]] = set()
+
+    def note_coverage(self, org_id: int, covering: CoveringState) -> None:
+        """A coverage link written by the load, in force today, by a party organization as the load leaves it."""
+        if org_id in self.created_org_ids and covering.active:
+            self.covered.add(org_id)
+            if not covering.functional:
+                self.formal.add(org_id)
+            if covering.standalone:
+                self.standalone.add(org_id)
+
+    def note_assignment(self, org_id: int, *, on_duty: bool) -> None:
+        """An instructor assignment written by the load, in force today."""
+        if on_duty and org_id in self.created_org_ids:
+            self.assigned.add(org_id)
+
+    def note_reach(self, party_org_id: int, region_code: str, *, functional: bool) -> None:
+        """A created, active party organization covers an active organization of this region today."""
+        for key in region_keys(region_code):
+            self.reach.add((party_org_id, key, functional))
+
+    def write_reach(self) -> None:
+        from socorg.core.bulk import TableWriter
+
+        from .models import PartyOrgReach
+
+        if self.reach:
+            writer = TableWriter(PartyOrgReach, ["party_org", "key", "is_functional"], batch_size=5000)
+            for row in sorted(self.reach):
+                writer.add(row)
+            writer.flush()
+
+    def write_flags(self, batch_size: int = 5000) -> None:
+        groups: dict[tuple[bool, ...], list[int]] = {}
+        for org_id in (self.covered | self.assigned) & self.created_org_ids:
+            flags = (org_id in self.covered, org_id in self.formal, True, org_id in self.standalone)
+            groups.setdefault(flags, []).append(org_id)
+        for flags, ids in groups.items():
+            ids.sort()
+            for start in range(0, len(ids), batch_size):
+                SocialOrganization.objects.filter(pk__in=ids[start:start + batch_size]).update(
+                    **dict(zip(FLAGS, flags, strict=True)))
 
 
 def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:

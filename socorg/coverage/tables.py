@@ -21,8 +21,10 @@ class Column:
 
 COLUMNS = [
     Column("orgs", gettext_lazy("Organizations")),
-    Column("org_covered", gettext_lazy("Org. covered")),
-    Column("org_coverage_rate", gettext_lazy("Org. coverage"), True),
+    Column("org_covered_formal", gettext_lazy("Org. covered (formal)")),
+    Column("org_coverage_rate_formal", gettext_lazy("Org. coverage (formal)"), True),
+    Column("org_covered", gettext_lazy("Org. covered (incl. functional)")),
+    Column("org_coverage_rate", gettext_lazy("Org. coverage (incl. functional)"), True),
     Column("work_covered", gettext_lazy("Work covered")),
     Column("work_coverage_rate", gettext_lazy("Work coverage"), True),
     Column("standalone", gettext_lazy("Standalone")),

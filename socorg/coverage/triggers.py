@@ -21,8 +21,8 @@ ORG_TABLE = "registry_socialorganization"
 REACH_TABLE = "coverage_partyorgreach"
 ORG_COUNTS = "coverage_regioncounts"
 PARTY_COUNTS = "coverage_partyorgcounts"
-ORG_COLUMNS = ("orgs", "org_covered", "work_covered", "standalone", "should_build", "should_build_built",
-               "full_members")
+ORG_COLUMNS = ("orgs", "org_covered", "org_covered_formal", "work_covered", "standalone", "should_build",
+               "should_build_built", "full_members")
 PARTY_COLUMNS = ("party_orgs", "party_orgs_functional")
 MIN = SHOULD_BUILD_MIN_FULL_MEMBERS
 
@@ -39,7 +39,8 @@ TRIGGER_NAMES = {
 
 def _sqlite_org_values(row: str, sign: int) -> str:
     s = "" if sign > 0 else "-"
-    return (f"{row}.authority_region_id, {s}1, {s}{row}.org_covered, {s}{row}.work_covered, {s}{row}.standalone, "
+    return (f"{row}.authority_region_id, {s}1, {s}{row}.org_covered, {s}{row}.org_covered_formal, "
+            f"{s}{row}.work_covered, {s}{row}.standalone, "
             f"{s}({row}.full_members >= {MIN}), {s}({row}.full_members >= {MIN} AND {row}.standalone), "
             f"{s}{row}.full_members")
 
@@ -69,7 +70,7 @@ def _sqlite_reach(row: str, sign: int) -> str:
 
 
 def sqlite_statements() -> list[str]:
-    tracked = "status, authority_region_id, org_covered, work_covered, standalone, full_members"
+    tracked = "status, authority_region_id, org_covered, org_covered_formal, work_covered, standalone, full_members"
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in tracked.split(", "))
     return [
         f"CREATE TRIGGER IF NOT EXISTS coverage_org_ins AFTER INSERT ON {ORG_TABLE} "
@@ -91,6 +92,7 @@ def sqlite_statements() -> list[str]:
 def _pg_org_rows(table: str, sign: int) -> str:
     s = "" if sign > 0 else "-"
     return (f"SELECT authority_region_id AS region_id, {s}1 AS orgs, {s}(org_covered::int) AS org_covered, "
+            f"{s}(org_covered_formal::int) AS org_covered_formal, "
             f"{s}(work_covered::int) AS work_covered, {s}(standalone::int) AS standalone, "
             f"{s}((full_members >= {MIN})::int) AS should_build, "
             f"{s}((full_members >= {MIN} AND standalone)::int) AS should_build_built, "
@@ -150,6 +152,29 @@ def postgresql_statements() -> list[str]:
 # --- installation ---------------------------------------------------------------------------------------------
 
 
+def _expected(vendor: str) -> dict[str, str]:
+    """{trigger or function name: the definition the database should hold} as the database reports it back."""
+    if vendor == "sqlite":
+        # sqlite_master keeps the CREATE statement as written, without the IF NOT EXISTS clause and the final ";".
+        return {statement.split()[5]: statement.replace(" IF NOT EXISTS", "").removesuffix(";")
+                for statement in sqlite_statements()}
+    return {statement.split()[4].removesuffix("()"): statement.split("$$")[1]
+            for statement in postgresql_statements() if statement.startswith("CREATE OR REPLACE FUNCTION")}
+
+
+def installed_definitions(using: str = "default") -> dict[str, str]:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage_%'")
+            return dict(cursor.fetchall())
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_trigger t ON t.tgfoid = p.oid "
+                           "WHERE t.tgname LIKE 'coverage_%' AND NOT t.tgisinternal")
+            return dict(cursor.fetchall())
+        return {}
+
+
 def installed_triggers(using: str = "default") -> set[str]:
     connection = connections[using]
     with connection.cursor() as cursor:
@@ -163,15 +188,21 @@ def installed_triggers(using: str = "default") -> set[str]:
 
 
 def install_triggers(using: str = "default") -> bool:
-    """Create the triggers that are missing; True when some were (the caller then rebuilds the counts)."""
+    """Create the triggers that are missing or replace those whose definition changed (a release counting one more
+    column); True when any was (the caller then rebuilds the counts)."""
     connection = connections[using]
     expected = set(TRIGGER_NAMES.get(connection.vendor, []))
     if not expected:
         raise NotImplementedError(f"coverage counts need SQLite or PostgreSQL, not {connection.vendor}")
-    if expected <= installed_triggers(using):
+    definitions = _expected(connection.vendor)
+    installed = installed_definitions(using)
+    if expected <= installed_triggers(using) and all(installed.get(k) == v for k, v in definitions.items()):
         return False
     statements = sqlite_statements() if connection.vendor == "sqlite" else postgresql_statements()
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in TRIGGER_NAMES["sqlite"]:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         for statement in statements:
             cursor.execute(statement)
     return True

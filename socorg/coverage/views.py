@@ -18,6 +18,7 @@ from socorg.registry.choices import OrgType
 
 from .access import ancestors_in_scope, visible_region
 from .excel import XLSX_TYPE, figures_workbook
+from .models import SHOULD_BUILD_MIN_FULL_MEMBERS
 from .queries import BY_CHOICES, MEASURES, orgs_behind, party_orgs_behind, region_figures
 from .snapshots import trend, year_on_year
 from .tables import COLUMNS, figure_rows, format_cell
@@ -139,28 +140,48 @@ def _percent_value(rate):
 
 
 def _cards(figures, as_of):
+    """The figure cards; each states the formula it is computed by, with this region's numbers."""
     t, code = figures.totals, figures.region.code
 
     def rate(key):
         return "—" if t[key] is None else f"{t[key] * 100:.1f}%"
 
+    def n(key):
+        return f"{t[key]:,}"
+
     return [
-        {"label": _("Social organizations"), "value": f"{t['orgs']:,}", "link": _orgs_link(code, "all", as_of=as_of)},
-        {"label": _("Organizational coverage"), "value": rate("org_coverage_rate"),
-         "note": _("%(n)s covered, %(m)s not") % {"n": f"{t['org_covered']:,}", "m": f"{t['org_uncovered']:,}"},
+        {"label": _("Social organizations"), "value": n("orgs"), "link": _orgs_link(code, "all", as_of=as_of),
+         "formula": _("Active organizations registered by an authority in this region")},
+        {"label": _("Organizational coverage (formal)"), "value": rate("org_coverage_rate_formal"),
+         "note": _("%(n)s covered, %(m)s not") % {"n": n("org_covered_formal"), "m": n("org_uncovered_formal")},
+         "formula": _("Covered by a formal (non-functional) party organization ÷ organizations = %(n)s ÷ %(m)s")
+         % {"n": n("org_covered_formal"), "m": n("orgs")},
+         "link": _orgs_link(code, "org_uncovered_formal", as_of=as_of)},
+        {"label": _("Organizational coverage (incl. functional)"), "value": rate("org_coverage_rate"),
+         "note": _("%(n)s covered, %(m)s not") % {"n": n("org_covered"), "m": n("org_uncovered")},
+         "formula": _("Covered by any party organization, functional included ÷ organizations = %(n)s ÷ %(m)s")
+         % {"n": n("org_covered"), "m": n("orgs")},
          "link": _orgs_link(code, "org_uncovered", as_of=as_of)},
         {"label": _("Work coverage"), "value": rate("work_coverage_rate"),
-         "note": _("%(n)s without party work") % {"n": f"{t['work_uncovered']:,}"},
+         "note": _("%(n)s without party work") % {"n": n("work_uncovered")},
+         "formula": _("Organizationally covered (incl. functional) or with an instructor or liaison on duty ÷ "
+                      "organizations = %(n)s ÷ %(m)s") % {"n": n("work_covered"), "m": n("orgs")},
          "link": _orgs_link(code, "work_uncovered", as_of=as_of)},
         {"label": _("Standalone rate"), "value": rate("standalone_rate"),
-         "note": _("%(n)s with their own party organization") % {"n": f"{t['standalone']:,}"},
+         "note": _("%(n)s with their own party organization") % {"n": n("standalone")},
+         "formula": _("With a formal party organization formed 单独组建 ÷ organizations = %(n)s ÷ %(m)s")
+         % {"n": n("standalone"), "m": n("orgs")},
          "link": _orgs_link(code, "standalone", as_of=as_of)},
         {"label": _("Build rate (应建尽建)"), "value": rate("build_rate"),
-         "note": _("%(n)s of %(m)s should-build missing") % {"n": f"{t['should_build_missing']:,}",
-                                                             "m": f"{t['should_build']:,}"},
+         "note": _("%(n)s of %(m)s should-build missing") % {"n": n("should_build_missing"), "m": n("should_build")},
+         "formula": _("Should build (≥ %(min)s full members) with a standalone party organization ÷ should build = "
+                      "%(n)s ÷ %(m)s") % {"min": SHOULD_BUILD_MIN_FULL_MEMBERS, "n": n("should_build_built"),
+                                          "m": n("should_build")},
          "link": _orgs_link(code, "should_build_missing", as_of=as_of)},
-        {"label": _("Party organizations"), "value": f"{t['party_orgs']:,}",
-         "note": _("%(n)s functional") % {"n": f"{t['party_orgs_functional']:,}"},
+        {"label": _("Party organizations"), "value": n("party_orgs"),
+         "note": _("%(n)s functional") % {"n": n("party_orgs_functional")},
+         "formula": _("Active party organizations covering an organization here; a joint one spanning several "
+                      "regions counts once"),
          "link": _party_link(code) if as_of is None else None},
     ]
 
@@ -177,7 +198,10 @@ def export_table(request):
 
 MEASURE_LABELS = {
     "all": gettext_lazy("all organizations"), "org_covered": gettext_lazy("organizationally covered"),
-    "org_uncovered": gettext_lazy("not organizationally covered"), "work_covered": gettext_lazy("work covered"),
+    "org_uncovered": gettext_lazy("not organizationally covered"),
+    "org_covered_formal": gettext_lazy("organizationally covered by a formal party organization"),
+    "org_uncovered_formal": gettext_lazy("not covered by a formal party organization"),
+    "work_covered": gettext_lazy("work covered"),
     "work_uncovered": gettext_lazy("not work covered"),
     "standalone": gettext_lazy("with a standalone party organization"),
     "should_build": gettext_lazy("should build (≥3 full members)"),

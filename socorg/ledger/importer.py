@@ -26,7 +26,6 @@ from socorg.core.bulk import TableWriter
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
-from . import bulkwrite
 from .bulkwrite import AuditWriter
 from .headers import HeaderMapping, find_header, map_headers, normalize_sheet_name, range_text
 from .issues import Issue, IssueLog
@@ -70,15 +69,14 @@ class ImportRun:
         self.touched_org_ids: set[int] = set()
         self.member_count_org_ids: set[int] = set()
         # Organizations created by this import: nothing but this import's own links can cover them, so their flags
-        # are computed here from the links written (see _after_write); their member counts are the declared ones.
+        # follow from the links written (coverage.state.CreatedRowsState); their member counts are the declared
+        # ones. The reach of the party organizations it created likewise; existing party organizations newly
+        # linked to created organizations are refreshed in SQL.
         self.created_org_ids: set[int] = set()
-        self.covered_ids: set[int] = set()
-        self.standalone_ids: set[int] = set()
-        self.assigned_ids: set[int] = set()
-        # Party organizations created by this import: their reach (coverage.models.PartyOrgReach) is computed here
-        # from their links; existing party organizations newly linked to created organizations are refreshed in SQL.
         self.created_party_org_ids: set[int] = set()
-        self.reach: set[tuple[int, str, bool]] = set()
+        from socorg.coverage.state import CreatedRowsState
+
+        self.created_state = CreatedRowsState(self.created_org_ids)
         self.reach_party_org_ids: set[int] = set()
         self.audit: list[AuditRecord] = []
         self._audit_writer: AuditWriter | None = None
@@ -322,11 +320,11 @@ class ImportRun:
         for batch in _batches(sorted(existing_members), REFRESH_BATCH):
             refresh_member_counts(batch)
         # The created party organizations' reach first: the refreshes below then find it complete.
-        self._write_created_reach()
+        self.created_state.write_reach()
         existing = (self.touched_org_ids | existing_members) - self.created_org_ids
         for batch in _batches(sorted(existing), REFRESH_BATCH):
             refresh_coverage_flags(batch)
-        self._set_created_flags()
+        self.created_state.write_flags(REFRESH_BATCH)
         for batch in _batches(sorted(self.reach_party_org_ids - self.created_party_org_ids), REFRESH_BATCH):
             refresh_party_reach(batch)
         changed = sum(self.counts["created"].values()) + sum(self.counts["updated"].values())
@@ -338,52 +336,6 @@ class ImportRun:
                 after={"file": self.source_name, "sha256": self.file_digest(), "created": self.counts["created"],
                        "updated": self.counts["updated"], "unchanged": self.counts["unchanged"]},
             )], actor=self.user)
-
-    def note_coverage(self, org_id: int, *, active: bool, standalone: bool) -> None:
-        """A coverage link written by this import that is in force today; `active` and `standalone` describe its
-        party organization as this import leaves it (active; 单独组建 and not functional)."""
-        if org_id in self.created_org_ids and active:
-            self.covered_ids.add(org_id)
-            if standalone:
-                self.standalone_ids.add(org_id)
-
-    def note_reach(self, party_org_id: int, region_code: str, *, functional: bool) -> None:
-        """A created, active party organization covers an active organization of this region today: it reaches
-        the region's keys (coverage.state.region_keys)."""
-        from socorg.coverage.state import region_keys
-
-        for key in region_keys(region_code):
-            self.reach.add((party_org_id, key, functional))
-
-    def _write_created_reach(self) -> None:
-        from socorg.coverage.models import PartyOrgReach
-
-        if self.reach:
-            writer = bulkwrite.writer(PartyOrgReach, ["party_org", "key", "is_functional"])
-            for row in sorted(self.reach):
-                writer.add(row)
-            writer.flush()
-
-    def note_assignment(self, org_id: int, *, on_duty: bool) -> None:
-        """An instructor assignment written by this import that is in force today."""
-        if on_duty and org_id in self.created_org_ids:
-            self.assigned_ids.add(org_id)
-
-    def _set_created_flags(self) -> None:
-        """The flags of the organizations this import created, as coverage.state defines them (a test compares
-        them with coverage_flags_from_scratch): written with one UPDATE per flag combination and batch; the
-        triggers adjust the region counts. Organizations neither covered nor assigned keep the default False."""
-        from socorg.registry.models import SocialOrganization
-
-        groups: dict[tuple[bool, bool, bool], list[int]] = {}
-        for org_id in (self.covered_ids | self.assigned_ids) & self.created_org_ids:
-            covered = org_id in self.covered_ids
-            key = (covered, True, org_id in self.standalone_ids)
-            groups.setdefault(key, []).append(org_id)
-        for (covered, work, standalone), ids in groups.items():
-            for batch in _batches(sorted(ids), REFRESH_BATCH):
-                SocialOrganization.objects.filter(pk__in=batch).update(org_covered=covered, work_covered=work,
-                                                                       standalone=standalone)
 
     def audit_writer(self) -> AuditWriter:
         """Per-object audit entries as plain rows (bulkwrite.AuditWriter), flushed with the other audit entries."""

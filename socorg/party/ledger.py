@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from socorg.core.audit import AuditRecord
 from socorg.core.crypto import encrypt
+from socorg.coverage.state import covering_state
 from socorg.ledger import bulkwrite, labels
 from socorg.ledger.pinyin import pinyin_pair
 from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
@@ -39,7 +40,7 @@ from socorg.registry.ledger import EXAMPLE_USCC, org_index, unpack
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import uscc_problems
 
-from .choices import Formation, InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
+from .choices import InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization, active_on
 from .services.instructors import phone_key
 from .services.party_orgs import KIND_RANK, requires_coverage
@@ -307,7 +308,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 party_org.updated_at = now
                 fields.update(change["fields"])
                 current = covered.get(party_org.pk, {})
-                state = _coverage_state(party_org.status, party_org.formation, party_org.is_functional)
+                state = covering_state(party_org.status, party_org.formation, party_org.is_functional)
                 links += [(party_org.pk, found[c], today, state) for c in change["added"]]
                 ended_link_ids += [current[c][0] for c in change["removed"]]
                 touched.update(current[c][1] for c in change["removed"])
@@ -345,7 +346,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
         for row, region in creates:
             v = row.values
             pk, orgs = ids[v["name"]], v["organizations"]
-            state = _coverage_state(v["status"], v["formation"], v["is_functional"])
+            state = covering_state(v["status"], v["formation"], v["is_functional"])
             links += [(pk, found[c], v["founded_on"] or today, state) for c in orgs]
             run.created_party_org_ids.add(pk)
             audit.add("party.org.create", PARTY_OBJECT_TYPE, pk, v["name"], after={
@@ -566,10 +567,6 @@ class InstructorSheet(_ReferenceSheet):
                        labels.label_of(labels.INSTRUCTOR_STATUS, i.status), i.region_id]
 
 
-def _coverage_state(status: str, formation: str, is_functional: bool) -> tuple[bool, bool, bool]:
-    """(active, standalone, functional) of a party organization as coverage.state reads it."""
-    return status == PartyOrgStatus.ACTIVE, formation == Formation.STANDALONE and not is_functional, is_functional
-
 
 def _write_links(run, model, owner_field: str, links: list[tuple], touched: set[int]) -> None:
     """Insert coverage or assignment links (owner id, resolved organization, start, owner state) as plain rows.
@@ -585,16 +582,16 @@ def _write_links(run, model, owner_field: str, links: list[tuple], touched: set[
         writer.add((owner_id, org_id, db_date(start), None))
         in_force = start <= today
         if coverage and owner_id in run.created_party_org_ids:
-            if in_force and state[0] and org_active:
-                run.note_reach(owner_id, region, functional=state[2])
+            if in_force and state.active and org_active:
+                run.created_state.note_reach(owner_id, region, functional=state.functional)
         elif coverage and org_id in run.created_org_ids:
             run.reach_party_org_ids.add(owner_id)  # an existing party organization: its reach is refreshed in SQL
         if org_id not in run.created_org_ids:
             touched.add(org_id)
         elif in_force and coverage:
-            run.note_coverage(org_id, active=state[0], standalone=state[1])
+            run.created_state.note_coverage(org_id, state)
         elif in_force:
-            run.note_assignment(org_id, on_duty=state)
+            run.created_state.note_assignment(org_id, on_duty=state)
     writer.flush()
 
 

@@ -11,7 +11,7 @@ class SocialOrganization(models.Model):
     """A registered social organization, keyed by its unified social credit code (USCC).
 
     Scope: the registration authority's region. Write only through registry.services (validation, audit).
-    The coverage flags are derived state maintained by party.coverage_state.refresh_coverage_flags(); never set
+    The coverage flags are derived state maintained by socorg.coverage.state (the only writer of them); never set
     them by hand — a property test compares them with a from-scratch recount."""
 
     scope_domain = "registry"
@@ -45,6 +45,8 @@ class SocialOrganization(models.Model):
     phone = EncryptedTextField(_("phone"), blank=True)
     # Derived coverage state (two coverages), maintained on write.
     org_covered = models.BooleanField(_("organizationally covered"), default=False)
+    org_covered_formal = models.BooleanField(_("organizationally covered (formal party organizations)"),
+                                             default=False)
     work_covered = models.BooleanField(_("work covered"), default=False)
     standalone = models.BooleanField(_("standalone party organization"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -42,6 +42,9 @@ class TotalsSerializer(serializers.Serializer):
     orgs = serializers.IntegerField()
     org_covered = serializers.IntegerField()
     org_uncovered = serializers.IntegerField()
+    org_covered_formal = serializers.IntegerField(
+        help_text=gettext_lazy("Covered by a formal (non-functional) party organization"))
+    org_uncovered_formal = serializers.IntegerField()
     work_covered = serializers.IntegerField()
     work_uncovered = serializers.IntegerField()
     standalone = serializers.IntegerField()
@@ -51,7 +54,10 @@ class TotalsSerializer(serializers.Serializer):
     party_orgs = serializers.IntegerField()
     party_orgs_functional = serializers.IntegerField()
     full_members = serializers.IntegerField()
-    org_coverage_rate = serializers.FloatField(allow_null=True)
+    org_coverage_rate = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("org_covered ÷ orgs (functional party organizations included)"))
+    org_coverage_rate_formal = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("org_covered_formal ÷ orgs (formal party organizations only)"))
     work_coverage_rate = serializers.FloatField(allow_null=True)
     standalone_rate = serializers.FloatField(allow_null=True)
     build_rate = serializers.FloatField(allow_null=True)
@@ -92,13 +98,15 @@ class OrgBehindSerializer(serializers.ModelSerializer):
     authority_region = serializers.CharField(source="authority_region_id")
     authority_region_name = serializers.CharField(source="authority_region.name")
     org_covered = serializers.SerializerMethodField()
+    org_covered_formal = serializers.SerializerMethodField()
     work_covered = serializers.SerializerMethodField()
     standalone = serializers.SerializerMethodField()
 
     class Meta:
         model = SocialOrganization
         fields = ["uscc", "name", "org_type", "category", "authority_region", "authority_region_name",
-                  "authority_level", "status", "org_covered", "work_covered", "standalone", "full_members"]
+                  "authority_level", "status", "org_covered", "org_covered_formal", "work_covered", "standalone",
+                  "full_members"]
 
     # For a past date the flags were recomputed as of then (calc_*); today they are the stored ones.
     def _flag(self, org, name: str) -> bool:
@@ -106,6 +114,9 @@ class OrgBehindSerializer(serializers.ModelSerializer):
 
     def get_org_covered(self, org) -> bool:
         return self._flag(org, "org_covered")
+
+    def get_org_covered_formal(self, org) -> bool:
+        return self._flag(org, "org_covered_formal")
 
     def get_work_covered(self, org) -> bool:
         return self._flag(org, "work_covered")

@@ -103,6 +103,7 @@ def export_row(org) -> dict:
     return {"uscc": org.uscc, "name": org.name, "org_type": org.get_org_type_display(),
             "category": org.get_category_display(),
             "authority_region": f"{org.authority_region.name} ({org.authority_region_id})",
+            "org_covered_formal": yes if flag(org, "org_covered_formal") else no,
             "org_covered": yes if flag(org, "org_covered") else no,
             "work_covered": yes if flag(org, "work_covered") else no,
             "standalone": yes if flag(org, "standalone") else no, "full_members": org.full_members}

@@ -8,11 +8,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from socorg.coverage.queries import region_figures
-from socorg.coverage.state import coverage_flags_from_scratch
+from socorg.coverage.state import coverage_flags_from_scratch, stored_flags
 from socorg.party.choices import Formation
 from socorg.regions.models import Region
 from socorg.registry.choices import OrgStatus
-from socorg.registry.models import SocialOrganization
 
 from . import builders as b
 
@@ -110,9 +109,7 @@ class CoverageOperations(RuleBasedStateMachine):
 
     @invariant()
     def flags_equal_recount(self):
-        stored = {pk: (a, b_, c) for pk, a, b_, c in SocialOrganization.objects.values_list(
-            "pk", "org_covered", "work_covered", "standalone")}
-        assert stored == coverage_flags_from_scratch()
+        assert stored_flags() == coverage_flags_from_scratch()
 
     @invariant()
     def figures_equal_recount(self):

@@ -11,7 +11,7 @@ from django.db import connection
 from socorg.core.crypto import decrypt
 from socorg.core.models import AuditEntry
 from socorg.coverage.models import PartyOrgCounts, PartyOrgReach, RegionCounts
-from socorg.coverage.state import coverage_flags_from_scratch, rebuild_counts, refresh_member_counts
+from socorg.coverage.state import coverage_flags_from_scratch, rebuild_counts, refresh_member_counts, stored_flags
 from socorg.ledger.importer import import_ledger
 from socorg.ledger.pinyin import pinyin_pair
 from socorg.registry.models import SocialOrganization
@@ -61,15 +61,10 @@ def second_workbook(path):
     })
 
 
-def stored_flags() -> dict[int, tuple[bool, bool, bool]]:
-    return {pk: (a, b, c) for pk, a, b, c in SocialOrganization.objects.values_list(
-        "pk", "org_covered", "work_covered", "standalone")}
-
-
 def counts_snapshot():
     return (set(PartyOrgReach.objects.values_list("party_org_id", "key", "is_functional")),
             set(RegionCounts.objects.exclude(orgs=0).values_list(
-                "region_id", "orgs", "org_covered", "work_covered", "standalone", "should_build",
+                "region_id", "orgs", "org_covered", "org_covered_formal", "work_covered", "standalone", "should_build",
                 "should_build_built", "full_members")),
             set(PartyOrgCounts.objects.exclude(party_orgs=0).values_list("key", "party_orgs",
                                                                          "party_orgs_functional")))
@@ -95,6 +90,7 @@ def test_flags_counts_and_reach_after_a_first_import_equal_a_recount(tmp_path):
     assert_derived_state_matches_a_recount()
     by_serial = {o.uscc: o for o in SocialOrganization.objects.all()}
     assert (by_serial[uscc(1)].org_covered, by_serial[uscc(1)].standalone) == (True, True)
+    assert (by_serial[uscc(1)].org_covered_formal, by_serial[uscc(4)].org_covered_formal) == (True, False)
     assert (by_serial[uscc(4)].org_covered, by_serial[uscc(4)].standalone) == (True, False)  # functional
     assert (by_serial[uscc(5)].org_covered, by_serial[uscc(5)].work_covered) == (False, True)  # branch dissolved
     assert not by_serial[uscc(8, "110101")].work_covered  # its instructor has left
