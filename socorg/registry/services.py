@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from socorg.core.audit import audit_write
 from socorg.core.scope import can, ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
-from socorg.coverage.state import refresh_coverage_flags, refresh_member_counts
+from socorg.coverage.state import FLAGS, refresh_coverage_flags, refresh_member_counts
 from socorg.regions.models import Region
 
 from .choices import AuthorityLevel, Category, OrgStatus, OrgType
@@ -207,8 +207,7 @@ def _save(org: SocialOrganization) -> None:
 def _refresh_derived(org: SocialOrganization) -> None:
     refresh_member_counts([org.pk])
     refresh_coverage_flags([org.pk])
-    org.refresh_from_db(fields=["full_members", "probationary_members", "org_covered", "work_covered",
-                                "standalone"])
+    org.refresh_from_db(fields=["full_members", "probationary_members", *FLAGS])
 
 
 def _require_changeable(actor, org: SocialOrganization) -> None:

@@ -11,7 +11,12 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from socorg.core.crypto import blind_index
 from socorg.core.models import AuditEntry
-from socorg.coverage.state import coverage_flags_from_scratch, refresh_coverage_flags, refresh_member_counts
+from socorg.coverage.state import (
+    coverage_flags_from_scratch,
+    refresh_coverage_flags,
+    refresh_member_counts,
+    stored_flags,
+)
 from socorg.demo.generator import DemoGenerator, Options
 from socorg.party.choices import JOINT_BRANCH_MAX_ORGS, Formation, PartyOrgStatus
 from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
@@ -94,12 +99,9 @@ def test_written_coverage_flags_equal_a_from_scratch_recount():
     assert refresh_coverage_flags() == len(stored)
     assert stored_flags() == stored
     flags = Counter(stored.values())
-    assert flags[(True, True, True)] and flags[(True, True, False)] and flags[(False, True, False)]
-
-
-def stored_flags() -> dict[int, tuple[bool, bool, bool]]:
-    rows = SocialOrganization.objects.values_list("pk", "org_covered", "work_covered", "standalone")
-    return {pk: (a, b, c) for pk, a, b, c in rows}
+    # (org_covered, org_covered_formal, work_covered, standalone): standalone, joint, functional, instructed only
+    assert flags[(True, True, True, True)] and flags[(True, True, True, False)]
+    assert flags[(True, False, True, False)] and flags[(False, False, True, False)]
 
 
 def test_written_member_counts_equal_the_set_based_refresh():

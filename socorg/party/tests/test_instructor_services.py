@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from socorg.core.models import AuditEntry
-from socorg.coverage.state import coverage_flags_from_scratch
+from socorg.coverage.state import coverage_flags_from_scratch, stored_flags
 from socorg.party import services
 from socorg.party.choices import InstructorStatus
 from socorg.party.models import Instructor
@@ -23,9 +23,7 @@ def flags(org):
 
 
 def assert_consistent():
-    stored = {pk: (a, b, c) for pk, a, b, c in
-              SocialOrganization.objects.values_list("pk", "org_covered", "work_covered", "standalone")}
-    assert stored == coverage_flags_from_scratch()
+    assert stored_flags() == coverage_flags_from_scratch()
 
 
 @pytest.fixture

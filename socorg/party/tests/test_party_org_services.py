@@ -5,25 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from socorg.core.models import AuditEntry
-from socorg.coverage.state import coverage_flags_from_scratch
+from socorg.coverage.state import coverage_flags_from_scratch, stored_flags
 from socorg.party import services
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyCoverage, PartyOrganization
 from socorg.registry.choices import OrgStatus
-from socorg.registry.models import SocialOrganization
 
 from .factories import make_org, make_party_org, staff
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 YEAR_AGO = TODAY - datetime.timedelta(days=365)
-
-
-def stored_flags(ids=None):
-    rows = SocialOrganization.objects.all()
-    if ids is not None:
-        rows = rows.filter(pk__in=ids)
-    return {pk: (a, b, c) for pk, a, b, c in rows.values_list("pk", "org_covered", "work_covered", "standalone")}
 
 
 def assert_flags_consistent():
@@ -38,7 +30,7 @@ def test_create_standalone_branch_covers_its_org_and_sets_flags(actor, orgs):
     branch = make_party_org(actor, orgs=orgs[:1], formation="standalone", founded_on=YEAR_AGO)
     assert branch.region_id == "530102"  # taken from the covered organization
     assert list(branch.organizations.all()) == [orgs[0]]
-    assert stored_flags([orgs[0].pk]) == {orgs[0].pk: (True, True, True)}
+    assert stored_flags([orgs[0].pk]) == {orgs[0].pk: (True, True, True, True)}
     assert AuditEntry.objects.filter(action="party.org.create", object_id=str(branch.pk)).exists()
     assert_flags_consistent()
 
@@ -138,11 +130,11 @@ def test_secretary_vacancy_date_is_recorded_and_cleared(actor, orgs):
 
 def test_changing_formation_refreshes_standalone_flag(actor, orgs):
     branch = make_party_org(actor, orgs=orgs[:1], formation="joint")
-    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (True, True, False)
+    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (True, True, True, False)
     services.party_org_update(party_org=branch, formation="standalone", actor=actor)
-    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (True, True, True)
+    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (True, True, True, True)
     services.party_org_update(party_org=branch, is_functional=True, actor=actor)
-    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (True, True, False)
+    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (True, False, True, False)  # functional: not formal
     assert_flags_consistent()
 
 
@@ -159,7 +151,7 @@ def test_dissolve_ends_coverages_and_uncovers(actor, orgs):
     branch.refresh_from_db()
     assert branch.status == PartyOrgStatus.DISSOLVED and branch.status_changed_on == TODAY
     assert not branch.coverages.filter(end_on__isnull=True).exists()
-    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (False, False, False)
+    assert stored_flags([orgs[0].pk])[orgs[0].pk] == (False, False, False, False)
     assert AuditEntry.objects.filter(action="party.org.dissolve").count() == 1
     with pytest.raises(ValidationError):
         services.party_org_dissolve(party_org=branch, dissolved_on=TODAY, actor=actor)
@@ -178,7 +170,7 @@ def test_coverage_end_refreshes_flags_and_keeps_history(actor, orgs):
     branch = make_party_org(actor, orgs=orgs[:2], coverage_start_on=YEAR_AGO)
     coverage = branch.coverages.get(organization=orgs[1])
     services.coverage_end(coverage=coverage, end_on=TODAY, actor=actor)
-    assert stored_flags([orgs[1].pk])[orgs[1].pk] == (False, False, False)
+    assert stored_flags([orgs[1].pk])[orgs[1].pk] == (False, False, False, False)
     assert stored_flags([orgs[0].pk])[orgs[0].pk][0] is True
     assert branch.coverages.count() == 2
     assert_flags_consistent()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from socorg.accounts.roles import Role
 from socorg.core.models import AuditEntry
 from socorg.core.testing import make_user
-from socorg.coverage.state import coverage_flags_from_scratch
+from socorg.coverage.state import coverage_flags_from_scratch, stored_flags
 from socorg.party.choices import Formation, PartyOrgKind
 from socorg.party.models import PartyCoverage, PartyOrganization
 from socorg.registry import services
@@ -185,8 +185,7 @@ def test_revoke_keeps_the_coverage_flags_consistent(register, national_staff):
     services.org_revoke(org=org, actor=national_staff, date=TODAY, reason="严重违法")
     stored = SocialOrganization.objects.get(pk=org.pk)
     assert (stored.status, stored.status_reason) == (OrgStatus.REVOKED, "严重违法")
-    assert coverage_flags_from_scratch([org.pk])[org.pk] == (stored.org_covered, stored.work_covered,
-                                                             stored.standalone)
+    assert coverage_flags_from_scratch([org.pk]) == stored_flags([org.pk])
 
 
 @pytest.mark.parametrize("date, reason, expected", [
