@@ -26,6 +26,7 @@ from socorg.core.bulk import TableWriter
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
+from . import bulkwrite
 from .bulkwrite import AuditWriter
 from .headers import HeaderMapping, find_header, map_headers, normalize_sheet_name, range_text
 from .issues import Issue, IssueLog
