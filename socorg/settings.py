@@ -234,6 +234,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Regulation thresholds a province may set differently. Full members from which an organization must form its own
+# branch (支部工作条例 第四条: 3): coverage counts, filters and the should_build_missing rule all read this one value;
+# after changing it run `socorg migrate` (reinstalls the coverage count triggers and recounts).
+SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS = int(os.environ.get("SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS", "3"))
+
 # Celery: Redis (or any broker) in production; without CELERY_BROKER_URL tasks run inline in the caller.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)

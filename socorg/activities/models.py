@@ -94,3 +94,59 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Attendance(models.Model):
+    """A member attended an activity (组织生活). With DuesPayment the basis of the 党章第九条 check (6 consecutive
+    months without organizational life or dues). Party membership is sensitive personal data: these rows are in the
+    members domain (members.view to read, members.change plus activities.change to write); names never leave it."""
+
+    scope_domain = "members"
+    scope_region_field = "activity__party_org__region__code"
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE,
+                                 related_name="attendances", db_index=False)
+    member = models.ForeignKey("party.PartyMember", verbose_name=_("party member"), on_delete=models.CASCADE,
+                               related_name="attendances")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="attendance_unique_member")]
+
+    def __str__(self):
+        return f"{self.member} @ {self.activity}"
+
+
+class DuesPayment(models.Model):
+    """A member's party dues (党费) for one month, `month` being its first day."""
+
+    scope_domain = "members"
+    scope_region_field = "member__party_org__region__code"
+
+    member = models.ForeignKey("party.PartyMember", verbose_name=_("party member"), on_delete=models.CASCADE,
+                               related_name="dues_payments", db_index=False)
+    month = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("party dues payment")
+        verbose_name_plural = _("party dues payments")
+        ordering = ["member", "-month"]
+        constraints = [
+            # The unique index (member, month) also serves "last month paid by this member".
+            models.UniqueConstraint(fields=["member", "month"], name="dues_unique_member_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="dues_month_first_day"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                                   name="dues_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.month:%Y-%m}"

@@ -5,23 +5,28 @@ Who may write: anyone holding activities.change over the party organization's re
 - the date is not in the future, not before the party organization was founded, and not after it was dissolved;
 - attendance counts are whole numbers ≥ 0 and the actual attendance does not exceed the expected one;
 - one party organization does not record the same type, date and topic twice (the ledger's key).
+
+Attendance per member and dues per member per month (the 党章第九条 check) reveal party membership: recording
+attendance needs activities.change and members.view (to pick the members) over the region, dues need members.change;
+audit entries name members by id only.
 """
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write, snapshot
 from socorg.core.scope import can, ensure_in_scope
 from socorg.party.choices import PartyOrgStatus
-from socorg.party.models import PartyOrganization
+from socorg.party.models import PartyMember, PartyOrganization
 
 from .attachments import content_type_for, validate_upload
 from .choices import ActivityType, AttachmentKind
-from .models import Activity, Attachment
+from .models import Activity, Attachment, Attendance, DuesPayment
 
 AUDITED_FIELDS = ["party_org", "type", "date", "topic", "expected_attendance", "actual_attendance", "notes"]
 UPDATABLE_FIELDS = set(AUDITED_FIELDS)
@@ -198,3 +203,98 @@ def _delete_files(storage, names: list[str]) -> None:
     for name in names:
         if name:
             storage.delete(name)
+
+
+# --- attendance per member ------------------------------------------------------------------------------------
+
+def members_on(party_org: PartyOrganization, day: datetime.date):
+    """Members of `party_org` on `day`: joined by then (or joining date unknown) and not yet left."""
+    return (PartyMember.objects.filter(party_org=party_org)
+            .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+            .filter((Q(is_active=True) & Q(left_on__isnull=True)) | Q(left_on__gt=day)))
+
+
+def attendance_set(*, activity: Activity, members, actor) -> list[int]:
+    """Record who attended: `members` (instances or ids) becomes the activity's attendee list, and its actual
+    attendance the number of attendees. Returns the attendees' ids."""
+    party_org = activity.party_org
+    require_activity_scope(actor, party_org)
+    if not can(actor, "members.view", party_org.region_id):
+        raise PermissionDenied(_("Recording who attended needs access to the members of %(org)s.")
+                               % {"org": party_org.name})
+    ids = sorted({m.pk if isinstance(m, PartyMember) else int(m) for m in members})
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().select_related("party_org").get(pk=activity.pk)
+        eligible = set(members_on(locked.party_org, locked.date).filter(pk__in=ids).values_list("pk", flat=True))
+        strangers = [pk for pk in ids if pk not in eligible]
+        if strangers:
+            names = PartyMember.objects.filter(pk__in=strangers).values_list("name", flat=True)
+            raise ValidationError({"members": _("Not members of %(org)s on %(date)s: %(names)s; choose among the "
+                                                "members of the branch on the day of the activity.")
+                                   % {"names": "、".join(names) or "、".join(map(str, strangers)),
+                                      "org": locked.party_org.name, "date": locked.date}})
+        if locked.expected_attendance is not None and len(ids) > locked.expected_attendance:
+            raise ValidationError({"members": _("%(count)d attendees exceed the expected attendance (%(expected)d); "
+                                                "correct the expected attendance first.")
+                                   % {"count": len(ids), "expected": locked.expected_attendance}})
+        before = sorted(locked.attendances.values_list("member_id", flat=True))
+        if before == ids:
+            return ids
+        locked.attendances.exclude(member_id__in=ids).delete()
+        Attendance.objects.bulk_create([Attendance(activity=locked, member_id=pk) for pk in ids
+                                        if pk not in set(before)])
+        locked.actual_attendance = len(ids)
+        locked.save(update_fields=["actual_attendance", "updated_at"])
+        audit_write(action="activity.attendance", obj=locked, actor=actor, before={"members": before},
+                    after={"members": ids, "actual_attendance": len(ids)})
+    return ids
+
+
+# --- party dues per member per month --------------------------------------------------------------------------
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def validate_dues(member: PartyMember, month: datetime.date, amount, paid_on: datetime.date | None) -> None:
+    """Every problem of one dues record at once (shared with the ledger's 「党费缴纳」 sheet)."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if month > month_start(today):
+        errors.setdefault("month", []).append(
+            _("The month %(month)s lies in the future; record dues up to the current month (%(current)s).")
+            % {"month": f"{month:%Y-%m}", "current": f"{today:%Y-%m}"})
+    if member.joined_on and month < month_start(member.joined_on):
+        errors.setdefault("month", []).append(
+            _("The month %(month)s is before the member joined the party (%(joined)s); expected %(first)s or later.")
+            % {"month": f"{month:%Y-%m}", "joined": member.joined_on, "first": f"{member.joined_on:%Y-%m}"})
+    if amount is not None and amount < 0:
+        errors.setdefault("amount", []).append(_("The amount is negative; enter 0 or more yuan."))
+    if paid_on is not None and paid_on > today:
+        errors.setdefault("paid_on", []).append(_("The payment date %(date)s lies in the future; expected today "
+                                                  "(%(today)s) or earlier.") % {"date": paid_on, "today": today})
+    if errors:
+        raise ValidationError(errors)
+
+
+def dues_record(*, member: PartyMember, month: datetime.date, amount=None, paid_on: datetime.date | None = None,
+                actor) -> DuesPayment:
+    """Record (or correct) a member's dues for a month; `month` may be any day of it."""
+    if not can(actor, "members.change", member.party_org.region_id):
+        raise PermissionDenied(_("You may not record party dues for members of %(org)s: it lies outside your "
+                                 "scope.") % {"org": member.party_org.name})
+    month = month_start(month)
+    validate_dues(member, month, amount, paid_on)
+    with transaction.atomic():
+        payment, created = DuesPayment.objects.select_for_update().get_or_create(
+            member=member, month=month, defaults={"amount": amount, "paid_on": paid_on})
+        before = None if created else {"amount": str(payment.amount), "paid_on": payment.paid_on}
+        if not created and (payment.amount, payment.paid_on) != (amount, paid_on):
+            payment.amount, payment.paid_on = amount, paid_on
+            payment.save()
+        after = {"amount": str(payment.amount), "paid_on": payment.paid_on}
+        if before != after:
+            audit_write(action="party.member.dues", obj=member, actor=actor, before=before,
+                        after={"month": f"{month:%Y-%m}", **after})
+        ensure_in_scope(actor, payment)
+    return payment

@@ -47,8 +47,14 @@ def activity_list(request):
 def activity_detail(request, pk: int):
     activity = _activity_or_404(request.user, pk)
     can_change = can(request.user, "activities.change", activity.party_org.region_id)
+    sees_members = can(request.user, "members.view", activity.party_org.region_id)
     return render(request, "activities/activity_detail.html", {
         "activity": activity,
+        # Who attended: only for users who may see the branch's members (party membership is sensitive data).
+        "sees_members": sees_members,
+        "members": services.members_on(activity.party_org, activity.date).order_by("name", "pk")
+        if sees_members else (),
+        "attendees": set(activity.attendances.values_list("member_id", flat=True)) if sees_members else set(),
         "attachments": activity.attachments.select_related("uploaded_by"),
         "can_change": can_change,
         "attachment_form": AttachmentForm(),
@@ -131,3 +137,20 @@ def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user, "view"), pk=pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=attachment.kind != "photo",
                         filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@login_required
+@require_POST
+def attendance_save(request, pk: int):
+    """The attendee selection of the detail page: the ticked members become the attendee list."""
+    activity = _activity_or_404(request.user, pk, "change")
+    ids = [value for value in request.POST.getlist("members") if value.isdigit()]
+    try:
+        services.attendance_set(activity=activity, members=ids, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The attendance has been saved: %(count)d members attended.")
+                         % {"count": len(ids)})
+    return redirect("activities:detail", pk=activity.pk)

@@ -14,14 +14,15 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from socorg.activities.choices import ActivityType
-from socorg.activities.models import Activity
+from socorg.activities.models import Activity, Attendance, DuesPayment
 from socorg.party.choices import Formation, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
 from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
 from socorg.registry.choices import OrgStatus
@@ -29,6 +30,28 @@ from socorg.registry.models import SocialOrganization
 
 from .choices import Severity, SubjectType
 from .periods import PERIODS, add_months, add_years, last_full_period
+
+# --- citations -------------------------------------------------------------------------------------------------
+# Checked (issue #11, against the published texts):
+# - 《中国共产党支部工作条例（试行）》(中共中央 2018): 第四条 (≥ 3 full members form a branch; a branch has at most
+#   about 50 members), 第五条 (joint branch: at most 5 units), 第十一条 (member assembly quarterly), 第十二条 (committee
+#   meeting monthly), 第十三条 (party-group meeting monthly), 第十七条 (organizational-life meeting yearly),
+#   第二十一条 (branch committee terms; vacancies filled promptly).
+# - 《中国共产党章程》(2022) 第三十一条 (基层委员会 terms 3 to 5 years) and 第九条 (6 consecutive months without
+#   organizational life or dues without good reason: regarded as having left the party).
+# - 中共中央办公厅《关于党的基层组织任期的意见》(2018) 一 (基层党委 5 years, 总支 and 支部 3) and 二 (elect on time;
+#   a delay or advance needs the higher committee's approval and is limited to 1 year).
+# Document level only (no article checked; the citation names none): 《中国共产党党员教育管理工作条例》(2019) for the
+# monthly 主题党日 and the yearly 民主评议党员; 中办《关于加强社会组织党的建设工作的意见（试行）》(2015) for coverage.
+# Practice, not regulation (the citation says so): the reminder 6 months before a term ends; the early warning 3
+# months into a lapse. Local standards (the citation says so; a deployment names its own document and locality in
+# RuleSetting.citation): the 3-month secretary vacancy, the quarterly party lecture.
+ZBTL = "《中国共产党支部工作条例（试行）》（2018）"
+PARTY_CONSTITUTION = "《中国共产党章程》"
+EDUCATION_REGULATION = "《中国共产党党员教育管理工作条例》（2019）"
+TERM_CITATION = (PARTY_CONSTITUTION + "第三十一条（任期3年至5年）；中共中央办公厅《关于党的基层组织任期的意见》（2018）"
+                 "一（基层党委每届5年，总支和支部每届3年）、二（按期换届，延期或提前须经上级党委批准，一般不超过1年）；"
+                 + ZBTL + "第二十一条（支部委员会任期）")
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs ~1 s per 400,000 findings
@@ -49,8 +72,18 @@ class Param:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = field(default_factory=tuple)
+    # A threshold shared with another part of the platform lives in one deployment setting (this is its name):
+    # the rule reads it and RuleSetting.params may not set a different value.
+    setting: str = ""
+
+    def current_default(self):
+        return getattr(settings, self.setting) if self.setting else self.default
 
     def clean(self, value):
+        if self.setting and value != self.current_default():
+            raise ValueError(_("it is the deployment setting %(setting)s (%(value)s), shared with the coverage "
+                               "figures; change that setting instead") % {"setting": self.setting,
+                                                                          "value": self.current_default()})
         if self.choices:
             if value not in self.choices:
                 raise ValueError(_("expected one of: %(choices)s") % {"choices": ", ".join(self.choices)})
@@ -121,7 +154,7 @@ class Rule:
 
     @property
     def default_params(self) -> dict:
-        return {p.name: p.default for p in self.param_specs}
+        return {p.name: p.current_default() for p in self.param_specs}
 
     def clean_params(self, params: dict | None) -> dict:
         """Defaults overlaid with `params`, each checked; ValidationError({"params": [...]}) names every problem."""
@@ -169,13 +202,14 @@ def get_rule(code: str) -> Rule:
 class ShouldBuildMissing(Rule):
     code = "should_build_missing"
     title = gettext_lazy("Should build a party organization, none built")
-    explanation = gettext_lazy("An organization with at least the set number of full party members (3) must have "
-                               "its own (standalone) party branch; a joint or functional organization does not "
-                               "count.")
-    citation = "《中国共产党章程》第三十条；《中国共产党支部工作条例（试行）》第六条"
+    explanation = gettext_lazy("An organization with at least the set number of full party members (the "
+                               "deployment setting shared with the coverage figures, 3 by default) must have its "
+                               "own (standalone) party branch; a joint or functional organization does not count.")
+    citation = ZBTL + "第四条（有正式党员3人以上的，应当成立党支部）"
     severity = Severity.HIGH
     subject_type = SubjectType.SOCIAL_ORG
-    param_specs = (Param("min_full_members", gettext_lazy("full members from which a branch is required"), 3, 1, 50),)
+    param_specs = (Param("min_full_members", gettext_lazy("full members from which a branch is required"), 3, 1, 50,
+                         setting="SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS"),)
 
     def evaluate(self, as_of, region_prefix, params):
         # Uncorrelated NOT IN (organization_id is never NULL): PostgreSQL hashes the set once instead of probing
@@ -202,7 +236,7 @@ class NoWorkCoverage(Rule):
     title = gettext_lazy("No party work coverage")
     explanation = gettext_lazy("An active organization is covered neither by a party organization (of any "
                                "formation, functional included) nor by an instructor or liaison on duty.")
-    citation = "中共中央办公厅《关于加强社会组织党的建设工作的意见（试行）》（党的组织和工作有效覆盖）"
+    citation = "中共中央办公厅《关于加强社会组织党的建设工作的意见（试行）》（2015）：推进党的组织和工作有效覆盖"
     severity = Severity.MEDIUM
     subject_type = SubjectType.SOCIAL_ORG
 
@@ -230,7 +264,8 @@ class SecretaryVacant(Rule):
     title = gettext_lazy("Secretary post vacant")
     explanation = gettext_lazy("The secretary post of an active party organization has been vacant longer than the "
                                "set number of months (a local standard; 3 by default).")
-    citation = "地方标准：党组织书记空缺超过3个月列为软弱涣散基层党组织（可按本地规定调整）"
+    citation = (ZBTL + "第二十一条（支部委员会委员出现空缺，应当及时补选）；“空缺超过3个月”为地方标准"
+                "（软弱涣散基层党组织认定），非全国性规定，以本地文件为准")
     severity = Severity.HIGH
     param_specs = (Param("months", gettext_lazy("months of vacancy tolerated"), 3, 0, 24),)
 
@@ -279,7 +314,7 @@ class TermOverdue(_TermRule):
     explanation = gettext_lazy("The current term of the party organization has ended (3 or 5 years after it "
                                "began) and no new term has been recorded. A delay needs the approval of the higher "
                                "organization and may not exceed one year.")
-    citation = "《中国共产党基层组织选举工作条例》第四条（任期届满按期换届）"
+    citation = TERM_CITATION
     severity = Severity.HIGH
     param_specs = (Param("grace_days", gettext_lazy("days after the end of the term before the alert"), 0, 0, 365),)
 
@@ -299,7 +334,7 @@ class TermDueSoon(_TermRule):
     title = gettext_lazy("Term ends soon")
     explanation = gettext_lazy("The current term ends within the set number of months (6 by default): the higher "
                                "organization reminds the branch to prepare the election.")
-    citation = "《中国共产党基层组织选举工作条例》（上级党组织在任期届满前提醒按期换届）"
+    citation = TERM_CITATION + "；任期届满前6个月提醒为工作惯例，非党内法规规定"
     severity = Severity.LOW
     param_specs = (Param("months", gettext_lazy("months before the end of the term"), 6, 1, 24),)
 
@@ -377,7 +412,7 @@ class MemberAssemblyShortfall(_ActivityShortfall):
     title = gettext_lazy("No branch member assembly last quarter")
     explanation = gettext_lazy("A branch holds its member assembly (支部党员大会) at least once a quarter; none is "
                                "recorded for the last full quarter.")
-    citation = "《中国共产党支部工作条例（试行）》第十九条"
+    citation = ZBTL + "第十一条（支部党员大会一般每季度召开1次）"
     severity = Severity.MEDIUM
     activity_type = ActivityType.MEMBER_ASSEMBLY
     fixed_period = "quarter"
@@ -389,7 +424,7 @@ class CommitteeMeetingShortfall(_ActivityShortfall):
     title = gettext_lazy("No branch committee meeting last month")
     explanation = gettext_lazy("A branch with a committee (at least 7 full members) holds a committee meeting at "
                                "least once a month; none is recorded for the last full month.")
-    citation = "《中国共产党支部工作条例（试行）》第八条、第十九条"
+    citation = ZBTL + "第十二条（支部委员会会议一般每月召开1次）"
     severity = Severity.LOW
     activity_type = ActivityType.COMMITTEE_MEETING
     fixed_period = "month"
@@ -413,7 +448,7 @@ class LectureShortfall(_ActivityShortfall):
     title = gettext_lazy("Too few party lectures")
     explanation = gettext_lazy("No national frequency is set for party lectures; local rules say once a quarter. "
                                "The period and the minimum number are configurable.")
-    citation = "《中国共产党支部工作条例（试行）》第十九条；地方规定（每季度至少1次党课，可调整）"
+    citation = "地方标准：党课每季度至少1次（全国性党内法规未规定次数），以本地文件为准"
     severity = Severity.LOW
     activity_type = ActivityType.PARTY_LECTURE
     param_specs = (Param("period", gettext_lazy("period"), "quarter", choices=PERIODS),
@@ -426,10 +461,166 @@ class AnnualLifeMeetingMissing(_ActivityShortfall):
     title = gettext_lazy("No organizational life meeting last year")
     explanation = gettext_lazy("A branch holds an organizational life meeting (组织生活会) at least once a year; "
                                "none is recorded for the previous year.")
-    citation = "《中国共产党支部工作条例（试行）》第二十条"
+    citation = ZBTL + "第十七条（组织生活会一般每年召开1次）"
     severity = Severity.MEDIUM
     activity_type = ActivityType.LIFE_MEETING
     fixed_period = "year"
+
+
+@register
+class GroupMeetingShortfall(_ActivityShortfall):
+    code = "group_meeting_shortfall"
+    title = gettext_lazy("No party group meeting last month")
+    explanation = gettext_lazy("A branch that has party groups (党小组) holds a party group meeting at least once a "
+                               "month; none is recorded for the last full month.")
+    citation = ZBTL + "第十三条（党小组会一般每月召开1次）"
+    severity = Severity.LOW
+    activity_type = ActivityType.GROUP_MEETING
+    fixed_period = "month"
+
+    def candidates(self, as_of, region_prefix, params, start):
+        return super().candidates(as_of, region_prefix, params, start).filter(has_party_groups=True)
+
+
+@register
+class ThemedPartyDayShortfall(_ActivityShortfall):
+    code = "themed_party_day_shortfall"
+    title = gettext_lazy("No themed party day last month")
+    explanation = gettext_lazy("A branch holds a themed party day (主题党日) every month; none is recorded for the "
+                               "last full month.")
+    citation = EDUCATION_REGULATION + "（党支部每月相对固定1天开展主题党日）"
+    severity = Severity.LOW
+    activity_type = ActivityType.THEMED_PARTY_DAY
+    fixed_period = "month"
+
+
+@register
+class MemberAppraisalMissing(_ActivityShortfall):
+    code = "member_appraisal_missing"
+    title = gettext_lazy("No democratic appraisal of members last year")
+    explanation = gettext_lazy("A branch holds the democratic appraisal of members (民主评议党员) once a year; none "
+                               "is recorded for the previous year.")
+    citation = EDUCATION_REGULATION + "（民主评议党员一般每年开展1次）"
+    severity = Severity.MEDIUM
+    activity_type = ActivityType.MEMBER_APPRAISAL
+    fixed_period = "year"
+
+
+# --- party-organization rules: members' organizational life and dues (党章第九条) -------------------------------
+
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _cutoffs(as_of: datetime.date, months: int) -> tuple[datetime.date, datetime.date]:
+    """Last attended on or before the first date: `months` months without organizational life; dues unpaid since
+    the second date (a month's first day) or earlier: `months` full calendar months without dues."""
+    return add_months(as_of, -months), add_months(_month_start(as_of), -months)
+
+
+def lapsed_members(as_of: datetime.date, region_prefix: str, months: int) -> dict[int, dict]:
+    """Members who, as of `as_of`, have attended no organizational life for `months` months, or paid no dues for
+    `months` full calendar months, grouped by party organization: {party_org_id: {"region", "name", "members":
+    [{"member", "life_since", "dues_since"}]}} (the *_since dates say from when the record is empty).
+
+    A branch is checked for attendance only once it records attendance (from its first recorded attendance) and
+    for dues only once it records dues (from its first recorded month): missing records before a branch started
+    keeping them are no evidence. A member is counted from joining when that is later. Three queries, set-based:
+    the branches' first records, then one pass over their members with the last attendance and the last dues
+    month as correlated subqueries over the (member) and (member, month) indexes."""
+    life_from = dict(Attendance.objects.filter(activity__date__lte=as_of).order_by()
+                     .values("activity__party_org").annotate(first=Min("activity__date"))
+                     .values_list("activity__party_org", "first"))
+    dues_from = dict(DuesPayment.objects.filter(month__lte=as_of).order_by().values("member__party_org")
+                     .annotate(first=Min("month")).values_list("member__party_org", "first"))
+    if not life_from and not dues_from:
+        return {}
+    last_life = (Attendance.objects.filter(member=OuterRef("pk"), activity__date__lte=as_of).order_by()
+                 .values("member").annotate(last=Max("activity__date")).values("last"))
+    last_dues = (DuesPayment.objects.filter(member=OuterRef("pk"), month__lte=as_of).order_by()
+                 .values("member").annotate(last=Max("month")).values("last"))
+    rows = (members_on(as_of).filter(party_orgs_active_on(as_of, region_prefix, "party_org__"),
+                                     party_org_id__in=set(life_from) | set(dues_from))
+            .annotate(last_life=Subquery(last_life), last_dues=Subquery(last_dues)).order_by("party_org_id", "pk")
+            .values_list("pk", "party_org_id", "party_org__region_id", "party_org__name", "joined_on", "last_life",
+                         "last_dues"))
+    life_cutoff, dues_cutoff = _cutoffs(as_of, months)
+    found: dict[int, dict] = {}
+    for pk, party_org, region, name, joined, last_life, last_dues in rows:
+        life_since = dues_since = None
+        if party_org in life_from:
+            since = last_life or max(life_from[party_org], joined or life_from[party_org])
+            life_since = since if since <= life_cutoff else None
+        if party_org in dues_from:
+            since = (add_months(last_dues, 1) if last_dues
+                     else max(dues_from[party_org], _month_start(joined) if joined else dues_from[party_org]))
+            dues_since = since if since <= dues_cutoff else None
+        if life_since or dues_since:
+            entry = found.setdefault(party_org, {"region": region, "name": name, "members": []})
+            entry["members"].append({"member": pk, "life_since": _date(life_since), "dues_since": _date(dues_since)})
+    return found
+
+
+@register
+class MemberLapse(Rule):
+    code = "member_lapse"
+    title = gettext_lazy("Members without organizational life or dues for six months")
+    explanation = gettext_lazy("A member who, without good reason, has not taken part in organizational life or has "
+                               "not paid party dues for six consecutive months is regarded as having left the party "
+                               "(自行脱党); the branch must deal with it. Checked from the attendance and dues the "
+                               "branch records, from its first record on. Members are listed by number only: their "
+                               "names stay on the member pages.")
+    citation = PARTY_CONSTITUTION + "第九条（连续6个月不参加党的组织生活或不交纳党费，被认为是自行脱党）"
+    severity = Severity.HIGH
+    param_specs = (Param("months", gettext_lazy("consecutive months"), 6, 1, 24),)
+
+    def evaluate(self, as_of, region_prefix, params):
+        return [self._finding(pk, entry, params["months"])
+                for pk, entry in lapsed_members(as_of, region_prefix, params["months"]).items()]
+
+    @staticmethod
+    def _finding(pk, entry, months):
+        members = entry["members"]
+        return Finding(pk, entry["region"], entry["name"], {
+            "months": months, "members": members, "count": len(members),
+            "without_life": sum(1 for m in members if m["life_since"]),
+            "without_dues": sum(1 for m in members if m["dues_since"])})
+
+    def message(self, finding, params):
+        evidence = finding.evidence
+        return _("%(name)s: %(count)d members have gone %(months)d months or more without organizational life "
+                 "(%(life)d) or without paying dues (%(dues)d).") % {
+            "name": finding.name, "count": evidence["count"], "months": evidence["months"],
+            "life": evidence["without_life"], "dues": evidence["without_dues"]}
+
+
+@register
+class MemberLapseWarning(MemberLapse):
+    code = "member_lapse_warning"
+    title = gettext_lazy("Members without organizational life or dues for three months (early warning)")
+    explanation = gettext_lazy("Early warning before the six-month rule of the Party Constitution: members who have "
+                               "gone the set number of months (3 by default) without organizational life or dues, "
+                               "and not yet as long as the member_lapse rule's months (they are reported there).")
+    citation = (PARTY_CONSTITUTION + "第九条；提前3个月预警为工作惯例，非党内法规规定")
+    severity = Severity.MEDIUM
+    param_specs = (Param("months", gettext_lazy("consecutive months"), 3, 1, 24),)
+
+    def evaluate(self, as_of, region_prefix, params):
+        from .config import rule_config  # the lapse rule's months, as configured: one source for that threshold
+
+        lapse = rule_config(MemberLapse.code)
+        life_cutoff, dues_cutoff = _cutoffs(as_of, lapse.params["months"])
+
+        def reported_there(m):
+            return lapse.enabled and ((m["life_since"] or "9") <= life_cutoff.isoformat()
+                                      or (m["dues_since"] or "9") <= dues_cutoff.isoformat())
+
+        findings = []
+        for pk, entry in lapsed_members(as_of, region_prefix, params["months"]).items():
+            entry["members"] = [m for m in entry["members"] if not reported_there(m)]
+            if entry["members"]:
+                findings.append(self._finding(pk, entry, params["months"]))
+        return findings
 
 
 # --- party-organization rules: size --------------------------------------------------------------------------
@@ -439,7 +630,7 @@ class JointBranchTooWide(Rule):
     code = "joint_branch_too_wide"
     title = gettext_lazy("Joint branch covers too many organizations")
     explanation = gettext_lazy("A joint branch should cover at most 5 organizations.")
-    citation = "《中国共产党支部工作条例（试行）》第六条"
+    citation = ZBTL + "第五条（联合党支部覆盖单位一般不超过5个）"
     severity = Severity.LOW
     param_specs = (Param("max_orgs", gettext_lazy("organizations a branch may cover"), 5, 1, 100),)
 
@@ -462,7 +653,7 @@ class BranchTooLarge(Rule):
     title = gettext_lazy("Branch too large")
     explanation = gettext_lazy("A branch has at most about 50 members; a larger one should become a general branch "
                                "or split.")
-    citation = "《中国共产党支部工作条例（试行）》第七条"
+    citation = ZBTL + "第四条（党支部党员人数一般不超过50人）"
     severity = Severity.LOW
     param_specs = (Param("max_members", gettext_lazy("members a branch may have"), 50, 1, 1000),)
 

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.scope import ScopedQuerySet
+from socorg.party.rules import should_build_min_full_members
 
 COUNT_FIELDS = ("orgs", "org_covered", "org_covered_formal", "work_covered", "standalone", "should_build",
                 "should_build_built", "full_members")
 PARTY_FIELDS = ("party_orgs", "party_orgs_functional")
-# Party Constitution: a unit with at least three full members must form its own branch (应建).
-SHOULD_BUILD_MIN_FULL_MEMBERS = 3
+# A unit with at least this many full members must form its own branch (应建): the deployment's one setting
+# (socorg.party.rules.should_build_min_full_members), shared with the should_build_missing rule.
+SHOULD_BUILD_MIN_FULL_MEMBERS = should_build_min_full_members()
 # Region keys a party organization reaches: the code prefixes of these lengths (nation, province, prefecture,
 # county / the authority region itself).
 KEY_LENGTHS = (0, 2, 4, 6)

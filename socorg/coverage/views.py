@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socorg.party.rules import with_should_build_min
 from socorg.registry.choices import OrgType
 
 from .access import ancestors_in_scope, visible_region
@@ -204,7 +205,7 @@ MEASURE_LABELS = {
     "work_covered": gettext_lazy("work covered"),
     "work_uncovered": gettext_lazy("not work covered"),
     "standalone": gettext_lazy("with a standalone party organization"),
-    "should_build": gettext_lazy("should build (≥3 full members)"),
+    "should_build": with_should_build_min(gettext_lazy("should build (≥%(min)d full members)")),
     "should_build_built": gettext_lazy("should build, built"),
     "should_build_missing": gettext_lazy("should build, not built"),
     "with_members": gettext_lazy("with full party members"),

@@ -69,6 +69,9 @@ class PartyOrganizationForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=PartyOrgKind.choices)
     formation = forms.ChoiceField(label=_("formation"), choices=Formation.choices)
     is_functional = forms.BooleanField(label=_("functional party organization"), required=False)
+    has_party_groups = forms.BooleanField(label=_("has party groups"), required=False,
+                                          help_text=_("The branch is divided into party groups (党小组), which meet "
+                                                      "monthly."))
     parent = forms.CharField(label=_("parent party organization"), required=False, max_length=200,
                              help_text=_("The exact full name of the superior party organization, if any."))
     region = forms.CharField(label=_("region"), required=False, max_length=6,
@@ -84,8 +87,11 @@ class PartyOrganizationForm(BootstrapMixin, forms.Form):
     secretary_vacant_since = _date(_("secretary vacant since"),
                                    help_text=_("Only when the post is vacant; empty = today."))
     term_started_on = _date(_("current term started on"))
-    term_years = forms.TypedChoiceField(label=_("term length"), coerce=int, choices=[(3, _("3 years")),
-                                                                                    (5, _("5 years"))], initial=3)
+    term_years = forms.TypedChoiceField(
+        label=_("term length"), coerce=int, required=False, empty_value=None,
+        choices=[("", _("By kind (party committee 5 years, general branch and branch 3)")), (3, _("3 years")),
+                 (5, _("5 years"))],
+        help_text=_("5 years for a general branch or branch only where the higher committee approved it."))
 
     def __init__(self, *args, user, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,7 +129,8 @@ class PartyOrganizationForm(BootstrapMixin, forms.Form):
     @staticmethod
     def initial_for(party_org: PartyOrganization) -> dict:
         return {"name": party_org.name, "kind": party_org.kind, "formation": party_org.formation,
-                "is_functional": party_org.is_functional, "parent": party_org.parent.name if party_org.parent else "",
+                "is_functional": party_org.is_functional, "has_party_groups": party_org.has_party_groups,
+                "parent": party_org.parent.name if party_org.parent else "",
                 "region": party_org.region_id, "founded_on": party_org.founded_on,
                 "secretary_name": party_org.secretary_name, "secretary_vacant_since": party_org.secretary_vacant_since,
                 "term_started_on": party_org.term_started_on, "term_years": party_org.term_years}

@@ -73,6 +73,9 @@ class PartyOrganization(models.Model):
                                            verbose_name=_("covered social organizations"),
                                            related_name="party_organizations")
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    has_party_groups = models.BooleanField(_("has party groups"), default=False,
+                                           help_text=_("The branch is divided into party groups (党小组), which "
+                                                       "meet monthly."))
     secretary_name = models.CharField(_("secretary"), max_length=64, blank=True,
                                       help_text=_("Empty means the post is vacant."))
     secretary_vacant_since = models.DateField(_("secretary vacant since"), null=True, blank=True)

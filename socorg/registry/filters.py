@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.filters import FilterSet
+from socorg.party.rules import should_build_min_full_members, with_should_build_min
 from socorg.regions.models import Region
 
 from .choices import Category, OrgStatus, OrgType
@@ -13,7 +14,7 @@ from .models import SocialOrganization
 from .uscc import normalize_uscc
 
 # Coverage states: each a condition on the maintained flags (see socorg.coverage.state).
-SHOULD_BUILD_MIN_FULL_MEMBERS = 3
+SHOULD_BUILD_MIN_FULL_MEMBERS = should_build_min_full_members()
 COVERAGE_STATES = {
     "org_covered": Q(org_covered=True),
     "org_uncovered": Q(org_covered=False),
@@ -28,7 +29,8 @@ COVERAGE_CHOICES = [
     ("work_covered", _("Work covered")),
     ("work_uncovered", _("Not work covered")),
     ("standalone", _("Standalone party organization")),
-    ("should_build_missing", _("Should build, not built (≥3 full members, no standalone organization)")),
+    ("should_build_missing", with_should_build_min(
+        _("Should build, not built (≥%(min)d full members, no standalone organization)"))),
 ]
 
 

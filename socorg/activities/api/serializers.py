@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..choices import AttachmentKind
-from ..models import Activity, Attachment
+from ..models import Activity, Attachment, DuesPayment
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -52,3 +52,37 @@ class ActivitySerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("PDF, Word, Excel, OFD, JPEG or PNG; size limit set per deployment."))
     kind = serializers.ChoiceField(choices=AttachmentKind.choices, default=AttachmentKind.MINUTES)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    members = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True, help_text=_(
+        "Ids of the party members who attended (members of the branch on the day); the list replaces the previous "
+        "one and sets the actual attendance."))
+
+
+class DuesMonthField(serializers.DateField):
+    """A month as YYYY-MM (a full date is accepted too); stored as its first day."""
+
+    def to_internal_value(self, value):
+        text = str(value or "").strip()
+        if len(text) == 7 and text[4] == "-":
+            text += "-01"
+        day = super().to_internal_value(text)
+        return day.replace(day=1)
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}" if value else None
+
+
+class DuesPaymentSerializer(serializers.ModelSerializer):
+    member = serializers.IntegerField(source="member_id", min_value=1, help_text=_("Id of the party member."))
+    month = DuesMonthField(help_text=_("Month paid for, YYYY-MM."))
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True,
+                                      help_text=_("Amount in yuan, 0 or more."))
+    paid_on = serializers.DateField(required=False, allow_null=True)
+    party_org = serializers.IntegerField(source="member.party_org_id", read_only=True)
+
+    class Meta:
+        model = DuesPayment
+        fields = ["id", "member", "party_org", "month", "amount", "paid_on", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]

@@ -37,6 +37,8 @@ def healthy_branch(region: str = "530102", *, full_members: int = 8):
     record(party_org, "committee_meeting", datetime.date(2025, 6, 5))
     record(party_org, "party_lecture", datetime.date(2025, 4, 20))
     record(party_org, "life_meeting", datetime.date(2024, 12, 20))
+    record(party_org, "themed_party_day", datetime.date(2025, 6, 1))
+    record(party_org, "member_appraisal", datetime.date(2024, 12, 20))
     return party_org, org
 
 

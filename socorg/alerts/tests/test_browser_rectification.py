@@ -35,7 +35,7 @@ def test_staff_assigns_branch_submits_evidence_and_staff_accepts(page, live_serv
     page.goto(f"{live_server.url}/alerts/")
     assert "预警" in page.locator("h1").first.inner_text()
     page.goto(f"{live_server.url}/alerts/{alert.pk}/")
-    assert "第十九条" in page.content()
+    assert "第十一条" in page.content()
     page.select_option("#assign-form select[name=assignee]", str(branch.pk))
     page.fill("#assign-form input[name=deadline]", deadline)
     page.click("#assign-form button[type=submit]")

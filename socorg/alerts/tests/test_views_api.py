@@ -32,7 +32,7 @@ def test_county_user_cannot_see_other_province_alert(alerts):
     assert api_as(viewer).get(f"/api/v1/alerts/{beijing.pk}/").status_code == 404
     yunnan = alerts.filter(region_id="530102").first()
     page = client_as(viewer).get(f"/alerts/{yunnan.pk}/").content.decode()
-    assert "第十九条" in page and "2025Q2" in page
+    assert "第十一条" in page and "2025Q2" in page
 
 
 def test_board_counts_red_amber_green_per_child_region(alerts):
@@ -68,7 +68,7 @@ def test_api_assign_and_submit_round_trip(alerts):
 
 def test_rule_settings_page_is_read_only_below_national_level(alerts):
     county = client_as(make_user(("party_staff", "530102")))
-    assert "第十九条" in county.get("/alerts/rules/").content.decode()
+    assert "第十一条" in county.get("/alerts/rules/").content.decode()
     assert county.get("/alerts/rules/secretary_vacant/").status_code == 403
     national = client_as(make_user(("party_staff", "100000")))
     response = national.post("/alerts/rules/secretary_vacant/", {"enabled": "on", "severity": "high",

@@ -40,8 +40,8 @@ class PartyOrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartyOrganization
-        fields = ["id", "name", "name_pinyin", "kind", "formation", "is_functional", "parent", "parent_name",
-                  "region", "region_name", "founded_on", "secretary_name", "secretary_vacant",
+        fields = ["id", "name", "name_pinyin", "kind", "formation", "is_functional", "has_party_groups", "parent",
+                  "parent_name", "region", "region_name", "founded_on", "secretary_name", "secretary_vacant",
                   "secretary_vacant_since", "term_started_on", "term_years", "term_ends_on", "status",
                   "status_changed_on", "covered_count", "too_wide", "warnings", "organizations", "created_at",
                   "updated_at"]
@@ -60,6 +60,7 @@ class PartyOrganizationWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PartyOrgKind.choices)
     formation = serializers.ChoiceField(choices=Formation.choices)
     is_functional = serializers.BooleanField(required=False, default=False)
+    has_party_groups = serializers.BooleanField(required=False, help_text="the branch has party groups (党小组)")
     parent = serializers.IntegerField(required=False, allow_null=True, help_text="id of the parent party organization")
     region = serializers.CharField(required=False, allow_blank=True, max_length=6,
                                    help_text="region code of the leading committee; default: the registration region "
@@ -71,7 +72,8 @@ class PartyOrganizationWriteSerializer(serializers.Serializer):
     secretary_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
     secretary_vacant_since = serializers.DateField(required=False, allow_null=True)
     term_started_on = serializers.DateField(required=False, allow_null=True)
-    term_years = serializers.ChoiceField(choices=[3, 5], required=False)
+    term_years = serializers.ChoiceField(choices=[3, 5], required=False, allow_null=True,
+                                         help_text="3 or 5; empty or null: by kind (committee 5, otherwise 3)")
 
 
 class CoverageAddSerializer(serializers.Serializer):

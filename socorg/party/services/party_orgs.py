@@ -30,6 +30,7 @@ from socorg.registry.models import SocialOrganization
 
 from ..choices import JOINT_BRANCH_MAX_ORGS, Formation, PartyOrgKind, PartyOrgStatus
 from ..models import PartyCoverage, PartyOrganization, active_on
+from ..rules import default_term_years
 from ._common import (
     Errors,
     check_not_future,
@@ -40,9 +41,10 @@ from ._common import (
     visible_organization_ids,
 )
 
-AUDITED_FIELDS = ["name", "kind", "formation", "is_functional", "parent", "region", "founded_on", "secretary_name",
+AUDITED_FIELDS = ["name", "kind", "formation", "is_functional", "parent", "region", "founded_on", "has_party_groups",
+                  "secretary_name",
                   "secretary_vacant_since", "term_started_on", "term_years", "status", "status_changed_on"]
-UPDATABLE_FIELDS = {"name", "kind", "formation", "is_functional", "parent", "region", "founded_on",
+UPDATABLE_FIELDS = {"name", "kind", "formation", "is_functional", "parent", "region", "founded_on", "has_party_groups",
                     "secretary_name", "term_started_on", "term_years", "secretary_vacant_since"}
 # Changing these changes which organizations count as covered.
 COVERAGE_RELEVANT_FIELDS = {"formation", "is_functional", "status"}
@@ -185,8 +187,12 @@ def party_org_create(*, name: str, kind: str, formation: str, actor, is_function
                      organizations: Iterable[SocialOrganization] = (), coverage_start_on: datetime.date | None = None,
                      founded_on: datetime.date | None = None, secretary_name: str = "",
                      secretary_vacant_since: datetime.date | None = None,
-                     term_started_on: datetime.date | None = None, term_years: int = 3) -> PartyOrganization:
+                     term_started_on: datetime.date | None = None, term_years: int | None = None,
+                     has_party_groups: bool = False) -> PartyOrganization:
+    """`term_years` empty: the kind's term length (party.rules.default_term_years: 党委 5, 总支 and 支部 3)."""
     orgs = list({o.pk: o for o in organizations}.values())
+    if term_years is None:
+        term_years = default_term_years(kind)
     values = {"name": (name or "").strip(), "kind": kind, "formation": formation, "is_functional": is_functional,
               "founded_on": founded_on, "term_started_on": term_started_on, "term_years": term_years}
     errors = Errors()
@@ -205,6 +211,7 @@ def party_org_create(*, name: str, kind: str, formation: str, actor, is_function
     require_region(actor, "party.change", region.code)
 
     party_org = PartyOrganization(**values, parent=parent, region=region, secretary_name=secretary_name,
+                                  has_party_groups=has_party_groups,
                                   name_pinyin=pinyin_full(values["name"]),
                                   name_initials=pinyin_initials(values["name"]))
     _apply_secretary(party_org, False, secretary_vacant_since or founded_on)
@@ -237,6 +244,8 @@ def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> Party
         changes["region"] = resolve_region(changes["region"]) or locked.region
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
+    if "term_years" in changes and changes["term_years"] is None:
+        changes["term_years"] = default_term_years(changes.get("kind", locked.kind))
     for field, value in changes.items():
         setattr(locked, field, value)
 
