@@ -42,6 +42,7 @@ from socorg.registry.uscc import uscc_problems
 
 from .choices import InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization, active_on
+from .rules import default_term_years
 from .services.instructors import phone_key
 from .services.party_orgs import KIND_RANK, requires_coverage
 from .validators import validate_phone
@@ -184,22 +185,26 @@ class PartyOrganizationSheet(_ReferenceSheet):
         Column("书记", "secretary_name", False, partial(parse_text, max_length=64), default="",
                note="为空表示书记空缺", example="李四"),
         Column("本届任期开始", "term_started_on", False, not_future_date, example="2023-07-01"),
-        Column("任期年限", "term_years", False, parse_term_years, default=3, choices=labels.TERM_YEARS,
-               note="3 或 5，默认 3", example=3),
+        Column("任期年限", "term_years", False, parse_term_years, default=None, choices=labels.TERM_YEARS,
+               note="3 或 5；为空时按类别：党委 5，党总支、党支部 3（党总支、党支部经批准可为 5）", example=3),
         Column("状态", "status", False, partial(parse_choice, labels=labels.PARTY_STATUS),
                default=PartyOrgStatus.ACTIVE, choices=labels.choices_of(labels.PARTY_STATUS), example="正常"),
+        Column("设有党小组", "has_party_groups", False, parse_yes_no, default=False, choices=labels.YES_NO,
+               note="默认否；设有党小组的党支部每月召开党小组会", example="否"),
         Column("所属行政区划代码", "region", False, parse_region_code,
                note="扩展列（可选）：领导该党组织的党委所在区划；为空时取第一个覆盖社会组织的登记区划"),
     )
     FIELDS = ("kind", "formation", "is_functional", "founded_on", "secretary_name", "term_started_on", "term_years",
-              "status")
+              "status", "has_party_groups")
     INSERT_FIELDS = ("name", "name_pinyin", "name_initials", "kind", "formation", "is_functional", "region",
                      "founded_on", "secretary_name", "secretary_vacant_since", "term_started_on", "term_years",
-                     "status", "status_changed_on", "created_at", "updated_at")
+                     "status", "status_changed_on", "has_party_groups", "created_at", "updated_at")
     COVERAGE_FIELDS = {"formation", "is_functional", "status"}
 
     def check_row(self, row: Row) -> None:
         values = row.values
+        if values.get("term_years") is None:
+            values["term_years"] = default_term_years(values["kind"])
         index = self.run.state(PartySheetState).index
         name = values["name"]
         if name in index:
@@ -339,7 +344,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
                         db_date(v["founded_on"]), v["secretary_name"],
                         None if v["secretary_name"] else db_date(today), db_date(v["term_started_on"]),
                         v["term_years"], v["status"], None if v["status"] == PartyOrgStatus.ACTIVE else db_date(today),
-                        stamp, stamp))
+                        v["has_party_groups"], stamp, stamp))
         writer.flush()
         ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name", [row.values["name"] for row, _r in creates])
         audit, links = run.audit_writer(), []
@@ -403,7 +408,8 @@ class PartyOrganizationSheet(_ReferenceSheet):
                        labels.label_of(labels.FORMATION, p.formation), labels.YES_NO[0 if p.is_functional else 1],
                        ";".join(sorted(links.get(p.pk, {}))), p.parent.name if p.parent_id else "", p.founded_on,
                        p.secretary_name, p.term_started_on, p.term_years,
-                       labels.label_of(labels.PARTY_STATUS, p.status), p.region_id]
+                       labels.label_of(labels.PARTY_STATUS, p.status), labels.YES_NO[0 if p.has_party_groups else 1],
+                       p.region_id]
 
 
 @register_sheet

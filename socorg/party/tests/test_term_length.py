@@ -58,3 +58,21 @@ def test_a_committee_elected_four_and_a_half_years_ago_is_not_overdue(actor):
     run_scan(as_of=datetime.date(2025, 7, 15))
     assert not Alert.objects.filter(rule="term_overdue", party_org=committee).exists()
     assert Alert.objects.filter(rule="term_due_soon", party_org=committee).exists()  # ends 2026-01-10
+
+
+def test_ledger_left_empty_gives_the_kind_default_and_reads_party_groups(tmp_path):
+    from socorg.ledger.importer import import_ledger
+    from socorg.ledger.tests.helpers import ORG_HEADERS, PARTY_HEADERS, org_row, uscc, workbook
+
+    path = workbook(tmp_path / "l.xlsx", {
+        "社会组织": [ORG_HEADERS, org_row(1), org_row(2)],
+        "党组织": [PARTY_HEADERS + ["任期年限", "设有党小组", "所属行政区划代码"],
+                  ["测试联合支部", "党支部", "联合组建", f"{uscc(1)}；{uscc(2)}", "测试综合党委", "李四", "", "是", ""],
+                  ["测试综合党委", "党委", "区域联建", "", "", "赵六", "", "", "530102"],
+                  ["测试行业党委", "党委", "行业联建", "", "", "钱七", 3, "否", "530102"]]})
+    run = import_ledger(path)
+    assert not run.summary()["errors"], run.summary()["errors"]
+    years = dict(PartyOrganization.objects.values_list("name", "term_years"))
+    assert years == {"测试联合支部": 3, "测试综合党委": 5, "测试行业党委": 3}  # an explicit 3 is kept
+    assert PartyOrganization.objects.get(name="测试联合支部").has_party_groups is True
+    assert PartyOrganization.objects.get(name="测试综合党委").has_party_groups is False
