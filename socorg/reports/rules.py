@@ -59,6 +59,29 @@ def year_problem(year: int, registered_on: datetime.date | None, today: datetime
     return None
 
 
+def review_problems(conclusion: str, reasons: str, *, should_build_missing: bool) -> dict[str, str]:
+    """Field errors of a review: a known conclusion; reasons for anything but 合格, and for 合格 where the
+    organization should have built a standalone party organization and has not (三同步: 应建未建)."""
+    from .choices import Conclusion
+
+    if conclusion not in Conclusion.values:
+        return {"conclusion": _("Choose 合格, 基本合格 or 不合格.")}
+    if conclusion != Conclusion.QUALIFIED and not reasons.strip():
+        return {"reasons": _("Give the reasons for a conclusion other than qualified.")}
+    if conclusion == Conclusion.QUALIFIED and should_build_missing and not reasons.strip():
+        return {"reasons": _("The organization has at least 3 full party members but no standalone party "
+                             "organization (应建未建): document why it is still qualified.")}
+    return {}
+
+
+def submission_problem(year: int, submitted_on: datetime.date) -> str | None:
+    """A report on `year` is submitted after the year has ended."""
+    if submitted_on.year <= year:
+        return _("A report on %(year)d is submitted in %(next)d or later; %(date)s is too early.") % {
+            "year": year, "next": year + 1, "date": submitted_on.isoformat()}
+    return None
+
+
 def finance_problems(values: dict) -> dict[str, str]:
     """Field errors of the finance section: amounts that cannot be negative, and income equal to its parts."""
     errors: dict[str, str] = {}

@@ -19,7 +19,7 @@ from socorg.core.scope import can
 from socorg.registry.models import SocialOrganization
 
 from . import rules
-from .choices import Conclusion, ReportStatus
+from .choices import ReportStatus
 from .models import AnnualReport, PartyBuildingCorrection
 from .party_building import party_building_as_of
 
@@ -164,13 +164,10 @@ def report_review(*, report: AnnualReport, actor, conclusion: str, reasons: str 
     report = _locked(report)
     _require_review(report, actor)
     reasons = (reasons or "").strip()
-    if conclusion not in Conclusion.values:
-        raise ValidationError({"conclusion": _("Choose 合格, 基本合格 or 不合格.")})
-    if conclusion != Conclusion.QUALIFIED and not reasons:
-        raise ValidationError({"reasons": _("Give the reasons for a conclusion other than qualified.")})
-    if conclusion == Conclusion.QUALIFIED and report.party_building.get("should_build_missing") and not reasons:
-        raise ValidationError({"reasons": _("The organization has at least 3 full party members but no standalone "
-                                            "party organization (应建未建): document why it is still qualified.")})
+    problems = rules.review_problems(conclusion, reasons,
+                                     should_build_missing=bool(report.party_building.get("should_build_missing")))
+    if problems:
+        raise ValidationError(problems)
     before = snapshot(report, AUDITED_FIELDS)
     report.status = ReportStatus.REVIEWED
     report.conclusion = conclusion

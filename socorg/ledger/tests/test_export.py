@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
@@ -10,6 +12,7 @@ from socorg.ledger.importer import import_ledger
 from socorg.ledger.writers import export_ledger
 from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization
 from socorg.registry.models import SocialOrganization
+from socorg.reports.models import AnnualReport
 
 from .helpers import ORG_HEADERS, org_row, standard, workbook
 
@@ -23,6 +26,7 @@ def contents(path) -> dict[str, list[list]]:
 
 def wipe():
     Activity.objects.all().delete()
+    AnnualReport.objects.all().delete()
     PartyCoverage.objects.all().delete()
     InstructorAssignment.objects.all().delete()
     PartyOrganization.objects.update(parent=None)
@@ -44,6 +48,9 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_co
     activities = book.create_sheet("组织生活")  # handled by the activities app's sheet handler
     activities.append(["党组织名称", "类型", "日期", "主题", "应到人数", "实到人数"])
     activities.append(["五华区测试联合支部", "支部党员大会", "2024-03-28", "学习党章", 12, 11])
+    reports = book.create_sheet("年度报告")  # handled by the reports app's sheet handler
+    reports.append(["统一社会信用代码", "年度", "提交日期", "结论", "审核理由"])
+    reports.append([rows[0][0], 2023, "2024-05-20", "基本合格", "未按期换届"])
     book.save(path)
     assert import_ledger(path).ok
     first = tmp_path / "first.xlsx"
@@ -54,7 +61,8 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_co
     second = tmp_path / "second.xlsx"
     export_ledger(second)
     assert contents(first) == contents(second)
-    assert set(contents(first)) == {"社会组织", "党组织", "党建工作指导员", "组织生活"}
+    assert set(contents(first)) == {"社会组织", "党组织", "党建工作指导员", "组织生活", "年度报告"}
+    assert contents(first)["年度报告"][1][1:] == [2023, datetime.date(2024, 5, 20), "基本合格", "未按期换届"]
     assert contents(first)["组织生活"][1][:2] == ["五华区测试联合支部", "支部党员大会"]
     assert SocialOrganization.objects.filter(name__startswith="=HYPERLINK").exists()
 
@@ -76,7 +84,7 @@ def test_export_by_region_contains_only_that_subtree(tmp_path):
 def test_the_template_has_drop_downs_an_example_row_and_notes_and_imports_cleanly(tmp_path):
     call_command("ledger_template", str(tmp_path / "t.xlsx"))
     book = load_workbook(tmp_path / "t.xlsx")
-    assert book.sheetnames == ["社会组织", "党组织", "党建工作指导员", "组织生活", "填写说明"]
+    assert book.sheetnames == ["社会组织", "党组织", "党建工作指导员", "组织生活", "年度报告", "填写说明"]
     orgs = book["社会组织"]
     assert orgs["A1"].value == "统一社会信用代码" and orgs["A2"].value
     lists = [v.formula1 for v in orgs.data_validations.dataValidation]
