@@ -248,6 +248,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (run by `celery -A socorg worker -B`, see `make worker`); cron can call the commands instead.
 CELERY_BEAT_SCHEDULE = {
     "alerts-daily-scan": {"task": "socorg.alerts.tasks.scan_alerts", "schedule": crontab(hour=2, minute=30)},
+    "ledger-stale-imports": {"task": "socorg.ledger.tasks.fail_stale_imports", "schedule": crontab(minute="*/10")},
 }
 
 LOGGING = {

@@ -10,6 +10,7 @@ key index needed for duplicate and cross-sheet checks.
 
 import difflib
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,7 +36,12 @@ from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
 
 CHUNK_ROWS = 2000
 REFRESH_BATCH = 5000
+TIME_CHECK_ROWS = 1000  # rows between two looks at the clock
 State = TypeVar("State")
+
+
+class ImportTimeout(Exception):
+    """The run went past its wall-time limit; raised out of run() after the transaction was rolled back."""
 
 
 @dataclass(frozen=True)
@@ -54,15 +60,18 @@ class ImportRun:
     (issues.py), the sheets' own typed state (`state()`), and the write with its derived state below."""
 
     def __init__(self, path, *, user=None, dry_run: bool = False,
-                 progress: Callable[[str, int, int | None], None] | None = None, source_name: str = ""):
+                 progress: Callable[[str, int, int | None], None] | None = None, source_name: str = "",
+                 time_limit: float | None = None):
         self.path = Path(path)
+        # The wall-time guard (inline runs have no Celery time limit): checked every TIME_CHECK_ROWS rows.
+        self.deadline = time.monotonic() + time_limit if time_limit else None
         self.user = user  # None = the system itself (command line without --as): no scope restriction
         self.dry_run = dry_run
         self.progress = progress or (lambda sheet, done, total: None)
         self.source_name = source_name or self.path.name
         self.today = timezone.localdate()
         self.issues = IssueLog()
-        self.opened = False  # the workbook could be opened: a marked report of it can be written
+        self.readable = False  # the workbook was opened and read without a whole-file error: it can be marked up
         self.report_marked: int | None = None  # cells marked in the report (services.import_file), None: no report
         self.counts = {state: dict.fromkeys(kinds(), 0) for state in ("created", "updated", "unchanged")}
         self.rows_read = 0
@@ -183,7 +192,7 @@ class ImportRun:
         _tune_sqlite()
         try:
             with LedgerWorkbook(self.path) as workbook:
-                self.opened = True
+                self.readable = True
                 plan = self._plan(workbook)
                 if self.dry_run:
                     self._import_sheets(workbook, plan)
@@ -193,14 +202,20 @@ class ImportRun:
                         if self.issues.errors:
                             transaction.set_rollback(True)
                         else:
+                            self.check_time()
                             self._after_write()
         except WorkbookError as error:
+            self.readable = False
             self.issues.file_error(str(error))
         finally:
             if ctx_token is not None:
                 context.deactivate(ctx_token)
         self.issues.close()
         return self.summary()
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ImportTimeout
 
     def _plan(self, workbook: LedgerWorkbook) -> list[tuple[type[SheetHandler], SheetInfo]]:
         """Which sheets to read, with which handler; hidden and unknown sheets decided here."""
@@ -254,10 +269,13 @@ class ImportRun:
         merged_rows = self._report_merged(handler, scan, header_number)
         chunk: list[Row] = []
         done = 0
+        self.check_time()
         for number, cells in rows:
             done += 1
-            if done % 5000 == 0:
-                self.progress(sheet.name, number, total)
+            if done % TIME_CHECK_ROWS == 0:
+                self.check_time()
+                if done % 5000 == 0:
+                    self.progress(sheet.name, number, total)
             row = _row(keys, number, cells)
             if row is None:
                 continue
@@ -397,11 +415,14 @@ def _row(keys: list[str | None], number: int, cells: list) -> Row | None:
     return None if blank else Row(number, raw)
 
 
-def import_ledger(path, *, user=None, dry_run: bool = False, progress=None, source_name: str = "") -> ImportRun:
-    """Run an import and return the finished run (its .summary(), .ok, .errors for the report)."""
-    run = ImportRun(path, user=user, dry_run=dry_run, progress=progress, source_name=source_name)
+def import_ledger(path, *, user=None, dry_run: bool = False, progress=None, source_name: str = "",
+                  time_limit: float | None = None) -> ImportRun:
+    """Run an import and return the finished run (its .summary(), .ok, .errors for the report). Raises
+    ImportTimeout when `time_limit` (seconds) passes first; nothing is written then."""
+    run = ImportRun(path, user=user, dry_run=dry_run, progress=progress, source_name=source_name,
+                    time_limit=time_limit)
     run.run()
     return run
 
 
-__all__ = ["ImportRun", "Issue", "import_ledger"]
+__all__ = ["ImportRun", "ImportTimeout", "Issue", "import_ledger"]

@@ -33,6 +33,9 @@ class LedgerImport(models.Model):
     summary = models.JSONField(_("import summary"), null=True, blank=True)
     report = models.FileField(_("marked workbook"), upload_to="ledger/reports/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # When the running step (dry run or import) was started: an import still running long after its time limit has
+    # died with its process and is marked failed (services.fail_stale_imports).
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

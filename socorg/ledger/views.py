@@ -45,6 +45,7 @@ def index(request):
         if form.is_valid():
             ledger_import = services.upload(request.user, form.cleaned_data["file"])
             return redirect("ledger:detail", pk=ledger_import.pk)
+    services.fail_stale_imports(user=request.user)
     imports = LedgerImport.objects.filter(uploaded_by=request.user)[:20]
     return render(request, "ledger/index.html", {
         "form": form, "imports": imports, "can_import": can_import, "can_export": can_export,
@@ -64,6 +65,7 @@ def _context(ledger_import: LedgerImport) -> dict:
 
 @login_required
 def detail(request, pk: int):
+    services.fail_stale_imports(user=request.user)
     ledger_import = _own_import(request, pk)
     return render(request, "ledger/detail.html", _context(ledger_import))
 
@@ -71,6 +73,7 @@ def detail(request, pk: int):
 @login_required
 def status_fragment(request, pk: int):
     """What htmx polls while the import runs; once finished the page reloads itself to show the result."""
+    services.fail_stale_imports(user=request.user)
     ledger_import = _own_import(request, pk)
     response = render(request, "ledger/_status.html", _context(ledger_import))
     if not ledger_import.running:

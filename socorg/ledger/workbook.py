@@ -4,13 +4,21 @@ Rows are read with python-calamine (Rust, fast) while a sheet's XML is small eno
 a larger sheet (a million rows would need more than a gigabyte there) is streamed with expat from the zip member,
 holding one row at a time plus the shared-string table. Both readers yield (Excel row number, [cell values]).
 
-Before any row is read, a byte scan of each sheet's XML finds formula cells and merged ranges: calamine returns
-only a formula's cached value, and merged header cells would silently lose their columns.
+Before any row is read, a byte scan of each sheet's XML finds formula cells and merged ranges (calamine returns
+only a formula's cached value, and merged header cells would silently lose their columns) and the sheet's extent.
+
+Hostile files are refused before they can exhaust memory or time (docs/ledger.md, “Limits”): the zip directory's
+declared sizes and compression ratios are checked on opening, every part is inflated through
+socorg.core.archives.iter_member (never more than declared), a sheet whose declared dimension or whose cells reach
+beyond the row / column caps is refused, and a sheet whose cells would span a large empty area (one cell at
+XFD1048576) is never handed to calamine, which allocates the whole rectangle.
 """
 
 import datetime
+import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -20,8 +28,10 @@ from xml.parsers import expat
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.utils.cell import range_boundaries
 from python_calamine import CalamineError, CalamineWorkbook
+
+from socorg.core.archives import ArchiveError, ZipLimits, check_directory, iter_member
 
 from .values import EXCEL_EPOCH
 
@@ -35,9 +45,21 @@ NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DEFAULT_STREAM_BYTES = 150 * 1024 * 1024
 CHUNK = 1 << 20
 MAX_FORMULA_CELLS = 10_000
-_CELL_WITH_FORMULA = re.compile(rb"<c\b([^>]*)>\s*<f[\s>/]")
+# Caps (settings SOCORG_LEDGER_MAX_ROWS, …_MAX_COLUMNS, …_MAX_UNPACKED_BYTES, …_MAX_RATIO); see docs/ledger.md.
+DEFAULT_MAX_ROWS = 1_048_576  # Excel's own limit: the importer reads a million-row sheet (streamed)
+DEFAULT_MAX_COLUMNS = 256  # a ledger sheet has about 15 columns; 256 leaves room for notes columns
+DEFAULT_MAX_UNPACKED_BYTES = 2 * 1024 ** 3  # a million-row sheet is about 750 MB of XML
+DEFAULT_MAX_RATIO = 200  # worksheet XML compresses 6–12 times; a zip bomb about 1,000 times
+# Cells of the rectangle calamine allocates (rows × columns, about 32 bytes each) above which a sheet is streamed.
+MAX_DENSE_CELLS = 8_000_000
+_CELL_WITH_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
-_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
+# Cells in a column beyond O (the ledger sheets' 15th): rare, so collecting them costs nothing in a normal sheet.
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,}|[P-Z])[0-9]')
+_CELL_ROW = re.compile(rb' r="[A-Z]+([0-9]+)"')
 
 
 class WorkbookError(Exception):
@@ -60,6 +82,32 @@ class SheetInfo:
 class SheetScan:
     formula_cells: list[tuple[int, int]] = field(default_factory=list)  # (excel row, 0-based column)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_col, min_row, max_col, max_row
+    declared: tuple[int, int, str] | None = None  # the <dimension> element: rows, columns, its text
+    max_row: int = 0  # the last row any row element or cell refers to
+    max_column: int = 15  # 1-based; at least the ledger sheets' 15 columns (narrower sheets are not told apart)
+    unaddressed: bool = False  # some rows or cells carry no r="…" reference: their position is only known by counting
+
+    @property
+    def dense_cells(self) -> int:
+        """The size of the rectangle calamine would allocate for this sheet."""
+        return self.max_row * self.max_column
+
+
+@dataclass
+class Limits:
+    max_rows: int
+    max_columns: int
+    archive: ZipLimits
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(
+            max_rows=int(getattr(settings, "SOCORG_LEDGER_MAX_ROWS", DEFAULT_MAX_ROWS)),
+            max_columns=int(getattr(settings, "SOCORG_LEDGER_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)),
+            archive=ZipLimits(
+                max_total_bytes=int(getattr(settings, "SOCORG_LEDGER_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES)),
+                max_ratio=int(getattr(settings, "SOCORG_LEDGER_MAX_RATIO", DEFAULT_MAX_RATIO))),
+        )
 
 
 def check_container(path) -> None:
@@ -86,19 +134,26 @@ class LedgerWorkbook:
 
     def __init__(self, path):
         self.path = str(path)
+        self.limits = Limits.from_settings()
         check_container(self.path)
         try:
             self.zip = zipfile.ZipFile(self.path)
             names = set(self.zip.namelist())
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             raise WorkbookError(_("The workbook is damaged (the .xlsx container cannot be opened: %(error)s); "
                                   "open it in Excel, repair it if asked, and save it again.")
                                 % {"error": error}) from None
-        if "xl/workbook.xml" not in names:
+        try:
+            if "xl/workbook.xml" not in names:
+                raise WorkbookError(_("The file is a zip archive but not an Excel workbook (no xl/workbook.xml): "
+                                      "upload the .xlsx ledger workbook."))
+            self._check_archive()
+            self.sheets = self._read_sheet_list()
+            self._verify_parts()
+        except WorkbookError:
             self.zip.close()
-            raise WorkbookError(_("The file is a zip archive but not an Excel workbook (no xl/workbook.xml): "
-                                  "upload the .xlsx ledger workbook."))
-        self.sheets = self._read_sheet_list()
+            raise
+        self._scans: dict[str, SheetScan] = {}
         self._calamine: CalamineWorkbook | None = None
         # Sheet name → calamine sheet, parsed once: total_rows() and rows() share it; rows() releases it at the end.
         self._loaded: dict[str, object] = {}
@@ -119,10 +174,26 @@ class LedgerWorkbook:
 
     # --- structure ------------------------------------------------------------------------------------------
 
+    def _check_archive(self) -> None:
+        """The zip directory's declared sizes, before anything is inflated."""
+        try:
+            check_directory(self.zip, os.path.getsize(self.path), self.limits.archive)
+        except ArchiveError as error:
+            raise WorkbookError(_("The workbook is refused: %(reason)s") % {"reason": error}) from None
+
+    def _verify_parts(self) -> None:
+        """Every part but the worksheets (checked by scan() before a sheet is read) inflated once through the guard,
+        so calamine, which opens the shared strings and styles with its own zip code, only sees honest parts."""
+        worksheets = {sheet.path for sheet in self.sheets}
+        for info in self.zip.infolist():
+            if info.filename not in worksheets and not info.is_dir():
+                for _chunk in self._chunks(info.filename):
+                    pass
+
     def _read_xml(self, member: str) -> ElementTree.Element:
         try:
-            return ElementTree.fromstring(self.zip.read(member))
-        except (zipfile.BadZipFile, ElementTree.ParseError, OSError, EOFError, KeyError) as error:
+            return ElementTree.fromstring(b"".join(self._chunks(member)))
+        except (ElementTree.ParseError, KeyError) as error:
             raise WorkbookError(_("The workbook is damaged (part %(part)s cannot be read: %(error)s); open it in "
                                   "Excel and save it again.") % {"part": member, "error": error}) from None
 
@@ -144,46 +215,114 @@ class LedgerWorkbook:
         return sheets
 
     def scan(self, sheet: SheetInfo) -> SheetScan:
-        """Formula cells and merged ranges, found by a byte scan (cheap next to parsing the XML)."""
+        """Formula cells, merged ranges and the sheet's extent, found by a byte scan (cheap next to parsing the
+        XML; done once per sheet). Raises WorkbookError when the sheet reaches beyond the caps."""
+        if sheet.name in self._scans:
+            return self._scans[sheet.name]
         scan = SheetScan()
         carry = b""
+        patterns = None
         for chunk in self._chunks(sheet.path):
             buffer = carry + chunk
+            if patterns is None:
+                patterns = _ScanPatterns.of(buffer)
+                self._check_declared(sheet, buffer, scan)
             # Cut after the last complete row so no cell is split between two scans.
-            cut = buffer.rfind(b"</row>")
+            cut = buffer.rfind(patterns.row_end)
             if cut >= 0:
-                cut += len(b"</row>")
+                cut += len(patterns.row_end)
             else:
                 cut = len(buffer) if len(buffer) > 64 * CHUNK else 0
-            self._scan_bytes(buffer[:cut], scan)
+            self._scan_bytes(buffer[:cut], scan, patterns)
+            self._check_extent(sheet, scan)
             carry = buffer[cut:]
-        self._scan_bytes(carry, scan)
+        if carry:
+            self._scan_bytes(carry, scan, patterns or _ScanPatterns.of(carry))
+            self._check_extent(sheet, scan)
+        self._scans[sheet.name] = scan
         return scan
 
     @staticmethod
-    def _scan_bytes(data: bytes, scan: SheetScan) -> None:
-        if b"<f" in data and len(scan.formula_cells) < MAX_FORMULA_CELLS:
+    def _scan_bytes(data: bytes, scan: SheetScan, patterns: "_ScanPatterns") -> None:
+        if b"<f" in data or b":f" in data:
             for match in _CELL_WITH_FORMULA.finditer(data):
+                if len(scan.formula_cells) >= MAX_FORMULA_CELLS:
+                    break
                 ref = _REF_ATTR.search(match.group(1))
                 if ref:
-                    column = column_index_from_string(ref.group(1).decode()) - 1
-                    scan.formula_cells.append((int(ref.group(2)), column))
-        if b"<mergeCell " in data:
-            scan.merged.extend(range_boundaries(ref.decode()) for ref in _MERGE.findall(data))
+                    scan.formula_cells.append((int(ref.group(2)), _column_number(ref.group(1)) - 1))
+        if b"mergeCell " in data:
+            for ref in _MERGE.findall(data):
+                try:
+                    scan.merged.append(range_boundaries(ref.decode()))
+                except ValueError:
+                    raise WorkbookError(_("The workbook is damaged (the merged range %(range)s is not valid); open it "
+                                          "in Excel and save it again.") % {"range": ref.decode()}) from None
+        # Extent: the highest row element, then only cells that lie below it (none in a well-formed sheet) or
+        # beyond column O are looked at one by one.
+        rows = patterns.row_ref.findall(data)
+        if rows:
+            scan.max_row = max(scan.max_row, max(int(number) for number in rows))
+        below = _greater_than(scan.max_row)
+        if below.search(data):
+            scan.max_row = max(scan.max_row, max(int(number) for number in _CELL_ROW.findall(data)))
+        for letters in set(_WIDE_CELL.findall(data)):
+            scan.max_column = max(scan.max_column, _column_number(letters))
+        if not scan.unaddressed:
+            scan.unaddressed = (data.count(patterns.row_open) != data.count(patterns.row_with_ref)
+                                or data.count(patterns.cell_open) != data.count(patterns.cell_with_ref)
+                                or patterns.bare_cell in data or patterns.empty_cell in data
+                                or patterns.bare_row in data)
+
+    def _check_declared(self, sheet: SheetInfo, head: bytes, scan: SheetScan) -> None:
+        """The <dimension> element near the top of the sheet: what the writer says the sheet spans."""
+        match = _DIMENSION.search(head, 0, 64 * 1024)
+        if not match:
+            return
+        first_col, first_row, last_col, last_row = (part.decode() for part in match.groups(b""))
+        rows = int(last_row or first_row or 0)
+        columns = _column_number((last_col or first_col or "A").encode())
+        scan.declared = (rows, columns, match.group(0).decode().split('"')[1])
+        if rows > self.limits.max_rows or columns > self.limits.max_columns:
+            raise WorkbookError(_(
+                "Sheet “%(sheet)s” declares the range %(range)s, beyond what a ledger sheet may span (at most "
+                "%(rows)d rows and %(columns)d columns, up to column %(last)s). Delete the empty rows and columns "
+                "after the data (select them, right-click → Delete) and save the workbook again.")
+                % {"sheet": sheet.name, "range": scan.declared[2], **self._cap_text()})
+
+    def _check_extent(self, sheet: SheetInfo, scan: SheetScan) -> None:
+        if scan.max_row > self.limits.max_rows or scan.max_column > self.limits.max_columns:
+            raise WorkbookError(_(
+                "Sheet “%(sheet)s” has cells up to row %(row)d, column %(column)s, beyond what a ledger sheet may "
+                "span (at most %(rows)d rows and %(columns)d columns, up to column %(last)s). Delete the rows and "
+                "columns after the data (select them, right-click → Delete) and save the workbook again.")
+                % {"sheet": sheet.name, "row": scan.max_row, "column": column_letter(min(scan.max_column, 16384) - 1),
+                   **self._cap_text()})
+
+    def _cap_text(self) -> dict:
+        return {"rows": self.limits.max_rows, "columns": self.limits.max_columns,
+                "last": column_letter(self.limits.max_columns - 1)}
 
     def _chunks(self, member: str) -> Iterator[bytes]:
+        """A part's bytes, inflated through the archive guard (never more than its directory entry declares)."""
         try:
-            with self.zip.open(member) as stream:
-                while chunk := stream.read(CHUNK):
-                    yield chunk
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise WorkbookError(_("The workbook is damaged (sheet data cannot be decompressed: %(error)s); open it "
-                                  "in Excel and save it again.") % {"error": error}) from None
+            yield from iter_member(self.path, self.zip.getinfo(member), self.limits.archive)
+        except ArchiveError as error:
+            raise WorkbookError(_("The workbook is refused: %(reason)s") % {"reason": error}) from None
+        except (zlib.error, OSError, EOFError) as error:
+            raise WorkbookError(_("The workbook is damaged (part %(part)s cannot be decompressed: %(error)s); open "
+                                  "it in Excel and save it again.") % {"part": member, "error": error}) from None
 
     # --- rows -----------------------------------------------------------------------------------------------
 
     def streams(self, sheet: SheetInfo) -> bool:
-        return sheet.xml_size > self._stream_bytes
+        """Whether the sheet is read with the streaming reader: large XML, cells spread over a large rectangle
+        (calamine would allocate all of it), or positions that only counting reveals (the streaming reader
+        enforces the caps on those as it goes)."""
+        if sheet.xml_size > self._stream_bytes:
+            return True
+        scan = self.scan(sheet)
+        return scan.unaddressed or scan.dense_cells > MAX_DENSE_CELLS
 
     def total_rows(self, sheet: SheetInfo) -> int | None:
         """The sheet's row count when cheaply known (for progress bars)."""
@@ -287,22 +426,27 @@ class StreamingSheetReader:
                 yield
             parser.Parse(b"", True)
             yield
-        except expat.ExpatError as error:
+        except (expat.ExpatError, ValueError, IndexError) as error:
             raise WorkbookError(_("The workbook is damaged (invalid XML in %(part)s: %(error)s); open it in Excel "
                                   "and save it again.") % {"part": member, "error": error}) from None
 
     def rows(self, sheet: SheetInfo) -> Iterator[tuple[int, list]]:
         ready: list[tuple[int, list]] = []
         state = {"row": 0, "cells": {}, "col": -1, "type": "", "style": 0, "text": [], "in_value": False}
+        max_rows, max_columns = self.workbook.limits.max_rows, self.workbook.limits.max_columns
 
         def start(name, attrs):
             if name == "row":
                 state["row"] = int(attrs.get("r") or state["row"] + 1)
                 state["cells"] = {}
                 state["col"] = -1
+                if state["row"] > max_rows:
+                    self._beyond(sheet, state["row"], 0)
             elif name == "c":
                 ref = attrs.get("r")
                 state["col"] = _column_of(ref) if ref else state["col"] + 1
+                if state["col"] >= max_columns:
+                    self._beyond(sheet, state["row"], state["col"])
                 state["type"] = attrs.get("t", "n")
                 state["style"] = int(attrs.get("s", "0"))
                 state["text"] = []
@@ -332,6 +476,10 @@ class StreamingSheetReader:
             yield from ready
             ready.clear()
 
+    def _beyond(self, sheet: SheetInfo, row: int, column: int):
+        scan = SheetScan(max_row=row, max_column=column + 1)
+        self.workbook._check_extent(sheet, scan)  # raises WorkbookError with the caps in the message
+
     def _value(self, kind: str, raw: str, style: int):
         if kind == "s":
             return self.shared[int(raw)] if raw else None
@@ -349,9 +497,68 @@ class StreamingSheetReader:
         return int(number) if number.is_integer() else number
 
 
+@dataclass(frozen=True)
+class _ScanPatterns:
+    """Byte patterns of one sheet, for its namespace prefix (most writers use none; some write <x:row …>)."""
+
+    row_end: bytes
+    row_open: bytes
+    row_with_ref: bytes
+    bare_row: bytes
+    cell_open: bytes
+    cell_with_ref: bytes
+    bare_cell: bytes
+    empty_cell: bytes
+    row_ref: re.Pattern
+
+    @classmethod
+    def of(cls, head: bytes) -> "_ScanPatterns":
+        match = _ROOT_PREFIX.search(head)
+        prefix = (match.group(1) + b":") if match and match.group(1) else b""
+        return cls(row_end=b"</" + prefix + b"row>", row_open=b"<" + prefix + b"row ",
+                   row_with_ref=b"<" + prefix + b'row r="', bare_row=b"<" + prefix + b"row>",
+                   cell_open=b"<" + prefix + b"c ", cell_with_ref=b"<" + prefix + b'c r="',
+                   bare_cell=b"<" + prefix + b"c>", empty_cell=b"<" + prefix + b"c/>",
+                   row_ref=re.compile(b"<" + re.escape(prefix) + rb'row\b[^>]*?\sr="([0-9]+)"'))
+
+
+def _greater_than(number: int) -> re.Pattern:
+    """A pattern for cell references whose row number is greater than `number` (built digit by digit, so the regex
+    engine does the comparison: no Python work per cell)."""
+    digits = str(number)
+    length = len(digits)
+    options = [b"[1-9][0-9]{%d,}" % length]  # more digits
+    for index, digit in enumerate(digits):
+        if digit != "9":
+            rest = length - index - 1
+            options.append(digits[:index].encode() + b"[%d-9]" % (int(digit) + 1) + (b"[0-9]{%d}" % rest if rest
+                                                                                       else b""))
+    return _greater_than_cache(b"|".join(options))
+
+
+_compiled: dict[bytes, re.Pattern] = {}
+
+
+def _greater_than_cache(alternatives: bytes) -> re.Pattern:
+    if alternatives not in _compiled:
+        if len(_compiled) > 256:
+            _compiled.clear()
+        _compiled[alternatives] = re.compile(rb' r="[A-Z]+(?:' + alternatives + rb')"')
+    return _compiled[alternatives]
+
+
+def _column_number(letters: bytes) -> int:
+    """1-based column number of column letters; anything longer than three letters is beyond every sheet."""
+    if len(letters) > 3:
+        return 1 << 20
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
 def _column_of(ref: str) -> int:
-    letters = ref.rstrip("0123456789")
-    return column_index_from_string(letters) - 1
+    return _column_number(ref.rstrip("0123456789").upper().encode()) - 1
 
 
 def column_letter(index: int) -> str:

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from socorg.accounts.models import User
-from socorg.ledger.services import import_file
+from socorg.ledger.importer import ImportTimeout
+from socorg.ledger.services import import_file, time_limit_message
 from socorg.ledger.sheets import kinds
 
 
@@ -25,8 +26,11 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run, format, report, as_user, **options):
         user = self._user(as_user)
         with _Progress(enabled=sys.stderr.isatty()) as progress:
-            run = import_file(path, user=user, dry_run=dry_run, progress=progress.update, report_path=report,
-                              report_always=True)
+            try:
+                run = import_file(path, user=user, dry_run=dry_run, progress=progress.update, report_path=report,
+                                  report_always=True)
+            except ImportTimeout:
+                raise CommandError(time_limit_message()) from None
         summary = run.summary()
         if format == "json":
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
