@@ -23,10 +23,17 @@ from django.utils.translation import gettext_lazy
 
 from socorg.activities.choices import ActivityType
 from socorg.activities.models import Activity, Attendance, DuesPayment
-from socorg.party.choices import Formation, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
-from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
-from socorg.registry.choices import OrgStatus
-from socorg.registry.models import SocialOrganization
+from socorg.party.choices import Formation, Membership, PartyOrgKind
+from socorg.party.models import (
+    InstructorAssignment,
+    PartyCoverage,
+    PartyMember,
+    PartyOrganization,
+    active_on,
+    instructor_on_duty_q,
+    party_org_active_q,
+)
+from socorg.registry.models import SocialOrganization, org_active_q
 
 from .choices import Severity, SubjectType
 from .periods import PERIODS, add_months, add_years, last_full_period
@@ -104,29 +111,18 @@ def _in_region(prefix: str, field: str = "region") -> Q:
 
 
 def party_orgs_active_on(as_of: datetime.date, prefix: str, prefix_field: str = "") -> Q:
-    """Party organizations existing on `as_of`: founded by then, and not dissolved by then."""
-    p = prefix_field
-    return (
-        (Q(**{f"{p}founded_on__isnull": True}) | Q(**{f"{p}founded_on__lte": as_of}))
-        & (Q(**{f"{p}status": PartyOrgStatus.ACTIVE})
-           | Q(**{f"{p}status": PartyOrgStatus.DISSOLVED, f"{p}status_changed_on__gt": as_of}))
-        & _in_region(prefix, f"{p}region")
-    )
+    """Party organizations in force on `as_of` (party.models.party_org_active_q) within the region prefix."""
+    return party_org_active_q(prefix_field, as_of) & _in_region(prefix, f"{prefix_field}region")
 
 
 def orgs_active_on(as_of: datetime.date, prefix: str) -> Q:
-    """Social organizations registered by `as_of` and not deregistered or revoked by then."""
-    return (
-        (Q(registered_on__isnull=True) | Q(registered_on__lte=as_of))
-        & (Q(status=OrgStatus.ACTIVE) | Q(status_changed_on__gt=as_of))
-        & _in_region(prefix, "authority_region")
-    )
+    """Social organizations in force on `as_of` (registry.models.org_active_q) within the region prefix."""
+    return org_active_q("", as_of) & _in_region(prefix, "authority_region")
 
 
 def period_q(as_of: datetime.date, prefix: str = "") -> Q:
-    """Coverage / assignment rows (start_on, end_on) in force on `as_of`."""
-    return Q(**{f"{prefix}start_on__lte": as_of}) & (
-        Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gt": as_of}))
+    """Coverage / assignment rows in force on `as_of` (party.models.active_on)."""
+    return active_on(prefix, as_of)
 
 
 def members_on(as_of: datetime.date):
@@ -243,7 +239,7 @@ class NoWorkCoverage(Rule):
     def evaluate(self, as_of, region_prefix, params):
         covered = PartyCoverage.objects.filter(period_q(as_of), party_orgs_active_on(as_of, "", "party_org__")) \
             .values("organization_id")
-        on_duty = Q(instructor__status=InstructorStatus.ON_DUTY) | Q(instructor__left_on__gt=as_of)
+        on_duty = instructor_on_duty_q("instructor__", as_of)
         assigned = InstructorAssignment.objects.filter(period_q(as_of), on_duty).values("organization_id")
         rows = (SocialOrganization.objects.filter(orgs_active_on(as_of, region_prefix))
                 .exclude(pk__in=covered).exclude(pk__in=assigned)

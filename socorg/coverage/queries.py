@@ -125,9 +125,9 @@ def orgs_on(on: datetime.date | None, source: str):
     """Organizations in the statistics with the flags to count: stored flags, or recomputed as of `on`."""
     if source == "scratch":
         flags = state.flag_expressions(on=on)
-        rows = SocialOrganization.objects.filter(state.org_active_q(on=on))
+        rows = SocialOrganization.objects.active_on(on)
         return rows.alias(**{f"calc_{k}": v for k, v in flags.items()}), count_annotations("calc_")
-    return SocialOrganization.objects.filter(state.org_active_q()), count_annotations()
+    return SocialOrganization.objects.active_on(), count_annotations()
 
 
 # --- sources: per-code organization counts and per-key party organization counts ------------------------------
@@ -351,11 +351,11 @@ def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on:
         rows = rows.filter(**{BY_FIELDS[group[0]]: group[1]})
     condition = MEASURES[measure]
     if on is not None and on < today:
-        rows = rows.filter(state.org_active_q(on=on)).annotate(
+        rows = rows.active_on(on).annotate(
             **{f"calc_{k}": v for k, v in state.flag_expressions(on=on).items()})
         condition = _on_calculated_flags(condition)
     else:
-        rows = rows.filter(state.org_active_q())
+        rows = rows.active_on()
     return rows.filter(condition)
 
 

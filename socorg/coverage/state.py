@@ -21,44 +21,16 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Substr
-from django.utils import timezone
 
-from socorg.party.choices import Formation, InstructorStatus, PartyOrgStatus
-from socorg.party.models import InstructorAssignment, PartyCoverage, active_on
-from socorg.registry.choices import OrgStatus
-from socorg.registry.models import SocialOrganization
-
-
-def _is_past(on) -> bool:
-    return on is not None and on < timezone.localdate()
-
-
-def party_org_active_q(prefix: str = "", on=None) -> Q:
-    """Party organizations active on a date. Today it is the status; for a past date, also those dissolved after it
-    (their status_changed_on records the dissolution)."""
-    active = Q(**{f"{prefix}status": PartyOrgStatus.ACTIVE})
-    if _is_past(on):
-        active |= Q(**{f"{prefix}status": PartyOrgStatus.DISSOLVED, f"{prefix}status_changed_on__gt": on})
-    return active
-
-
-def instructor_on_duty_q(prefix: str = "", on=None) -> Q:
-    """Instructors on duty on a date: today their status; for a past date, also those who left after it."""
-    on_duty = Q(**{f"{prefix}status": InstructorStatus.ON_DUTY})
-    if _is_past(on):
-        on_duty |= Q(**{f"{prefix}status": InstructorStatus.LEFT, f"{prefix}left_on__gt": on})
-    return on_duty
-
-
-def org_active_q(prefix: str = "", on=None) -> Q:
-    """Organizations in the statistics on a date: today the active ones; for a past date, those registered by then
-    (or with no registration date) and not deregistered or revoked on or before it."""
-    if not _is_past(on):
-        return Q(**{f"{prefix}status": OrgStatus.ACTIVE})
-    registered = Q(**{f"{prefix}registered_on__isnull": True}) | Q(**{f"{prefix}registered_on__lte": on})
-    not_ended = Q(**{f"{prefix}status": OrgStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": on})
-    return registered & not_ended
-
+from socorg.party.choices import Formation, PartyOrgStatus
+from socorg.party.models import (
+    InstructorAssignment,
+    PartyCoverage,
+    active_on,
+    instructor_on_duty_q,
+    party_org_active_q,
+)
+from socorg.registry.models import SocialOrganization, org_active_q
 
 # The derived flags, in the order coverage_flags_from_scratch() and stored_flags() give them.
 FLAGS = ("org_covered", "org_covered_formal", "work_covered", "standalone")
@@ -169,7 +141,7 @@ def rebuild_region_counts() -> None:
     from .queries import count_annotations, counts_of
 
     RegionCounts.objects.all().delete()
-    rows = (SocialOrganization.objects.filter(status=OrgStatus.ACTIVE).order_by().values("authority_region_id")
+    rows = (SocialOrganization.objects.active_on().order_by().values("authority_region_id")
             .annotate(**count_annotations()))
     RegionCounts.objects.bulk_create([RegionCounts(region_id=row["authority_region_id"], **counts_of(row))
                                       for row in rows], batch_size=5000)

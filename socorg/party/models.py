@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import EncryptedTextField
 from socorg.core.scope import ScopedManager, ScopedQuerySet
+from socorg.registry.models import is_past
 
 from .choices import (
     JOINT_BRANCH_MAX_ORGS,
@@ -29,14 +30,52 @@ def add_years(day, years: int):
 
 
 def active_on(prefix: str = "", on=None) -> Q:
-    """Q for period rows (start_on/end_on) in force on a date; `prefix` reaches them through a relation."""
+    """The one definition of a period row (coverage, instructor assignment: start_on / end_on) in force on a date
+    (default today): started on or before it, and not ended on or before it (end_on is the first day without).
+    `prefix` reaches the rows through a relation."""
     on = on or timezone.localdate()
     return Q(**{f"{prefix}start_on__lte": on}) & (
         Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gt": on})
     )
 
 
+def party_org_active_q(prefix: str = "", on=None) -> Q:
+    """The one definition of a party organization in force on a date (docs/domain.md): founded by then — an
+    unknown founding date counts — and not dissolved on or before it (status_changed_on records the dissolution).
+    For today (None) this is the current status: no date may lie in the future."""
+    if not is_past(on):
+        return Q(**{f"{prefix}status": PartyOrgStatus.ACTIVE})
+    founded = Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lte": on})
+    return founded & (Q(**{f"{prefix}status": PartyOrgStatus.ACTIVE})
+                      | Q(**{f"{prefix}status": PartyOrgStatus.DISSOLVED, f"{prefix}status_changed_on__gt": on}))
+
+
+def instructor_on_duty_q(prefix: str = "", on=None) -> Q:
+    """The one definition of an instructor or liaison on duty on a date: today their status; for a past date,
+    also those who left the post after it."""
+    on_duty = Q(**{f"{prefix}status": InstructorStatus.ON_DUTY})
+    if is_past(on):
+        on_duty |= Q(**{f"{prefix}status": InstructorStatus.LEFT, f"{prefix}left_on__gt": on})
+    return on_duty
+
+
+class PeriodQuerySet(models.QuerySet):
+    def active_on(self, day=None):
+        """Rows in force on `day` (default today): active_on()."""
+        return self.filter(active_on(on=day))
+
+
+class InstructorQuerySet(ScopedQuerySet):
+    def active_on(self, day=None):
+        """Instructors and liaisons on duty on `day` (default today): instructor_on_duty_q."""
+        return self.filter(instructor_on_duty_q(on=day))
+
+
 class PartyOrganizationQuerySet(ScopedQuerySet):
+    def active_on(self, day=None):
+        """Party organizations in force on `day` (default today): party_org_active_q."""
+        return self.filter(party_org_active_q(on=day))
+
     def with_covered_count(self, on=None):
         """Annotate `covered_count`: organizations covered on a date (default today), one correlated subquery."""
         covering = (PartyCoverage.objects.filter(active_on(on=on), party_org=OuterRef("pk")).order_by()
@@ -134,6 +173,8 @@ class PartyCoverage(models.Model):
     start_on = models.DateField(_("from"), default=timezone.localdate)
     end_on = models.DateField(_("until"), null=True, blank=True)
 
+    objects = PeriodQuerySet.as_manager()
+
     class Meta:
         db_table = "party_coverage"  # the name the coverage triggers and raw SQL use
         verbose_name = _("coverage")
@@ -219,7 +260,7 @@ class Instructor(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ScopedManager()
+    objects = InstructorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instructor or liaison")
@@ -242,6 +283,8 @@ class InstructorAssignment(models.Model):
                                      on_delete=models.PROTECT, related_name="instructor_assignments")
     start_on = models.DateField(_("from"), default=timezone.localdate)
     end_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instructor assignment")

@@ -1,10 +1,37 @@
+import datetime
+
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import EncryptedTextField
-from socorg.core.scope import ScopedManager
+from socorg.core.scope import ScopedQuerySet
 
 from .choices import AuthorityLevel, Category, OrgStatus, OrgType
+
+
+def is_past(day: datetime.date | None) -> bool:
+    """A date before today; None means today."""
+    return day is not None and day < timezone.localdate()
+
+
+def org_active_q(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """The one definition of a social organization in force on a date (docs/domain.md, "In force on a date"):
+    registered by then — an unknown registration date counts, unknown is not "later" — and not deregistered or
+    revoked on or before it. For today (None) this is the current status: no date may lie in the future, and the
+    maintained counts (coverage.triggers) read the status. `prefix` reaches the organization through a relation."""
+    if not is_past(on):
+        return Q(**{f"{prefix}status": OrgStatus.ACTIVE})
+    registered = Q(**{f"{prefix}registered_on__isnull": True}) | Q(**{f"{prefix}registered_on__lte": on})
+    not_ended = Q(**{f"{prefix}status": OrgStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": on})
+    return registered & not_ended
+
+
+class SocialOrganizationQuerySet(ScopedQuerySet):
+    def active_on(self, day: datetime.date | None = None):
+        """Organizations in force on `day` (default today): org_active_q."""
+        return self.filter(org_active_q(on=day))
 
 
 class SocialOrganization(models.Model):
@@ -52,7 +79,7 @@ class SocialOrganization(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ScopedManager()
+    objects = SocialOrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("social organization")
