@@ -4,17 +4,22 @@ Enter once: the organization types none of this. Party organizations covering it
 full and probationary members, instructors and liaisons, organizational-life counts for the year and the party
 clause in the charter, all as the platform knew them on that day. Member records carry no membership history, so
 counts use each member's current membership type among those who had joined by the day and not left before it
-(the same limit as "as of" coverage; docs/domain.md)."""
+(the same limit as "as of" coverage; docs/domain.md). Organizations without member records use their declared
+counts, as everywhere else.
+
+Set-based: `party_building_for(orgs, year)` answers for a list of organizations in a fixed number of queries (the
+demo data and any bulk use), and `party_building_as_of(org, year)` is the same for one."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Q
 
 from socorg.activities.models import Activity
-from socorg.coverage.models import SHOULD_BUILD_MIN_FULL_MEMBERS
 from socorg.coverage.state import instructor_on_duty_q, party_org_active_q
 from socorg.party.choices import Formation, Membership
 from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember, active_on
+from socorg.party.rules import should_build_min_full_members
 from socorg.registry.models import SocialOrganization
 
 
@@ -23,32 +28,60 @@ def year_end(year: int) -> datetime.date:
 
 
 def party_building_as_of(org: SocialOrganization, year: int) -> dict:
+    return party_building_for([org], year)[org.pk]
+
+
+def party_building_for(orgs: list[SocialOrganization], year: int) -> dict[int, dict]:
     day = year_end(year)
+    ids = [org.pk for org in orgs]
+    party_orgs: dict[int, list] = defaultdict(list)
     coverages = (PartyCoverage.objects.filter(active_on(on=day), party_org_active_q("party_org__", day),
-                                              organization=org)
+                                              organization_id__in=ids)
                  .select_related("party_org").order_by("party_org__name"))
-    party_orgs = [c.party_org for c in coverages]
-    members = PartyMember.objects.filter(employer=org).filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
-    members = members.filter(Q(is_active=True, left_on__isnull=True) | Q(left_on__gt=day))
-    if PartyMember.objects.filter(employer=org).exists():
-        counts = dict(members.order_by().values_list("membership").annotate(n=Count("pk")))
-        full, probationary = counts.get(Membership.FULL, 0), counts.get(Membership.PROBATIONARY, 0)
-    else:
-        full, probationary = org.declared_full_members, org.declared_probationary_members
+    for coverage in coverages:
+        party_orgs[coverage.organization_id].append(coverage.party_org)
+    with_records = set(PartyMember.objects.filter(employer_id__in=ids).values_list("employer_id", flat=True)
+                       .distinct())
+    counted = (PartyMember.objects.filter(employer_id__in=ids)
+               .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+               .filter(Q(is_active=True, left_on__isnull=True) | Q(left_on__gt=day))
+               .order_by().values_list("employer_id", "membership").annotate(n=Count("pk")))
+    members = {(employer, membership): n for employer, membership, n in counted}
+    instructors: dict[int, list] = defaultdict(list)
     assignments = (InstructorAssignment.objects.filter(active_on(on=day), instructor_on_duty_q("instructor__", day),
-                                                       organization=org)
+                                                       organization_id__in=ids)
                    .select_related("instructor").order_by("instructor__name"))
-    activity_counts = dict(Activity.objects.filter(party_org__in=[p.pk for p in party_orgs], date__year=year)
-                           .order_by().values_list("type").annotate(n=Count("pk")))
-    standalone = any(p.formation == Formation.STANDALONE for p in party_orgs)
-    return {
-        "as_of": day.isoformat(),
-        "party_orgs": [{"id": p.pk, "name": p.name, "kind": p.kind, "formation": p.formation,
-                        "is_functional": p.is_functional, "secretary": p.secretary_name} for p in party_orgs],
-        "full_members": full,
-        "probationary_members": probationary,
-        "instructors": [{"name": a.instructor.name, "kind": a.instructor.kind} for a in assignments],
-        "activities": {str(kind): n for kind, n in sorted(activity_counts.items())},
-        "party_clause_in_charter": org.party_clause_in_charter,
-        "should_build_missing": full >= SHOULD_BUILD_MIN_FULL_MEMBERS and not standalone,
-    }
+    for assignment in assignments:
+        instructors[assignment.organization_id].append(assignment.instructor)
+    party_org_ids = {p.pk for covering in party_orgs.values() for p in covering}
+    activity_counts: dict[int, dict] = defaultdict(dict)
+    for party_org_id, kind, n in (Activity.objects.filter(party_org_id__in=party_org_ids, date__year=year)
+                                  .order_by().values_list("party_org_id", "type").annotate(n=Count("pk"))):
+        activity_counts[party_org_id][kind] = n
+
+    minimum = should_build_min_full_members()
+    sections = {}
+    for org in orgs:
+        covering = party_orgs.get(org.pk, [])
+        if org.pk in with_records:
+            full = members.get((org.pk, Membership.FULL), 0)
+            probationary = members.get((org.pk, Membership.PROBATIONARY), 0)
+        else:
+            full, probationary = org.declared_full_members, org.declared_probationary_members
+        activities: dict[str, int] = defaultdict(int)
+        for party_org in covering:
+            for kind, n in activity_counts.get(party_org.pk, {}).items():
+                activities[kind] += n
+        standalone = any(p.formation == Formation.STANDALONE for p in covering)
+        sections[org.pk] = {
+            "as_of": day.isoformat(),
+            "party_orgs": [{"id": p.pk, "name": p.name, "kind": p.kind, "formation": p.formation,
+                            "is_functional": p.is_functional, "secretary": p.secretary_name} for p in covering],
+            "full_members": full,
+            "probationary_members": probationary,
+            "instructors": [{"name": i.name, "kind": i.kind} for i in instructors.get(org.pk, [])],
+            "activities": {str(kind): n for kind, n in sorted(activities.items())},
+            "party_clause_in_charter": org.party_clause_in_charter,
+            "should_build_missing": full >= minimum and not standalone,
+        }
+    return sections

@@ -69,8 +69,11 @@ def review_problems(conclusion: str, reasons: str, *, should_build_missing: bool
     if conclusion != Conclusion.QUALIFIED and not reasons.strip():
         return {"reasons": _("Give the reasons for a conclusion other than qualified.")}
     if conclusion == Conclusion.QUALIFIED and should_build_missing and not reasons.strip():
-        return {"reasons": _("The organization has at least 3 full party members but no standalone party "
-                             "organization (应建未建): document why it is still qualified.")}
+        from socorg.party.rules import should_build_min_full_members
+
+        return {"reasons": _("The organization has at least %(min)d full party members but no standalone party "
+                             "organization (应建未建): document why it is still qualified.")
+                % {"min": should_build_min_full_members()}}
     return {}
 
 

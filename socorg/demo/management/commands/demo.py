@@ -71,6 +71,8 @@ class Command(BaseCommand):
             # Organizational-life records make the early-warning board meaningful (activities app).
             call_command("demo_activities", seed=seed, per_org=activities_per_org, region=region,
                          verbosity=options["verbosity"], stdout=self.stdout)
+        # Last year's annual reports make the review queue and its figures meaningful (reports app).
+        call_command("demo_reports", seed=seed, region=region, verbosity=options["verbosity"], stdout=self.stdout)
         # Fresh planner statistics: without them the first list queries on a million rows pick the wrong plans.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
