@@ -249,7 +249,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "alerts-daily-scan": {"task": "socorg.alerts.tasks.scan_alerts", "schedule": crontab(hour=2, minute=30)},
     "ledger-stale-imports": {"task": "socorg.ledger.tasks.fail_stale_imports", "schedule": crontab(minute="*/10")},
+    "audit-daily-anchor": {"task": "socorg.core.tasks.anchor_audit_chain", "schedule": crontab(hour=0, minute=5)},
 }
+# The audit chain's daily anchors are appended here too (outside the database; `socorg audit-verify` reads it).
+AUDIT_ANCHOR_LOG = Path(os.environ.get("SOCORG_AUDIT_ANCHOR_LOG", VAR_DIR / "audit-anchors.log"))
 
 LOGGING = {
     "version": 1,

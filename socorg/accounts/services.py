@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -133,7 +133,7 @@ def user_add(*, username: str, password: str | None = None, display_name: str = 
     else:
         user.set_unusable_password()
     user.save()
-    audit_write(action="accounts.user.add", obj=user, actor=actor,
+    audit_write(action="accounts.user.add", obj=user, actor=actor or SYSTEM,
                 after={"username": username, "display_name": user.display_name})
     for role_value, region in resolved:
         _grant(user=user, role=role_value, region=region, actor=actor)
@@ -153,7 +153,7 @@ def user_set_active(*, user: User, active: bool, actor: User | None) -> None:
         if not active:
             Token.objects.filter(user=user).delete()  # a deactivated account keeps no API access
         audit_write(action="accounts.user.activate" if active else "accounts.user.deactivate", obj=user,
-                    actor=actor, before={"is_active": not active}, after={"is_active": active})
+                    actor=actor or SYSTEM, before={"is_active": not active}, after={"is_active": active})
 
 
 @transaction.atomic
@@ -173,7 +173,7 @@ def _grant(*, user: User, role: Role, region: Region, actor: User | None) -> Rol
         user=user, role=role, region=region, defaults={"granted_by": granted_by}
     )
     if created:
-        audit_write(action="accounts.grant.add", obj=user, actor=actor,
+        audit_write(action="accounts.grant.add", obj=user, actor=actor or SYSTEM,
                     after={"role": role.value, "region": region.code})
     user.forget_grants()
     return grant
@@ -185,7 +185,7 @@ def role_revoke(*, grant: RoleGrant, actor: User | None = None) -> None:
     _require(actor, "accounts.grant", grant.region_id)
     _refuse_self(actor, user, _("You cannot change your own roles; ask another security administrator."))
     _lock(user)
-    audit_write(action="accounts.grant.remove", obj=user, actor=actor,
+    audit_write(action="accounts.grant.remove", obj=user, actor=actor or SYSTEM,
                 before={"role": grant.role, "region": grant.region_id})
     grant.delete()
     user.forget_grants()
@@ -211,7 +211,7 @@ def login_unlock(*, username: str, actor: User | None) -> int:
     with transaction.atomic():
         count = axes_reset(username=username)
         user = User.objects.filter(username=username).first()
-        audit_write(action="accounts.login.unlock", obj=user, actor=actor, object_type="accounts.user",
+        audit_write(action="accounts.login.unlock", obj=user, actor=actor or SYSTEM, object_type="accounts.user",
                     object_repr=username, after={"cleared_attempts": count})
     return count
 
@@ -223,5 +223,5 @@ def token_create(*, user: User, actor: User | None = None) -> str:
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)
-        audit_write(action="accounts.token.create", obj=user, actor=actor)
+        audit_write(action="accounts.token.create", obj=user, actor=actor or SYSTEM)
     return token.key

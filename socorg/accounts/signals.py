@@ -6,7 +6,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import audit_write, unauthenticated
 
 from .models import User
 
@@ -32,7 +32,7 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username") or "")[:150]
     account = _account(username)
     audit_write(
-        action="accounts.login.failed", obj=account, actor=None, actor_name=username or "?",
+        action="accounts.login.failed", obj=account, actor=unauthenticated(username),
         object_type="accounts.user", object_repr=username,
         after={"username": username, "known_account": account is not None},
     )
@@ -42,7 +42,7 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 def audit_locked_out(sender, request, username, ip_address, **kwargs):
     username = str(username or "")[:150]
     audit_write(
-        action="accounts.login.locked", obj=_account(username), actor=None, actor_name=username or "?",
+        action="accounts.login.locked", obj=_account(username), actor=unauthenticated(username),
         object_type="accounts.user", object_repr=username,
         after={"username": username, "ip_address": ip_address},
     )

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.bulk import TableWriter
 
 from .choices import OPEN_STATUSES, AlertStatus, SubjectType
@@ -258,7 +258,7 @@ def _record(result: ScanResult, started, actor) -> None:
     run = ScanRun.objects.create(as_of=result.as_of, region_prefix=result.region_prefix, started_at=started,
                                  seconds=result.seconds, opened=result.opened, resolved=result.resolved,
                                  open_count=result.open, escalated=result.escalated, per_rule=per_rule)
-    audit_write(action="alerts.scan", obj=run, actor=actor, object_repr=_("Early-warning scan as of %(date)s")
+    audit_write(action="alerts.scan", obj=run, actor=actor or SYSTEM, object_repr=_("Early-warning scan as of %(date)s")
                 % {"date": result.as_of}, after={"region_prefix": result.region_prefix, "opened": result.opened,
                                                  "resolved": result.resolved, "escalated": result.escalated,
                                                  "open": result.open})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from socorg.accounts.roles import Role
 from socorg.activities.attachments import content_type_for, validate_upload
-from socorg.core.audit import audit_write, snapshot
+from socorg.core.audit import SYSTEM, audit_write, snapshot
 from socorg.core.scope import can, region_prefixes
 from socorg.regions.models import Region
 
@@ -55,7 +55,7 @@ def _event(alert: Alert, kind: str, actor, **fields) -> AlertEvent:
 
 
 def _audit(action: str, alert: Alert, actor, before: dict, note: str = "") -> None:
-    audit_write(action=f"alert.{action}", obj=alert, actor=actor, before=before,
+    audit_write(action=f"alert.{action}", obj=alert, actor=actor or SYSTEM, before=before,
                 after={**snapshot(alert, AUDITED), **({"note": note} if note else {})})
 
 

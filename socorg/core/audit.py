@@ -1,7 +1,12 @@
 """The one place that writes the audit log.
 
+Every entry names its actor explicitly: a user, `SYSTEM` for jobs and console commands, or `unauthenticated(name)`
+for someone without an account (the user name typed into a failed login). Nothing is guessed from the request.
+
 Services call audit_write() inside their transaction, so an entry exists exactly when the change it describes was
-committed. Bulk operations call audit_write_many() to write their entries in one INSERT.
+committed. Bulk operations (the ledger import) use AuditWriter, which writes its entries as plain rows through
+socorg.core.bulk.TableWriter (PostgreSQL COPY, SQLite executemany); audit_write_many() is AuditWriter over a list of
+AuditRecord. A test proves audit_write and AuditWriter write the same rows.
 """
 
 import json
@@ -10,10 +15,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from . import context
+from .bulk import TableWriter
+from .chain import lock_head
 from .models import AuditEntry
+
+AUDIT_BATCH = 5000
+FIELDS = ["at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr", "before", "after",
+          "request_id", "ip", "seq", "prev_hash", "entry_hash"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor without an account: the system itself, or a person known only by the name they typed."""
+
+    name: str
+
+
+SYSTEM = Actor("system")
+
+
+def unauthenticated(name: str) -> Actor:
+    return Actor(str(name or "?")[:150])
 
 
 @dataclass(frozen=True)
@@ -27,66 +53,112 @@ class AuditRecord:
     object_repr: str = ""
 
 
-def _jsonable(data: dict | None) -> dict | None:
-    # Round-trip through Django's encoder so dates, decimals and UUIDs are stored as plain JSON.
+def _actor_columns(actor) -> tuple[int | None, str]:
+    """(actor id, actor name) of an explicit actor; anything else is a programming error, refused loudly."""
+    if isinstance(actor, Actor):
+        return None, actor.name
+    if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False):
+        return actor.pk, actor.username
+    raise TypeError(f"An audit entry needs an explicit actor (a user, SYSTEM or unauthenticated(name)), not {actor!r}")
+
+
+def _json_text(data: dict | None) -> str | None:
+    # Dates, decimals and UUIDs as DjangoJSONEncoder writes them; keys sorted so equal pictures give equal text.
     if data is None:
         return None
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _entry(record: AuditRecord, actor, ctx, actor_name: str = "") -> AuditEntry:
+def _object_columns(record: AuditRecord) -> tuple[str, str, str]:
     obj = record.obj
     object_type = record.object_type or (obj._meta.label_lower if obj is not None else "")
     object_id = record.object_id or (str(obj.pk) if obj is not None else "")
     object_repr = record.object_repr or (str(obj) if obj is not None else "")
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=actor_name or getattr(actor, "username", "") or ("system" if actor is None else str(actor)),
-        action=record.action,
-        object_type=object_type,
-        object_id=object_id[:64],
-        object_repr=object_repr[:255],
-        before=_jsonable(record.before),
-        after=_jsonable(record.after),
-        request_id=ctx.request_id if ctx else "",
-        ip=ctx.ip if ctx else None,
-    )
+    return object_type, str(object_id)[:64], str(object_repr)[:255]
 
 
-def _resolve_actor(actor):
-    if actor is not None:
-        return actor
-    ctx = context.current()
-    return ctx.user if ctx else None
+class AuditWriter:
+    """Audit entries as plain rows, written in batches. The actor, request id and IP are resolved once; entries
+    added between two flushes carry the same time (one per chunk, not per entry)."""
+
+    def __init__(self, actor):
+        ctx = context.current()
+        self.actor_columns = _actor_columns(actor)
+        self.context_columns = (ctx.request_id if ctx else "", ctx.ip if ctx else None)
+        self.pending: list[tuple] = []
+        self.count = 0
+
+    def add(self, action: str, object_type: str, object_id, object_repr: str, *, before: dict | None = None,
+            after: dict | None = None) -> None:
+        self.pending.append((action, object_type, str(object_id)[:64], str(object_repr)[:255], _json_text(before),
+                             _json_text(after)))
+        if len(self.pending) >= AUDIT_BATCH:
+            self.flush()
+
+    def add_record(self, record: AuditRecord) -> None:
+        self.add(record.action, *_object_columns(record), before=record.before, after=record.after)
+
+    def flush(self) -> None:
+        """Write what was added."""
+        if not self.pending:
+            return
+        table = TableWriter(AuditEntry, FIELDS, batch_size=1 << 62)
+        with transaction.atomic():
+            head = lock_head()  # held until the enclosing transaction ends: appends are serialized
+            at = timezone.now()
+            stamp = connection.ops.adapt_datetimefield_value(at)
+            for row in self.pending:
+                content = (*self.actor_columns, *row, *self.context_columns)
+                table.add((stamp, *content, *head.link(at, *content)))
+            table.flush()
+        self.count += len(self.pending)
+        self.pending = []
 
 
 def audit_write(
     *,
     action: str,
+    actor,
     obj: models.Model | None = None,
-    actor=None,
     before: dict | None = None,
     after: dict | None = None,
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
-    actor_name: str = "",
 ) -> AuditEntry:
-    """Record one action. `actor` defaults to the user of the current request (None = the system itself).
-
-    `actor_name` names an actor without an account, e.g. the user name typed into a failed login."""
-    record = AuditRecord(action, obj, before, after, object_type, object_id, object_repr)
-    entry = _entry(record, _resolve_actor(actor), context.current(), actor_name)
-    entry.save()
+    """Record one action by `actor` (a user, SYSTEM, or unauthenticated(name)); returns the stored entry."""
+    actor_id, actor_name = _actor_columns(actor)
+    object_type, object_id, object_repr = _object_columns(
+        AuditRecord(action, obj, None, None, object_type, object_id, object_repr))
+    ctx = context.current()
+    before_text, after_text = _json_text(before), _json_text(after)
+    request_id, ip = (ctx.request_id, ctx.ip) if ctx else ("", None)
+    with transaction.atomic():
+        head = lock_head()  # held until the enclosing transaction ends: appends are serialized
+        at = timezone.now()
+        seq, prev_hash, entry_hash = head.link(at, actor_id, actor_name, action, object_type, object_id, object_repr,
+                                               before_text, after_text, request_id, ip)
+        entry = AuditEntry(
+            at=at, actor_id=actor_id, actor_name=actor_name, action=action, object_type=object_type,
+            object_id=object_id, object_repr=object_repr, before=_parsed(before_text), after=_parsed(after_text),
+            request_id=request_id, ip=ip, seq=seq, prev_hash=prev_hash, entry_hash=entry_hash,
+        )
+        entry.save()
     return entry
 
 
-def audit_write_many(records: Iterable[AuditRecord], *, actor=None, batch_size: int = 2000) -> int:
-    actor = _resolve_actor(actor)
-    ctx = context.current()
-    entries = [_entry(r, actor, ctx) for r in records]
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
-    return len(entries)
+def audit_write_many(records: Iterable[AuditRecord], *, actor) -> int:
+    """Record many actions by one actor, in bulk (AuditWriter); returns how many."""
+    writer = AuditWriter(actor)
+    for record in records:
+        writer.add_record(record)
+    writer.flush()
+    return writer.count
+
+
+def _parsed(text: str | None) -> Any:
+    # What AuditWriter stores: the picture after a round trip through its JSON text.
+    return None if text is None else json.loads(text)
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:

@@ -36,6 +36,43 @@ def refuse_updates(table: str, message: str) -> migrations.RunPython:
     return migrations.RunPython(forwards, backwards)
 
 
+def _delete_trigger_sql(vendor: str, table: str, message: str, up: bool) -> str:
+    trigger, function = f"{table}_no_delete", f"{table}_refuse_delete"
+    if vendor == "sqlite":
+        if not up:
+            return f"DROP TRIGGER IF EXISTS {trigger};"
+        return (f"CREATE TRIGGER {trigger} BEFORE DELETE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END;")
+    if vendor == "postgresql":
+        if not up:
+            return (f"DROP TRIGGER IF EXISTS {trigger} ON {table}; DROP TRIGGER IF EXISTS {table}_no_truncate ON "
+                    f"{table}; DROP FUNCTION IF EXISTS {function}();")
+        return (f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
+                f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql; "
+                f"CREATE TRIGGER {trigger} BEFORE DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}(); "
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();")
+    return ""
+
+
+def refuse_deletes(table: str, message: str) -> migrations.RunPython:
+    """A migration operation installing triggers that refuse DELETE (and TRUNCATE on PostgreSQL; SQLite has no
+    TRUNCATE) on `table` from any client. A retention purge then needs the database owner to drop the trigger
+    deliberately — which the audit chain's verification (`socorg audit-verify --from DATE`) accommodates."""
+
+    def forwards(apps, schema_editor):
+        sql = _delete_trigger_sql(schema_editor.connection.vendor, table, message, up=True)
+        if sql:
+            schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        sql = _delete_trigger_sql(schema_editor.connection.vendor, table, message, up=False)
+        if sql:
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(forwards, backwards)
+
+
 def trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.RunPython:
     """PostgreSQL only: GIN trigram indexes {index name: (table, column)} for "name contains" searches.
 

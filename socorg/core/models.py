@@ -15,8 +15,9 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One entry of the single audit log. Written only through core.audit.audit_write / audit_write_many.
 
-    Append-only: the ORM refuses updates and deletes, and a database trigger (see the migration) refuses UPDATE
-    from any client, so no interface — admin, API, shell — can rewrite history."""
+    Append-only: the ORM refuses updates and deletes, and database triggers (see the migrations) refuse UPDATE,
+    DELETE and TRUNCATE from any client, so no interface — admin, API, shell — can rewrite history; the hash chain
+    shows it if a database owner disables the triggers (`socorg audit-verify`)."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -32,6 +33,11 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # The hash chain (core.chain): entries numbered 1, 2, 3, … in append order; each hash covers the entry's content
+    # and the previous entry's hash, so a deleted, altered or reordered entry breaks the chain.
+    seq = models.BigIntegerField(_("sequence number"), unique=True, null=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -51,3 +57,21 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only: entries cannot be deleted.")
+
+
+class AuditAnchor(models.Model):
+    """The chain head at a moment (daily, by the anchoring job), also written to the log file and shown to the
+    auditor: a copy outside the database that a rewritten chain cannot match."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    seq = models.BigIntegerField(_("sequence number"))
+    entry_hash = models.CharField(_("entry hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} #{self.seq} {self.entry_hash}"

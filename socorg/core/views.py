@@ -1,15 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import health
 from .filters import AuditEntryFilter
 from .home import cards_for
-from .models import AuditEntry
+from .models import AuditAnchor, AuditEntry
 
 
 @login_required
@@ -24,16 +24,16 @@ def audit_log(request):
         raise PermissionDenied
     entries = AuditEntryFilter(request.GET, queryset=AuditEntry.objects.all())
     page = Paginator(entries.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"filter": entries, "page": page})
+    anchors = AuditAnchor.objects.order_by("-at", "-id")[:7]
+    return render(request, "core/audit_log.html", {"filter": entries, "page": page, "anchors": anchors})
 
 
 @never_cache
 def healthz(request):
-    """Load-balancer probe: 200 when the database answers, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as error:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(error)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Load-balancer probe: 200 when the database answers, 503 otherwise. `?full=1` (operators signed in with the
+    system-configuration capability) also checks the broker and the file storage."""
+    full = request.GET.get("full") == "1"
+    if full and not (request.user.is_authenticated and request.user.has_capability("system.configure")):
+        return JsonResponse({"status": "forbidden"}, status=403)
+    body = health.report(full=full)
+    return JsonResponse(body, status=200 if body["status"] == health.OK else 503)

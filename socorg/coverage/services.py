@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.scope import require
 
 from .models import CoverageSnapshot
@@ -51,7 +51,7 @@ def snapshot_take(*, period: str, actor=None) -> int:
         except IntegrityError:  # another process took the same period meanwhile
             _refuse_existing(str(parsed))
             raise
-        audit_write(action="coverage.snapshot", actor=actor, object_type="coverage.coveragesnapshot",
+        audit_write(action="coverage.snapshot", actor=actor or SYSTEM, object_type="coverage.coveragesnapshot",
                     object_id=str(parsed), object_repr=_("Coverage snapshot %(period)s") % {"period": parsed},
                     after={"period": str(parsed), "regions": len(rows),
                            "as_of": (today if parsed.end >= today else parsed.end).isoformat(),

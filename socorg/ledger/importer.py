@@ -22,13 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core import context
-from socorg.core.audit import AuditRecord, audit_write_many
+from socorg.core.audit import SYSTEM, AuditRecord, AuditWriter, audit_write_many
 from socorg.core.bulk import TableWriter
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
 from . import bulkwrite
-from .bulkwrite import AuditWriter
 from .headers import HeaderMapping, find_header, map_headers, normalize_sheet_name, range_text
 from .issues import Issue, IssueLog
 from .sheets import Column, Row, SheetHandler, handler_for, kinds, registered_sheets
@@ -66,6 +65,7 @@ class ImportRun:
         # The wall-time guard (inline runs have no Celery time limit): checked every TIME_CHECK_ROWS rows.
         self.deadline = time.monotonic() + time_limit if time_limit else None
         self.user = user  # None = the system itself (command line without --as): no scope restriction
+        self.actor = user or SYSTEM
         self.dry_run = dry_run
         self.progress = progress or (lambda sheet, done, total: None)
         self.source_name = source_name or self.path.name
@@ -354,12 +354,12 @@ class ImportRun:
                 object_repr=self.source_name[:255],
                 after={"file": self.source_name, "sha256": self.file_digest(), "created": self.counts["created"],
                        "updated": self.counts["updated"], "unchanged": self.counts["unchanged"]},
-            )], actor=self.user)
+            )], actor=self.actor)
 
     def audit_writer(self) -> AuditWriter:
-        """Per-object audit entries as plain rows (bulkwrite.AuditWriter), flushed with the other audit entries."""
+        """Per-object audit entries as plain rows (core.audit.AuditWriter), flushed with the other audit entries."""
         if self._audit_writer is None:
-            self._audit_writer = AuditWriter(self.user)
+            self._audit_writer = AuditWriter(self.actor)
         return self._audit_writer
 
     def record_audit(self, records: list[AuditRecord]) -> None:
@@ -370,7 +370,7 @@ class ImportRun:
 
     def flush_audit(self) -> None:
         if self.audit:
-            audit_write_many(self.audit, actor=self.user)
+            audit_write_many(self.audit, actor=self.actor)
             self.audit = []
         if self._audit_writer is not None:
             self._audit_writer.flush()

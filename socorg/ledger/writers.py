@@ -15,7 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.regions.models import Region
 
 from .issues import Issue
@@ -65,7 +65,8 @@ def export_ledger(path, *, user=None, region_code: str = "") -> dict[str, int]:
             count += 1
         counts[handler.sheet_name] = count
     workbook.save(path)
-    audit_write(action="ledger.export", actor=user, object_type="ledger.workbook", object_id=region_code or "*",
+    audit_write(action="ledger.export", actor=user or SYSTEM, object_type="ledger.workbook",
+                object_id=region_code or "*",
                 object_repr=_("Ledger export %(region)s") % {"region": region_code or _("all regions")},
                 after={"region": region_code, "rows": counts})
     return counts

@@ -86,12 +86,62 @@ def test_healthz_reports_a_working_database():
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_healthz_reports_503_when_the_database_fails():
-    with mock.patch("socorg.core.views.connection") as connection:
-        connection.cursor.side_effect = OperationalError("could not connect to server")
+def test_healthz_reports_503_when_the_database_fails_without_naming_host_port_or_role():
+    message = 'connection to server at "db.internal" (10.0.0.5), port 5432 failed: role "socorg" does not exist'
+    with mock.patch("socorg.core.health.connection") as connection:
+        connection.vendor = "postgresql"
+        connection.cursor.side_effect = OperationalError(message)
         response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json()["status"] == "error" and "could not connect" in response.json()["database"]
+    assert response.json() == {"status": "error", "database": "error"}
+    for secret in ("db.internal", "10.0.0.5", "5432", "socorg"):
+        assert secret not in response.content.decode()
+
+
+def test_healthz_answers_503_for_a_missing_sqlite_file_and_does_not_create_it(tmp_path):
+    missing = tmp_path / "gone.sqlite3"
+    with mock.patch("socorg.core.health.connection") as connection:
+        connection.vendor, connection.settings_dict = "sqlite", {"NAME": str(missing)}
+        response = Client().get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "error"
+    assert not missing.exists()
+    connection.cursor.assert_not_called()
+
+
+def test_full_healthz_is_for_signed_in_operators_only():
+    assert Client().get("/healthz?full=1").status_code == 403
+    client = Client()
+    client.force_login(make_user(("bureau_staff", "530000")))
+    assert client.get("/healthz?full=1").status_code == 403
+
+
+def operator_client() -> Client:
+    client = Client()
+    client.force_login(make_user(("system_admin", "100000")))
+    return client
+
+
+def test_full_healthz_checks_broker_and_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = operator_client().get("/healthz?full=1")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "inline", "storage": "ok"}
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))  # the probe file is removed
+
+
+def test_full_healthz_reports_an_unreachable_broker(settings, tmp_path):
+    settings.MEDIA_ROOT, settings.CELERY_BROKER_URL = tmp_path, "redis://127.0.0.1:9/0"
+    response = operator_client().get("/healthz?full=1")
+    assert response.status_code == 503 and response.json()["broker"] == "error"
+    assert "127.0.0.1" not in response.content.decode()
+
+
+def test_full_healthz_reports_a_failing_storage():
+    with mock.patch("socorg.core.health.default_storage") as storage:
+        storage.save.side_effect = PermissionError("/srv/socorg/media: permission denied")
+        response = operator_client().get("/healthz?full=1")
+    assert response.status_code == 503 and response.json()["storage"] == "error"
+    assert "/srv" not in response.content.decode()
 
 
 def test_request_id_is_returned_and_honoured():

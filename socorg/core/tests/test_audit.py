@@ -1,7 +1,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.models import AuditEntry
 from socorg.core.testing import make_user
 
@@ -18,7 +18,7 @@ def test_audit_write_records_actor_action_and_before_after():
 
 
 def test_audit_entry_cannot_be_changed_or_deleted_through_the_orm():
-    entry = audit_write(action="test.thing.create", object_type="test.thing", object_id="1")
+    entry = audit_write(action="test.thing.create", actor=SYSTEM, object_type="test.thing", object_id="1")
     entry.action = "forged"
     with pytest.raises(PermissionError):
         entry.save()
@@ -32,7 +32,7 @@ def test_audit_entry_cannot_be_changed_or_deleted_through_the_orm():
 
 
 def test_database_trigger_refuses_update_from_raw_sql():
-    entry = audit_write(action="test.thing.create", object_type="test.thing", object_id="1")
+    entry = audit_write(action="test.thing.create", actor=SYSTEM, object_type="test.thing", object_id="1")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditentry SET action = 'forged' WHERE id = %s", [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.thing.create"

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import get_resolver
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.models import AuditEntry
 from socorg.core.testing import client_as, make_user
 
@@ -23,7 +23,7 @@ def entries():
                 object_repr="昆明市某协会", after={"name": "昆明市某协会"})
     audit_write(action="registry.org.update", actor=actor, object_type="registry.socialorganization", object_id="1",
                 object_repr="昆明市某协会", before={"name": "a"}, after={"name": "b"})
-    audit_write(action="accounts.grant.add", actor=None, object_type="accounts.user", object_id="9")
+    audit_write(action="accounts.grant.add", actor=SYSTEM, object_type="accounts.user", object_id="9")
     return actor
 
 

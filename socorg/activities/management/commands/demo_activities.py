@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.regions.models import Region
 
 from ...demo import ActivityDemo
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                                 progress=Progress(self.stdout, options["verbosity"]))
             count = demo.run()
             seconds = time.perf_counter() - started
-            audit_write(action="demo.activities", object_type="activities.activity",
+            audit_write(action="demo.activities", actor=SYSTEM, object_type="activities.activity",
                         object_repr=f"{count} organizational-life records",
                         after={"seed": seed, "per_org": per_org, "region": region or "", "records": count,
                                "seconds": round(seconds, 1)})

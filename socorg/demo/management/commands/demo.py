@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.coverage.state import rebuild_counts, refresh_coverage_flags, refresh_member_counts
 from socorg.demo.generator import SCALES, DemoGenerator, Options
 from socorg.regions.models import Region
@@ -121,7 +121,7 @@ class Command(BaseCommand):
                 progress.update(task.id, total=task.completed)
 
     def _audit(self, options: Options, counts: dict, loaded: float, refreshed: float) -> None:
-        audit_write(action="demo.load", object_type="demo", object_id=options.scale,
+        audit_write(action="demo.load", actor=SYSTEM, object_type="demo", object_id=options.scale,
                     object_repr=f"demo {options.scale} {options.root_code} seed {options.seed}",
                     after={"scale": options.scale, "region": options.root_code, "seed": options.seed, **counts,
                            "load_seconds": round(loaded, 1), "refresh_seconds": round(refreshed, 1)})
