@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.forms import DateField, ServiceErrorsMixin
 from socorg.core.scope import prefix_filter, region_prefixes
 from socorg.party.choices import PartyOrgStatus
@@ -24,7 +25,7 @@ def party_orgs_for_activities(user):
     return queryset if condition is None else queryset.filter(condition)
 
 
-class ActivityForm(ServiceErrorsMixin, forms.Form):
+class ActivityForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):
     party_org = forms.ModelChoiceField(label=_("party organization"), queryset=PartyOrganization.objects.none())
     type = forms.ChoiceField(label=_("type"), choices=ActivityType.choices)
     date = DateField(label=_("date"))

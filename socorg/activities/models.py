@@ -41,12 +41,11 @@ class Activity(models.Model):
         verbose_name = _("organizational-life record")
         verbose_name_plural = _("organizational-life records")
         ordering = ["-date", "-id"]
-        indexes = [
-            # "Did this branch hold a meeting of this type in this period?" — an index range probe per branch.
-            models.Index(fields=["party_org", "type", "date"], name="activity_org_type_date_idx"),
-            models.Index(fields=["date"], name="activity_date_idx"),
-        ]
+        indexes = [models.Index(fields=["date"], name="activity_date_idx")]
         constraints = [
+            # The natural key: one record per branch, type, day and topic, also under parallel requests. Its index
+            # answers "did this branch hold a meeting of this type in this period?" with a range probe per branch.
+            models.UniqueConstraint(fields=["party_org", "type", "date", "topic"], name="activity_natural_key"),
             models.CheckConstraint(
                 condition=Q(actual_attendance__isnull=True) | Q(expected_attendance__isnull=True)
                 | Q(actual_attendance__lte=F("expected_attendance")),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write, snapshot
+from socorg.core.concurrency import unique_race
 from socorg.core.scope import can, ensure_in_scope
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyMember, PartyOrganization
@@ -77,8 +78,7 @@ def validate_activity(values: dict, instance: Activity | None = None) -> None:
         add("topic", _("The topic is %(length)d characters long; at most 200 are allowed.")
             % {"length": len(values["topic"])})
     if not errors and _is_duplicate(values, instance):
-        add("topic", _("%(org)s already has a %(type)s on %(date)s with this topic; edit that record instead.")
-            % {"org": party_org.name, "type": ActivityType(values["type"]).label, "date": day})
+        add("topic", _duplicate_message(values))
     if errors:
         raise ValidationError(errors)
 
@@ -108,6 +108,16 @@ def _check_attendance(add, expected, actual) -> None:
             % {"actual": actual, "expected": expected})
 
 
+def _duplicate_message(values: dict) -> str:
+    return (_("%(org)s already has a %(type)s on %(date)s with this topic; edit that record instead.")
+            % {"org": values["party_org"].name, "type": ActivityType(values["type"]).label, "date": values["date"]})
+
+
+def _duplicate_refusal(values: dict, instance: Activity | None):
+    """For unique_race: the duplicate message when a parallel request stored the same record first."""
+    return lambda: ValidationError({"topic": [_duplicate_message(values)]}) if _is_duplicate(values, instance) else None
+
+
 def _is_duplicate(values: dict, instance: Activity | None) -> bool:
     same = Activity.objects.filter(party_org=values["party_org"], type=values["type"], date=values["date"],
                                    topic=values.get("topic") or "")
@@ -125,7 +135,8 @@ def activity_create(*, party_org, type: str, date: datetime.date, topic: str = "
               "notes": (notes or "").strip()}
     validate_activity(values)
     with transaction.atomic():
-        activity = Activity.objects.create(created_by=actor if getattr(actor, "pk", None) else None, **values)
+        with unique_race(_duplicate_refusal(values, None)):
+            activity = Activity.objects.create(created_by=actor if getattr(actor, "pk", None) else None, **values)
         audit_write(action="activity.create", obj=activity, actor=actor, after=snapshot(activity, AUDITED_FIELDS))
         ensure_in_scope(actor, activity)
     return activity
@@ -146,7 +157,8 @@ def activity_update(*, activity: Activity, actor, **changes) -> Activity:
         validate_activity(values, instance=locked)
         for name, value in values.items():
             setattr(locked, name, value)
-        locked.save()
+        with unique_race(_duplicate_refusal(values, locked)):
+            locked.save()
         after = snapshot(locked, AUDITED_FIELDS)
         if after != before:
             audit_write(action="activity.update", obj=locked, actor=actor, before=before, after=after)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.models import AuditEntry
 from socorg.core.scope import can
 
@@ -81,11 +82,13 @@ def activity_create(request):
 @login_required
 def activity_edit(request, pk: int):
     activity = _activity_or_404(request.user, pk, "change")
-    form = ActivityForm(request.POST or None, user=request.user, initial=ActivityForm.initial_from(activity))
+    form = ActivityForm(request.POST or None, user=request.user,
+                        initial=versioned_initial(ActivityForm.initial_from(activity), activity))
     if request.method == "POST" and form.is_valid():
         changes = {name: value for name, value in form.cleaned_data.items() if name in form.changed_data}
         try:
-            activity = services.activity_update(activity=activity, actor=request.user, **changes)
+            activity = unless_stale(activity, form.version, lambda: services.activity_update(
+                activity=activity, actor=request.user, **changes))
         except ValidationError as error:
             form.apply_service_errors(error)
         else:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.crypto import mask
 from socorg.core.forms import DateField
 
@@ -64,7 +65,7 @@ def visible_party_org_named(user, name: str, field: str) -> PartyOrganization | 
     return party_org
 
 
-class PartyOrganizationForm(BootstrapMixin, forms.Form):
+class PartyOrganizationForm(VersionedFormMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=PartyOrgKind.choices)
     formation = forms.ChoiceField(label=_("formation"), choices=Formation.choices)
@@ -136,7 +137,7 @@ class PartyOrganizationForm(BootstrapMixin, forms.Form):
                 "term_started_on": party_org.term_started_on, "term_years": party_org.term_years}
 
 
-class MemberForm(BootstrapMixin, forms.Form):
+class MemberForm(VersionedFormMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("full name"), max_length=64)
     gender = forms.ChoiceField(label=_("gender"), required=False, choices=[("", "—"), *Gender.choices])
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=32,
@@ -193,7 +194,7 @@ class MemberForm(BootstrapMixin, forms.Form):
                 "employer": member.employer.uscc if member.employer else ""}
 
 
-class InstructorForm(BootstrapMixin, forms.Form):
+class InstructorForm(VersionedFormMixin, BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=InstructorKind.choices)
     name = forms.CharField(label=_("full name"), max_length=64)
     unit_and_post = forms.CharField(label=_("unit and post"), required=False, max_length=200)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
@@ -122,9 +123,10 @@ def party_org_edit(request, pk: int):
     _need(request.user, "party.change")
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
     form = PartyOrganizationForm(request.POST or None, user=request.user, creating=False,
-                                 initial=PartyOrganizationForm.initial_for(party_org))
+                                 initial=versioned_initial(PartyOrganizationForm.initial_for(party_org), party_org))
     if request.method == "POST":
-        updated = _submit(form, lambda v: services.party_org_update(party_org=party_org, actor=request.user, **v))
+        updated = _submit(form, lambda v: unless_stale(party_org, form.version, lambda: services.party_org_update(
+            party_org=party_org, actor=request.user, **v)))
         if updated:
             messages.success(request, _("Changes saved."))
             return redirect("party:party_org_detail", pk=pk)
@@ -234,8 +236,10 @@ def member_create(request):
 def member_edit(request, pk: int):
     _need(request.user, "members.change")
     member = get_object_or_404(queries.members_for(request.user), pk=pk)
-    form = MemberForm(request.POST or None, user=request.user, member=member, initial=MemberForm.initial_for(member))
-    update = lambda v: services.member_update(member=member, actor=request.user, **v)  # noqa: E731
+    form = MemberForm(request.POST or None, user=request.user, member=member,
+                      initial=versioned_initial(MemberForm.initial_for(member), member))
+    update = lambda v: unless_stale(member, form.version,  # noqa: E731
+                                    lambda: services.member_update(member=member, actor=request.user, **v))
     if request.method == "POST" and _submit(form, update):
         messages.success(request, _("Changes saved."))
         return redirect("party:member_detail", pk=pk)
@@ -296,8 +300,10 @@ def instructor_create(request):
 def instructor_edit(request, pk: int):
     _need(request.user, "party.change")
     instructor = get_object_or_404(queries.instructors_for(request.user), pk=pk)
-    form = InstructorForm(request.POST or None, instructor=instructor, initial=InstructorForm.initial_for(instructor))
-    update = lambda v: services.instructor_update(instructor=instructor, actor=request.user, **v)  # noqa: E731
+    form = InstructorForm(request.POST or None, instructor=instructor,
+                          initial=versioned_initial(InstructorForm.initial_for(instructor), instructor))
+    update = lambda v: unless_stale(instructor, form.version,  # noqa: E731
+                                    lambda: services.instructor_update(instructor=instructor, actor=request.user, **v))
     if request.method == "POST" and _submit(form, update):
         messages.success(request, _("Changes saved."))
         return redirect("party:instructor_detail", pk=pk)

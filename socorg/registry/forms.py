@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.forms import DateField, DateInput, ServiceErrorsMixin
 from socorg.core.scope import region_prefixes
 from socorg.regions.models import Region
@@ -37,7 +38,7 @@ def regions_changeable_by(user):
     return regions.filter(condition)
 
 
-class OrganizationForm(ServiceErrorsMixin, forms.Form):
+class OrganizationForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):
     uscc = forms.CharField(label=_("unified social credit code"), max_length=64,
                            help_text=format_lazy(_("18 characters, e.g. {example}"), example=USCC_EXAMPLE))
     name = forms.CharField(label=_("name"), max_length=200)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
@@ -143,11 +144,12 @@ def org_create(request):
 @login_required
 def org_edit(request, uscc: str):
     org = _org_or_404(request.user, uscc, "change")
-    form = OrganizationForm(request.POST or None, user=request.user, initial=OrganizationForm.initial_from(org))
+    form = OrganizationForm(request.POST or None, user=request.user,
+                            initial=versioned_initial(OrganizationForm.initial_from(org), org))
     if request.method == "POST" and form.is_valid():
         changes = {name: value for name, value in form.cleaned_data.items() if name in form.changed_data}
         try:
-            org = services.org_update(org=org, actor=request.user, **changes)
+            org = unless_stale(org, form.version, lambda: services.org_update(org=org, actor=request.user, **changes))
         except ValidationError as error:
             form.apply_service_errors(error)
         else:

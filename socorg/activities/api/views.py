@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from socorg.core.api.conditional import ConditionalUpdateMixin
 from socorg.core.api.permissions import CapabilityPermission
 from socorg.core.scope import can
 from socorg.party.models import PartyMember
@@ -27,7 +28,7 @@ from .serializers import (
 )
 
 
-class ActivityViewSet(viewsets.ModelViewSet):
+class ActivityViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
     serializer_class = ActivitySerializer
     permission_classes = [CapabilityPermission]
     filterset_class = ActivityFilter

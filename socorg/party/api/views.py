@@ -13,6 +13,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from socorg.core.api.conditional import ConditionalUpdateMixin
 from socorg.core.api.permissions import CapabilityPermission
 
 from .. import queries, services
@@ -30,7 +31,8 @@ def visible_party_org(user, pk, field: str) -> PartyOrganization | None:
     return party_org
 
 
-class _ReadCreateUpdate(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _ReadCreateUpdate(ConditionalUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
     permission_classes = [CapabilityPermission]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 

@@ -18,11 +18,13 @@ transaction."""
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write, snapshot
+from socorg.core.concurrency import unique_race
 from socorg.core.scope import ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import refresh_coverage_flags
@@ -78,6 +80,19 @@ def active_coverages(party_org: PartyOrganization):
 
 # --- validation -----------------------------------------------------------------------------------------------
 
+def _name_taken(name: str) -> str:
+    return (_("A party organization named “%(name)s” already exists; names must be unique — add the organization's "
+              "full name or place to tell them apart.") % {"name": name})
+
+
+def _name_race(party_org: PartyOrganization):
+    """For unique_race: a parallel request took the name between our check and our write."""
+    def refusal():
+        clash = PartyOrganization.objects.filter(name=party_org.name).exclude(pk=party_org.pk).exists()
+        return ValidationError({"name": [_name_taken(party_org.name)]}) if clash else None
+    return refusal
+
+
 def _check_basics(errors: Errors, values: dict, instance: PartyOrganization | None) -> None:
     name = values["name"]
     if not name:
@@ -87,8 +102,7 @@ def _check_basics(errors: Errors, values: dict, instance: PartyOrganization | No
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            errors.add("name", _("A party organization named “%(name)s” already exists; names must be unique — "
-                                 "add the organization's full name or place to tell them apart.") % {"name": name})
+            errors.add("name", _name_taken(name))
     if values["kind"] not in PartyOrgKind.values:
         errors.add("kind", _("Unknown kind “%(value)s”: expected one of %(choices)s.")
                    % {"value": values["kind"], "choices": ", ".join(PartyOrgKind.values)})
@@ -215,7 +229,8 @@ def party_org_create(*, name: str, kind: str, formation: str, actor, is_function
                                   name_pinyin=pinyin_full(values["name"]),
                                   name_initials=pinyin_initials(values["name"]))
     _apply_secretary(party_org, False, secretary_vacant_since or founded_on)
-    party_org.save()
+    with unique_race(_name_race(party_org)):
+        party_org.save()
     PartyCoverage.objects.bulk_create(
         [PartyCoverage(party_org=party_org, organization=o, start_on=start_on) for o in orgs])
     audit_write(action="party.org.create", obj=party_org, actor=actor,
@@ -264,7 +279,8 @@ def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> Party
 
     locked.name_pinyin, locked.name_initials = pinyin_full(locked.name), pinyin_initials(locked.name)
     _apply_secretary(locked, was_vacant, vacant_since)
-    locked.save()
+    with unique_race(_name_race(locked)):
+        locked.save()
     after = snapshot(locked, AUDITED_FIELDS)
     changed = {k for k in after if after[k] != before[k]}
     if changed:

@@ -10,6 +10,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from socorg.core.api.conditional import ConditionalUpdateMixin
 from socorg.core.api.permissions import CapabilityPermission
 from socorg.core.scope import can
 
@@ -28,7 +29,7 @@ class KeptFilterSetBackend(DjangoFilterBackend):
         return view.filterset
 
 
-class OrganizationViewSet(viewsets.ModelViewSet):
+class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
     serializer_class = OrganizationSerializer
     permission_classes = [CapabilityPermission]
     filter_backends = [KeptFilterSetBackend]  # the FilterSet carries the ordering, shared with the list page
