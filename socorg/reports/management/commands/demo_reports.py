@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.regions.models import Region
 
 from ...demo import ReportDemo
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                                          "them.") % {"year": year})
                 existing.delete()
             count = ReportDemo(seed=seed, year=year, region_prefix=prefix).run()
-            audit_write(action="demo.reports", object_type="reports.annualreport", actor=None,
+            audit_write(action="demo.reports", object_type="reports.annualreport", actor=SYSTEM,
                         object_repr=f"{count} annual reports", after={"seed": seed, "year": year, "reports": count})
         if options["verbosity"] > 0:
             self.stdout.write(self.style.SUCCESS(
