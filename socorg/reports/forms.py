@@ -7,6 +7,7 @@ from socorg.core.forms import ServiceErrorsMixin
 
 from .choices import Conclusion
 from .services import EDITABLE_FIELDS
+from .synchronization import SyncEvent, SyncState
 
 YES_NO_UNKNOWN = [("", _("Not stated")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -81,3 +82,12 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
     reasons = forms.CharField(label=_("reasons"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("Required for anything but qualified."))
+
+
+class SyncCheckForm(forms.Form):
+    event = forms.ChoiceField(label=_("event"), choices=SyncEvent.choices)
+    occasion = forms.CharField(label=_("occasion"), max_length=16, required=False)
+    item = forms.CharField(label=_("item"), max_length=48)
+    state = forms.ChoiceField(label=_("state"), choices=SyncState.choices)
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    evidence = forms.FileField(label=_("evidence"), required=False)

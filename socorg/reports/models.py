@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.scope import ScopedManager
 
 from .choices import Conclusion, ReportStatus
+from .synchronization import SyncEvent, SyncState
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
 
@@ -107,3 +108,48 @@ class PartyBuildingCorrection(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.comment[:40]}"
+
+
+def _evidence_path(instance, filename: str) -> str:
+    import os
+
+    from socorg.activities.attachments import storage_name
+
+    return storage_name("sync", os.path.splitext(filename)[1].lower())
+
+
+class SyncCheck(models.Model):
+    """One item of a 三同步 checklist for one organization and one occasion of an event (the registration, the
+    annual report of a year, an evaluation, a re-election): done / not done / not applicable, who checked it, with
+    an optional evidence file. Write only through reports.services.sync_check_record."""
+
+    scope_domain = "reports"
+    scope_region_field = "organization__authority_region__code"
+
+    organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
+                                     on_delete=models.PROTECT, related_name="sync_checks")
+    event = models.CharField(_("event"), max_length=16, choices=SyncEvent.choices)
+    occasion = models.CharField(_("occasion"), max_length=16, blank=True,
+                                help_text=_("The year of the annual report or evaluation, the date of a re-election; "
+                                            "empty for the registration."))
+    item = models.CharField(_("item"), max_length=48)
+    state = models.CharField(_("state"), max_length=16, choices=SyncState.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=_evidence_path, max_length=200, blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
+    checked_at = models.DateTimeField(_("checked at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("三同步 check")
+        verbose_name_plural = _("三同步 checks")
+        ordering = ["event", "occasion", "item"]
+        constraints = [models.UniqueConstraint(fields=["organization", "event", "occasion", "item"],
+                                               name="reports_one_check_per_item")]
+        indexes = [models.Index(fields=["event", "occasion", "item", "state"], name="reports_sync_item_idx")]
+
+    def __str__(self):
+        return f"{self.organization} · {self.event} {self.occasion} · {self.item}"

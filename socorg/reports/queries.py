@@ -131,3 +131,58 @@ def organizations_visible(user, capability: str = "reports.view"):
         return SocialOrganization.objects.none()
     q = prefix_filter("authority_region__code", prefixes)
     return SocialOrganization.objects.all() if q is None else SocialOrganization.objects.filter(q)
+
+
+def sync_population(*, event: str, year: int, region: Region, user=None):
+    """The organizations a 三同步 figure is about: registered in the year (registration), with a submitted report
+    on the year (annual report), or with any check recorded for that year's evaluations or re-elections."""
+    from .models import SyncCheck
+    from .synchronization import SyncEvent
+
+    orgs, reports = _scoped(user, region)
+    if event == SyncEvent.REGISTRATION:
+        return orgs.filter(registered_on__year=year)
+    if event == SyncEvent.ANNUAL_REPORT:
+        return orgs.filter(pk__in=reports.filter(year=year, first_submitted_at__isnull=False)
+                           .values("organization_id"))
+    checked = SyncCheck.objects.filter(event=event, occasion__startswith=str(year)).values("organization_id")
+    return orgs.filter(pk__in=checked)
+
+
+def _occasion_q(event: str, year: int) -> Q:
+    from .synchronization import SyncEvent
+
+    if event == SyncEvent.REGISTRATION:
+        return Q(occasion="")
+    if event in (SyncEvent.ANNUAL_REPORT, SyncEvent.EVALUATION):
+        return Q(occasion=str(year))
+    return Q(occasion__startswith=str(year))
+
+
+def sync_figures(*, event: str, year: int, region: Region, user=None) -> dict:
+    """Per checklist item: organizations done / not done / not applicable / not yet checked, and the share done
+    among those it applies to. `{"total": n, "items": [{"item", "label", "done", …, "share_done"}]}`."""
+    from .models import SyncCheck
+    from .synchronization import SyncState, checklist
+
+    population = sync_population(event=event, year=year, region=region, user=user)
+    items = checklist(event)
+    occasion = _occasion_q(event, year)
+
+    def has(item, state):
+        return Exists(SyncCheck.objects.filter(occasion, organization=OuterRef("pk"), event=event, item=item,
+                                               state=state))
+
+    aggregates = {"total": Count("pk")}
+    for code, _label in items:
+        for state in SyncState.values:
+            aggregates[f"{code}:{state}"] = Count("pk", filter=Q(has(code, state)))
+    counts = population.aggregate(**aggregates)
+    rows = []
+    for code, label in items:
+        done, not_done, not_applicable = (counts[f"{code}:{state}"] for state in SyncState.values)
+        applies = counts["total"] - not_applicable
+        rows.append({"item": code, "label": label, "done": done, "not_done": not_done,
+                     "not_applicable": not_applicable, "unchecked": applies - done - not_done,
+                     "share_done": round(done / applies, 4) if applies else None})
+    return {"event": event, "year": year, "region": region.code, "total": counts["total"], "items": rows}

@@ -14,14 +14,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socorg.activities.attachments import validate_upload
 from socorg.core.audit import audit_write, snapshot
 from socorg.core.scope import can
 from socorg.registry.models import SocialOrganization
 
 from . import rules
 from .choices import ReportStatus
-from .models import AnnualReport, PartyBuildingCorrection
+from .models import AnnualReport, PartyBuildingCorrection, SyncCheck
 from .party_building import party_building_as_of
+from .synchronization import SyncEvent, SyncState, checklist
 
 EDITABLE_FIELDS = (
     "proposed_changes", "member_meetings_held", "council_meetings_held", "election_on_time", "leader_changes",
@@ -178,3 +180,69 @@ def report_review(*, report: AnnualReport, actor, conclusion: str, reasons: str 
     audit_write(action="reports.report.review", obj=report, actor=actor, before=before,
                 after=snapshot(report, AUDITED_FIELDS))
     return report
+
+
+# --- 三同步 checks ------------------------------------------------------------------------------------------------
+
+def _occasion_problem(event: str, occasion: str, org: SocialOrganization) -> str | None:
+    today = timezone.localdate()
+    if event == SyncEvent.REGISTRATION:
+        return None if occasion == "" else _("The registration happens once: leave the occasion empty.")
+    if event in (SyncEvent.ANNUAL_REPORT, SyncEvent.EVALUATION):
+        if not (occasion.isdigit() and len(occasion) == 4):
+            return _("Enter the year, four digits such as 2025.")
+        registered = org.registered_on.year if org.registered_on else 1949
+        if not registered <= int(occasion) <= today.year:
+            return _("The year must lie between the registration (%(first)d) and this year (%(last)d).") % {
+                "first": registered, "last": today.year}
+        return None
+    try:
+        day = datetime.date.fromisoformat(occasion)
+    except ValueError:
+        return _("Enter the date of the re-election as YYYY-MM-DD.")
+    return _("The re-election date lies in the future.") if day > today else None
+
+
+@transaction.atomic
+def sync_check_record(*, org: SocialOrganization, event: str, item: str, state: str, actor, occasion: str = "",
+                      note: str = "", evidence=None) -> SyncCheck:
+    """Record one 三同步 item (done / not done / not applicable, with a note and an optional evidence file); the
+    registration authority's staff check (reports.review). Recording again replaces the earlier state."""
+    _require(actor, org, "reports.review")
+    occasion, note = (occasion or "").strip(), (note or "").strip()
+    errors: dict[str, str] = {}
+    if event not in SyncEvent.values:
+        errors["event"] = _("Choose registration, annual report, evaluation or re-election.")
+    elif item not in dict(checklist(event)):
+        errors["item"] = _("“%(item)s” is not an item of this checklist.") % {"item": item}
+    else:
+        problem = _occasion_problem(event, occasion, org)
+        if problem:
+            errors["occasion"] = problem
+    if state not in SyncState.values:
+        errors["state"] = _("Choose done, not done or not applicable.")
+    elif state != SyncState.DONE and not note:
+        errors["note"] = _("Say why the item is not done or not applicable.")
+    if evidence is not None:
+        try:
+            validate_upload(evidence, "evidence")
+        except ValidationError as error:
+            errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    check = SyncCheck.objects.select_for_update().filter(organization=org, event=event, occasion=occasion,
+                                                         item=item).first()
+    before = snapshot(check, SYNC_AUDITED) if check else None
+    check = check or SyncCheck(organization=org, event=event, occasion=occasion, item=item)
+    check.state, check.note = state, note
+    check.checked_by = actor if getattr(actor, "pk", None) else None
+    if evidence is not None:
+        check.evidence = evidence
+        check.evidence_name = evidence.name[:255]
+    check.save()
+    audit_write(action="reports.sync.check", obj=check, actor=actor, before=before,
+                after=snapshot(check, SYNC_AUDITED))
+    return check
+
+
+SYNC_AUDITED = ("event", "occasion", "item", "state", "note", "evidence_name")

@@ -23,9 +23,10 @@ from socorg.regions.models import Region
 from . import rules, services
 from .choices import ReportStatus
 from .filters import AnnualReportFilter
-from .forms import AnnualReportForm, ReturnForm, ReviewForm
-from .models import AnnualReport
-from .queries import organizations_visible, report_figures
+from .forms import AnnualReportForm, ReturnForm, ReviewForm, SyncCheckForm
+from .models import AnnualReport, SyncCheck
+from .queries import organizations_visible, report_figures, sync_figures
+from .synchronization import SyncEvent, SyncState, checklist
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -33,6 +34,8 @@ ACTION_LABELS = {
     "reports.report.submit": _lazy("submitted"),
     "reports.report.return": _lazy("returned for correction"),
     "reports.report.review": _lazy("reviewed"),
+    "reports.report.import": _lazy("imported from the ledger"),
+    "reports.report.import_update": _lazy("updated from the ledger"),
 }
 
 
@@ -117,7 +120,62 @@ def report_detail(request, uscc: str, year: int):
         "return_form": ReturnForm(), "review_form": ReviewForm(),
         "corrections": report.corrections.all() if report.pk else [],
         "year_problem": rules.year_problem(year, org.registered_on, timezone.localdate()),
+        "sync_items": _sync_items(org, SyncEvent.ANNUAL_REPORT, str(year)) if can_review else [],
+        "states": SyncState.choices,
     })
+
+
+def _sync_items(org, event: str, occasion: str) -> list[dict]:
+    """The event's checklist with what has been recorded for this occasion."""
+    recorded = {c.item: c for c in SyncCheck.objects.filter(organization=org, event=event, occasion=occasion)}
+    return [{"item": code, "label": label, "check": recorded.get(code)} for code, label in checklist(event)]
+
+
+@login_required
+def sync_checks(request, uscc: str):
+    """三同步 of one organization: every event's checklist, with a form per item for the registration authority."""
+    org = _organization(request.user, uscc)
+    can_check = can(request.user, "reports.review", org.authority_region_id)
+    form = SyncCheckForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_check:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.sync_check_record(org=org, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The check has been recorded."))
+                return redirect(request.POST.get("next") or request.path)
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    occasions = {}
+    for check in SyncCheck.objects.filter(organization=org).order_by("event", "-occasion"):
+        occasions.setdefault(check.event, []).append(check)
+    events = [{"event": value, "label": label, "items": checklist(value), "checks": occasions.get(value, []),
+               "needs_occasion": value != SyncEvent.REGISTRATION}
+              for value, label in SyncEvent.choices]
+    return render(request, "reports/sync_checks.html", {
+        "org": org, "events": events, "can_check": can_check, "states": SyncState.choices,
+        "registration_items": _sync_items(org, SyncEvent.REGISTRATION, ""),
+    })
+
+
+@login_required
+def sync_overview(request):
+    """三同步 figures of a year in the user's scope: per event and item, the share done."""
+    _require(request.user, "reports.view")
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 1990 <= int(year) <= 9999 else _last_year()
+    region = Region.objects.filter(code=request.GET.get("region") or "100000").first() or Region.objects.get(
+        code="100000")
+    tables = [(label, sync_figures(event=value, year=year, region=region, user=request.user))
+              for value, label in SyncEvent.choices]
+    return render(request, "reports/sync_overview.html", {"year": year, "region": region, "tables": tables})
 
 
 @login_required
