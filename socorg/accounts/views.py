@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from socorg.core.decorators import capability_required
 
 from . import services
 from .forms import (
@@ -52,11 +54,6 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-def _require_any(user, *capabilities: str) -> None:
-    if not any(user.has_capability(c) for c in capabilities):
-        raise PermissionDenied
-
-
 def _abilities(user) -> dict[str, bool]:
     return {
         "manage": user.has_capability("accounts.manage"),
@@ -65,9 +62,8 @@ def _abilities(user) -> dict[str, bool]:
     }
 
 
-@login_required
+@capability_required("accounts.manage", "accounts.view")
 def user_list(request):
-    _require_any(request.user, "accounts.manage", "accounts.view")
     form = UserFilterForm(request.GET or None)
     users = User.objects.order_by("username").prefetch_related(
         Prefetch("grants", queryset=RoleGrant.objects.select_related("region").order_by("role", "region_id"))
@@ -90,9 +86,8 @@ def user_list(request):
                   {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})
 
 
-@login_required
+@capability_required("accounts.manage")
 def user_create(request):
-    _require_any(request.user, "accounts.manage")
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,17 +117,15 @@ def _detail_context(request, account, **forms):
     }
 
 
-@login_required
+@capability_required("accounts.manage", "accounts.view")
 def user_detail(request, pk: int):
-    _require_any(request.user, "accounts.manage", "accounts.view")
     account = get_object_or_404(User, pk=pk)
     return render(request, "accounts/user_detail.html", _detail_context(request, account))
 
 
-@login_required
+@capability_required("accounts.grant")
 @require_POST
 def user_grant(request, pk: int):
-    _require_any(request.user, "accounts.grant")
     account = get_object_or_404(User, pk=pk)
     form = GrantForm(request.POST)
     if form.is_valid():
@@ -148,30 +141,27 @@ def user_grant(request, pk: int):
                   status=400)
 
 
-@login_required
+@capability_required("accounts.grant")
 @require_POST
 def grant_revoke(request, pk: int, grant_pk: int):
-    _require_any(request.user, "accounts.grant")
     grant = get_object_or_404(RoleGrant.objects.select_related("user"), pk=grant_pk, user_id=pk)
     services.role_revoke(grant=grant, actor=request.user)
     messages.success(request, _("Role revoked."))
     return redirect("accounts:user_detail", pk=pk)
 
 
-@login_required
+@capability_required("accounts.manage")
 @require_POST
 def user_set_active(request, pk: int, active: bool):
-    _require_any(request.user, "accounts.manage")
     account = get_object_or_404(User, pk=pk)
     services.user_set_active(user=account, active=active, actor=request.user)
     messages.success(request, _("Account reactivated.") if active else _("Account deactivated."))
     return redirect("accounts:user_detail", pk=account.pk)
 
 
-@login_required
+@capability_required("accounts.manage")
 @require_POST
 def user_password_reset(request, pk: int):
-    _require_any(request.user, "accounts.manage")
     account = get_object_or_404(User, pk=pk)
     form = PasswordResetForm(request.POST)
     if form.is_valid():
@@ -186,10 +176,9 @@ def user_password_reset(request, pk: int):
                   status=400)
 
 
-@login_required
+@capability_required("accounts.unlock")
 @require_POST
 def user_unlock(request):
-    _require_any(request.user, "accounts.unlock")
     username = request.POST.get("username", "").strip()
     services.login_unlock(username=username, actor=request.user)
     messages.success(request, _("Login failures of “%(name)s” cleared; the account can log in again.")
@@ -198,10 +187,9 @@ def user_unlock(request):
     return redirect(target if target.startswith("/accounts/") else "accounts:login_failures")
 
 
-@login_required
+@capability_required("accounts.view", "accounts.unlock")
 def login_failures(request):
     """Recent login failures (axes' failure log) and the user names locked now."""
-    _require_any(request.user, "accounts.view", "accounts.unlock")
     form = FailureFilterForm(request.GET or None)
     failures = AccessFailureLog.objects.order_by("-attempt_time")
     if form.is_valid() and form.cleaned_data["username"]:

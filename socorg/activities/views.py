@@ -3,7 +3,7 @@ parse input and render; activities.services validates and writes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socorg.core.concurrency import unless_stale, versioned_initial
+from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
 from socorg.core.scope import can
 
@@ -22,20 +23,14 @@ from .models import Activity, Attachment
 PAGE_SIZE = 50
 
 
-def _require(user, capability: str) -> None:
-    if not user.has_capability(capability):
-        raise PermissionDenied
-
-
 def _activity_or_404(user, pk: int, action: str = "view") -> Activity:
     queryset = Activity.objects.visible_to(user, action).select_related("party_org", "party_org__region",
                                                                         "created_by")
     return get_object_or_404(queryset, pk=pk)
 
 
-@login_required
+@capability_required("activities.view")
 def activity_list(request):
-    _require(request.user, "activities.view")
     queryset = Activity.objects.visible_to(request.user, "view").select_related("party_org", "party_org__region")
     activities = ActivityFilter(request.GET, queryset=queryset)
     page = Paginator(activities.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,9 +58,8 @@ def activity_detail(request, pk: int):
     })
 
 
-@login_required
+@capability_required("activities.change")
 def activity_create(request):
-    _require(request.user, "activities.change")
     initial = {"party_org": request.GET.get("party_org")} if request.GET.get("party_org") else None
     form = ActivityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

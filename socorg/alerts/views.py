@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socorg.core.decorators import capability_required
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -24,11 +25,6 @@ from .models import Alert, EvidenceFile, ScanRun
 from .rules import RULES
 
 PAGE_SIZE = 50
-
-
-def _require(user, capability: str) -> None:
-    if not user.has_capability(capability):
-        raise PermissionDenied
 
 
 def _alert_or_404(user, pk: int) -> Alert:
@@ -47,9 +43,8 @@ def _board_region(user, code: str | None) -> Region:
     return roots[0] if len(roots) == 1 else Region.objects.get(code="100000")
 
 
-@login_required
+@capability_required("alerts.view")
 def board(request):
-    _require(request.user, "alerts.view")
     region = _board_region(request.user, request.GET.get("region"))
     if not region.scope_prefix and "" not in request.user.scope_prefixes("alerts.view"):
         # A user with several regional grants but no national one sees each of their regions, not the nation.
@@ -71,9 +66,8 @@ def board(request):
     })
 
 
-@login_required
+@capability_required("alerts.view")
 def alert_list(request):
-    _require(request.user, "alerts.view")
     queryset = Alert.objects.visible_to(request.user, "view").select_related(
         "party_org", "organization", "region", "assignee")
     data = request.GET.copy()
@@ -161,9 +155,8 @@ def evidence_download(request, pk: int):
                         content_type=evidence.content_type)
 
 
-@login_required
+@capability_required("alerts.view")
 def rule_list(request):
-    _require(request.user, "alerts.view")
     return render(request, "alerts/rule_list.html", {
         "configs": rule_configs().values(), "can_configure": services.can_configure_rules(request.user)})
 

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -7,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import health
+from .decorators import capability_required
 from .filters import AuditEntryFilter
 from .home import cards_for
 from .models import AuditAnchor, AuditEntry
@@ -18,10 +18,8 @@ def home(request):
 
 
 @require_safe  # reading only: no interface changes or deletes audit entries
-@login_required
+@capability_required("audit.view")
 def audit_log(request):
-    if not request.user.has_capability("audit.view"):
-        raise PermissionDenied
     entries = AuditEntryFilter(request.GET, queryset=AuditEntry.objects.all())
     page = Paginator(entries.qs, 50).get_page(request.GET.get("page"))
     anchors = AuditAnchor.objects.order_by("-at", "-id")[:7]

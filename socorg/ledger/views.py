@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from socorg.core.scope import can
+from socorg.core.decorators import capability_required
+from socorg.core.scope import can, require
 from socorg.regions.models import Region
 
 from . import services
@@ -20,11 +21,6 @@ from .sheets import kinds
 from .writers import export_ledger, write_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(user, capability: str) -> None:
-    if not user.has_capability(capability):
-        raise PermissionDenied
 
 
 def _own_import(request, pk: int) -> LedgerImport:
@@ -40,7 +36,7 @@ def index(request):
         raise PermissionDenied
     form = UploadForm()
     if request.method == "POST":
-        _require(request.user, "ledger.import")
+        require(request.user, "ledger.import")
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             ledger_import = services.upload(request.user, form.cleaned_data["file"])
@@ -81,7 +77,7 @@ def status_fragment(request, pk: int):
     return response
 
 
-@login_required
+@capability_required("ledger.import")
 @require_POST
 def confirm(request, pk: int):
     ledger_import = _own_import(request, pk)
@@ -98,9 +94,8 @@ def report(request, pk: int):
                         filename=os.path.basename(ledger_import.report.name), content_type=XLSX)
 
 
-@login_required
+@capability_required("ledger.import")
 def template(request):
-    _require(request.user, "ledger.import")
     buffer = io.BytesIO()
     write_template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -108,10 +103,9 @@ def template(request):
     return response
 
 
-@login_required
+@capability_required("ledger.export")
 def export(request):
     """/ledger/export/?region=CODE: the four sheets for a region of the user's scope (default: all of it)."""
-    _require(request.user, "ledger.export")
     code = request.GET.get("region", "").strip()
     if code:
         region = Region.objects.filter(code=code).first()

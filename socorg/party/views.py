@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
+from socorg.core.decorators import capability_required
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
 from socorg.registry.listing import add_labels, row_link
@@ -23,11 +24,6 @@ from .forms import DateForm, InstructorForm, MemberForm, OrganizationDateForm, P
 from .models import InstructorAssignment, PartyCoverage
 
 PAGE_SIZE = 50
-
-
-def _need(user, capability: str) -> None:
-    if not user.has_capability(capability):
-        raise PermissionDenied
 
 
 def _page(request, filterset, *, labels=(), links=None):
@@ -73,9 +69,8 @@ def _day(request):
 
 # --- party organizations --------------------------------------------------------------------------------------
 
-@login_required
+@capability_required("party.view")
 def party_org_list(request):
-    _need(request.user, "party.view")
     filterset = PartyOrganizationFilter(request.GET, queryset=queries.party_orgs_for(request.user))
     return render(request, "party/party_org_list.html", {
         "filter": filterset,
@@ -85,9 +80,8 @@ def party_org_list(request):
         "show_members": request.user.has_capability("members.view")})
 
 
-@login_required
+@capability_required("party.view")
 def party_org_detail(request, pk: int):
-    _need(request.user, "party.view")
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
     user = request.user
     children = queries.party_orgs_for(user).filter(parent=party_org).order_by("status", "name_pinyin")
@@ -105,9 +99,8 @@ def party_org_detail(request, pk: int):
     })
 
 
-@login_required
+@capability_required("party.change")
 def party_org_create(request):
-    _need(request.user, "party.change")
     form = PartyOrganizationForm(request.POST or None, user=request.user, creating=True)
     if request.method == "POST":
         party_org = _submit(form, lambda v: services.party_org_create(actor=request.user, **v))
@@ -118,9 +111,8 @@ def party_org_create(request):
                                                 "cancel": reverse("party:party_org_list")})
 
 
-@login_required
+@capability_required("party.change")
 def party_org_edit(request, pk: int):
-    _need(request.user, "party.change")
     party_org = get_object_or_404(queries.party_orgs_for(request.user), pk=pk)
     form = PartyOrganizationForm(request.POST or None, user=request.user, creating=False,
                                  initial=versioned_initial(PartyOrganizationForm.initial_for(party_org), party_org))
@@ -175,9 +167,8 @@ def party_coverage_end(request, pk: int, coverage_id: int):
 
 # --- members ------------------------------------------------------------------------------------------------------
 
-@login_required
+@capability_required("members.view")
 def member_list(request):
-    _need(request.user, "members.view")
     # The list shows neither phone: do not decrypt two per row.
     members = queries.members_for(request.user).defer("phone", "employer__phone")
     filterset = PartyMemberFilter(request.GET, queryset=members)
@@ -200,17 +191,15 @@ def _member_page(request, member, revealed=None):
     })
 
 
-@login_required
+@capability_required("members.view")
 def member_detail(request, pk: int):
-    _need(request.user, "members.view")
     return _member_page(request, get_object_or_404(queries.members_for(request.user), pk=pk))
 
 
-@login_required
+@capability_required("members.view")
 @require_POST
 def member_reveal(request, pk: int):
     """Rendered in the POST response (never redirected), so the plaintext is in no URL, history or cache."""
-    _need(request.user, "members.view")
     member = get_object_or_404(queries.members_for(request.user), pk=pk)
     revealed = services.member_reveal(member=member, actor=request.user)
     response = _member_page(request, member, revealed)
@@ -218,9 +207,8 @@ def member_reveal(request, pk: int):
     return response
 
 
-@login_required
+@capability_required("members.change")
 def member_create(request):
-    _need(request.user, "members.change")
     initial = {"party_org": request.GET.get("party_org", ""), "employer": request.GET.get("employer", "")}
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST":
@@ -232,9 +220,8 @@ def member_create(request):
                                                 "cancel": reverse("party:member_list")})
 
 
-@login_required
+@capability_required("members.change")
 def member_edit(request, pk: int):
-    _need(request.user, "members.change")
     member = get_object_or_404(queries.members_for(request.user), pk=pk)
     form = MemberForm(request.POST or None, user=request.user, member=member,
                       initial=versioned_initial(MemberForm.initial_for(member), member))
@@ -259,9 +246,8 @@ def member_leave(request, pk: int):
 
 # --- instructors ----------------------------------------------------------------------------------------------
 
-@login_required
+@capability_required("party.view")
 def instructor_list(request):
-    _need(request.user, "party.view")
     filterset = InstructorFilter(request.GET, queryset=queries.instructors_for(request.user).defer("phone"))
     return render(request, "party/instructor_list.html", {
         "filter": filterset,
@@ -271,9 +257,8 @@ def instructor_list(request):
         "show_members": request.user.has_capability("members.view")})
 
 
-@login_required
+@capability_required("party.view")
 def instructor_detail(request, pk: int):
-    _need(request.user, "party.view")
     instructor = get_object_or_404(queries.instructors_for(request.user), pk=pk)
     return render(request, "party/instructor_detail.html", {
         "instructor": instructor, "phone_masked": mask(instructor.phone),
@@ -283,9 +268,8 @@ def instructor_detail(request, pk: int):
     })
 
 
-@login_required
+@capability_required("party.change")
 def instructor_create(request):
-    _need(request.user, "party.change")
     form = InstructorForm(request.POST or None)
     if request.method == "POST":
         instructor = _submit(form, lambda v: services.instructor_create(actor=request.user, **v))
@@ -296,9 +280,8 @@ def instructor_create(request):
                                                 "cancel": reverse("party:instructor_list")})
 
 
-@login_required
+@capability_required("party.change")
 def instructor_edit(request, pk: int):
-    _need(request.user, "party.change")
     instructor = get_object_or_404(queries.instructors_for(request.user), pk=pk)
     form = InstructorForm(request.POST or None, instructor=instructor,
                           initial=versioned_initial(InstructorForm.initial_for(instructor), instructor))

@@ -3,7 +3,7 @@ and render; registry.services validates and writes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
+from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
@@ -27,19 +28,13 @@ PAGE_SIZE = 50
 MEMBERS_SHOWN = 100
 
 
-def _require(user, capability: str) -> None:
-    if not user.has_capability(capability):
-        raise PermissionDenied
-
-
 def _org_or_404(user, uscc: str, action: str = "view") -> SocialOrganization:
     queryset = SocialOrganization.objects.visible_to(user, action).select_related("authority_region")
     return get_object_or_404(queryset, uscc=uscc.upper())
 
 
-@login_required
+@capability_required("registry.view")
 def org_list(request):
-    _require(request.user, "registry.view")
     queryset = (SocialOrganization.objects.visible_to(request.user, "view").select_related("authority_region")
                 .order_by(*ORG_LIST_ORDER))
     orgs = OrganizationFilter(request.GET, queryset=queryset)
@@ -126,9 +121,8 @@ def _members_context(user, org) -> dict:
     return {"members_visible": True, "members": shown, "member_count": members.count()}
 
 
-@login_required
+@capability_required("registry.change")
 def org_create(request):
-    _require(request.user, "registry.change")
     form = OrganizationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,50 @@
+"""capability_required: the one view guard (issue #12 item 7)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from socorg.accounts.roles import Role
+from socorg.core.decorators import capability_required
+from socorg.core.testing import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@capability_required("accounts.manage", "accounts.view")
+def guarded(request):
+    return HttpResponse("ok")
+
+
+def call(user):
+    request = RequestFactory().get("/guarded/")
+    request.user = user
+    return guarded(request)
+
+
+def test_anonymous_users_are_sent_to_the_login_page():
+    response = call(AnonymousUser())
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_any_one_of_the_capabilities_is_enough():
+    assert call(make_user((Role.SYSTEM_ADMIN, "100000"))).status_code == 200  # accounts.manage
+    assert call(make_user((Role.SECURITY_ADMIN, "100000"))).status_code == 200  # accounts.view
+
+
+def test_users_without_any_of_them_are_refused():
+    with pytest.raises(PermissionDenied):
+        call(make_user((Role.BUREAU_STAFF, "100000")))
+
+
+def test_no_app_keeps_a_local_copy_of_the_guard():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"^def _(require|need|require_any)\(user")
+    offenders = [str(p.relative_to(root)) for p in root.glob("*/views.py")
+                 if any(pattern.match(line) for line in p.read_text(encoding="utf-8").splitlines())]
+    assert offenders == []
