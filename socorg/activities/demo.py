@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from socorg.core.bulk import TableWriter
+from socorg.core.scope import in_subtree
 from socorg.party.choices import Membership, PartyOrgKind, PartyOrgStatus
 from socorg.party.models import PartyMember, PartyOrganization
 
@@ -68,7 +69,7 @@ class ActivityDemo:
                   .values("party_org").annotate(n=Count("pk"), full=Count("pk", filter=Q(membership=Membership.FULL)))}
         orgs = PartyOrganization.objects.filter(status=PartyOrgStatus.ACTIVE).exclude(kind=PartyOrgKind.COMMITTEE)
         if self.region_prefix:
-            orgs = orgs.filter(region__code__startswith=self.region_prefix)
+            orgs = orgs.filter(in_subtree("region__code", self.region_prefix))
         rows = orgs.order_by("pk").values_list("pk", "founded_on")
         return [Branch(pk, founded, counts.get(pk, {}).get("n", 0), counts.get(pk, {}).get("full", 0))
                 for pk, founded in rows]

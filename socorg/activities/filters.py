@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.filters import FilterSet
-from socorg.regions.models import Region
+from socorg.core.scope import filter_subtree
 
 from .choices import ActivityType
 from .models import Activity
@@ -40,7 +40,4 @@ class ActivityFilter(FilterSet):
                                | Q(party_org__name_initials__startswith=lowered))
 
     def filter_region(self, queryset, name, value):
-        prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
-        if prefix is None:
-            return queryset.none()  # an unknown code matches nothing rather than everything
-        return queryset.filter(party_org__region__code__startswith=prefix) if prefix else queryset
+        return filter_subtree(queryset, "party_org__region__code", value)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from socorg.core.scope import in_subtree
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyOrganization
 from socorg.regions.models import Region
@@ -48,7 +49,7 @@ def board_for(region: Region) -> dict:
         child = _child_of(children, code)
         return rows[child.code] if child else total
 
-    scoped = Q(region__code__startswith=prefix) if prefix else Q()
+    scoped = in_subtree("region__code", prefix)
     for code, count in (PartyOrganization.objects.filter(scoped, status=PartyOrgStatus.ACTIVE).order_by()
                         .values_list("region_id").annotate(n=Count("pk"))):
         row_for(code).party_orgs += count

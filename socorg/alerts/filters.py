@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.filters import FilterSet
-from socorg.regions.models import Region
+from socorg.core.scope import filter_subtree
 
 from .choices import OPEN_STATUSES, AlertStatus, Severity, SubjectType
 from .models import Alert
@@ -52,10 +52,7 @@ class AlertFilter(FilterSet):
                                | Q(organization__uscc__startswith=text.upper()))
 
     def filter_region(self, queryset, name, value):
-        prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
-        if prefix is None:
-            return queryset.none()
-        return queryset.filter(region__code__startswith=prefix) if prefix else queryset
+        return filter_subtree(queryset, "region__code", value)
 
     def filter_state(self, queryset, name, value):
         if value == "open":

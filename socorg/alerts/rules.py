@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from socorg.activities.choices import ActivityType
 from socorg.activities.models import Activity, Attendance, DuesPayment
+from socorg.core.scope import in_subtree
 from socorg.party.choices import Formation, Membership, PartyOrgKind
 from socorg.party.models import (
     InstructorAssignment,
@@ -107,7 +108,7 @@ class Param:
 # --- shared query pieces -------------------------------------------------------------------------------------
 
 def _in_region(prefix: str, field: str = "region") -> Q:
-    return Q(**{f"{field}__code__startswith": prefix}) if prefix else Q()
+    return in_subtree(f"{field}__code", prefix)
 
 
 def party_orgs_active_on(as_of: datetime.date, prefix: str, prefix_field: str = "") -> Q:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.bulk import TableWriter
+from socorg.core.scope import in_subtree, subtree_sql
 
 from .choices import OPEN_STATUSES, AlertStatus, SubjectType
 from .config import RuleConfig, rule_configs
@@ -75,7 +76,7 @@ def run_scan(*, as_of: datetime.date | None = None, region_prefix: str = "", act
 
 def open_alerts(region_prefix: str = ""):
     alerts = Alert.objects.filter(status__in=OPEN_STATUSES)
-    return alerts.filter(region__code__startswith=region_prefix) if region_prefix else alerts
+    return alerts.filter(in_subtree("region__code", region_prefix))
 
 
 def apply_rule(config: RuleConfig, as_of: datetime.date, region_prefix: str) -> RuleOutcome:
@@ -165,8 +166,7 @@ class _OpenAlerts:
         self.code = code
         self.statuses = list(OPEN_STATUSES)
         self.status_in = f"{ALERTS}.status IN ({', '.join(['%s'] * len(self.statuses))})"
-        self.region = f" AND {ALERTS}.region_id LIKE %s" if region_prefix else ""
-        self.region_params = [region_prefix + "%"] if region_prefix else []
+        self.region, self.region_params = subtree_sql(f"{ALERTS}.region_id", region_prefix)
 
 
 def _resolve(cursor, where: _OpenAlerts, as_of, reason: str) -> int:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from socorg.accounts.roles import Role
 from socorg.activities.attachments import content_type_for, validate_upload
 from socorg.core.audit import SYSTEM, audit_write, snapshot
-from socorg.core.scope import can, region_prefixes
+from socorg.core.scope import can, in_subtree, region_prefixes
 from socorg.regions.models import Region
 
 from .choices import AlertStatus, EventKind, Severity
@@ -244,8 +244,7 @@ def alert_escalate(*, alert: Alert, as_of: datetime.date, actor=None) -> Alert |
 def escalate_overdue(*, as_of: datetime.date, region_prefix: str = "", actor=None) -> int:
     """Escalate every overdue assigned alert under the region prefix; returns how many were escalated."""
     overdue = Alert.objects.filter(status=AlertStatus.ASSIGNED, deadline__lt=as_of)
-    if region_prefix:
-        overdue = overdue.filter(region__code__startswith=region_prefix)
+    overdue = overdue.filter(in_subtree("region__code", region_prefix))
     count = 0
     for alert in overdue.exclude(escalated_deadline=F("deadline")).select_related("region", "escalated_to"):
         if alert_escalate(alert=alert, as_of=as_of, actor=actor) is not None:

@@ -24,13 +24,48 @@ def region_prefixes(user, capability: str) -> list[str] | None:
     return user.scope_prefixes(capability)
 
 
+def in_subtree(field_path: str, prefix: str) -> Q:
+    """A Q selecting rows whose region code (at `field_path`) lies in the subtree of a region's scope prefix.
+
+    `prefix` is `Region.scope_prefix` ("" = the whole country, which selects everything). The condition is the
+    planner-friendly range of `ScopePrefix`; every region-subtree filter goes through here."""
+    return Q(**{f"{field_path}__{ScopePrefix.lookup_name}": prefix}) if prefix else Q()
+
+
+def region_prefix_of(code: str) -> str | None:
+    """The scope prefix of region `code` (None for an unknown code)."""
+    from socorg.regions.models import Region
+
+    return Region.objects.filter(code=(code or "").strip()).values_list("scope_prefix", flat=True).first()
+
+
+def filter_subtree(queryset, field_path: str, code: str):
+    """`queryset` narrowed to the subtree of region `code`, as a list filter does; an unknown code matches nothing
+    (rather than everything)."""
+    prefix = region_prefix_of(code)
+    if prefix is None:
+        return queryset.none()
+    return queryset.filter(in_subtree(field_path, prefix))
+
+
+def subtree_sql(column: str, prefix: str) -> tuple[str, list[str]]:
+    """The same condition as `in_subtree` for hand-written SQL: (" AND <condition>", params), empty for ""."""
+    if not prefix:
+        return "", []
+    sql, params = f" AND {column} LIKE %s AND {column} >= %s", [prefix + "%", prefix]
+    upper = _next_prefix(prefix)
+    if upper is not None:
+        sql, params = sql + f" AND {column} < %s", params + [upper]
+    return sql, params
+
+
 def prefix_filter(field_path: str, prefixes: list[str]) -> Q | None:
     """A Q selecting rows whose region code (at field_path) lies under any prefix; None when unrestricted."""
     if "" in prefixes:
         return None
     q = Q(pk__in=[])
     for prefix in _minimal(prefixes):
-        q |= Q(**{f"{field_path}__{ScopePrefix.lookup_name}": prefix})
+        q |= in_subtree(field_path, prefix)
     return q
 
 

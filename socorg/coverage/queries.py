@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socorg.core.scope import in_subtree
 from socorg.party.models import PartyOrganization
 from socorg.regions.choices import Level
 from socorg.regions.models import Region
@@ -117,10 +118,6 @@ def counts_of(row: dict) -> dict:
     return {field: row[f"n_{field}"] for field in COUNT_FIELDS}
 
 
-def in_subtree(prefix: str, field: str = "authority_region__code") -> Q:
-    return Q(**{f"{field}__startswith": prefix}) if prefix else Q()
-
-
 def orgs_on(on: datetime.date | None, source: str):
     """Organizations in the statistics with the flags to count: stored flags, or recomputed as of `on`."""
     if source == "scratch":
@@ -146,10 +143,11 @@ class CountsSource:
 
     def org_counts(self, prefix: str) -> dict[str, dict]:
         if self.source == "maintained":
-            rows = RegionCounts.objects.filter(in_subtree(prefix, "region__code")).values("region_id", *COUNT_FIELDS)
+            rows = RegionCounts.objects.filter(in_subtree("region__code", prefix)).values("region_id", *COUNT_FIELDS)
             return {row.pop("region_id"): row for row in rows}
         orgs, annotations = orgs_on(self.on, self.source)
-        rows = orgs.filter(in_subtree(prefix)).order_by().values("authority_region_id").annotate(**annotations)
+        rows = (orgs.filter(in_subtree("authority_region__code", prefix)).order_by().values("authority_region_id")
+                .annotate(**annotations))
         return {row["authority_region_id"]: counts_of(row) for row in rows}
 
     def folded(self, region: Region, children: list[Region]):
@@ -158,7 +156,7 @@ class CountsSource:
         if self.source != "maintained":
             return _fold(self.org_counts(region.scope_prefix), region, children)
         sums = {f"n_{field}": Sum(field) for field in COUNT_FIELDS}
-        rows = RegionCounts.objects.filter(in_subtree(region.scope_prefix, "region__code")).order_by()
+        rows = RegionCounts.objects.filter(in_subtree("region__code", region.scope_prefix)).order_by()
         total = {k[2:]: v or 0 for k, v in rows.aggregate(**sums).items()}
         direct = {k[2:]: v or 0 for k, v in rows.filter(region_id=region.code).aggregate(**sums).items()}
         per_child = {child.code: empty_counts() for child in children}
@@ -318,10 +316,10 @@ def group_figures(region: Region, *, by: str, on: datetime.date | None, source: 
     organizations and party organizations)."""
     field = BY_FIELDS[by]
     orgs, annotations = orgs_on(on, source)
-    rows = (orgs.filter(in_subtree(region.scope_prefix)).order_by().values(field).annotate(**annotations)
-            .order_by(field))
-    party_rows = (state._reach_source(on=on).filter(in_subtree(region.scope_prefix,
-                                                               "organization__authority_region__code"))
+    rows = (orgs.filter(in_subtree("authority_region__code", region.scope_prefix)).order_by().values(field)
+            .annotate(**annotations).order_by(field))
+    party_rows = (state._reach_source(on=on).filter(in_subtree("organization__authority_region__code",
+                                                               region.scope_prefix))
                   .order_by().values(f"organization__{field}")
                   .annotate(n=Count("party_org_id", distinct=True),
                             f=Count("party_org_id", distinct=True, filter=Q(party_org__is_functional=True))))
@@ -346,7 +344,8 @@ def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on:
         raise ValueError(f"unknown measure {measure!r}")
     today = timezone.localdate()
     rows = SocialOrganization.objects.visible_to(user, "view")
-    rows = rows.filter(authority_region_id=region.code) if direct else rows.filter(in_subtree(region.scope_prefix))
+    rows = (rows.filter(authority_region_id=region.code) if direct
+            else rows.filter(in_subtree("authority_region__code", region.scope_prefix)))
     if group is not None and group[0] != "region":
         rows = rows.filter(**{BY_FIELDS[group[0]]: group[1]})
     condition = MEASURES[measure]

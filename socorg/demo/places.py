@@ -80,7 +80,7 @@ class Catalog:
     def _load(self, root_code: str) -> None:
         regions = Region.objects.current().order_by("code")
         if root_code != NATIONAL_CODE:
-            regions = regions.filter(code__startswith=Region.prefix_for(root_code, self._level_of(root_code)))
+            regions = regions.within(Region.prefix_for(root_code, self._level_of(root_code)))
         rows = list(regions.values_list("code", "name", "level", "parent_id"))
         if root_code == NATIONAL_CODE:
             # Provinces without county-level units in the table (Taiwan, Hong Kong, Macao) register no demo orgs.

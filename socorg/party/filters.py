@@ -6,18 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import blind_index
 from socorg.core.filters import FilterSet
-from socorg.regions.models import Region
+from socorg.core.scope import filter_subtree
 
 from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, active_on
-
-
-def _region_subtree(queryset, field_path: str, code: str):
-    """Rows whose region lies in the subtree of `code` (an unknown code matches nothing)."""
-    region = Region.objects.filter(code=code.strip()).only("scope_prefix").first()
-    if region is None:
-        return queryset.none()
-    return queryset.filter(**{f"{field_path}__scope_prefix": region.scope_prefix}) if region.scope_prefix else queryset
 
 
 def _name_search(queryset, value: str, with_initials: bool = True):
@@ -57,7 +49,7 @@ class PartyOrganizationFilter(FilterSet):
         return _name_search(queryset, value)
 
     def filter_region(self, queryset, name, value):
-        return _region_subtree(queryset, "region__code", value)
+        return filter_subtree(queryset, "region__code", value)
 
     def filter_covers(self, queryset, name, value):
         covering = PartyCoverage.objects.filter(active_on(), party_org=OuterRef("pk"),
@@ -90,7 +82,7 @@ class PartyMemberFilter(FilterSet):
         fields = []
 
     def filter_region(self, queryset, name, value):
-        return _region_subtree(queryset, "party_org__region__code", value)
+        return filter_subtree(queryset, "party_org__region__code", value)
 
     def filter_id_number(self, queryset, name, value):
         # Exact match through the blind index: the encrypted column itself cannot be searched.
@@ -117,7 +109,7 @@ class InstructorFilter(FilterSet):
         return _name_search(queryset, value)
 
     def filter_region(self, queryset, name, value):
-        return _region_subtree(queryset, "region__code", value)
+        return filter_subtree(queryset, "region__code", value)
 
     def filter_organization(self, queryset, name, value):
         assigned = InstructorAssignment.objects.filter(active_on(), instructor=OuterRef("pk"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from socorg.core.audit import AuditRecord
 from socorg.core.crypto import encrypt
+from socorg.core.scope import in_subtree
 from socorg.coverage.state import covering_state
 from socorg.ledger import bulkwrite, labels
 from socorg.ledger.pinyin import pinyin_pair
@@ -398,8 +399,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
     @classmethod
     def export_rows(cls, user, prefix):
         orgs = PartyOrganization.objects.all() if user is None else PartyOrganization.objects.visible_to(user)
-        if prefix:
-            orgs = orgs.filter(region__code__startswith=prefix)
+        orgs = orgs.filter(in_subtree("region__code", prefix))
         for ids in _id_batches(orgs.order_by("name").values_list("id", flat=True)):
             batch = PartyOrganization.objects.filter(pk__in=ids).select_related("parent").order_by("name")
             links = _active_links(PartyCoverage, "party_org_id", ids)
@@ -564,8 +564,7 @@ class InstructorSheet(_ReferenceSheet):
     def export_rows(cls, user, prefix):
         people = Instructor.objects.all() if user is None else Instructor.objects.visible_to(user)
         people = people.filter(kind=InstructorKind.INSTRUCTOR)
-        if prefix:
-            people = people.filter(region__code__startswith=prefix)
+        people = people.filter(in_subtree("region__code", prefix))
         for ids in _id_batches(people.order_by("name", "id").values_list("id", flat=True)):
             links = _active_links(InstructorAssignment, "instructor_id", ids)
             for i in Instructor.objects.filter(pk__in=ids).order_by("name", "id"):

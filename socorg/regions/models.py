@@ -14,7 +14,9 @@ class RegionQuerySet(models.QuerySet):
 
     def within(self, prefix: str):
         """The subtree under a scope prefix ("" = the whole country)."""
-        return self.filter(code__startswith=prefix) if prefix else self.all()
+        from socorg.core.scope import in_subtree  # core.scope reads regions lazily too
+
+        return self.filter(in_subtree("code", prefix))
 
     def search(self, text: str):
         text = text.strip()

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.filters import FilterSet
+from socorg.core.scope import in_subtree, region_prefix_of
 from socorg.party.rules import should_build_min_full_members, with_should_build_min
-from socorg.regions.models import Region
 
 from .choices import Category, OrgStatus, OrgType
 from .models import SocialOrganization
@@ -79,11 +79,11 @@ class OrganizationFilter(FilterSet):
         )
 
     def filter_region(self, queryset, name, value):
-        prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
+        prefix = region_prefix_of(value)
         if prefix is None:
             return queryset.none()  # an unknown code matches nothing rather than everything
         self.region_prefix = prefix  # for registry.totals (exact totals from the maintained counts)
-        return queryset.filter(authority_region__code__scope_prefix=prefix) if prefix else queryset
+        return queryset.filter(in_subtree("authority_region__code", prefix))
 
     def filter_coverage(self, queryset, name, value):
         return queryset.filter(COVERAGE_STATES[value])

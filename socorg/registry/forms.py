@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.forms import DateField, DateInput, ServiceErrorsMixin
-from socorg.core.scope import region_prefixes
+from socorg.core.scope import in_subtree, region_prefixes
 from socorg.regions.models import Region
 
 from .choices import AuthorityLevel, Category, OrgType
@@ -34,7 +34,7 @@ def regions_changeable_by(user):
         return regions
     condition = Q(pk__in=[])
     for prefix in prefixes:
-        condition |= Q(code__startswith=prefix)
+        condition |= in_subtree("code", prefix)
     return regions.filter(condition)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from socorg.core.audit import AuditRecord
 from socorg.core.crypto import encrypt
+from socorg.core.scope import in_subtree
 from socorg.ledger import bulkwrite, labels
 from socorg.ledger.pinyin import pinyin_pair
 from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
@@ -247,8 +248,7 @@ class OrganizationSheet(SheetHandler):
     @classmethod
     def export_rows(cls, user, prefix):
         orgs = SocialOrganization.objects.all() if user is None else SocialOrganization.objects.visible_to(user)
-        if prefix:
-            orgs = orgs.filter(authority_region__code__startswith=prefix)
+        orgs = orgs.filter(in_subtree("authority_region__code", prefix))
         fields = ("uscc", "name", "org_type", "category", "authority_region_id", "authority_level", "supervisor",
                   "registered_on", "status", "status_changed_on", "declared_full_members",
                   "declared_probationary_members", "party_clause_in_charter", "legal_representative", "phone")

@@ -14,7 +14,7 @@ in one query. Any other filter (type, coverage, search, …) returns None: the p
 from django.db.models import Count, F, Func, IntegerField, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from socorg.core.scope import prefix_filter, region_prefixes
+from socorg.core.scope import in_subtree, prefix_filter, region_prefixes
 
 from .choices import OrgStatus
 
@@ -58,4 +58,4 @@ def _active_counts(user, region_prefix: str | None):
     scope = prefix_filter("region__code", region_prefixes(user, "registry.view"))
     if scope is not None:
         rows = rows.filter(scope)
-    return rows.filter(region__code__startswith=region_prefix) if region_prefix else rows
+    return rows.filter(in_subtree("region__code", region_prefix or ""))

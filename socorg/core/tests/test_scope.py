@@ -162,3 +162,39 @@ def test_can_checks_a_capability_over_a_region():
     assert can(user, "registry.change", "530102")
     assert not can(user, "registry.change", "530302")
     assert not can(user, "audit.view")
+
+
+def test_in_subtree_selects_a_prefix_subtree_by_range(orgs):
+    """in_subtree is the one region-subtree filter: "53" selects Yunnan's rows, "5301" Kunming's, "" everything."""
+    from socorg.core.scope import in_subtree
+
+    def codes(prefix):
+        return set(SocialOrganization.objects.filter(in_subtree("authority_region__code", prefix))
+                   .values_list("authority_region_id", flat=True))
+
+    assert codes("53") == {"530102", "530103", "530302"}
+    assert codes("5301") == {"530102", "530103"}
+    assert codes("530102") == {"530102"}
+    assert codes("") == set(orgs)
+    sql = str(SocialOrganization.objects.filter(in_subtree("authority_region__code", "5301")).query)
+    assert ">= 5301" in sql and "< 5302" in sql  # the planner-friendly range, not only LIKE
+
+
+def test_subtree_sql_states_the_same_range_for_raw_sql():
+    from socorg.core.scope import subtree_sql
+
+    assert subtree_sql("a.region_id", "") == ("", [])
+    assert subtree_sql("a.region_id", "3709") == (
+        " AND a.region_id LIKE %s AND a.region_id >= %s AND a.region_id < %s", ["3709%", "3709", "3710"])
+
+
+def test_no_hand_written_region_prefix_filters():
+    """Region subtrees are selected through core.scope.in_subtree only (issue #12 item 5)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"region(_id|__code)?__startswith|\bcode__startswith=prefix|region_id LIKE")
+    offenders = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py") if "tests" not in path.parts
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert offenders == []
