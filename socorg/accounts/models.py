@@ -71,3 +71,32 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+class Notice(models.Model):
+    """A security notice for an account (e.g. "your password was reset by …"), shown once at its next sign-in and
+    kept for the record."""
+
+    class Kind(models.TextChoices):
+        ADMIN_PASSWORD_RESET = "admin_password_reset", _("Administrator password reset")
+
+    recipient = models.ForeignKey(User, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="notices")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    params = models.JSONField(_("details"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["recipient", "seen_at"])]
+
+    def __str__(self):
+        return self.text()
+
+    def text(self) -> str:
+        if self.kind == self.Kind.ADMIN_PASSWORD_RESET:
+            return _("The password of the administrator account “%(account)s” was reset by %(by)s at %(at)s. "
+                     "If this was not agreed, tell the security and audit administrators at once.") % self.params
+        return str(self.get_kind_display())

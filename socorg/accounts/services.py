@@ -20,7 +20,7 @@ from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
-from .models import RoleGrant, User
+from .models import Notice, RoleGrant, User
 from .roles import ADMIN_ROLES, Role
 
 
@@ -53,18 +53,24 @@ def resolve_region(code: str, *, field: str = "region") -> Region:
 
 
 def check_admin_separation(user: User, role: Role) -> None:
-    """三员分立: no account may hold two of the system, security and audit administrator roles."""
-    if role not in ADMIN_ROLES:
+    """三员分立: no account holds two of the system, security and audit administrator roles, and no administrator
+    account holds a business role (nor a business account an administrator role)."""
+    held = user.roles()
+    conflicting = held - {role} if role in ADMIN_ROLES else held & ADMIN_ROLES
+    if not conflicting:
         return
-    held = user.admin_roles() - {role}
-    if held:
-        other = Role(sorted(held)[0])
-        raise ValidationError(
-            {"role": _("%(user)s already holds the role “%(other)s”; one account may not also be “%(role)s” "
-                       "(separation of system, security and audit administrators). Use a separate account.")
-             % {"user": user.username, "other": other.label, "role": role.label}},
-            code="admin_separation",
-        )
+    other = Role(sorted(conflicting)[0])
+    if role in ADMIN_ROLES and other in ADMIN_ROLES:
+        message = _("%(user)s already holds the role “%(other)s”; one account may not also be “%(role)s” "
+                    "(separation of system, security and audit administrators). Use a separate account.")
+    else:
+        message = _("%(user)s already holds the role “%(other)s”; an administrator account may not hold business "
+                    "roles, so it cannot also be “%(role)s” (separation of system, security and audit "
+                    "administrators). Use a separate account.")
+    raise ValidationError(
+        {"role": message % {"user": user.username, "other": other.label, "role": role.label}},
+        code="admin_separation",
+    )
 
 
 def _require(actor: User | None, capability: str, region_code: str | None = None) -> None:
@@ -98,11 +104,49 @@ def password_set(*, user: User, password: str, actor: User | None = None, tempor
         audit_write(action="accounts.password.set", obj=user, actor=actor or user, after={"temporary": temporary})
 
 
-def password_reset(*, user: User, password: str, actor: User | None) -> None:
-    """The system administrator gives an account a new initial password, to be changed at the next login."""
-    _require(actor, "accounts.manage")
+def check_password_reset_allowed(actor: User | None, user: User) -> None:
+    """Who may give `user` a new initial password.
+
+    A business account: the system administrator. An administrator account: only an administrator of a different
+    role who manages accounts or security (the system administrator for the security and audit administrators, the
+    security administrator for the system administrator), never somebody holding the same administrator role."""
+    if actor is None:
+        return
     _refuse_self(actor, user, _("Change your own password on the password page, not here."))
-    password_set(user=user, password=password, actor=actor, temporary=True)
+    target_roles = user.admin_roles()
+    if not target_roles:
+        _require(actor, "accounts.manage")
+        return
+    if not (actor.has_capability("accounts.manage") or actor.has_capability("accounts.grant")) \
+            or actor.admin_roles() & target_roles:
+        raise PermissionDenied(
+            _("The password of an administrator account (%(roles)s) is reset only by an administrator of a "
+              "different role.") % {"roles": "、".join(str(Role(r).label) for r in sorted(target_roles))})
+
+
+def notify_password_reset(*, user: User, by: str) -> None:
+    """Tell the account itself and every audit administrator that an administrator's password was reset."""
+    auditors = User.objects.filter(is_active=True, grants__role=Role.AUDIT_ADMIN).exclude(pk=user.pk).distinct()
+    params = {"account": user.username, "by": by,
+              "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+    Notice.objects.bulk_create([Notice(recipient=recipient, kind=Notice.Kind.ADMIN_PASSWORD_RESET, params=params)
+                                for recipient in [user, *auditors]])
+
+
+def password_reset(*, user: User, password: str, actor: User | None) -> None:
+    """An administrator gives an account a new initial password, to be changed at the next login.
+
+    Resetting an administrator account is audited as such and notified to the account itself and to every audit
+    administrator; its second factor is kept, so whoever set the password still cannot sign in as that account."""
+    check_password_reset_allowed(actor, user)
+    with transaction.atomic():
+        password_set(user=user, password=password, actor=actor, temporary=True)
+        admin_roles = sorted(user.admin_roles())
+        if admin_roles:
+            by = actor.username if actor is not None else _("the server console")
+            audit_write(action="accounts.password.reset_admin", obj=user, actor=actor,
+                        after={"roles": admin_roles, "by": getattr(actor, "username", "")})
+            notify_password_reset(user=user, by=by)
 
 
 @transaction.atomic
@@ -115,6 +159,9 @@ def user_add(*, username: str, password: str | None = None, display_name: str = 
     _require(actor, "accounts.manage")
     all_grants = list(grants) + ([(role, region_code)] if role is not None or region_code is not None else [])
     resolved = [(resolve_role(r), resolve_region(code)) for r, code in all_grants]
+    for _role, region in resolved:
+        # Creating an account with roles is also granting them: the system administrator alone may not do it.
+        _require(actor, "accounts.grant", region.code)
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("The user name must not be empty.")}, code="empty_username")

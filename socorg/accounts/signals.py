@@ -3,12 +3,14 @@
 Each event writes one audit entry; the request context supplies the IP address and the request id."""
 
 from axes.signals import user_locked_out
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from socorg.core.audit import audit_write, unauthenticated
 
-from .models import User
+from .models import Notice, User
 
 
 def _account(username: str) -> User | None:
@@ -46,3 +48,15 @@ def audit_locked_out(sender, request, username, ip_address, **kwargs):
         object_type="accounts.user", object_repr=username,
         after={"username": username, "ip_address": ip_address},
     )
+
+
+@receiver(user_logged_in, dispatch_uid="socorg.accounts.show_notices")
+def show_notices(sender, request, user, **kwargs):
+    """Security notices (e.g. an administrator's password was reset) are shown once, at the next sign-in."""
+    notices = list(Notice.objects.filter(recipient=user, seen_at=None).order_by("created_at"))
+    if not notices:
+        return
+    if request is not None and hasattr(request, "_messages"):
+        for notice in notices:
+            messages.warning(request, notice.text())
+    Notice.objects.filter(pk__in=[n.pk for n in notices]).update(seen_at=timezone.now())

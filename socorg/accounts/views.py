@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -114,7 +114,16 @@ def _detail_context(request, account, **forms):
         "password_form": forms.get("password_form") or PasswordResetForm(),
         "can": _abilities(request.user),
         "is_self": account.pk == request.user.pk,
+        "may_reset_password": _may_reset_password(request.user, account),
     }
+
+
+def _may_reset_password(actor, account) -> bool:
+    try:
+        services.check_password_reset_allowed(actor, account)
+    except PermissionDenied:
+        return False
+    return True
 
 
 @capability_required("accounts.manage", "accounts.view")
@@ -159,7 +168,7 @@ def user_set_active(request, pk: int, active: bool):
     return redirect("accounts:user_detail", pk=account.pk)
 
 
-@capability_required("accounts.manage")
+@capability_required("accounts.manage", "accounts.grant")  # who may reset whom: services.password_reset
 @require_POST
 def user_password_reset(request, pk: int):
     account = get_object_or_404(User, pk=pk)

@@ -35,14 +35,6 @@ def test_every_pair_of_admin_roles_is_refused(held, wanted):
     assert not AuditEntry.objects.filter(action="accounts.grant.add").exists()
 
 
-@pytest.mark.parametrize("admin", sorted(ADMIN_ROLES))
-@pytest.mark.parametrize("business", BUSINESS_ROLES)
-def test_business_roles_combine_with_one_admin_role(admin, business):
-    user = make_user((business, "530000"))
-    services.role_grant(user=user, role=admin, region_code="100000")
-    assert set(RoleGrant.objects.filter(user=user).values_list("role", flat=True)) == {business, admin}
-
-
 def test_same_admin_role_in_another_region_is_allowed():
     user = make_user((Role.SECURITY_ADMIN, "530000"))
     services.role_grant(user=user, role=Role.SECURITY_ADMIN, region_code="110000")
