@@ -82,3 +82,19 @@ class UserFilterForm(forms.Form):
 
 class FailureFilterForm(forms.Form):
     username = forms.CharField(label=_("User name"), required=False)
+
+
+class OrgAccountsForm(forms.Form):
+    organizations = forms.CharField(
+        label=_("Organizations"), widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Unified social credit codes of the organizations, one per line (up to %(max)d). Each gets its "
+                    "own account; the user name is the credit code.") % {"max": 500})
+
+    def lines(self) -> list[str]:
+        return self.cleaned_data["organizations"].splitlines()
+
+    def clean_organizations(self):
+        value = self.cleaned_data["organizations"]
+        if len([line for line in value.splitlines() if line.strip()]) > 500:
+            raise forms.ValidationError(_("At most %(max)d organizations at a time; split the list.") % {"max": 500})
+        return value

@@ -12,6 +12,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    organization = models.ForeignKey(
+        "registry.SocialOrganization", verbose_name=_("social organization"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="accounts",
+        help_text=_("Set for a social organization's own account (role org_account): it sees and changes only this "
+                    "organization's records."))
 
     class Meta:
         verbose_name = _("user")
@@ -33,10 +38,20 @@ class User(AbstractUser):
         return {g.role for g in self.active_grants()}
 
     def scope_prefixes(self, capability: str) -> list[str]:
-        return [g.region.scope_prefix for g in self.active_grants() if capability in capabilities_of(g.role)]
+        """Region prefixes through which the user holds `capability`. An organization's own account (org_account)
+        holds its rights over one organization, not over a region: see scope_organizations()."""
+        return [g.region.scope_prefix for g in self.active_grants()
+                if g.role != Role.ORG_ACCOUNT and capability in capabilities_of(g.role)]
+
+    def scope_organizations(self, capability: str) -> set[int]:
+        """Social organizations (ids) through which the user holds `capability`: its own, for an org_account."""
+        if self.organization_id is None:
+            return set()
+        bound = any(g.role == Role.ORG_ACCOUNT and capability in capabilities_of(g.role) for g in self.active_grants())
+        return {self.organization_id} if bound else set()
 
     def has_capability(self, capability: str) -> bool:
-        return bool(self.scope_prefixes(capability))
+        return bool(self.scope_prefixes(capability) or self.scope_organizations(capability))
 
     def scope_regions(self, capability: str = "regions.view"):
         """Top regions of the user's scope for a capability (the roots the region picker offers)."""

@@ -33,8 +33,9 @@ _WRITE_BUSINESS = {
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Annual reports are reviewed by the registration authority (the bureau), not by the party committee.
+    # registry.org_accounts: issue organizations' own accounts (org_account) for the organizations in the region.
     Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "reports.change",
-                                                                        "reports.review"}),
+                                                                        "reports.review", "registry.org_accounts"}),
     Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",

@@ -4,7 +4,9 @@ tokens. Every change is audited.
 `actor=None` means the operator at the console (`socorg add-user`, `socorg grant`): they hold the server and are
 trusted. With an actor, each workflow first checks the actor's capability, so a view cannot forget it."""
 
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
@@ -50,6 +52,63 @@ def resolve_region(code: str, *, field: str = "region") -> Region:
             code="retired_region",
         )
     return region
+
+
+def _find_organization(uscc: str, actor: User | None = None):
+    """The social organization with this credit code, if it exists and (given an actor) lies in the actor's regions
+    for issuing organization accounts. Both failures look the same: no "exists elsewhere" oracle."""
+    from socorg.registry.models import SocialOrganization
+    from socorg.registry.uscc import normalize_uscc
+
+    org = SocialOrganization.objects.select_related("authority_region").filter(uscc=normalize_uscc(uscc or "")).first()
+    if org is None or (actor is not None and not can(actor, ORG_ACCOUNT_CAPABILITY, org.authority_region_id)):
+        return None
+    return org
+
+
+def resolve_organization(uscc: str, *, field: str = "org", actor: User | None = None):
+    """The registered, active social organization with this unified social credit code (in the actor's regions)."""
+    from socorg.registry.choices import OrgStatus
+
+    org = _find_organization(uscc, actor)
+    if org is None:
+        raise ValidationError(
+            {field: _("No social organization with the unified social credit code “%(uscc)s” is registered in your "
+                      "regions; expected the 18-character code of a registered organization, e.g. "
+                      "51530102MJ0000000X.") % {"uscc": uscc}}, code="unknown_organization")
+    if org.status != OrgStatus.ACTIVE:
+        raise ValidationError(
+            {field: _("%(name)s (%(uscc)s) is “%(status)s”; only an active organization gets an account.")
+             % {"name": org.name, "uscc": org.uscc, "status": org.get_status_display()}}, code="inactive_organization")
+    return org
+
+
+def _grant_region(role: Role, region_code: str | None, organization) -> Region:
+    """The region of a grant; an organization's own account (org_account) takes its organization's region."""
+    if role != Role.ORG_ACCOUNT or organization is None:
+        return resolve_region(region_code)
+    region = organization.authority_region
+    if region_code and region_code.strip() != region.code:
+        raise ValidationError(
+            {"region": _("The region of an organization's own account follows the organization: %(org)s is "
+                         "registered in %(code)s (%(name)s), not %(given)s.")
+             % {"org": organization.name, "code": region.code, "name": region.name, "given": region_code}},
+            code="org_region")
+    return region
+
+
+def check_organization_binding(user: User, role: Role) -> None:
+    """An organization's own account holds the role org_account and nothing else; org_account needs the organization."""
+    if role == Role.ORG_ACCOUNT and user.organization_id is None:
+        raise ValidationError(
+            {"role": _("The role “%(role)s” belongs to one organization's own account: create it with the "
+                       "organization (socorg add-user NAME --role org_account --org USCC, or the organization "
+                       "accounts page).") % {"role": role.label}}, code="org_account_unbound")
+    if role != Role.ORG_ACCOUNT and user.organization_id is not None:
+        raise ValidationError(
+            {"role": _("%(user)s is the own account of %(org)s; it holds only the role “%(own)s”, not “%(role)s”.")
+             % {"user": user.username, "org": user.organization, "own": Role.ORG_ACCOUNT.label,
+                "role": role.label}}, code="org_account_bound")
 
 
 def check_admin_separation(user: User, role: Role) -> None:
@@ -144,7 +203,7 @@ def password_reset(*, user: User, password: str, actor: User | None) -> None:
         admin_roles = sorted(user.admin_roles())
         if admin_roles:
             by = actor.username if actor is not None else _("the server console")
-            audit_write(action="accounts.password.reset_admin", obj=user, actor=actor,
+            audit_write(action="accounts.password.reset_admin", obj=user, actor=actor or SYSTEM,
                         after={"roles": admin_roles, "by": getattr(actor, "username", "")})
             notify_password_reset(user=user, by=by)
 
@@ -152,24 +211,35 @@ def password_reset(*, user: User, password: str, actor: User | None) -> None:
 @transaction.atomic
 def user_add(*, username: str, password: str | None = None, display_name: str = "",
              role: str | None = None, region_code: str | None = None,
-             grants: Sequence[tuple[str, str]] = (), actor: User | None = None) -> User:
+             grants: Sequence[tuple[str, str]] = (), organization: str | None = None,
+             actor: User | None = None) -> User:
     """Create an account, optionally with grants ((role, region code) pairs; `role` + `region_code` is one more).
 
+    With `organization` (a unified social credit code) the account is that organization's own account: its one
+    role is org_account and its region follows the organization (a region given must match it).
     Its first login must change the password. One transaction: if any grant is refused, no account is created."""
     _require(actor, "accounts.manage")
     all_grants = list(grants) + ([(role, region_code)] if role is not None or region_code is not None else [])
-    resolved = [(resolve_role(r), resolve_region(code)) for r, code in all_grants]
+    org = resolve_organization(organization) if organization else None
+    resolved = [(resolve_role(r), _grant_region(resolve_role(r), code, org)) for r, code in all_grants]
     for _role, region in resolved:
         # Creating an account with roles is also granting them: the system administrator alone may not do it.
         _require(actor, "accounts.grant", region.code)
+    return _create_account(username=username, password=password, display_name=display_name, organization=org,
+                           grants=resolved, actor=actor)
+
+
+def _create_account(*, username: str, password: str | None, display_name: str = "", organization=None,
+                    grants: Sequence[tuple[Role, Region]] = (), actor: User | None) -> User:
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("The user name must not be empty.")}, code="empty_username")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user named “%(name)s” already exists.") % {"name": username}},
                               code="duplicate")
-    user = User(username=username, display_name=display_name.strip(), must_change_password=True)
-    user.full_clean(exclude=["password"])  # user-name characters and lengths, keyed by field
+    user = User(username=username, display_name=display_name.strip(), must_change_password=True,
+                organization=organization)
+    user.full_clean(exclude=["password", "organization"])  # user-name characters and lengths, keyed by field
     if password:
         try:
             validate_password(password, user)
@@ -181,8 +251,9 @@ def user_add(*, username: str, password: str | None = None, display_name: str = 
         user.set_unusable_password()
     user.save()
     audit_write(action="accounts.user.add", obj=user, actor=actor or SYSTEM,
-                after={"username": username, "display_name": user.display_name})
-    for role_value, region in resolved:
+                after={"username": username, "display_name": user.display_name,
+                       **({"organization": organization.uscc} if organization else {})})
+    for role_value, region in grants:
         _grant(user=user, role=role_value, region=region, actor=actor)
     return user
 
@@ -215,6 +286,9 @@ def role_grant(*, user: User, role: str, region_code: str, actor: User | None = 
 def _grant(*, user: User, role: Role, region: Region, actor: User | None) -> RoleGrant:
     _lock(user)
     check_admin_separation(user, role)
+    check_organization_binding(user, role)
+    if role == Role.ORG_ACCOUNT:
+        region = _grant_region(role, region.code, user.organization)
     granted_by = actor if getattr(actor, "pk", None) else None
     grant, created = RoleGrant.objects.get_or_create(
         user=user, role=role, region=region, defaults={"granted_by": granted_by}
@@ -272,3 +346,68 @@ def token_create(*, user: User, actor: User | None = None) -> str:
         token = Token.objects.create(user=user)
         audit_write(action="accounts.token.create", obj=user, actor=actor or SYSTEM)
     return token.key
+
+
+# --- organizations' own accounts, issued in bulk by bureau staff ---------------------------------------------------
+
+ORG_ACCOUNT_CAPABILITY = "registry.org_accounts"
+_PASSWORD_ALPHABETS = ("abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789", "!#%+-=?@")
+
+
+def one_time_password(length: int = 12) -> str:
+    """A random initial password meeting the policy (every character class, no look-alike characters)."""
+    rng = secrets.SystemRandom()
+    chars = [rng.choice(alphabet) for alphabet in _PASSWORD_ALPHABETS]
+    pool = "".join(_PASSWORD_ALPHABETS)
+    chars += [rng.choice(pool) for _ in range(length - len(chars))]
+    rng.shuffle(chars)
+    # Start with a letter: a leading symbol would be read as a formula (or quoted away) in the workbook.
+    first = next(i for i, c in enumerate(chars) if c.isalpha())
+    chars[0], chars[first] = chars[first], chars[0]
+    return "".join(chars)
+
+
+@dataclass(frozen=True)
+class IssuedAccount:
+    organization: object
+    username: str
+    password: str
+
+
+@transaction.atomic
+def org_accounts_issue(*, usccs: Sequence[str], actor: User | None) -> list[IssuedAccount]:
+    """Create the own account (role org_account) of each listed organization, with a one-time password to be
+    changed at the first login. All or nothing: every problem of the list is reported at once, keyed by line
+    ("line 3: …"), and nothing is created if any line is refused. The user name is the credit code."""
+    codes = [(n, (line or "").strip()) for n, line in enumerate(usccs, 1) if (line or "").strip()]
+    if not codes:
+        raise ValidationError({"organizations": _("List at least one unified social credit code, one per line.")},
+                              code="empty")
+    problems, organizations, seen = [], [], {}
+    for n, code in codes:
+        try:
+            org = resolve_organization(code, field="organizations", actor=actor)
+        except ValidationError as error:
+            problems.append(_("line %(n)d: %(problem)s") % {"n": n, "problem": " ".join(error.messages)})
+            continue
+        if org.pk in seen:
+            problems.append(_("line %(n)d: %(uscc)s is listed twice (also on line %(first)d).")
+                            % {"n": n, "uscc": org.uscc, "first": seen[org.pk]})
+        elif User.objects.filter(username__iexact=org.uscc).exists() or org.accounts.filter(is_active=True).exists():
+            problems.append(_("line %(n)d: %(name)s (%(uscc)s) already has its own account.")
+                            % {"n": n, "name": org.name, "uscc": org.uscc})
+        else:
+            seen[org.pk] = n
+            organizations.append(org)
+    if problems:
+        raise ValidationError({"organizations": problems}, code="invalid_list")
+    issued = []
+    for org in organizations:
+        password = one_time_password()
+        _create_account(username=org.uscc, password=password, display_name=org.name[:64], organization=org,
+                        grants=[(Role.ORG_ACCOUNT, org.authority_region)], actor=actor)
+        issued.append(IssuedAccount(organization=org, username=org.uscc, password=password))
+    audit_write(action="accounts.org_accounts.issue", obj=None, actor=actor or SYSTEM, object_type="accounts.user",
+                object_repr=_("%(count)d organization accounts") % {"count": len(issued)},
+                after={"organizations": [a.username for a in issued]})
+    return issued

@@ -18,4 +18,5 @@ urlpatterns = [
     path("users/<int:pk>/password/", views.user_password_reset, name="user_password_reset"),
     path("unlock/", views.user_unlock, name="user_unlock"),
     path("failures/", views.login_failures, name="login_failures"),
+    path("org-accounts/", views.org_accounts, name="org_accounts"),
 ]

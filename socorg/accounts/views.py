@@ -11,8 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
@@ -21,6 +24,7 @@ from . import services
 from .forms import (
     FailureFilterForm,
     GrantForm,
+    OrgAccountsForm,
     PasswordChangeForm,
     PasswordResetForm,
     UserCreateForm,
@@ -28,6 +32,7 @@ from .forms import (
     apply_service_error,
 )
 from .models import RoleGrant, User
+from .workbooks import XLSX, org_accounts_workbook
 
 PAGE_SIZE = 50
 
@@ -207,3 +212,21 @@ def login_failures(request):
     locked = sorted(services.locked_usernames())
     return render(request, "accounts/login_failures.html",
                   {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})
+
+
+@capability_required(services.ORG_ACCOUNT_CAPABILITY)
+@never_cache  # the response carries one-time passwords
+def org_accounts(request):
+    """Bureau staff issue organizations' own accounts in bulk; the one-time passwords come back as a workbook."""
+    form = OrgAccountsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.org_accounts_issue(usccs=form.lines(), actor=request.user)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            response = HttpResponse(org_accounts_workbook(issued), content_type=XLSX)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            response["Content-Disposition"] = f'attachment; filename="org-accounts-{stamp}.xlsx"'
+            return response
+    return render(request, "accounts/org_accounts.html", {"form": form}, status=400 if form.errors else 200)

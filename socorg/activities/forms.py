@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.forms import DateField, ServiceErrorsMixin
-from socorg.core.scope import prefix_filter, region_prefixes
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyOrganization
 
@@ -17,12 +16,8 @@ SELECT_LIMIT = 300
 
 def party_orgs_for_activities(user):
     """Party organizations the user may record activities for (the form's drop-down), active ones only."""
-    prefixes = region_prefixes(user, "activities.change")
-    queryset = PartyOrganization.objects.filter(status=PartyOrgStatus.ACTIVE).order_by("name_pinyin", "name")
-    if not prefixes:
-        return queryset.none()
-    condition = prefix_filter("region__code", prefixes)
-    return queryset if condition is None else queryset.filter(condition)
+    return (PartyOrganization.objects.visible_to(user, "change", domain="activities")
+            .filter(status=PartyOrgStatus.ACTIVE).order_by("name_pinyin", "name"))
 
 
 class ActivityForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):

@@ -19,6 +19,7 @@ class Activity(models.Model):
 
     scope_domain = "activities"
     scope_region_field = "party_org__region__code"
+    scope_organization_paths = ("party_org__coverages__organization",)
 
     # No separate FK index: the (party_org, type, date) index below serves look-ups by party organization too,
     # and with 10 million rows every extra index costs load time and space.
@@ -72,6 +73,7 @@ class Attachment(models.Model):
 
     scope_domain = "activities"
     scope_region_field = "activity__party_org__region__code"
+    scope_organization_paths = ("activity__party_org__coverages__organization",)
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE,
                                  related_name="attachments")

@@ -35,7 +35,7 @@ UPDATABLE_FIELDS = set(AUDITED_FIELDS)
 
 def require_activity_scope(actor, party_org: PartyOrganization) -> None:
     """Writes for a party organization outside the actor's activities.change scope are refused (403)."""
-    if not can(actor, "activities.change", party_org.region_id):
+    if not can(actor, "activities.change", party_org.region_id, organizations=party_org.organization_ids()):
         raise PermissionDenied(_("You may not record organizational life for %(org)s: it lies outside your "
                                  "scope.") % {"org": party_org.name})
 
@@ -50,7 +50,8 @@ def resolve_party_org(value, actor) -> PartyOrganization:
             raise ValidationError({"party_org": _("Choose the party organization that held the activity.")})
         lookup = {"pk": int(text)} if text.isdigit() else {"name": text}
         party_org = PartyOrganization.objects.filter(**lookup).first()
-        if party_org is None or not can(actor, "activities.view", party_org.region_id):
+        if party_org is None or not can(actor, "activities.view", party_org.region_id,
+                                        organizations=party_org.organization_ids()):
             raise ValidationError({"party_org": _("No party organization “%(value)s” exists in your regions.")
                                    % {"value": text}})
     require_activity_scope(actor, party_org)

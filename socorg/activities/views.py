@@ -42,7 +42,8 @@ def activity_list(request):
 @login_required
 def activity_detail(request, pk: int):
     activity = _activity_or_404(request.user, pk)
-    can_change = can(request.user, "activities.change", activity.party_org.region_id)
+    can_change = can(request.user, "activities.change", activity.party_org.region_id,
+                     organizations=activity.party_org.organization_ids())
     sees_members = can(request.user, "members.view", activity.party_org.region_id)
     return render(request, "activities/activity_detail.html", {
         "activity": activity,

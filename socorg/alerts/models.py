@@ -43,6 +43,7 @@ class Alert(models.Model):
 
     scope_domain = "alerts"
     scope_region_field = "region__code"
+    scope_organization_paths = ("organization", "party_org__coverages__organization")
 
     # Few, mostly partial indexes: every index costs the first national scan 0.5–1.5 s per 400,000 new alerts
     # (measured), so the foreign keys are indexed only where set, and the region one by the board's index.
@@ -136,6 +137,7 @@ class AlertEvent(models.Model):
 
     scope_domain = "alerts"
     scope_region_field = "alert__region__code"
+    scope_organization_paths = ("alert__organization", "alert__party_org__coverages__organization")
 
     alert = models.ForeignKey(Alert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("step"), max_length=16, choices=EventKind.choices)
@@ -169,6 +171,7 @@ class EvidenceFile(models.Model):
 
     scope_domain = "alerts"
     scope_region_field = "event__alert__region__code"
+    scope_organization_paths = ("event__alert__organization", "event__alert__party_org__coverages__organization")
 
     event = models.ForeignKey(AlertEvent, verbose_name=_("step"), on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)

@@ -12,7 +12,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,6 @@ from .rules import RULES
 
 ACCEPTED_REASON = "rectification accepted"
 MAX_DEADLINE_DAYS = 366
-ASSIGNABLE_ROLES = {Role.ORG_ACCOUNT, Role.INSTRUCTOR}
 AUDITED = ["status", "assignee", "deadline", "resolved_on", "resolution_reason", "escalated_to", "escalated_on"]
 
 
@@ -59,15 +58,25 @@ def _audit(action: str, alert: Alert, actor, before: dict, note: str = "") -> No
                 after={**snapshot(alert, AUDITED), **({"note": note} if note else {})})
 
 
+def alert_organization_ids(alert: Alert) -> set[int]:
+    """The social organizations an alert is about: its organization, or those its party organization covers."""
+    ids = {alert.organization_id} if alert.organization_id else set()
+    if alert.party_org_id:
+        ids |= alert.party_org.organization_ids()
+    return ids
+
+
 def assignable_users(alert: Alert):
-    """Users the alert may be assigned to: an org account or instructor whose grant covers the alert's region."""
+    """Users the alert may be assigned to: an instructor whose grant covers the alert's region, or the own account
+    of an organization the alert is about."""
     from socorg.accounts.models import User
 
     region_code = alert.region_id
     ancestors = {region_code[:n] for n in (0, 2, 4, 6)}
     covering = {code for code in Region.objects.filter(scope_prefix__in=ancestors).values_list("code", flat=True)}
-    return (User.objects.filter(is_active=True, grants__role__in=ASSIGNABLE_ROLES, grants__region_id__in=covering)
-            .distinct().order_by("username"))
+    instructors = Q(grants__role=Role.INSTRUCTOR, grants__region_id__in=covering)
+    own_accounts = Q(grants__role=Role.ORG_ACCOUNT, organization_id__in=alert_organization_ids(alert))
+    return User.objects.filter(instructors | own_accounts, is_active=True).distinct().order_by("username")
 
 
 def _check_deadline(errors: dict, deadline, field: str = "deadline", required: bool = True) -> None:

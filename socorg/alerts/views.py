@@ -45,6 +45,8 @@ def _board_region(user, code: str | None) -> Region:
 
 @capability_required("alerts.view")
 def board(request):
+    if not request.user.scope_prefixes("alerts.view"):
+        return redirect("alerts:list")  # an organization's own account: its alerts, no regional figures
     region = _board_region(request.user, request.GET.get("region"))
     if not region.scope_prefix and "" not in request.user.scope_prefixes("alerts.view"):
         # A user with several regional grants but no national one sees each of their regions, not the nation.

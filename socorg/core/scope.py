@@ -109,35 +109,76 @@ def _minimal(prefixes: list[str]) -> list[str]:
     return kept
 
 
+def organization_scope(user, capability: str) -> set[int]:
+    """Social organizations (ids) through which `user` holds `capability`: an org_account's own organization."""
+    if user is None:
+        raise TypeError("visible_to() needs the acting user; pass it explicitly (None is not a user).")
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return set()
+    return user.scope_organizations(capability)
+
+
+def organization_filter(model, organizations: set[int]) -> Q | None:
+    """Rows of `model` that belong to one of the organizations, through the model's `scope_organization_paths`
+    (None when the model declares none: an organization's account then sees none of its rows)."""
+    paths = getattr(model, "scope_organization_paths", ())
+    if not paths or not organizations:
+        return None
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{path}__in": sorted(organizations)})
+    if paths == ("pk",):
+        return condition
+    # Through a to-many path (coverages) a row could match twice: select primary keys instead of joining.
+    return Q(pk__in=model._base_manager.filter(condition).values("pk"))
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base queryset of every region-scoped model.
 
     The model declares `scope_region_field` (path to the region code, e.g. "authority_region__code") and
-    `scope_domain` (e.g. "registry"); capabilities are "<domain>.<action>"."""
+    `scope_domain` (e.g. "registry"); capabilities are "<domain>.<action>". A model an organization's own account
+    may reach also declares `scope_organization_paths`: paths from it to the social organization's id."""
 
-    def visible_to(self, user, action: str = "view"):
+    def visible_to(self, user, action: str = "view", *, domain: str | None = None):
+        """Rows `user` may `action`; `domain` names another domain's capability over these rows (the party
+        organizations one may record activities for: visible_to(user, "change", domain="activities"))."""
         model = self.model
-        capability = f"{model.scope_domain}.{action}"
+        capability = f"{domain or model.scope_domain}.{action}"
         prefixes = region_prefixes(user, capability)
-        if not prefixes:
+        conditions = []
+        if prefixes:
+            q = prefix_filter(model.scope_region_field, prefixes)
+            if q is None:
+                return self
+            conditions.append(q)
+        by_organization = organization_filter(model, organization_scope(user, capability))
+        if by_organization is not None:
+            conditions.append(by_organization)
+        if not conditions:
             return self.none()
-        q = prefix_filter(model.scope_region_field, prefixes)
-        return self if q is None else self.filter(q)
+        q = conditions[0]
+        for condition in conditions[1:]:
+            q |= condition
+        return self.filter(q)
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
-def can(user, capability: str, region_code: str | None = None) -> bool:
-    """Does `user` hold `capability` somewhere (or, given a region code, over that region)?"""
+def can(user, capability: str, region_code: str | None = None, *, organizations=()) -> bool:
+    """Does `user` hold `capability` somewhere (or, given a region code, over that region — or, for an
+    organization's own account, over one of `organizations`, the ids of the social organizations concerned)?"""
     prefixes = region_prefixes(user, capability)
-    if region_code is None:
-        return bool(prefixes)
-    return any(region_code.startswith(p) for p in prefixes)
+    if region_code is None and not organizations:
+        return bool(prefixes) or bool(organization_scope(user, capability))
+    if region_code is not None and any(region_code.startswith(p) for p in prefixes):
+        return True
+    return bool(organization_scope(user, capability) & set(organizations))
 
 
-def require(user, capability: str, region_code: str | None = None) -> None:
-    if not can(user, capability, region_code):
+def require(user, capability: str, region_code: str | None = None, *, organizations=()) -> None:
+    if not can(user, capability, region_code, organizations=organizations):
         raise PermissionDenied(_("You do not have permission for this action in this region."))
 
 

@@ -20,11 +20,13 @@ from socorg.accounts.roles import Role
 _counter = itertools.count(1)
 
 
-def make_user(*grants: tuple[str, str], username: str | None = None, password: str | None = None) -> User:
-    """A ready-to-use account (no forced password change) holding the given (role, region code) grants.
+def make_user(*grants: tuple[str, str], username: str | None = None, password: str | None = None,
+              organization=None) -> User:
+    """A ready-to-use account (no forced password change) holding the given (role, region code) grants;
+    `organization` binds an org_account to its social organization.
 
     Grants are written directly, bypassing role_grant(), so tests can also build states the service refuses."""
-    user = User(username=username or f"user{next(_counter)}", must_change_password=False)
+    user = User(username=username or f"user{next(_counter)}", must_change_password=False, organization=organization)
     if password:
         user.set_password(password)
     else:
@@ -48,6 +50,15 @@ def client_as(user: User | None) -> Client:
     return client
 
 
+def _unrelated_organization(region: str):
+    from socorg.registry.models import SocialOrganization
+
+    serial = next(_counter)
+    return SocialOrganization.objects.create(uscc=f"51{region}MJ{serial:07d}X"[:18], name=f"无关协会{serial}",
+                                             org_type="social_group", authority_region_id=region,
+                                             authority_level="county")
+
+
 @dataclass(frozen=True)
 class ScopeCase:
     """One row of the role × region matrix: who the user is and whether they should see the object."""
@@ -59,6 +70,8 @@ class ScopeCase:
     changes: bool
 
     def user(self) -> User:
+        if self.role == Role.ORG_ACCOUNT:
+            return make_user((self.role, self.region), organization=_unrelated_organization(self.region))
         return make_user((self.role, self.region)) if self.role else make_user()
 
     def __str__(self):
@@ -81,7 +94,12 @@ def scope_cases(home: str, *, view_roles=None, change_roles=None, other: str | N
         "home county": home,
     }
     cases = [ScopeCase("no role", None, None, False, False)]
-    for role in sorted(view_roles | change_roles):
+    if Role.ORG_ACCOUNT in view_roles | change_roles:
+        # An organization's own account reaches its organization's records only, never a region: one bound to
+        # another organization of the same county sees nothing (its own rows are tested with the organization).
+        cases.append(ScopeCase("org_account of another organization in the home county", Role.ORG_ACCOUNT, home,
+                               False, False))
+    for role in sorted((view_roles | change_roles) - {Role.ORG_ACCOUNT}):
         for place, code in places.items():
             cases.append(ScopeCase(f"{role} at {place}", role, code, role in view_roles, role in change_roles))
         cases.append(ScopeCase(f"{role} in another province", role, other[:2] + "0000", False, False))

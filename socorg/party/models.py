@@ -97,6 +97,7 @@ class PartyOrganization(models.Model):
 
     scope_domain = "party"
     scope_region_field = "region__code"
+    scope_organization_paths = ("coverages__organization",)
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_pinyin = models.CharField(_("name (pinyin)"), max_length=600, blank=True, db_index=True)
@@ -161,6 +162,10 @@ class PartyOrganization(models.Model):
         if count is None:
             count = self.coverages.filter(active_on()).count()
         return self.kind == PartyOrgKind.BRANCH and count > JOINT_BRANCH_MAX_ORGS
+
+    def organization_ids(self) -> set[int]:
+        """The social organizations this party organization covers or covered: whose own accounts reach it."""
+        return set(self.coverages.values_list("organization_id", flat=True))
 
 
 class PartyCoverage(models.Model):

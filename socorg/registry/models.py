@@ -43,6 +43,7 @@ class SocialOrganization(models.Model):
 
     scope_domain = "registry"
     scope_region_field = "authority_region__code"
+    scope_organization_paths = ("pk",)
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)

@@ -25,8 +25,8 @@ ANSWERABLE_FILTERS = {"region", "status", "ordering"}
 
 def org_list_total(filterset, user) -> int | None:
     """The exact number of rows of `filterset.qs` (already evaluated), or None if the counts cannot answer."""
-    if not filterset.is_valid():
-        return None
+    if not filterset.is_valid() or user.scope_organizations("registry.view"):
+        return None  # an organization's own account: region counts do not describe its one row
     data = filterset.form.cleaned_data
     if any(data.get(name) not in (None, "", [], ()) for name in filterset.filters if name not in ANSWERABLE_FILTERS):
         return None

@@ -12,7 +12,8 @@ from socorg.activities import services
 from socorg.activities.models import Activity, Attachment
 from socorg.core.models import AuditEntry
 from socorg.core.testing import api_as, client_as, make_user, scope_cases
-from socorg.party.models import PartyOrganization
+from socorg.party.models import PartyCoverage, PartyOrganization
+from socorg.party.tests.factories import make_org
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 5, 10)
@@ -21,13 +22,17 @@ PDF = b"%PDF-1.4 minutes"
 
 @pytest.fixture
 def branch():
-    return PartyOrganization.objects.create(name="五华区测试协会党支部", kind="branch", formation="standalone",
-                                            region_id="530102", founded_on=datetime.date(2020, 1, 1))
+    party_org = PartyOrganization.objects.create(name="五华区测试协会党支部", kind="branch", formation="standalone",
+                                                 region_id="530102", founded_on=datetime.date(2020, 1, 1))
+    PartyCoverage.objects.create(party_org=party_org, organization=make_org("530102", name="五华区测试协会"),
+                                 start_on=datetime.date(2020, 1, 1))
+    return party_org
 
 
 @pytest.fixture
-def branch_account():
-    return make_user(("org_account", "530102"))
+def branch_account(branch):
+    """The own account of the organization the branch covers."""
+    return make_user(("org_account", "530102"), organization=branch.coverages.get().organization)
 
 
 def create(branch, actor, **overrides):

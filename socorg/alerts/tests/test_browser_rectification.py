@@ -23,12 +23,12 @@ def switch_user(page, live_server, user):
 
 def test_staff_assigns_branch_submits_evidence_and_staff_accepts(page, live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    party_org, _org = healthy_branch()
+    party_org, org = healthy_branch()
     Activity.objects.filter(party_org=party_org, type="member_assembly").delete()
     run_scan(as_of=AS_OF)
     alert = Alert.objects.get(rule="member_assembly_shortfall")
     staff = make_user(("party_staff", "530102"), password=PASSWORD)
-    branch = make_user(("org_account", "530102"), password=PASSWORD)
+    branch = make_user(("org_account", "530102"), password=PASSWORD, organization=org)
     deadline = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
 
     switch_user(page, live_server, staff)

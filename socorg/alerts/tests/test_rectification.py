@@ -15,6 +15,7 @@ from socorg.alerts.models import Alert, EvidenceFile
 from socorg.alerts.scan import run_scan
 from socorg.core.models import AuditEntry
 from socorg.core.testing import make_user
+from socorg.party.tests.factories import make_org
 
 from .factories import AS_OF, healthy_branch, record
 
@@ -36,8 +37,9 @@ def staff():
 
 
 @pytest.fixture
-def branch_account():
-    return make_user(("org_account", "530102"))
+def branch_account(alert):
+    """The own account of the organization the alerted branch covers."""
+    return make_user(("org_account", "530102"), organization=alert.party_org.coverages.get().organization)
 
 
 def in_days(days: int) -> datetime.date:
@@ -86,7 +88,7 @@ def test_condition_fixed_while_assigned_resolves_the_alert(alert, staff, branch_
 
 
 def test_assignee_must_be_an_org_account_or_instructor_covering_the_region(alert, staff):
-    elsewhere = make_user(("org_account", "110101"))
+    elsewhere = make_user(("org_account", "530102"), organization=make_org("530102"))  # another organization
     viewer = make_user(("viewer", "530102"))
     for user in (elsewhere, viewer):
         with pytest.raises(ValidationError) as error:

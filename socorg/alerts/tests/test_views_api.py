@@ -54,7 +54,8 @@ def test_api_list_is_scoped_filtered_and_has_constant_queries(alerts, django_ass
 
 def test_api_assign_and_submit_round_trip(alerts):
     alert = alerts.filter(region_id="530102").first()
-    staff, branch = make_user(("party_staff", "530102")), make_user(("org_account", "530102"))
+    staff = make_user(("party_staff", "530102"))
+    branch = make_user(("org_account", "530102"), organization=alert.party_org.coverages.get().organization)
     deadline = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
     response = api_as(staff).post(f"/api/v1/alerts/{alert.pk}/assign/", {"assignee": branch.username,
                                                                          "deadline": deadline}, format="json")
