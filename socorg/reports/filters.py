@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.filters import FilterSet
-from socorg.regions.models import Region
+from socorg.core.scope import filter_subtree
 
 from .choices import Conclusion, ReportStatus
 from .models import AnnualReport
@@ -40,7 +40,4 @@ class AnnualReportFilter(FilterSet):
                                | Q(organization__name_initials__startswith=lowered))
 
     def filter_region(self, queryset, name, value):
-        prefix = Region.objects.filter(code=value.strip()).values_list("scope_prefix", flat=True).first()
-        if prefix is None:
-            return queryset.none()  # an unknown code matches nothing rather than everything
-        return queryset.filter(organization__authority_region__code__scope_prefix=prefix) if prefix else queryset
+        return filter_subtree(queryset, "organization__authority_region__code", value)

@@ -21,6 +21,7 @@ class AnnualReport(models.Model):
 
     scope_domain = "reports"
     scope_region_field = "organization__authority_region__code"
+    scope_organization_paths = ("organization",)
 
     organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
                                      on_delete=models.PROTECT, related_name="annual_reports")
@@ -89,6 +90,7 @@ class PartyBuildingCorrection(models.Model):
 
     scope_domain = "reports"
     scope_region_field = "report__organization__authority_region__code"
+    scope_organization_paths = ("report__organization",)
 
     report = models.ForeignKey(AnnualReport, verbose_name=_("annual report"), on_delete=models.CASCADE,
                                related_name="corrections")

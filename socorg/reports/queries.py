@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from socorg.core.scope import prefix_filter, region_prefixes
+from socorg.core.scope import in_subtree
 from socorg.regions.models import Region
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
@@ -61,18 +61,11 @@ REPORT_CONDITIONS = {
 
 
 def _scoped(user, region: Region):
-    orgs = SocialOrganization.objects.filter(authority_region__code__scope_prefix=region.scope_prefix) \
-        if region.scope_prefix else SocialOrganization.objects.all()
-    reports = AnnualReport.objects.filter(organization__authority_region__code__scope_prefix=region.scope_prefix) \
-        if region.scope_prefix else AnnualReport.objects.all()
+    orgs = SocialOrganization.objects.filter(in_subtree("authority_region__code", region.scope_prefix))
+    reports = AnnualReport.objects.filter(in_subtree("organization__authority_region__code", region.scope_prefix))
     if user is not None:  # None: the command, run by an operator over everything
-        prefixes = region_prefixes(user, "reports.view")
-        if not prefixes:
-            return orgs.none(), reports.none()
-        org_q = prefix_filter("authority_region__code", prefixes)
-        report_q = prefix_filter("organization__authority_region__code", prefixes)
-        orgs = orgs if org_q is None else orgs.filter(org_q)
-        reports = reports if report_q is None else reports.filter(report_q)
+        orgs = orgs & organizations_visible(user)
+        reports = reports & AnnualReport.objects.visible_to(user, "view")
     return orgs, reports
 
 
@@ -126,11 +119,8 @@ def organizations_behind(*, figure: str, year: int, region: Region, user=None, t
 
 def organizations_visible(user, capability: str = "reports.view"):
     """Organizations whose reports `user` may see (or, with reports.change / reports.review, act on)."""
-    prefixes = region_prefixes(user, capability)
-    if not prefixes:
-        return SocialOrganization.objects.none()
-    q = prefix_filter("authority_region__code", prefixes)
-    return SocialOrganization.objects.all() if q is None else SocialOrganization.objects.filter(q)
+    domain, action = capability.split(".")
+    return SocialOrganization.objects.visible_to(user, action, domain=domain)
 
 
 def sync_population(*, event: str, year: int, region: Region, user=None):

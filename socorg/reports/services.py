@@ -36,7 +36,7 @@ PROPOSABLE_FIELDS = ("name", "short_name", "supervisor", "legal_representative",
 
 
 def _require(actor, org: SocialOrganization, capability: str) -> None:
-    if not can(actor, capability, org.authority_region_id):
+    if not can(actor, capability, org.authority_region_id, organizations={org.pk}):
         raise PermissionDenied(_("You may not do this for %(org)s: it lies outside your scope.") % {"org": org.name})
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from socorg.activities.choices import ActivityType
 from socorg.alerts.choices import OPEN_STATUSES
 from socorg.alerts.models import Alert
+from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
@@ -39,18 +40,12 @@ ACTION_LABELS = {
 }
 
 
-def _require(user, capability: str) -> None:
-    if not user.has_capability(capability):
-        raise PermissionDenied
-
-
 def _last_year() -> int:
     return timezone.localdate().year - 1
 
 
-@login_required
+@capability_required("reports.view")
 def report_list(request):
-    _require(request.user, "reports.view")
     params = request.GET.copy()
     params.setdefault("year", str(_last_year()))
     queryset = AnnualReport.objects.visible_to(request.user, "view").select_related("organization")
@@ -67,10 +62,9 @@ def report_list(request):
     })
 
 
-@login_required
+@capability_required("reports.view")
 def report_open(request):
     """「填报年度报告」: go to an organization's report for a year (USCC typed or chosen)."""
-    _require(request.user, "reports.view")
     uscc = (request.GET.get("uscc") or "").strip().upper()
     year = request.GET.get("year") or str(_last_year())
     if not organizations_visible(request.user).filter(uscc=uscc).exists() or not year.isdigit():
@@ -104,8 +98,11 @@ def report_detail(request, uscc: str, year: int):
     org = _organization(request.user, uscc)
     report = services.report_for(org=org, year=year)
     region = org.authority_region_id
-    can_file = can(request.user, "reports.change", region) and (report.pk is None or report.is_editable)
-    can_review = report.status == ReportStatus.SUBMITTED and can(request.user, "reports.review", region)
+    own = {org.pk}
+    can_file = can(request.user, "reports.change", region, organizations=own) and (
+        report.pk is None or report.is_editable)
+    can_review = report.status == ReportStatus.SUBMITTED and can(request.user, "reports.review", region,
+                                                                 organizations=own)
     alerts = []
     if can_review and request.user.has_capability("alerts.view"):
         alerts = list(Alert.objects.visible_to(request.user, "view")
@@ -165,10 +162,9 @@ def sync_checks(request, uscc: str):
     })
 
 
-@login_required
+@capability_required("reports.view")
 def sync_overview(request):
     """三同步 figures of a year in the user's scope: per event and item, the share done."""
-    _require(request.user, "reports.view")
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 1990 <= int(year) <= 9999 else _last_year()
     region = Region.objects.filter(code=request.GET.get("region") or "100000").first() or Region.objects.get(

@@ -166,6 +166,21 @@ def test_alerts_are_assigned_only_to_the_own_account_of_the_organization_concern
         assert own in assignable_users(alert) and neighbour not in assignable_users(alert)
 
 
+def test_annual_reports_reach_the_own_organization_only(sides, own):
+    from socorg.reports.models import AnnualReport
+    from socorg.reports.queries import organizations_visible
+    from socorg.reports.services import report_for
+
+    reports = {}
+    for side in sides:
+        report = report_for(org=side.org, year=2024)
+        report.save()
+        reports[side] = report
+    assert set(AnnualReport.objects.visible_to(own, "change").values_list("pk", flat=True)) == {reports[sides[0]].pk}
+    assert list(organizations_visible(own, "reports.change")) == [sides[0].org]
+    assert client_as(own).get(f"/reports/{sides[1].org.uscc}/2024/").status_code == 404
+
+
 def test_the_alert_board_shows_no_regional_figures_to_an_organization(own):
     response = client_as(own).get("/alerts/")
     assert response.status_code == 302 and response["Location"].endswith("/alerts/list/")

@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -10,8 +8,9 @@ from socorg.accounts.models import User
 from socorg.accounts.roles import Role
 
 DEMO_ACCOUNTS = [
-    # (username, roles held over the whole country)
-    ("admin", [Role.BUREAU_STAFF, Role.PARTY_STAFF, Role.SYSTEM_ADMIN]),
+    # (username, roles held over the whole country); administrators hold no business role (三员分立)
+    ("staff", [Role.BUREAU_STAFF, Role.PARTY_STAFF]),
+    ("admin", [Role.SYSTEM_ADMIN]),
     ("security", [Role.SECURITY_ADMIN]),
     ("auditor", [Role.AUDIT_ADMIN]),
 ]
@@ -47,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _create(self, username: str, roles: list[Role]) -> str:
-        password = "Demo-" + secrets.token_urlsafe(9)
+        password = services.one_time_password()
         user = services.user_add(username=username, role=roles[0], region_code="100000", password=password)
         for role in roles[1:]:
             services.role_grant(user=user, role=role, region_code="100000")
