@@ -29,6 +29,7 @@ _READ_BUSINESS = {
 _WRITE_BUSINESS = {
     "registry.change", "party.change", "members.change", "activities.change", "alerts.change", "ledger.import",
     "coverage.snapshot",
+    "alerts.review",  # accept or return a rectification: staff only, not instructors (they work on alerts)
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {

@@ -24,6 +24,7 @@ from socorg.regions.models import Region
 
 from .models import Notice, RoleGrant, User
 from .roles import ADMIN_ROLES, Role
+from .validators import keyboard_run
 
 
 def resolve_role(value: str, *, field: str = "role") -> Role:
@@ -355,7 +356,15 @@ _PASSWORD_ALPHABETS = ("abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "
 
 
 def one_time_password(length: int = 12) -> str:
-    """A random initial password meeting the policy (every character class, no look-alike characters)."""
+    """A random initial password meeting the policy (every character class, no look-alike characters, no run of
+    neighbouring keys)."""
+    while True:
+        password = _random_password(length)
+        if keyboard_run(password) is None:
+            return password
+
+
+def _random_password(length: int) -> str:
     rng = secrets.SystemRandom()
     chars = [rng.choice(alphabet) for alphabet in _PASSWORD_ALPHABETS]
     pool = "".join(_PASSWORD_ALPHABETS)

@@ -62,3 +62,38 @@ class CharacterClassValidator:
         return _("Use at least %(n)d of: lower-case letters, upper-case letters, digits, symbols.") % {
             "n": self.min_classes
         }
+
+
+KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz",
+                 "!@#$%^&*()")
+
+
+def keyboard_run(password: str, length: int = 4) -> str | None:
+    """The first run of `length` neighbouring keys (a keyboard row or the alphabet, either direction, any case) in
+    the password, e.g. "qwer" in "Qwerty123!"; None if there is none."""
+    lowered = password.lower()
+    for start in range(len(lowered) - length + 1):
+        piece = lowered[start:start + length]
+        if any(piece in row or piece in row[::-1] for row in KEYBOARD_ROWS):
+            return password[start:start + length]
+    return None
+
+
+class KeyboardPatternValidator:
+    """Refuses passwords built on keyboard or alphabet runs (Qwerty123!, Asdf@1234, 1qaz… rows), which meet the
+    character-class rule but are among the first guesses of any attacker."""
+
+    def __init__(self, run_length: int = 4):
+        self.run_length = run_length
+
+    def validate(self, password, user=None):
+        run = keyboard_run(password, self.run_length)
+        if run is not None:
+            raise ValidationError(
+                _("The password contains “%(run)s”, a run of neighbouring keys; avoid keyboard rows and sequences "
+                  "such as qwer, asdf, 1234 or abcd.") % {"run": run},
+                code="password_keyboard_pattern",
+            )
+
+    def get_help_text(self):
+        return _("No runs of %(n)d neighbouring keys such as qwer or 1234.") % {"n": self.run_length}

@@ -184,9 +184,17 @@ def alert_submit(*, alert: Alert, note: str, files=(), actor) -> Alert:
     return locked
 
 
+def can_review(actor, alert: Alert) -> bool:
+    """Reviewers (bureau and party staff) hold alerts.review over the alert's region; an instructor works on the
+    alerts assigned to it but does not accept them."""
+    return can(actor, "alerts.review", alert.region_id)
+
+
 def _review(alert: Alert, actor) -> None:
-    """Called on the locked row: a reviewer holds alerts.change over the region and is not the assignee."""
-    _require_change(actor, alert)
+    """Called on the locked row: a reviewer holds alerts.review over the region and is not the assignee."""
+    if not can_review(actor, alert):
+        raise PermissionDenied(_("Only a reviewer (bureau or party committee staff) over region %(code)s accepts or "
+                                 "returns a rectification.") % {"code": alert.region_id})
     if actor is not None and alert.assignee_id == actor.pk:
         raise PermissionDenied(_("You submitted this rectification; another person must review it."))
 

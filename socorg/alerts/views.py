@@ -94,7 +94,7 @@ def alert_detail(request, pk: int):
         "can_assign": can_change and (alert.status == AlertStatus.OPEN or alert.status == AlertStatus.ASSIGNED
                                       and services.deadline_refusal(alert, user) is None),
         "can_submit": is_assignee and alert.status == AlertStatus.ASSIGNED,
-        "can_review": can_change and not is_assignee and alert.status == AlertStatus.SUBMITTED,
+        "can_review": services.can_review(user, alert) and not is_assignee and alert.status == AlertStatus.SUBMITTED,
         "assign_form": AssignForm(users=services.assignable_users(alert)),
         "submit_form": SubmitForm(),
         "review_form": ReviewForm(),

@@ -31,3 +31,24 @@ class RequestContextMiddleware:
             context.deactivate(token)
         response["X-Request-ID"] = ctx.request_id
         return response
+
+
+class NoStoreDownloadsMiddleware:
+    """Every file the platform hands out (exports, reports, attachments, one-time passwords) carries
+    `Cache-Control: no-store`: no browser or proxy keeps a copy of personal data on disk. Views that show revealed
+    personal data mark their response the same way (mark_no_store)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Content-Disposition"):
+            mark_no_store(response)
+        return response
+
+
+def mark_no_store(response):
+    response["Cache-Control"] = "no-store, private"
+    response["Pragma"] = "no-cache"
+    return response

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.decorators import capability_required
+from socorg.core.middleware import mark_no_store
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
 from socorg.registry.listing import add_labels, row_link
@@ -202,9 +203,7 @@ def member_reveal(request, pk: int):
     """Rendered in the POST response (never redirected), so the plaintext is in no URL, history or cache."""
     member = get_object_or_404(queries.members_for(request.user), pk=pk)
     revealed = services.member_reveal(member=member, actor=request.user)
-    response = _member_page(request, member, revealed)
-    response["Cache-Control"] = "no-store"
-    return response
+    return mark_no_store(_member_page(request, member, revealed))
 
 
 @capability_required("members.change")

@@ -3,8 +3,6 @@
 Reads start from visible_to(user, "view") (outside the scope → 404). Steps go through alerts.services: the assignee
 submits (alerts.view suffices for them), reviewers and assigners need alerts.change over the alert's region."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -12,7 +10,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from socorg.accounts.models import User
 from socorg.core.api.permissions import CapabilityPermission
 
 from .. import services
@@ -58,9 +55,9 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         """Assign the alert for rectification, with a deadline."""
         alert = self.get_object()
         data = self._valid(AssignSerializer)
-        assignee = User.objects.filter(username=data["assignee"], is_active=True).first()
-        if assignee is None:
-            raise ValidationError({"assignee": _("No active user is called “%(name)s”.") % {"name": data["assignee"]}})
+        # Looked up among the assignable users only: an unknown, inactive or unsuitable name gets the same answer
+        # from the service, so the API tells nothing about which user names exist.
+        assignee = services.assignable_users(alert).filter(username=data["assignee"]).first()
         return self._render(services.alert_assign(alert=alert, assignee=assignee, deadline=data["deadline"],
                                                   note=data["note"], actor=request.user))
 

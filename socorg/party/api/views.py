@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from socorg.core.api.conditional import ConditionalUpdateMixin
 from socorg.core.api.permissions import CapabilityPermission
+from socorg.core.middleware import mark_no_store
 
 from .. import queries, services
 from ..filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter
@@ -162,7 +163,7 @@ class PartyMemberViewSet(_ReadCreateUpdate):
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The plaintext ID number and phone (needs members.reveal; written to the audit log)."""
-        return Response(services.member_reveal(member=self.get_object(), actor=request.user))
+        return mark_no_store(Response(services.member_reveal(member=self.get_object(), actor=request.user)))
 
     @extend_schema(request=s.LeaveSerializer, responses=s.PartyMemberSerializer)
     @action(detail=True, methods=["post"])

@@ -50,8 +50,10 @@ def _duplicate_message(existing: PartyMember, actor) -> str:
     if PartyOrganization.objects.visible_to(actor, "view").filter(pk=existing.party_org_id).exists():
         return _("This ID number is already registered for a member of “%(org)s”; edit that record instead of "
                  "adding a new one.") % {"org": existing.party_org.name}
-    return _("This ID number is already registered for a member of a party organization outside your regions; "
-             "ask the higher-level party committee to transfer the member.")
+    # Outside the actor's regions: no "exists elsewhere" oracle; the answer does not say where, or that, the
+    # number is registered (the same words as for any number that cannot be taken here).
+    return _("This ID number cannot be registered here. If the member transferred from elsewhere, ask the "
+             "higher-level party committee to transfer the record.")
 
 
 def _check_identity(errors: Errors, member: PartyMember, raw_id: str | None, actor) -> None:
