@@ -177,7 +177,7 @@ def sync_overview(request):
 @login_required
 def report_edit(request, uscc: str, year: int):
     org = _organization(request.user, uscc)
-    if not can(request.user, "reports.change", org.authority_region_id):
+    if not can(request.user, "reports.change", org.authority_region_id, organizations={org.pk}):
         raise PermissionDenied
     report = services.report_for(org=org, year=year)
     form = AnnualReportForm(request.POST if request.method == "POST" else None,

@@ -18,7 +18,7 @@ def org(db):
 @pytest.fixture
 def filer(org):
     """The organization's own account."""
-    return make_user((Role.ORG_ACCOUNT, "530102"))
+    return make_user((Role.ORG_ACCOUNT, "530102"), organization=org)
 
 
 @pytest.fixture

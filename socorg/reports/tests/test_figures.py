@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from socorg.accounts.roles import Role
+from socorg.core.testing import make_user
 from socorg.party.tests.factories import make_org
 from socorg.regions.models import Region
 from socorg.registry.choices import OrgStatus
@@ -46,8 +48,9 @@ def build(filer, clerk, monkeypatch):
 
     def file(key, day):
         at(day)
-        report = services.report_save_draft(org=orgs[key], year=YEAR, actor=filer)
-        return services.report_submit(report=report, actor=filer)
+        own = make_user((Role.ORG_ACCOUNT, orgs[key].authority_region_id), organization=orgs[key])
+        report = services.report_save_draft(org=orgs[key], year=YEAR, actor=own)
+        return services.report_submit(report=report, actor=own)
 
     file("on_time", d(YEAR + 1, 3, 1))
     file("late", d(YEAR + 1, 7, 1))

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
 LONG_AGO = datetime.date(YEAR - 3, 1, 1)
 
 
+def own_account(org):
+    return make_user((Role.ORG_ACCOUNT, org.authority_region_id), organization=org)
+
+
 def party_staff():
     return make_user((Role.PARTY_STAFF, "530000"))
 
@@ -191,7 +195,7 @@ def test_a_deregistered_organization_does_not_report(filer):
     closed = make_org("530102", registered_on=datetime.date(2015, 1, 1), status=OrgStatus.DEREGISTERED,
                       status_changed_on=datetime.date(YEAR, 10, 1))
     with pytest.raises(ValidationError) as error:
-        services.report_save_draft(org=closed, year=YEAR, actor=filer)
+        services.report_save_draft(org=closed, year=YEAR, actor=own_account(closed))
     assert "year" in error.value.message_dict
     assert not AnnualReport.objects.exists()
 
@@ -199,7 +203,7 @@ def test_a_deregistered_organization_does_not_report(filer):
 def test_an_organization_deregistered_after_the_deadline_still_owed_that_report(filer):
     closed = make_org("530102", registered_on=datetime.date(2015, 1, 1), status=OrgStatus.DEREGISTERED,
                       status_changed_on=datetime.date(YEAR + 1, 8, 1))
-    assert services.report_save_draft(org=closed, year=YEAR, actor=filer).pk
+    assert services.report_save_draft(org=closed, year=YEAR, actor=own_account(closed)).pk
 
 
 @pytest.mark.parametrize("year", [YEAR + 1, YEAR + 2, 2017])
