@@ -4,6 +4,7 @@ One definition, in SQL conditions, shared by the figures and by the lists of org
 (`organizations_behind`), so a figure and its list always agree."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -176,3 +177,49 @@ def sync_figures(*, event: str, year: int, region: Region, user=None) -> dict:
                      "not_applicable": not_applicable, "unchecked": applies - done - not_done,
                      "share_done": round(done / applies, 4) if applies else None})
     return {"event": event, "year": year, "region": region.code, "total": counts["total"], "items": rows}
+
+
+@dataclass
+class RegionRow:
+    """One row of the drill-down: a child region, or the region's own level (本级: organizations registered by
+    the region's own authority)."""
+
+    region: Region
+    direct: bool
+    figures: dict
+
+
+def report_figures_by_region(*, year: int, region: Region, user=None,
+                             today: datetime.date | None = None) -> list[RegionRow]:
+    """The year's figures for the region's own level and each child region, from two GROUP BY queries over the
+    registration-authority region (folded to children by code prefix). Empty children are left out."""
+    today = today or timezone.localdate()
+    orgs, reports = _scoped(user, region)
+    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys((*FIGURES, *Conclusion.values), 0))
+    org_counts = (orgs.order_by().values("authority_region_id")
+                  .annotate(due=Count("pk", filter=due_q(year)), exempt=Count("pk", filter=exempt_q(year)),
+                            overdue=Count("pk", filter=overdue_q(year, today))))
+    for row in org_counts:
+        code = row.pop("authority_region_id")
+        for key, value in row.items():
+            per_code[code][key] += value
+    report_counts = (reports.filter(year=year).order_by().values("organization__authority_region_id")
+                     .annotate(**{name: Count("pk", filter=c) for name, c in REPORT_CONDITIONS.items()}))
+    for row in report_counts:
+        code = row.pop("organization__authority_region_id")
+        for key, value in row.items():
+            per_code[code][key] += value
+    children = list(region.children.order_by("code")) if region.level != "county" else []
+    by_prefix = {child.scope_prefix: child for child in children}
+    lengths = sorted({len(prefix) for prefix in by_prefix}, reverse=True)
+    direct = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
+    per_child: dict[str, dict] = {}
+    for code, counts in per_code.items():
+        child = next((by_prefix[code[:n]] for n in lengths if code[:n] in by_prefix), None)
+        target = direct if child is None or code == region.code else per_child.setdefault(
+            child.code, dict.fromkeys(counts, 0))
+        for key, value in counts.items():
+            target[key] += value
+    rows = [RegionRow(region, True, direct)] if any(direct.values()) else []
+    rows += [RegionRow(child, False, per_child[child.code]) for child in children if child.code in per_child]
+    return rows

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("open/", views.report_open, name="open"),
+    path("figures/orgs/", views.figure_orgs, name="figure-orgs"),
     path("sync/", views.sync_overview, name="sync-overview"),
     path("sync/<str:uscc>/", views.sync_checks, name="sync"),
     path("<str:uscc>/<int:year>/", views.report_detail, name="detail"),

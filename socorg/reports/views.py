@@ -22,14 +22,25 @@ from socorg.party.choices import Formation, InstructorKind, PartyOrgKind
 from socorg.regions.models import Region
 
 from . import rules, services
-from .choices import ReportStatus
+from .choices import Conclusion, ReportStatus
 from .filters import AnnualReportFilter
 from .forms import AnnualReportForm, ReturnForm, ReviewForm, SyncCheckForm
 from .models import AnnualReport, SyncCheck
-from .queries import organizations_visible, report_figures, sync_figures
+from .queries import (
+    organizations_behind,
+    organizations_visible,
+    report_figures,
+    report_figures_by_region,
+    sync_figures,
+)
 from .synchronization import SyncEvent, SyncState, checklist
 
 PAGE_SIZE = 50
+FIGURE_LABELS = {
+    "due": _lazy("due"), "exempt": _lazy("exempt"), "submitted": _lazy("submitted"), "late": _lazy("late"),
+    "reviewed": _lazy("reviewed"), "overdue": _lazy("overdue"),
+}
+FIGURE_COLUMNS = [*FIGURE_LABELS.items(), (Conclusion.UNQUALIFIED.value, Conclusion.UNQUALIFIED.label)]
 ACTION_LABELS = {
     "reports.report.save": _lazy("saved the draft"),
     "reports.report.submit": _lazy("submitted"),
@@ -56,8 +67,11 @@ def report_list(request):
     region = Region.objects.filter(code=params.get("region") or "100000").first() or Region.objects.get(
         code="100000")
     return render(request, "reports/report_list.html", {
-        "filter": reports, "page": page, "year": year,
+        "filter": reports, "page": page, "year": year, "region": region,
         "figures": report_figures(year=year, region=region, user=request.user),
+        "figure_columns": FIGURE_COLUMNS,
+        "region_rows": [(row, [(key, row.figures[key]) for key, _label in FIGURE_COLUMNS])
+                        for row in report_figures_by_region(year=year, region=region, user=request.user)],
         "can_file": request.user.has_capability("reports.change"),
     })
 
@@ -232,3 +246,24 @@ def report_review(request, uscc: str, year: int):
     return _act(request, lambda: services.report_review(report=report, actor=request.user, conclusion=conclusion,
                                                         reasons=reasons),
                 _("The review has been recorded."), uscc, year)
+
+
+
+
+@login_required
+def figure_orgs(request):
+    """The organizations behind one number of the figures (same conditions as the figure)."""
+    _require(request.user, "reports.view")
+    figure = request.GET.get("figure", "")
+    labels = {**FIGURE_LABELS, **dict(Conclusion.choices)}
+    year = request.GET.get("year", "")
+    region = Region.objects.filter(code=request.GET.get("region") or "100000").first()
+    if figure not in labels or not year.isdigit() or region is None:
+        messages.error(request, _("Choose a figure, a year and a region from the annual-report figures."))
+        return redirect("reports:list")
+    orgs = organizations_behind(figure=figure, year=int(year), region=region, user=request.user)
+    orgs = orgs.select_related("authority_region").order_by("authority_region_id", "uscc")
+    page = BoundedPaginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/figure_orgs.html", {
+        "page": page, "figure_label": labels[figure], "year": int(year), "region": region,
+    })

@@ -132,3 +132,22 @@ def test_the_command_refuses_an_unknown_region():
 
     with pytest.raises(CommandError, match="999999"):
         call_command("annual_report_stats", "--year", str(YEAR), "--region", "999999")
+
+
+def test_the_drill_down_rows_add_up_to_the_region_and_lead_to_the_organizations(filer, clerk, monkeypatch):
+    from socorg.core.testing import client_as
+    from socorg.reports.queries import report_figures_by_region
+
+    build(filer, clerk, monkeypatch)
+    prefecture = Region.objects.get(code="530100")
+    rows = report_figures_by_region(year=YEAR, region=prefecture)
+    total = report_figures(year=YEAR, region=prefecture).as_json()
+    assert {row.region.code for row in rows} == {"530102", "530103"}
+    for key in ("due", "exempt", "submitted", "late", "reviewed", "overdue"):
+        assert sum(row.figures[key] for row in rows) == total[key]
+    page = client_as(clerk).get(f"/reports/?year={YEAR}&region=530100")
+    assert page.status_code == 200 and len(page.context["region_rows"]) == 1  # the clerk sees their county only
+    behind = client_as(clerk).get(f"/reports/figures/orgs/?figure=overdue&year={YEAR}&region=530102")
+    assert behind.status_code == 200
+    county = report_figures(year=YEAR, region=Region.objects.get(code="530102"))
+    assert len(behind.context["page"].object_list) == county.overdue == total["overdue"] - 1
