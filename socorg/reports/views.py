@@ -250,10 +250,9 @@ def report_review(request, uscc: str, year: int):
 
 
 
-@login_required
+@capability_required("reports.view")
 def figure_orgs(request):
     """The organizations behind one number of the figures (same conditions as the figure)."""
-    _require(request.user, "reports.view")
     figure = request.GET.get("figure", "")
     labels = {**FIGURE_LABELS, **dict(Conclusion.choices)}
     year = request.GET.get("year", "")

@@ -18,7 +18,7 @@ def switch_user(page, live_server, user):
 
 
 def test_organization_files_clerk_returns_then_passes(page, live_server, org):
-    filer = make_user(("org_account", "530102"), password=PASSWORD)
+    filer = make_user(("org_account", "530102"), password=PASSWORD, organization=org)
     clerk = make_user(("bureau_staff", "530102"), password=PASSWORD)
     page.on("dialog", lambda dialog: dialog.accept())
     report_url = f"{live_server.url}/reports/{org.uscc}/{YEAR}/"
