@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -115,3 +117,31 @@ class Notice(models.Model):
             return _("The password of the administrator account “%(account)s” was reset by %(by)s at %(at)s. "
                      "If this was not agreed, tell the security and audit administrators at once.") % self.params
         return str(self.get_kind_display())
+
+
+class ApiToken(models.Model):
+    """An API token. Only a SHA-256 digest of the key is stored: the key itself is shown once, when issued.
+
+    One token per account (a new one replaces the old); revoked on password change or reset and on deactivation;
+    optionally expiring."""
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_token")
+    digest = models.CharField(_("key digest"), max_length=64, unique=True)
+    prefix = models.CharField(_("key prefix"), max_length=8, help_text=_("The first characters, to tell keys apart."))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.user} · {self.prefix}…"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -4,6 +4,7 @@ tokens. Every change is audited.
 `actor=None` means the operator at the console (`socorg add-user`, `socorg grant`): they hold the server and are
 trusted. With an actor, each workflow first checks the actor's capability, so a view cannot forget it."""
 
+import datetime
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,13 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
-from .models import Notice, RoleGrant, User
+from .models import ApiToken, Notice, RoleGrant, User
 from .roles import ADMIN_ROLES, Role
 from .validators import keyboard_run
 
@@ -161,6 +161,7 @@ def password_set(*, user: User, password: str, actor: User | None = None, tempor
         user.password_changed_at = timezone.now()
         user.must_change_password = temporary
         user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        _revoke_tokens(user, reason="password changed", actor=actor or user)  # a new password ends old API access
         audit_write(action="accounts.password.set", obj=user, actor=actor or user, after={"temporary": temporary})
 
 
@@ -270,7 +271,7 @@ def user_set_active(*, user: User, active: bool, actor: User | None) -> None:
         user.is_active = active
         user.save(update_fields=["is_active"])
         if not active:
-            Token.objects.filter(user=user).delete()  # a deactivated account keeps no API access
+            _revoke_tokens(user, reason="deactivated", actor=actor)  # a deactivated account keeps no API access
         audit_write(action="accounts.user.activate" if active else "accounts.user.deactivate", obj=user,
                     actor=actor or SYSTEM, before={"is_active": not active}, after={"is_active": active})
 
@@ -338,15 +339,38 @@ def login_unlock(*, username: str, actor: User | None) -> int:
     return count
 
 
-def token_create(*, user: User, actor: User | None = None) -> str:
-    """Issue a fresh API token (an earlier one is replaced: one token per account keeps revocation simple)."""
+def token_create(*, user: User, actor: User | None = None, expires_days: int | None = None) -> str:
+    """Issue a fresh API token and return its key (shown once; only its digest is stored). An earlier token is
+    replaced: one token per account keeps revocation simple. `expires_days` limits its life."""
     if not user.is_active:
         raise ValidationError({"username": _("The account “%(name)s” is deactivated.") % {"name": user.username}})
+    if expires_days is not None and not 1 <= expires_days <= 3660:
+        raise ValidationError({"expires_days": _("The token's life must be between 1 and 3660 days; got %(n)s.")
+                               % {"n": expires_days}})
+    key = secrets.token_hex(20)
+    expires_at = timezone.now() + datetime.timedelta(days=expires_days) if expires_days else None
     with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        audit_write(action="accounts.token.create", obj=user, actor=actor or SYSTEM)
-    return token.key
+        ApiToken.objects.filter(user=user).delete()
+        ApiToken.objects.create(user=user, digest=ApiToken.digest_of(key), prefix=key[:8], expires_at=expires_at)
+        audit_write(action="accounts.token.create", obj=user, actor=actor or SYSTEM,
+                    after={"prefix": key[:8], "expires_at": expires_at})
+    return key
+
+
+def token_revoke(*, user: User, actor: User | None = None) -> bool:
+    """Revoke the account's API token (socorg revoke-token); returns whether there was one."""
+    with transaction.atomic():
+        return _revoke_tokens(user, reason="revoked", actor=actor)
+
+
+def _revoke_tokens(user: User, *, reason: str, actor) -> bool:
+    prefixes = list(ApiToken.objects.filter(user=user).values_list("prefix", flat=True))
+    if not prefixes:
+        return False
+    ApiToken.objects.filter(user=user).delete()
+    audit_write(action="accounts.token.revoke", obj=user, actor=actor or SYSTEM,
+                before={"prefix": prefixes[0]}, after={"reason": reason})
+    return True
 
 
 # --- organizations' own accounts, issued in bulk by bureau staff ---------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from socorg.accounts import services
-from socorg.accounts.models import RoleGrant, User
+from socorg.accounts.models import ApiToken, RoleGrant, User
 from socorg.accounts.roles import ADMIN_ROLES, Role
 from socorg.core.models import AuditEntry
 from socorg.core.testing import make_user
@@ -197,7 +197,7 @@ def test_deactivation_is_audited_removes_the_token_and_refuses_self():
     services.token_create(user=user)
     services.user_set_active(user=user, active=False, actor=actor)
     user.refresh_from_db()
-    assert not user.is_active and not hasattr(user, "auth_token")
+    assert not user.is_active and not ApiToken.objects.filter(user=user).exists()
     assert AuditEntry.objects.filter(action="accounts.user.deactivate", object_id=str(user.pk)).exists()
     with pytest.raises(PermissionDenied):
         services.user_set_active(user=actor, active=False, actor=actor)
