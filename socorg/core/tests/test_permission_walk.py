@@ -152,6 +152,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "registry:revoke": ("org", "login 200 200 404 404 404 404 404 404 404 404 404"),
     "reports:detail": ("report", "login 200 200 200 200 404 404 200 404 404 404 404"),
     "reports:edit": ("report", "login 200 403 403 403 404 404 200 404 404 404 404"),
+    "reports:figure-orgs": ("", "login 302 302 302 302 302 302 302 302 403 403 403"),
     "reports:list": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
     "reports:open": ("", "login 302 302 302 302 302 302 302 302 403 403 403"),
     "reports:return": ("report", "login 405 405 405 405 405 405 405 405 405 405 405"),
