@@ -74,7 +74,8 @@ class AnnualReport(models.Model):
             models.CheckConstraint(condition=Q(status=ReportStatus.REVIEWED) | Q(conclusion=""),
                                    name="reports_conclusion_only_when_reviewed"),
         ]
-        indexes = [models.Index(fields=["year", "status"], name="reports_year_status_idx")]
+        # The review queue: a year's reports by status, newest submission first.
+        indexes = [models.Index(fields=["year", "status", "-submitted_at"], name="reports_queue_idx")]
 
     def __str__(self):
         return f"{self.organization} · {self.year}"
