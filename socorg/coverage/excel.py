@@ -1,17 +1,15 @@
-"""Excel exports (openpyxl write-only: rows streamed, bounded memory): the figures table and the organizations
-behind a number. Formatted header, frozen header row (and name column), rates as percentages."""
-
-import io
+"""Excel exports (through socorg.core.xlsx, write-only: rows streamed, bounded memory): the figures table and the
+organizations behind a number. Formatted header, frozen header row (and name column), rates as percentages."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from socorg.core.xlsx import XLSX_TYPE, SheetWriter, XlsxWriter
 
 from .tables import COLUMNS, figure_rows
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["MAX_EXPORT_ROWS", "XLSX_TYPE", "figures_workbook", "orgs_workbook"]
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
 THIN = Side(style="thin", color="BBBBBB")
@@ -19,36 +17,20 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 # Past this, an export is refused: narrow the region or the measure (Excel itself stops at 1,048,576 rows).
 MAX_EXPORT_ROWS = 200_000
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _header(sheet, labels: list[str]) -> list:
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cells.append(cell)
-    return cells
+def _header(sheet: SheetWriter, labels: list[str]) -> list:
+    return [sheet.new_cell(label, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=HEADER_ALIGNMENT)
+            for label in labels]
 
 
-def _cell(sheet, value, *, number_format: str | None = None, bold: bool = False):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.border = BORDER
-    if number_format:
-        cell.number_format = number_format
-    if bold:
-        cell.font = BOLD
-    return cell
-
-
-def _save(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _cell(sheet: SheetWriter, value, *, number_format: str | None = None, bold: bool = False):
+    return sheet.new_cell(value, border=BORDER, number_format=number_format, font=BOLD if bold else None)
 
 
 def figures_workbook(figures) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = XlsxWriter()
     sheet = workbook.create_sheet(_("Two coverages"))
     sheet.freeze_panes = "C3"
     sheet.column_dimensions["A"].width = 24
@@ -66,7 +48,7 @@ def figures_workbook(figures) -> bytes:
             value = row.totals.get(column.key)
             cells.append(_cell(sheet, value, number_format="0.0%" if column.is_rate else "#,##0", bold=bold))
         sheet.append(cells)
-    return _save(workbook)
+    return workbook.to_bytes()
 
 
 ORG_COLUMNS = [
@@ -82,7 +64,7 @@ ORG_COLUMNS = [
 
 def orgs_workbook(rows, title: str) -> bytes:
     """rows: dicts with the ORG_COLUMNS keys (already translated display values)."""
-    workbook = Workbook(write_only=True)
+    workbook = XlsxWriter()
     sheet = workbook.create_sheet(_("Organizations"))
     sheet.freeze_panes = "C3"
     for index, (_key, _label, width) in enumerate(ORG_COLUMNS):
@@ -91,4 +73,4 @@ def orgs_workbook(rows, title: str) -> bytes:
     sheet.append(_header(sheet, [label for _key, label, _width in ORG_COLUMNS]))
     for row in rows:
         sheet.append([_cell(sheet, row[key]) for key, _label, _width in ORG_COLUMNS])
-    return _save(workbook)
+    return workbook.to_bytes()

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Formula-injection neutraliser used by the export (see export.py); the import strips it again.
-INJECTION_PREFIX = "'"
-INJECTION_STARTS = ("=", "+", "-", "@")
+from socorg.core.xlsx import FORMULA_STARTS, TEXT_MARKER
+
 LIST_SEPARATORS = re.compile(r"[;；、\r\n]+")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug folded in
 MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
@@ -57,10 +56,9 @@ def clean_text(value) -> str:
         elif isinstance(value, datetime.date):
             value = value.isoformat()
         text = unicodedata.normalize("NFKC", str(value))
-    text = " ".join(text.split())
-    if len(text) > 1 and text[0] == INJECTION_PREFIX and text[1] in INJECTION_STARTS:
-        text = text[1:]
-    return text
+    if len(text) > 1 and text[0] == TEXT_MARKER and text[1] in FORMULA_STARTS:
+        text = text[1:]  # the quote socorg.core.xlsx puts before formula-like text
+    return " ".join(text.split())
 
 
 def _float_text(value: float) -> str:
@@ -214,11 +212,3 @@ def split_list(value) -> list[str]:
 def join_list(items: Iterable[str]) -> str:
     """How the export writes a list cell."""
     return ";".join(items)
-
-
-def neutralise(value):
-    """Export-side defence against formula injection: text starting with = + - @ gets a leading apostrophe, so a
-    spreadsheet shows it as text and never evaluates it. clean_text() removes the apostrophe on import."""
-    if isinstance(value, str) and value[:1] in INJECTION_STARTS:
-        return INJECTION_PREFIX + value
-    return value

@@ -1,26 +1,24 @@
 """Workbooks the ledger app writes: the export, the template, and the error report.
 
-The export and the report use openpyxl's write-only mode (rows are streamed to disk, memory stays flat). Every text
-cell passes through values.neutralise(): text starting with = + - @ gets a leading apostrophe, so a spreadsheet
-never evaluates data as a formula (CSV/Excel injection); the import strips that apostrophe again.
+All three go through the platform's one workbook writer (socorg.core.xlsx): text starting with = + - @ (or a tab)
+gets a leading apostrophe, so a spreadsheet never evaluates data as a formula (the import strips that apostrophe
+again), and control characters are replaced. The export and the report are write-only (rows are streamed to disk,
+memory stays flat).
 """
 
 import datetime
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from socorg.core.audit import SYSTEM, audit_write
+from socorg.core.xlsx import SheetWriter, XlsxWriter, comment_of
 from socorg.regions.models import Region
 
 from .issues import Issue
 from .sheets import SheetHandler, registered_sheets
-from .values import neutralise
 from .workbook import LedgerWorkbook
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -30,20 +28,13 @@ ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 
 
-def _cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=neutralise(value))
-    if isinstance(value, datetime.date):
-        cell.number_format = DATE_FORMAT
-    return cell
+def _cell(sheet: SheetWriter, value):
+    return sheet.new_cell(value, number_format=DATE_FORMAT if isinstance(value, datetime.date) else None)
 
 
-def _header_cells(sheet, handler: type[SheetHandler]) -> list:
-    cells = []
-    for column in handler.columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = REQUIRED_FONT if column.required else HEADER_FONT
-        cells.append(cell)
-    return cells
+def _header_cells(sheet: SheetWriter, handler: type[SheetHandler]) -> list:
+    return [sheet.new_cell(column.header, font=REQUIRED_FONT if column.required else HEADER_FONT)
+            for column in handler.columns]
 
 
 def export_ledger(path, *, user=None, region_code: str = "") -> dict[str, int]:
@@ -53,7 +44,7 @@ def export_ledger(path, *, user=None, region_code: str = "") -> dict[str, int]:
     if region_code:
         region = Region.objects.get(code=region_code)
         prefix = region.scope_prefix
-    workbook = Workbook(write_only=True)
+    workbook = XlsxWriter()
     counts = {}
     for handler in registered_sheets():
         sheet = workbook.create_sheet(handler.sheet_name)
@@ -74,8 +65,7 @@ def export_ledger(path, *, user=None, region_code: str = "") -> dict[str, int]:
 
 def write_template(path) -> None:
     """Headers (required ones in red), drop-down validation for enumerations, one example row, a notes sheet."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxWriter(write_only=False)
     for handler in registered_sheets():
         sheet = workbook.create_sheet(handler.sheet_name)
         sheet.append([c.header for c in handler.columns])
@@ -87,7 +77,7 @@ def write_template(path) -> None:
             letter = cell.column_letter
             sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
             if column.note:
-                cell.comment = Comment(column.note, "socorg")
+                cell.comment = comment_of(column.note)
             if column.choices:
                 validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
                                             allow_blank=not column.required, showErrorMessage=True,
@@ -148,7 +138,7 @@ def write_report(source_path, target_path, errors: Iterable[Issue], warnings: It
             col = issue.col_index or 0
             marks.setdefault((issue.sheet, issue.row, col), []).append(issue.message)
             widths[issue.sheet, issue.row] = max(widths.get((issue.sheet, issue.row), 0), col + 1)
-    workbook = Workbook(write_only=True)
+    workbook = XlsxWriter()
     _summary_sheet(workbook, errors, list(warnings))
     with LedgerWorkbook(source_path) as source:
         for info in source.sheets:
@@ -162,7 +152,7 @@ def write_report(source_path, target_path, errors: Iterable[Issue], warnings: It
                     messages = marks.get((info.name, number, col))
                     if messages:
                         cell.fill = ERROR_FILL
-                        cell.comment = Comment("\n".join(messages), "socorg", width=300, height=150)
+                        cell.comment = comment_of("\n".join(messages), width=300, height=150)
                     out.append(cell)
                 sheet.append(out)
     workbook.save(target_path)
@@ -180,17 +170,11 @@ def _dense_rows(rows):
         expected = number + 1
 
 
-def _summary_sheet(workbook, errors: list[Issue], warnings: list[Issue]) -> None:
+def _summary_sheet(workbook: XlsxWriter, errors: list[Issue], warnings: list[Issue]) -> None:
     sheet = workbook.create_sheet(_("Import errors"))
     headers = [_("Sheet"), _("Row"), _("Column"), _("Value"), _("Message"), _("Kind")]
-    sheet.append([_header(sheet, h) for h in headers])
+    sheet.append([sheet.new_cell(h, font=HEADER_FONT) for h in headers])
     for kind, issues in ((_("error"), errors), (_("warning"), warnings)):
         for issue in issues:
             sheet.append([_cell(sheet, v) for v in (issue.sheet, issue.row, issue.column, issue.value,
                                                     issue.message, kind)])
-
-
-def _header(sheet, text):
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.font = HEADER_FONT
-    return cell

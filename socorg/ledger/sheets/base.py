@@ -126,7 +126,7 @@ class SheetHandler:
     @classmethod
     def export_rows(cls, user, prefix: str) -> Iterator[list]:
         """Rows for the export in the order of `columns`: what `user` may see (None = everything) under the region
-        scope prefix ("" = all). The workbook writer neutralises formula text."""
+        scope prefix ("" = all). The workbook writer (core.xlsx) neutralises formula text."""
         return iter(())
 
     @classmethod

@@ -5,11 +5,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socorg.core.text import pinyin_full, pinyin_initials
+from socorg.core.xlsx import safe_value
 from socorg.ledger.pinyin import pinyin_pair
 from socorg.ledger.values import (
     CellError,
     clean_text,
-    neutralise,
     parse_date,
     parse_int,
     parse_uscc_cell,
@@ -70,10 +70,10 @@ def test_yes_no():
 
 @pytest.mark.parametrize("text", ["=1+1", "+86 138", "-x", "@SUM(A1)"])
 def test_formula_like_text_is_neutralised_on_export_and_restored_on_import(text):
-    exported = neutralise(text)
+    exported = safe_value(text)
     assert exported == "'" + text
     assert clean_text(exported) == text
-    assert neutralise("普通文本") == "普通文本"
+    assert safe_value("普通文本") == "普通文本"
 
 
 @pytest.mark.parametrize("name", ["昆明市五华区示例行业协会", "530102教育社会团体17", "长沙银行业协会",

@@ -1,0 +1,121 @@
+"""The one writer for every workbook the platform produces (ledger export, template and error report, coverage
+exports, and any export added later): a thin layer over openpyxl whose cells cannot carry a formula or a control
+character, whatever the data holds.
+
+- Formula injection (CSV/Excel injection, OWASP): text starting with = + - @ or with a tab or carriage return is
+  written with a leading apostrophe, so a spreadsheet shows it as text and never evaluates it. The ledger import
+  removes that apostrophe again (socorg.ledger.values.clean_text), so export → import round trips keep the text.
+- Control characters (core.text.CONTROL_CHARACTERS: C0 but tab / line feed / carriage return, DEL, C1) cannot be
+  stored in an xlsx cell — openpyxl refuses most of them, so one stray U+0001 in a name used to turn a whole export
+  into a server error. They are written as U+FFFD “�”, so the reader sees that something was there.
+
+Use: `book = XlsxWriter()`; `sheet = book.create_sheet(title)`; `sheet.append([value, sheet.new_cell(value, font=…),
+…])`; `book.save(path)` or `book.to_bytes()`. Everything else (freeze_panes, column_dimensions, data validation) is
+the openpyxl sheet's own. A test in core keeps openpyxl's Workbook out of every other module.
+"""
+
+import io
+
+from django.utils.functional import Promise
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+
+from .text import CONTROL_CHARACTERS
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEXT_MARKER = "'"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPLACEMENT = "\ufffd"
+
+
+def safe_text(text: str) -> str:
+    """Text a spreadsheet shows as it is: control characters replaced, a leading formula character quoted."""
+    text = CONTROL_CHARACTERS.sub(REPLACEMENT, text)
+    if text[:1] in FORMULA_STARTS:
+        return TEXT_MARKER + text
+    return text
+
+
+def safe_value(value):
+    """Any cell value made safe: text through safe_text (lazy translations included), everything else as is."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
+
+
+class XlsxWriter:
+    """A workbook under construction. `write_only=True` (the default) streams rows to disk: memory stays flat for
+    any number of rows; `write_only=False` allows what only a full workbook has (data validation on ranges, comments
+    on header cells written after the rows)."""
+
+    def __init__(self, *, write_only: bool = True):
+        self.write_only = write_only
+        self.book = Workbook(write_only=write_only)
+        if not write_only:
+            self.book.remove(self.book.active)
+
+    def create_sheet(self, title: str) -> "SheetWriter":
+        return SheetWriter(self.book.create_sheet(CONTROL_CHARACTERS.sub("", str(title))), self.write_only)
+
+    def save(self, target) -> None:
+        self.book.save(target)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        return buffer.getvalue()
+
+
+class SheetWriter:
+    """One sheet: every appended value passes safe_value, also the value of a cell made elsewhere."""
+
+    def __init__(self, sheet, write_only: bool):
+        object.__setattr__(self, "sheet", sheet)
+        object.__setattr__(self, "write_only", write_only)
+
+    def new_cell(self, value, *, font=None, fill=None, border=None, alignment=None, number_format: str | None = None,
+             comment: str | None = None):
+        """A styled cell for append() (write-only workbooks)."""
+        cell = WriteOnlyCell(self.sheet, value=safe_value(value))
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if border is not None:
+            cell.border = border
+        if alignment is not None:
+            cell.alignment = alignment
+        if number_format:
+            cell.number_format = number_format
+        if comment:
+            cell.comment = comment_of(comment)
+        return cell
+
+    def append(self, row) -> None:
+        values = []
+        for value in row:
+            if isinstance(value, Cell):
+                value.value = safe_value(value.value)
+            else:
+                value = safe_value(value)
+            values.append(value)
+        self.sheet.append(values)
+
+    def __getattr__(self, name):  # freeze_panes, column_dimensions, add_data_validation, cell(row=, column=), …
+        return getattr(self.sheet, name)
+
+    def __setattr__(self, name, value):
+        setattr(self.sheet, name, value)
+
+    def __getitem__(self, key):
+        return self.sheet[key]
+
+
+def comment_of(text: str, author: str = "socorg", **size) -> Comment:
+    """A cell comment (notes, error messages; `size`: width, height in points). Comments are never evaluated, but
+    a control character would still break the file."""
+    return Comment(CONTROL_CHARACTERS.sub(REPLACEMENT, str(text)), author, **size)
