@@ -131,3 +131,15 @@ def test_openpyxl_alone_would_have_written_a_formula():
     buffer = io.BytesIO()
     book.save(buffer)
     assert load_workbook(io.BytesIO(buffer.getvalue())).active["A1"].data_type == "f"
+
+
+def test_the_organization_accounts_workbook():
+    from types import SimpleNamespace
+
+    from socorg.accounts.workbooks import org_accounts_workbook
+
+    region = SimpleNamespace(full_name=CONTROL)
+    org = SimpleNamespace(uscc="51530102MJ0000001X", name=HOSTILE, authority_region=region)
+    issued = [SimpleNamespace(organization=org, username="org_1", password="-Xy7#kq2")]
+    values = cells(org_accounts_workbook(issued))
+    assert_inert(values) and "'-Xy7#kq2" in values
