@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -68,6 +69,7 @@ def org_detail(request, uscc: str):
         **_members_context(user, org),
         "history": _history(org),
         "obstacles": services.deletion_obstacles(org) if can_change else [],
+        **_reports_context(user, org),
         "status_form": StatusChangeForm(),
     })
 
@@ -108,6 +110,17 @@ def _history_value(key: str, value):
     if field is not None and field.choices:
         return dict(field.choices).get(value, value)
     return value
+
+
+def _reports_context(user, org) -> dict:
+    """The organization's annual reports (the reports app), for those who may read them."""
+    if not user.has_capability("reports.view"):
+        return {}
+    from socorg.reports.models import AnnualReport
+
+    reports = AnnualReport.objects.visible_to(user, "view").filter(organization=org).order_by("-year")[:10]
+    return {"annual_reports": list(reports), "reports_visible": True,
+            "last_year": timezone.localdate().year - 1}
 
 
 def _members_context(user, org) -> dict:

@@ -88,3 +88,10 @@ def test_open_a_report_by_credit_code(org, clerk):
     assert response.status_code == 302 and response["Location"] == page(org)
     missing = client_as(clerk).get("/reports/open/?uscc=NOPE&year=2025", follow=True)
     assert missing.redirect_chain[-1][0] == "/reports/"
+
+
+def test_the_organization_page_lists_its_annual_reports(org, filer, clerk):
+    client_as(filer).post(page(org, "edit/"), {})
+    client_as(filer).post(page(org, "submit/"))
+    body = client_as(clerk).get(f"/orgs/{org.uscc}/").content.decode()
+    assert "年度报告" in body and f"/reports/{org.uscc}/{YEAR}/" in body and "三同步检查" in body
