@@ -23,6 +23,7 @@ setup_django()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from socorg.core.scope import in_subtree  # noqa: E402
 from socorg.regions.models import Region  # noqa: E402
 from socorg.registry.models import SocialOrganization  # noqa: E402
 from socorg.reports.models import AnnualReport  # noqa: E402
@@ -41,9 +42,7 @@ def main():
     print(f"{database_label()} · {orgs:,} organizations · {reports:,} reports on {year} · region {region.code}")
 
     def bound():
-        scope = SocialOrganization.objects.all()
-        if region.scope_prefix:
-            scope = scope.filter(authority_region__code__scope_prefix=region.scope_prefix)
+        scope = SocialOrganization.objects.filter(in_subtree("authority_region__code", region.scope_prefix))
         sql, params = scope.values("authority_region_id").order_by().query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT authority_region_id, COUNT(*) FROM ({sql}) AS t GROUP BY 1", params)
@@ -52,8 +51,7 @@ def main():
     def queue():
         rows = (AnnualReport.objects.filter(year=year, status="submitted")
                 .select_related("organization").order_by("-submitted_at", "-pk"))
-        if region.scope_prefix:
-            rows = rows.filter(organization__authority_region__code__scope_prefix=region.scope_prefix)
+        rows = rows.filter(in_subtree("organization__authority_region__code", region.scope_prefix))
         return list(rows[:50])
 
     cases = {

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from socorg.core.scope import in_subtree
 from socorg.registry.models import SocialOrganization
 
 from . import rules
@@ -50,8 +51,7 @@ class ReportDemo:
 
     def run(self) -> int:
         orgs = SocialOrganization.objects.filter(due_q(self.year)).order_by("pk")
-        if self.prefix:
-            orgs = orgs.filter(authority_region__code__scope_prefix=self.prefix)
+        orgs = orgs.filter(in_subtree("authority_region__code", self.prefix))
         written, last = 0, 0
         while True:
             chunk = list(orgs.filter(pk__gt=last)[:CHUNK])

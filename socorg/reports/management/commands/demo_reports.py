@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import SYSTEM, audit_write
-from socorg.regions.models import Region
+from socorg.core.scope import region_prefix_of
 
 from ...demo import ReportDemo
 from ...models import AnnualReport
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         year = year or timezone.localdate().year - 1
         prefix = ""
         if region:
-            prefix = Region.objects.filter(code=region).values_list("scope_prefix", flat=True).first()
+            prefix = region_prefix_of(region)
             if prefix is None:
                 raise CommandError(_("Region %(code)s does not exist; give a 6-digit GB/T 2260 code such as "
                                      "530000.") % {"code": region})
