@@ -49,6 +49,6 @@ class NoStoreDownloadsMiddleware:
 
 
 def mark_no_store(response):
-    response["Cache-Control"] = "no-store, private"
+    response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     return response

@@ -1,6 +1,8 @@
 """FilterSets shared by the UI lists and the API: one definition of every filter."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +65,13 @@ class PartyOrganizationFilter(FilterSet):
         return queryset.too_wide(flagged=value)
 
 
+def refuse_in_address(value):
+    if value:
+        raise ValidationError(_("Personal data is not sent in an address: look it up by POST (the “find” form on "
+                                "the list, or POST …/find/ in the API) and filter by the key it returns."),
+                              code="pii_in_url")
+
+
 class PartyMemberFilter(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("full name"))
     region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
@@ -70,7 +79,13 @@ class PartyMemberFilter(FilterSet):
     employer = django_filters.CharFilter(field_name="employer__uscc", label=_("employer (USCC)"))
     membership = django_filters.ChoiceFilter(choices=Membership.choices, label=_("membership"))
     active = django_filters.BooleanFilter(field_name="is_active", label=_("active"))
-    id_number = django_filters.CharFilter(method="filter_id_number", label=_("ID number (exact)"))
+    # Personal data never travels in an address (it would land in logs, history and proxies): ID numbers are looked
+    # up by POST (the list's "find by ID number" form, POST /api/v1/members/find/), which answers with the blind
+    # index key; `id_number=` in a query string is refused.
+    id_number = django_filters.CharFilter(method="filter_nothing", label=_("ID number"), widget=forms.HiddenInput,
+                                          validators=[refuse_in_address])
+    id_number_index = django_filters.CharFilter(field_name="id_number_index", widget=forms.HiddenInput,
+                                                label=_("ID number (blind-index key)"))
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("membership", "membership"), ("joined_on", "joined_on"),
                 ("party_org__name_pinyin", "party_org"), ("employer__name_pinyin", "employer"),
@@ -84,9 +99,8 @@ class PartyMemberFilter(FilterSet):
     def filter_region(self, queryset, name, value):
         return filter_subtree(queryset, "party_org__region__code", value)
 
-    def filter_id_number(self, queryset, name, value):
-        # Exact match through the blind index: the encrypted column itself cannot be searched.
-        return queryset.filter(id_number_index=blind_index(value)) if value.strip() else queryset
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # refused by the field's validator before this runs
 
 
 class InstructorFilter(FilterSet):
@@ -95,7 +109,10 @@ class InstructorFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=InstructorKind.choices, label=_("kind"))
     status = django_filters.ChoiceFilter(choices=InstructorStatus.choices, label=_("status"))
     organization = django_filters.CharFilter(method="filter_organization", label=_("assigned to (USCC)"))
-    phone = django_filters.CharFilter(method="filter_phone", label=_("phone (exact)"))
+    phone = django_filters.CharFilter(method="filter_nothing", label=_("phone"), widget=forms.HiddenInput,
+                                      validators=[refuse_in_address])  # by POST only, as ID numbers
+    phone_index = django_filters.CharFilter(field_name="phone_index", widget=forms.HiddenInput,
+                                            label=_("phone (blind-index key)"))
     ordering = django_filters.OrderingFilter(
         fields=(("name_pinyin", "name"), ("kind", "kind"), ("region_id", "region"), ("appointed_on", "appointed_on"),
                 ("status", "status")),
@@ -116,7 +133,19 @@ class InstructorFilter(FilterSet):
                                                        organization__uscc=value.strip().upper())
         return queryset.filter(Exists(assigned))
 
-    def filter_phone(self, queryset, name, value):
-        from .services import find_by_phone
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # refused by the field's validator before this runs
 
-        return find_by_phone(queryset, value) if value.strip() else queryset
+
+def lookup_keys(data) -> dict[str, str]:
+    """The blind-index filter keys for an ID number or a phone sent by POST (the `find` form and API action)."""
+    from .services.instructors import phone_key
+
+    keys = {}
+    id_number = (data.get("id_number") or "").strip().upper()
+    if id_number:
+        keys["id_number_index"] = blind_index(id_number)
+    phone = (data.get("phone") or "").strip()
+    if phone:
+        keys["phone_index"] = phone_key(phone) or "-"
+    return keys

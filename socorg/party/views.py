@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from socorg.core.scope import can
 from socorg.registry.listing import add_labels, row_link
 
 from . import queries, services
-from .filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter
+from .filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter, lookup_keys
 from .forms import DateForm, InstructorForm, MemberForm, OrganizationDateForm, PartyOrganizationForm
 from .models import InstructorAssignment, PartyCoverage
 
@@ -332,3 +333,13 @@ def assignment_end(request, pk: int, assignment_id: int):
     _run_action(request, lambda: services.assignment_end(assignment=assignment, end_on=day, actor=request.user),
                 _("The assignment ended."))
     return redirect("party:instructor_detail", pk=pk)
+
+
+@capability_required("members.view", "party.view")
+@require_POST
+def person_find(request, kind: str):
+    """Look a member up by ID number, or an instructor by phone, without the number in any address: the POSTed
+    value becomes its blind-index key and the list is shown filtered by that key."""
+    keys = lookup_keys(request.POST)
+    target = {"member": "party:member_list", "instructor": "party:instructor_list"}[kind]
+    return redirect(f"{reverse(target)}?{urlencode(keys)}" if keys else reverse(target))

@@ -1,6 +1,7 @@
 """Snake_case English fields; social organizations referenced by their USCC, regions by their code, party
 organizations by id. Sensitive values are write-only: responses carry them masked."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from socorg.core.crypto import mask
@@ -176,3 +177,11 @@ class InstructorWriteSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32, write_only=True)
     region = serializers.CharField(max_length=6, help_text="code of the dispatching region")
     appointed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FindMemberSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=32, help_text=_("The ID number to look up (exact)."))
+
+
+class FindInstructorSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=32, help_text=_("The phone number to look up (exact)."))

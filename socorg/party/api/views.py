@@ -18,7 +18,7 @@ from socorg.core.api.permissions import CapabilityPermission
 from socorg.core.middleware import mark_no_store
 
 from .. import queries, services
-from ..filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter
+from ..filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter, lookup_keys
 from ..models import PartyOrganization
 from . import serializers as s
 
@@ -121,9 +121,17 @@ class PartyOrganizationViewSet(_ReadCreateUpdate):
         return Response(s.CoveredOrganizationSerializer(coverage).data)
 
 
+def _found(view, serializer_class, key: str):
+    data = view._parsed(serializer_class)
+    value = lookup_keys(data).get(key, "-")
+    rows = view.filter_queryset(view.get_queryset()).filter(**{key: value})
+    page = view.paginate_queryset(rows)
+    return view.get_paginated_response(view.get_serializer(page, many=True).data)
+
+
 class PartyMemberViewSet(_ReadCreateUpdate):
     """Party members (党员). ID numbers and phones appear masked; `reveal` returns them to users holding
-    members.reveal, and the read is audited. `id_number=` filters by exact ID number through the blind index."""
+    members.reveal, and the read is audited. An ID number is looked up by POST to `find/` (never in the address)."""
 
     serializer_class = s.PartyMemberSerializer
     filterset_class = PartyMemberFilter
@@ -159,6 +167,12 @@ class PartyMemberViewSet(_ReadCreateUpdate):
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
+    @extend_schema(request=s.FindMemberSerializer, responses=s.PartyMemberSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def find(self, request):
+        """Members with this ID number (sent in the body, never in the address), as the list answers them."""
+        return _found(self, s.FindMemberSerializer, "id_number_index")
+
     @extend_schema(request=None, responses=s.RevealSerializer)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
@@ -183,6 +197,12 @@ class InstructorViewSet(_ReadCreateUpdate):
 
     def get_queryset(self):
         return queries.instructors_for(self.request.user)
+
+    @extend_schema(request=s.FindInstructorSerializer, responses=s.InstructorSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def find(self, request):
+        """Instructors with this phone (sent in the body, never in the address)."""
+        return _found(self, s.FindInstructorSerializer, "phone_index")
 
     @extend_schema(request=s.InstructorWriteSerializer, responses={201: s.InstructorSerializer})
     def create(self, request, *args, **kwargs):

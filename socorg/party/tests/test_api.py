@@ -130,11 +130,15 @@ def test_member_output_is_masked(actor, member):
     assert member.id_number not in str(body) and "13812345678" not in str(body)
 
 
-def test_member_lookup_by_id_number(actor, member):
-    found = api_as(actor).get("/api/v1/members/", {"id_number": member.id_number.lower()}).json()
+def test_member_lookup_by_id_number_is_a_post_never_a_query_string(actor, member):
+    """Issue #10 item 14: personal data never in an address."""
+    client = api_as(actor)
+    found = client.post("/api/v1/members/find/", {"id_number": member.id_number.lower()}, format="json").json()
     assert [row["id"] for row in found["results"]] == [member.pk]
-    none = api_as(actor).get("/api/v1/members/", {"id_number": valid_id_number(seq=999)}).json()
+    none = client.post("/api/v1/members/find/", {"id_number": valid_id_number(seq=999)}, format="json").json()
     assert none["results"] == []
+    refused = client.get("/api/v1/members/", {"id_number": member.id_number})
+    assert refused.status_code == 400 and "id_number" in refused.json()
 
 
 def test_member_create_duplicate_gets_field_error(actor, member, branch):
@@ -245,8 +249,9 @@ def test_instructor_phone_masked_and_filterable(actor, instructor):
     client = api_as(actor)
     body = client.get(f"/api/v1/instructors/{instructor.pk}/").json()
     assert body["phone_masked"] == "137****1111"
-    found = client.get("/api/v1/instructors/", {"phone": "137-0000-1111"}).json()["results"]
+    found = client.post("/api/v1/instructors/find/", {"phone": "137-0000-1111"}, format="json").json()["results"]
     assert [row["id"] for row in found] == [instructor.pk]
+    assert client.get("/api/v1/instructors/", {"phone": "13700001111"}).status_code == 400
 
 
 def test_instructor_leave_via_api(actor, instructor, orgs):
