@@ -17,7 +17,7 @@ class ActivityType(models.TextChoices):
 # The ledger's Chinese names (ledger-format.md, sheet 「组织生活」), independent of the UI language.
 LEDGER_NAMES = {
     ActivityType.MEMBER_ASSEMBLY: "支部党员大会",
-    ActivityType.COMMITTEE_MEETING: "支部委员会",
+    ActivityType.COMMITTEE_MEETING: "支部委员会会议",
     ActivityType.GROUP_MEETING: "党小组会",
     ActivityType.PARTY_LECTURE: "党课",
     ActivityType.THEMED_PARTY_DAY: "主题党日",
@@ -25,6 +25,7 @@ LEDGER_NAMES = {
     ActivityType.MEMBER_APPRAISAL: "民主评议党员",
 }
 TYPE_BY_LEDGER_NAME = {name: code for code, name in LEDGER_NAMES.items()}
+TYPE_BY_LEDGER_NAME["支部委员会"] = ActivityType.COMMITTEE_MEETING  # the earlier name, still accepted on import
 
 
 class AttachmentKind(models.TextChoices):

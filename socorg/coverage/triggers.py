@@ -15,6 +15,8 @@ whenever another app's migration alters registry_socialorganization; when any wa
 
 from django.db import connections
 
+from socorg.registry.choices import REGISTERED_STATUSES
+
 from .models import SHOULD_BUILD_MIN_FULL_MEMBERS
 
 ORG_TABLE = "registry_socialorganization"
@@ -25,6 +27,8 @@ ORG_COLUMNS = ("orgs", "org_covered", "org_covered_formal", "work_covered", "sta
                "should_build_built", "full_members")
 PARTY_COLUMNS = ("party_orgs", "party_orgs_functional")
 MIN = SHOULD_BUILD_MIN_FULL_MEMBERS
+# Organizations counted: still registered (normal, or activities suspended for a period).
+REGISTERED = "(" + ", ".join(f"'{status}'" for status in REGISTERED_STATUSES) + ")"
 
 TRIGGER_NAMES = {
     "sqlite": ["coverage_org_ins", "coverage_org_del", "coverage_org_upd", "coverage_reach_ins",
@@ -53,14 +57,14 @@ def _sqlite_upsert(table: str, key: str, columns: tuple[str, ...], values: str, 
 
 def _sqlite_org_add(row: str) -> str:
     return _sqlite_upsert(ORG_COUNTS, "region_id", ORG_COLUMNS, _sqlite_org_values(row, +1),
-                          f"{row}.status = 'active'")
+                          f"{row}.status IN {REGISTERED}")
 
 
 def _sqlite_org_remove(row: str) -> str:
     # Only decrement a row that exists: see the module docstring (test flushes).
     exists = f"EXISTS (SELECT 1 FROM {ORG_COUNTS} WHERE region_id = {row}.authority_region_id)"
     return _sqlite_upsert(ORG_COUNTS, "region_id", ORG_COLUMNS, _sqlite_org_values(row, -1),
-                          f"{row}.status = 'active' AND {exists}")
+                          f"{row}.status IN {REGISTERED} AND {exists}")
 
 
 def _sqlite_reach(row: str, sign: int) -> str:
@@ -96,7 +100,7 @@ def _pg_org_rows(table: str, sign: int) -> str:
             f"{s}(work_covered::int) AS work_covered, {s}(standalone::int) AS standalone, "
             f"{s}((full_members >= {MIN})::int) AS should_build, "
             f"{s}((full_members >= {MIN} AND standalone)::int) AS should_build_built, "
-            f"{s}(full_members::bigint) AS full_members FROM {table} WHERE status = 'active'")
+            f"{s}(full_members::bigint) AS full_members FROM {table} WHERE status IN {REGISTERED}")
 
 
 def _pg_reach_rows(table: str, sign: int) -> str:

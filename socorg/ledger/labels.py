@@ -8,17 +8,23 @@ from socorg.party.choices import Formation, InstructorStatus, PartyOrgKind, Part
 from socorg.regions.choices import Level
 from socorg.registry.choices import AuthorityLevel, Category, OrgStatus, OrgType
 
-ORG_TYPE = {"社会团体": OrgType.SOCIAL_GROUP, "民办非企业单位": OrgType.PRIVATE_NON_ENTERPRISE,
-            "社会服务机构": OrgType.PRIVATE_NON_ENTERPRISE, "基金会": OrgType.FOUNDATION}
+# 民办非企业单位 is shown with its new name (社会服务机构) in brackets; either name alone is accepted too. Cells are
+# NFKC-normalised before the look-up, so the full-width brackets arrive as half-width ones.
+ORG_TYPE = {"社会团体": OrgType.SOCIAL_GROUP, "民办非企业单位（社会服务机构）": OrgType.PRIVATE_NON_ENTERPRISE,
+            "民办非企业单位(社会服务机构)": OrgType.PRIVATE_NON_ENTERPRISE,
+            "民办非企业单位": OrgType.PRIVATE_NON_ENTERPRISE, "社会服务机构": OrgType.PRIVATE_NON_ENTERPRISE,
+            "基金会": OrgType.FOUNDATION}
 CATEGORY = {"行业协会商会": Category.INDUSTRY_ASSOCIATION, "科技类": Category.SCIENCE_TECHNOLOGY,
             "公益慈善类": Category.CHARITY, "城乡社区服务类": Category.COMMUNITY_SERVICE, "其他": Category.OTHER}
 AUTHORITY_LEVEL = {"国家级": AuthorityLevel.NATIONAL, "省级": AuthorityLevel.PROVINCE,
                    "市级": AuthorityLevel.PREFECTURE, "县级": AuthorityLevel.COUNTY}
-ORG_STATUS = {"正常": OrgStatus.ACTIVE, "注销": OrgStatus.DEREGISTERED, "撤销": OrgStatus.REVOKED}
+ORG_STATUS = {"正常": OrgStatus.ACTIVE, "注销": OrgStatus.DEREGISTERED, "撤销": OrgStatus.REVOKED,
+              "吊销登记证书": OrgStatus.CERTIFICATE_REVOKED, "限期停止活动": OrgStatus.SUSPENDED}
 PARTY_KIND = {"党委": PartyOrgKind.COMMITTEE, "党总支": PartyOrgKind.GENERAL_BRANCH, "党支部": PartyOrgKind.BRANCH}
 FORMATION = {"单独组建": Formation.STANDALONE, "联合组建": Formation.JOINT, "挂靠组建": Formation.ATTACHED,
              "行业联建": Formation.INDUSTRY, "区域联建": Formation.AREA}
 PARTY_STATUS = {"正常": PartyOrgStatus.ACTIVE, "撤销": PartyOrgStatus.DISSOLVED}
+# The same words as the UI (party/choices.py InstructorStatus): 在岗 / 离任.
 INSTRUCTOR_STATUS = {"在岗": InstructorStatus.ON_DUTY, "离任": InstructorStatus.LEFT}
 YES_NO = ("是", "否")
 TERM_YEARS = ("3", "5")

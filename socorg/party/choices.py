@@ -32,8 +32,13 @@ class Membership(models.TextChoices):
 
 
 class InstructorKind(models.TextChoices):
+    """Who is sent to organizations: 党建工作指导员; a party committee member assigned to follow certain organizations
+    (党委委员挂钩联系); a liaison (联络员) of 中办《关于加强社会组织党的建设工作的意见（试行）》(2015), sent to
+    organizations without party members. Distinct kinds; all count for work coverage."""
+
     INSTRUCTOR = "instructor", _("Party-building instructor")
-    LIAISON = "liaison", _("Committee liaison")
+    LIAISON = "liaison", _("Committee member liaison")
+    LIAISON_OFFICER = "liaison_officer", _("Liaison officer")
 
 
 class InstructorStatus(models.TextChoices):

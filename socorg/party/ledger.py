@@ -36,7 +36,7 @@ from socorg.ledger.values import (
     parse_yes_no,
     split_list,
 )
-from socorg.registry.choices import OrgStatus
+from socorg.registry.choices import REGISTERED_STATUSES
 from socorg.registry.ledger import EXAMPLE_USCC, org_index, unpack
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import uscc_problems
@@ -118,7 +118,7 @@ class _ReferenceSheet(SheetHandler):
         if db_codes:
             known = bulkwrite.ids_of(SocialOrganization, ("uscc", "authority_region", "status"), "uscc", db_codes)
             for (code, region, status), pk in known.items():
-                found[code] = (region, pk, status == OrgStatus.ACTIVE)
+                found[code] = (region, pk, status in REGISTERED_STATUSES)
         for row in rows:
             for code in row.values[self.list_key]:
                 if code not in found or not self.run.can("registry.view", found[code][0]):

@@ -31,3 +31,12 @@ class OrgStatus(models.TextChoices):
     ACTIVE = "active", _("Normal")
     DEREGISTERED = "deregistered", _("Deregistered")
     REVOKED = "revoked", _("Revoked")
+    # A penalty of the registration authority (登记证书被吊销): the organization ends like a revoked one.
+    CERTIFICATE_REVOKED = "cert_revoked", _("Registration certificate revoked")
+    # A penalty suspending the activities for a set period (限期停止活动): still registered.
+    SUSPENDED = "suspended", _("Activities suspended for a set period")
+
+
+# Still registered: in the statistics, the rules and the annual reports (SUSPENDED included). The other statuses end
+# the organization as of status_changed_on.
+REGISTERED_STATUSES = (OrgStatus.ACTIVE, OrgStatus.SUSPENDED)

@@ -103,7 +103,7 @@ class OrganizationSheet(SheetHandler):
         Column("登记状态", "status", False, partial(parse_choice, labels=labels.ORG_STATUS), default=OrgStatus.ACTIVE,
                choices=labels.choices_of(labels.ORG_STATUS), note="默认正常", example="正常"),
         Column("状态变更日期", "status_changed_on", False, not_future_date,
-               note="注销或撤销的日期（注销、撤销时必填）"),
+               note="状态变更的日期（登记状态不是正常时必填）"),
         Column("正式党员人数", "declared_full_members", False, parse_int, default=0, note="整数 ≥ 0，默认 0",
                example=3),
         Column("预备党员人数", "declared_probationary_members", False, parse_int, default=0,
@@ -159,8 +159,9 @@ class OrganizationSheet(SheetHandler):
     def _check_status(self, row: Row) -> None:
         values = row.values
         if values["status"] != OrgStatus.ACTIVE and not values["status_changed_on"]:
-            self.fail(row, "status_changed_on", _("The organization is 注销 or 撤销: enter the date of that change "
-                                                  "in 状态变更日期."))
+            self.fail(row, "status_changed_on", _("The organization is not in normal status (注销, 撤销, "
+                                                  "吊销登记证书 or 限期停止活动): enter the date of that change in "
+                                                  "状态变更日期."))
         registered, changed = values["registered_on"], values["status_changed_on"]
         if registered and changed and changed < registered:
             self.fail(row, "status_changed_on", _("The status change date %(changed)s is before the registration "

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.crypto import EncryptedTextField
 from socorg.core.scope import ScopedQuerySet
 
-from .choices import AuthorityLevel, Category, OrgStatus, OrgType
+from .choices import REGISTERED_STATUSES, AuthorityLevel, Category, OrgStatus, OrgType
 
 
 def is_past(day: datetime.date | None) -> bool:
@@ -20,11 +20,12 @@ def org_active_q(prefix: str = "", on: datetime.date | None = None) -> Q:
     """The one definition of a social organization in force on a date (docs/domain.md, "In force on a date"):
     registered by then — an unknown registration date counts, unknown is not "later" — and not deregistered or
     revoked on or before it. For today (None) this is the current status: no date may lie in the future, and the
-    maintained counts (coverage.triggers) read the status. `prefix` reaches the organization through a relation."""
+    maintained counts (coverage.triggers) read the status. Still registered = REGISTERED_STATUSES (限期停止活动
+    suspends the activities, not the registration). `prefix` reaches the organization through a relation."""
     if not is_past(on):
-        return Q(**{f"{prefix}status": OrgStatus.ACTIVE})
+        return Q(**{f"{prefix}status__in": REGISTERED_STATUSES})
     registered = Q(**{f"{prefix}registered_on__isnull": True}) | Q(**{f"{prefix}registered_on__lte": on})
-    not_ended = Q(**{f"{prefix}status": OrgStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": on})
+    not_ended = Q(**{f"{prefix}status__in": REGISTERED_STATUSES}) | Q(**{f"{prefix}status_changed_on__gt": on})
     return registered & not_ended
 
 
@@ -98,7 +99,8 @@ class SocialOrganization(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status == OrgStatus.ACTIVE
+        """Still registered (normal, or activities suspended for a period): not deregistered or revoked."""
+        return self.status in REGISTERED_STATUSES
 
     @property
     def is_direct_registration(self) -> bool:

@@ -21,7 +21,7 @@ from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import FLAGS, refresh_coverage_flags, refresh_member_counts
 from socorg.regions.models import Region
 
-from .choices import AuthorityLevel, Category, OrgStatus, OrgType
+from .choices import REGISTERED_STATUSES, AuthorityLevel, Category, OrgStatus, OrgType
 from .models import SocialOrganization
 from .uscc import normalize_uscc, uscc_problems
 
@@ -286,9 +286,9 @@ def _end(*, org: SocialOrganization, actor, status: str, date, reason: str, acti
     _require_changeable(actor, org)
     org = _lock(org)
     errors = _Errors()
-    if org.status != OrgStatus.ACTIVE:
-        errors.add("status", _("%(org)s is already %(status)s (since %(date)s); only an organization in normal "
-                               "status can be deregistered or revoked.")
+    if org.status not in REGISTERED_STATUSES:
+        errors.add("status", _("%(org)s is already %(status)s (since %(date)s); only a registered organization "
+                               "can be deregistered or revoked.")
                    % {"org": org.name, "status": org.get_status_display(), "date": org.status_changed_on},
                    "not_active")
         errors.raise_if_any()
@@ -323,6 +323,55 @@ def org_revoke(*, org: SocialOrganization, actor, date: datetime.date, reason: s
                 action="registry.org.revoke")
 
 
+@transaction.atomic
+def org_revoke_certificate(*, org: SocialOrganization, actor, date: datetime.date, reason: str) -> SocialOrganization:
+    """The registration certificate is revoked as a penalty (吊销登记证书): the organization ends (out of the
+    statistics from `date`) and the serious-violation list applies; date and reason are required."""
+    return _end(org=org, actor=actor, status=OrgStatus.CERTIFICATE_REVOKED, date=date, reason=reason,
+                action="registry.org.revoke_certificate")
+
+
+@transaction.atomic
+def org_suspend(*, org: SocialOrganization, actor, date: datetime.date, reason: str) -> SocialOrganization:
+    """Activities suspended for a set period (限期停止活动), a penalty: the organization stays registered (in the
+    statistics and the rules); date and reason are required; org_resume ends the suspension."""
+    _require_changeable(actor, org)
+    return _set_registered_status(org, actor, OrgStatus.ACTIVE, OrgStatus.SUSPENDED, date, reason,
+                                  "registry.org.suspend")
+
+
+@transaction.atomic
+def org_resume(*, org: SocialOrganization, actor, date: datetime.date, reason: str) -> SocialOrganization:
+    """The suspension is over (期满或提前恢复): back to normal status as of `date`."""
+    _require_changeable(actor, org)
+    return _set_registered_status(org, actor, OrgStatus.SUSPENDED, OrgStatus.ACTIVE, date, reason,
+                                  "registry.org.resume")
+
+
+def _set_registered_status(org, actor, current: str, new: str, date, reason: str, action: str):
+    org = _lock(org)
+    errors = _Errors()
+    if org.status != current:
+        errors.add("status", _("%(org)s is %(status)s; this change applies to an organization that is %(expected)s.")
+                   % {"org": org.name, "status": org.get_status_display(), "expected": OrgStatus(current).label},
+                   "wrong_status")
+        errors.raise_if_any()
+    date = _clean_past_date(errors, "date", date, label=_("date"), required=True)
+    reason = _clean_text(errors, "reason", reason, label=_("reason"), max_length=500, required=True)
+    if date and org.registered_on and date < org.registered_on:
+        errors.add("date", _("The date %(date)s is before the registration on %(registered)s; it must be on or "
+                             "after it.") % {"date": date.isoformat(), "registered": org.registered_on.isoformat()},
+                   "before_registration")
+    errors.raise_if_any()
+    before = _audit_picture(org)
+    org.status, org.status_changed_on, org.status_reason = new, date, reason
+    org.save(update_fields=["status", "status_changed_on", "status_reason", "updated_at"])
+    ensure_in_scope(actor, org)
+    old, after = _diff(before, _audit_picture(org))
+    audit_write(action=action, obj=org, actor=actor, before=old, after=after)
+    return org
+
+
 def deletion_obstacles(org: SocialOrganization) -> list[str]:
     """Why an organization may not be deleted ([] = it may): deletion is for records entered by mistake; anything
     with history is deregistered or revoked instead, so statistics and audits stay traceable."""
@@ -341,7 +390,7 @@ def deletion_obstacles(org: SocialOrganization) -> list[str]:
         obstacles.append(_("Instructors or liaisons have been assigned to it."))
     if PartyMember.objects.filter(employer=org).exists():
         obstacles.append(_("Party member records name it as employer."))
-    if org.status != OrgStatus.ACTIVE:
+    if org.status not in REGISTERED_STATUSES:
         obstacles.append(_("It has been %(status)s; the record is kept.") % {"status": org.get_status_display()})
     return obstacles
 

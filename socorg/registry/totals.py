@@ -16,9 +16,10 @@ from django.db.models.functions import Coalesce
 
 from socorg.core.scope import in_subtree, prefix_filter, region_prefixes
 
-from .choices import OrgStatus
+from .choices import REGISTERED_STATUSES, OrgStatus
 
-NOT_ACTIVE = [status for status in OrgStatus.values if status != OrgStatus.ACTIVE]
+# The maintained counts hold the registered organizations (normal and suspended); the others are counted directly.
+NOT_ACTIVE = [status for status in OrgStatus.values if status not in REGISTERED_STATUSES]
 # Filters the maintained counts can answer; "ordering" does not change the total.
 ANSWERABLE_FILTERS = {"region", "status", "ordering"}
 
@@ -34,8 +35,12 @@ def org_list_total(filterset, user) -> int | None:
     if data.get("region") and region_prefix is None:
         return None  # an unknown region: the list is empty, its count costs nothing
     status = data.get("status") or ""
-    if status == OrgStatus.ACTIVE:
-        return _active_counts(user, region_prefix).aggregate(total=Coalesce(Sum("orgs"), 0))["total"]
+    if status == OrgStatus.ACTIVE:  # the registered ones less the (few) suspended ones
+        registered = _active_counts(user, region_prefix).aggregate(total=Coalesce(Sum("orgs"), 0))["total"]
+        suspended = filterset.queryset.filter(status=OrgStatus.SUSPENDED)
+        if region_prefix:
+            suspended = suspended.filter(authority_region__code__scope_prefix=region_prefix)
+        return registered - suspended.count()
     if status:
         return filterset.qs.count()  # deregistered or revoked: a small share, counted on the (status, region) index
     active = _active_counts(user, region_prefix).order_by().values(

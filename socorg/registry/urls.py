@@ -23,5 +23,8 @@ urlpatterns = [
     path("<org_uscc:uscc>/edit/", views.org_edit, name="edit"),
     path("<org_uscc:uscc>/deregister/", views.org_deregister, name="deregister"),
     path("<org_uscc:uscc>/revoke/", views.org_revoke, name="revoke"),
+    path("<org_uscc:uscc>/revoke-certificate/", views.org_revoke_certificate, name="revoke-certificate"),
+    path("<org_uscc:uscc>/suspend/", views.org_suspend, name="suspend"),
+    path("<org_uscc:uscc>/resume/", views.org_resume, name="resume"),
     path("<org_uscc:uscc>/delete/", views.org_delete, name="delete"),
 ]

@@ -192,6 +192,24 @@ def org_revoke(request, uscc: str):
 
 
 @login_required
+def org_suspend(request, uscc: str):
+    return _status_change(request, uscc, services.org_suspend, _("Suspend activities for a set period"),
+                          _("The activities of %(org)s have been suspended."))
+
+
+@login_required
+def org_resume(request, uscc: str):
+    return _status_change(request, uscc, services.org_resume, _("End the suspension"),
+                          _("%(org)s is back to normal status."))
+
+
+@login_required
+def org_revoke_certificate(request, uscc: str):
+    return _status_change(request, uscc, services.org_revoke_certificate, _("Revoke the registration certificate"),
+                          _("The registration certificate of %(org)s has been revoked."))
+
+
+@login_required
 @require_POST
 def org_delete(request, uscc: str):
     org = _org_or_404(request.user, uscc, "change")

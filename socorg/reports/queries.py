@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from socorg.core.scope import in_subtree
 from socorg.regions.models import Region
-from socorg.registry.choices import OrgStatus
+from socorg.registry.choices import REGISTERED_STATUSES
 from socorg.registry.models import SocialOrganization
 
 from . import rules
@@ -23,7 +23,7 @@ FIGURES = ("due", "exempt", "submitted", "late", "reviewed", "overdue")
 
 
 def _not_ended_by(day: datetime.date) -> Q:
-    return Q(status=OrgStatus.ACTIVE) | Q(status_changed_on__gt=day)
+    return Q(status__in=REGISTERED_STATUSES) | Q(status_changed_on__gt=day)
 
 
 def _by_deadline(year: int, condition) -> Q:

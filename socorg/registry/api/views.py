@@ -94,6 +94,24 @@ class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
         """Revoke (撤销登记) the organization's registration as of `date`, for `reason`."""
         return self._change_status(request, services.org_revoke)
 
+    @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"], url_path="revoke-certificate")
+    def revoke_certificate(self, request, uscc=None):
+        """Revoke (吊销) the organization's registration certificate as of `date`, for `reason`."""
+        return self._change_status(request, services.org_revoke_certificate)
+
+    @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, uscc=None):
+        """Suspend the organization's activities for a set period (限期停止活动) as of `date`, for `reason`."""
+        return self._change_status(request, services.org_suspend)
+
+    @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, uscc=None):
+        """End a suspension: back to normal status as of `date`, for `reason`."""
+        return self._change_status(request, services.org_resume)
+
     def _change_status(self, request, service):
         org = self.get_object()
         serializer = StatusChangeSerializer(data=request.data)

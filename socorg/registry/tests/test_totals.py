@@ -23,6 +23,9 @@ def spread(register, national_staff):
     services.org_deregister(org=register("530102"), date=DAY, reason="解散", actor=national_staff)
     services.org_revoke(org=register("530103"), date=DAY, reason="违法", actor=national_staff)
     services.org_deregister(org=register("110101"), date=DAY, reason="解散", actor=national_staff)
+    # still registered (in the maintained counts) but not in normal status; and one more way of ending
+    services.org_suspend(org=register("530102"), date=DAY, reason="限期停止活动三个月", actor=national_staff)
+    services.org_revoke_certificate(org=register("530403"), date=DAY, reason="吊销", actor=national_staff)
 
 
 USERS = {
@@ -67,7 +70,7 @@ def test_unfiltered_total_is_one_query_over_the_counts_not_a_count_of_every_row(
 
     client = api_as(make_user((Role.BUREAU_STAFF, "530000")))
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).json()["count"] == 11
+        assert client.get(URL).json()["count"] == 13
     (total,) = [q["sql"] for q in queries.captured_queries if "coverage_regioncounts" in q["sql"]]
     assert "LIMIT" not in total  # not the capped count either: the maintained counts answered
 
