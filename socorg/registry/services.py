@@ -284,13 +284,20 @@ def _check_registered_before_status_change(org: SocialOrganization, registered_o
 
 def _end(*, org: SocialOrganization, actor, status: str, date, reason: str, action: str) -> SocialOrganization:
     _require_changeable(actor, org)
+    return _change_status(org, actor, REGISTERED_STATUSES, status, date, reason, action, lambda locked: _(
+        "%(org)s is already %(status)s (since %(date)s); only a registered organization can be deregistered or "
+        "revoked.") % {"org": locked.name, "status": locked.get_status_display(), "date": locked.status_changed_on},
+        "not_active")
+
+
+def _change_status(org, actor, allowed: tuple[str, ...], status: str, date, reason: str, action: str,
+                   refusal, refusal_code: str = "wrong_status") -> SocialOrganization:
+    """Status change with its date and reason (both required), from one of the `allowed` statuses; refusal(org) is
+    the message when the organization is in another one."""
     org = _lock(org)
     errors = _Errors()
-    if org.status not in REGISTERED_STATUSES:
-        errors.add("status", _("%(org)s is already %(status)s (since %(date)s); only a registered organization "
-                               "can be deregistered or revoked.")
-                   % {"org": org.name, "status": org.get_status_display(), "date": org.status_changed_on},
-                   "not_active")
+    if org.status not in allowed:
+        errors.add("status", refusal(org), refusal_code)
         errors.raise_if_any()
     date = _clean_past_date(errors, "date", date, label=_("date"), required=True)
     reason = _clean_text(errors, "reason", reason, label=_("reason"), max_length=500, required=True)
@@ -336,40 +343,21 @@ def org_suspend(*, org: SocialOrganization, actor, date: datetime.date, reason: 
     """Activities suspended for a set period (限期停止活动), a penalty: the organization stays registered (in the
     statistics and the rules); date and reason are required; org_resume ends the suspension."""
     _require_changeable(actor, org)
-    return _set_registered_status(org, actor, OrgStatus.ACTIVE, OrgStatus.SUSPENDED, date, reason,
-                                  "registry.org.suspend")
+    return _change_status(org, actor, (OrgStatus.ACTIVE,), OrgStatus.SUSPENDED, date, reason, "registry.org.suspend",
+                          _not_in(OrgStatus.ACTIVE))
 
 
 @transaction.atomic
 def org_resume(*, org: SocialOrganization, actor, date: datetime.date, reason: str) -> SocialOrganization:
     """The suspension is over (期满或提前恢复): back to normal status as of `date`."""
     _require_changeable(actor, org)
-    return _set_registered_status(org, actor, OrgStatus.SUSPENDED, OrgStatus.ACTIVE, date, reason,
-                                  "registry.org.resume")
+    return _change_status(org, actor, (OrgStatus.SUSPENDED,), OrgStatus.ACTIVE, date, reason, "registry.org.resume",
+                          _not_in(OrgStatus.SUSPENDED))
 
 
-def _set_registered_status(org, actor, current: str, new: str, date, reason: str, action: str):
-    org = _lock(org)
-    errors = _Errors()
-    if org.status != current:
-        errors.add("status", _("%(org)s is %(status)s; this change applies to an organization that is %(expected)s.")
-                   % {"org": org.name, "status": org.get_status_display(), "expected": OrgStatus(current).label},
-                   "wrong_status")
-        errors.raise_if_any()
-    date = _clean_past_date(errors, "date", date, label=_("date"), required=True)
-    reason = _clean_text(errors, "reason", reason, label=_("reason"), max_length=500, required=True)
-    if date and org.registered_on and date < org.registered_on:
-        errors.add("date", _("The date %(date)s is before the registration on %(registered)s; it must be on or "
-                             "after it.") % {"date": date.isoformat(), "registered": org.registered_on.isoformat()},
-                   "before_registration")
-    errors.raise_if_any()
-    before = _audit_picture(org)
-    org.status, org.status_changed_on, org.status_reason = new, date, reason
-    org.save(update_fields=["status", "status_changed_on", "status_reason", "updated_at"])
-    ensure_in_scope(actor, org)
-    old, after = _diff(before, _audit_picture(org))
-    audit_write(action=action, obj=org, actor=actor, before=old, after=after)
-    return org
+def _not_in(expected: str):
+    return lambda org: _("%(org)s is %(status)s; this change applies to an organization that is %(expected)s.") % {
+        "org": org.name, "status": org.get_status_display(), "expected": OrgStatus(expected).label}
 
 
 def deletion_obstacles(org: SocialOrganization) -> list[str]:
