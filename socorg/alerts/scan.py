@@ -21,6 +21,7 @@ from socorg.core.scope import in_subtree, subtree_sql
 from .choices import OPEN_STATUSES, AlertStatus, SubjectType
 from .config import RuleConfig, rule_configs
 from .models import Alert, RuleSetting, ScanRun
+from .rules import shared_evaluation
 
 CONDITION_GONE = "condition no longer holds"
 RULE_DISABLED = "rule disabled"
@@ -62,7 +63,7 @@ def run_scan(*, as_of: datetime.date | None = None, region_prefix: str = "", act
     as_of = as_of or timezone.localdate()
     started, clock = timezone.now(), time.perf_counter()
     result = ScanResult(as_of, region_prefix)
-    with translation.override("zh-hans"):  # alert messages are stored in Chinese
+    with translation.override("zh-hans"), shared_evaluation():  # alert messages are stored in Chinese
         for config in rule_configs().values():
             result.rules.append(apply_rule(config, as_of, region_prefix))
     from .services import escalate_overdue

@@ -16,7 +16,7 @@ from socorg.activities.models import Attendance, DuesPayment
 from socorg.alerts.choices import AlertStatus
 from socorg.alerts.config import rule_config
 from socorg.alerts.models import Alert, RuleSetting
-from socorg.alerts.rules import RULES, get_rule, lapsed_members
+from socorg.alerts.rules import RULES, get_rule, lapsed_members, shared_evaluation
 from socorg.alerts.scan import CONDITION_GONE, run_scan
 from socorg.party.models import PartyMember, PartyOrganization
 
@@ -180,6 +180,18 @@ def test_member_lapse_is_set_based(django_assert_max_num_queries):
         _tracked_branch()
     with django_assert_max_num_queries(3):
         get_rule("member_lapse").evaluate(datetime.date(2026, 3, 1), "", {"months": 6})
+
+
+def test_within_a_scan_both_member_rules_share_one_pass_over_attendance_and_dues(django_assert_num_queries):
+    for _ in range(3):
+        _tracked_branch()
+    rule_config("member_lapse")  # settings read outside the count
+    day = datetime.date(2026, 3, 1)
+    # the two grouped passes once, the members once per rule, the member_lapse settings once (6 without sharing)
+    with shared_evaluation(), django_assert_num_queries(2 + 2 + 1):
+        lapsed = get_rule("member_lapse").evaluate(day, "", {"months": 6})
+        warned = get_rule("member_lapse_warning").evaluate(day, "", {"months": 3})
+    assert lapsed and not warned  # by March 2026 every member of these branches is past six months
 
 
 # --- one source for the should-build minimum ----------------------------------------------------------------
