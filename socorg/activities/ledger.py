@@ -121,8 +121,8 @@ class ActivitySheet(SheetHandler):
         Column("实到人数", "attended", False, parse_int, note="不大于应到人数；填了出席党员时为空即取其人数",
                example=11),
         Column("出席党员", "attendees", False, parse_member_list,
-               note="出席的党员姓名，用 ; ； 、 或换行分隔；同一支部有同名党员时写 姓名#编号；为空表示不变",
-               example="张三、李四"),
+               note="出席的党员姓名（须已在系统中登记），用 ; ； 、 或换行分隔，例如 张三、李四；"
+                    "同一支部有同名党员时写 姓名#编号；为空表示不变"),
     )
 
     def check_row(self, row: Row) -> None:
@@ -326,7 +326,8 @@ def parse_amount(value) -> Decimal:
 
 @register_sheet
 class DuesSheet(SheetHandler):
-    """「党费缴纳」: one row per member and month (the key), each the dues paid for that month."""
+    """「党费缴纳」: one row per member and month (the key), each the dues paid for that month. The template has no
+    example row: members are entered on the member pages, so an invented one could never be imported."""
 
     sheet_name = "党费缴纳"
     kind = "dues"
@@ -334,12 +335,12 @@ class DuesSheet(SheetHandler):
     order = 50
     columns = (
         Column("党组织名称", "party_org", True, partial(parse_text, max_length=200),
-               note="党员所在党组织，须已在系统中", example="中共昆明市五华区示例行业协会支部委员会"),
+               note="党员所在党组织，须已在系统中"),
         Column("党员姓名", "member", True, partial(parse_text, max_length=80),
-               note="同一支部有同名党员时写 姓名#编号", example="张三"),
-        Column("月份", "month", True, parse_month, note="缴纳所属月份，YYYY-MM，不晚于本月", example="2025-03"),
-        Column("金额", "amount", False, parse_amount, note="元，不小于 0，最多两位小数", example="12.50"),
-        Column("缴纳日期", "paid_on", False, not_future_date, note="日期，不晚于今天", example="2025-03-20"),
+               note="同一支部有同名党员时写 姓名#编号"),
+        Column("月份", "month", True, parse_month, note="缴纳所属月份，YYYY-MM，不晚于本月"),
+        Column("金额", "amount", False, parse_amount, note="元，不小于 0，最多两位小数"),
+        Column("缴纳日期", "paid_on", False, not_future_date, note="日期，不晚于今天"),
     )
 
     def check_row(self, row: Row) -> None:
