@@ -60,8 +60,11 @@ class ImportRun:
 
     def __init__(self, path, *, user=None, dry_run: bool = False,
                  progress: Callable[[str, int, int | None], None] | None = None, source_name: str = "",
-                 time_limit: float | None = None):
+                 time_limit: float | None = None, sqlite_row_limit: int | None = None):
         self.path = Path(path)
+        # On SQLite the import's transaction holds the database's single write lock from start to end: a web
+        # import is capped so that other writers (waiting up to their busy timeout) get through (docs/ledger.md).
+        self.sqlite_row_limit = sqlite_row_limit
         # The wall-time guard (inline runs have no Celery time limit): checked every TIME_CHECK_ROWS rows.
         self.deadline = time.monotonic() + time_limit if time_limit else None
         self.user = user  # None = the system itself (command line without --as): no scope restriction
@@ -194,6 +197,8 @@ class ImportRun:
             with LedgerWorkbook(self.path) as workbook:
                 self.readable = True
                 plan = self._plan(workbook)
+                if plan and not self._within_sqlite_limit(workbook, plan):
+                    plan = []
                 if self.dry_run:
                     self._import_sheets(workbook, plan)
                 else:
@@ -212,6 +217,20 @@ class ImportRun:
                 context.deactivate(ctx_token)
         self.issues.close()
         return self.summary()
+
+    def _within_sqlite_limit(self, workbook: LedgerWorkbook, plan) -> bool:
+        """Counted before anything is written: the rows of the sheets to import (from each sheet's scan)."""
+        if not self.sqlite_row_limit or connection.vendor != "sqlite":
+            return True
+        rows = sum(max(workbook.scan(sheet).max_row - 1, 0) for _handler, sheet in plan)
+        if rows <= self.sqlite_row_limit:
+            return True
+        self.issues.file_error(_(
+            "This installation runs on SQLite, where an import blocks every other change until it is done, so a "
+            "workbook may hold at most %(limit)d rows; this one holds about %(rows)d. Split it into workbooks of at "
+            "most %(limit)d rows and import them one after another (or ask the administrator to move to "
+            "PostgreSQL, which has no such limit).") % {"limit": self.sqlite_row_limit, "rows": rows})
+        return False
 
     def check_time(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -416,11 +435,11 @@ def _row(keys: list[str | None], number: int, cells: list) -> Row | None:
 
 
 def import_ledger(path, *, user=None, dry_run: bool = False, progress=None, source_name: str = "",
-                  time_limit: float | None = None) -> ImportRun:
+                  time_limit: float | None = None, sqlite_row_limit: int | None = None) -> ImportRun:
     """Run an import and return the finished run (its .summary(), .ok, .errors for the report). Raises
     ImportTimeout when `time_limit` (seconds) passes first; nothing is written then."""
     run = ImportRun(path, user=user, dry_run=dry_run, progress=progress, source_name=source_name,
-                    time_limit=time_limit)
+                    time_limit=time_limit, sqlite_row_limit=sqlite_row_limit)
     run.run()
     return run
 

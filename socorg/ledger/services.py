@@ -29,6 +29,14 @@ HARD_LIMIT_MARGIN = 60  # the Celery hard limit kills the worker process this lo
 STALE_MARGIN = 5 * 60  # an import still "running" this long after its hard limit has died with its process
 
 
+DEFAULT_SQLITE_ROW_LIMIT = 20_000  # about 5 s of write lock at 4,500 rows/s (benchmarks/README.md)
+
+
+def sqlite_row_limit() -> int:
+    """Rows a web import may hold on SQLite (setting SOCORG_LEDGER_SQLITE_MAX_ROWS; 0: no limit)."""
+    return int(getattr(settings, "SOCORG_LEDGER_SQLITE_MAX_ROWS", DEFAULT_SQLITE_ROW_LIMIT))
+
+
 def time_limit() -> int:
     """The wall-time limit of one import run, in seconds (0: none)."""
     return int(getattr(settings, "SOCORG_LEDGER_TIME_LIMIT", DEFAULT_TIME_LIMIT))
@@ -43,12 +51,12 @@ def time_limit_message() -> str:
 # --- a file on disk (the command; the web tasks below) -------------------------------------------------------
 
 def import_file(path, *, user=None, dry_run: bool = False, progress=None, source_name: str = "",
-                report_path=None, report_always: bool = False) -> ImportRun:
+                report_path=None, report_always: bool = False, row_limit: int | None = None) -> ImportRun:
     """Import (or dry-run) the workbook at `path`. With `report_path`, the marked workbook is written there when
     the run found errors (or always, with `report_always`); run.report_marked then holds the number of cells
-    marked, or None when no report was written."""
+    marked, or None when no report was written. `row_limit`: the rows a workbook may hold on SQLite."""
     run = import_ledger(path, user=user, dry_run=dry_run, progress=progress, source_name=source_name,
-                        time_limit=time_limit())
+                        time_limit=time_limit(), sqlite_row_limit=row_limit)
     if report_path and (report_always or not run.ok) and run.readable:
         write_marked_report(run, report_path)
     return run
@@ -107,7 +115,8 @@ def run(import_id: int, *, dry_run: bool) -> LedgerImport:
     progress = _ProgressWriter(ledger_import, in_transaction=not dry_run)
     try:
         result = import_file(path, user=ledger_import.uploaded_by, dry_run=dry_run, progress=progress,
-                             source_name=ledger_import.original_name, report_path=report_path)
+                             source_name=ledger_import.original_name, report_path=report_path,
+                             row_limit=sqlite_row_limit())
         ledger_import.refresh_from_db()
         if result.report_marked is not None:
             with open(report_path, "rb") as report:

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 from socorg.accounts.roles import Role
@@ -100,3 +101,22 @@ def test_an_unexpected_failure_marks_the_import_failed_with_a_chinese_message(tm
     assert item.status == ImportStatus.FAILED and "internal detail" in caplog.text
     page = client.get(f"/ledger/imports/{item.pk}/").content.decode()
     assert "导入意外失败" in page and "internal detail" not in page
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the row limit protects SQLite's single write lock")
+def test_on_sqlite_a_web_import_above_the_row_limit_is_refused_before_anything_is_written(tmp_path, settings):
+    settings.SOCORG_LEDGER_SQLITE_MAX_ROWS = 4
+    user = make_user((Role.BUREAU_STAFF, "530102"))
+    with translation.override("zh-hans"):
+        item = services.upload(user, uploaded(standard(tmp_path / "l.xlsx", orgs=5)))
+    item.refresh_from_db()
+    assert item.status == ImportStatus.INVALID and not SocialOrganization.objects.exists()
+    message = item.preview["errors"][0]["message"]
+    assert "SQLite" in message and "PostgreSQL" in message and "4" in message
+    settings.SOCORG_LEDGER_SQLITE_MAX_ROWS = 20
+    assert services.import_file(standard(tmp_path / "m.xlsx", orgs=5), row_limit=20).ok
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="PostgreSQL has no single write lock")
+def test_the_row_limit_does_not_apply_on_postgresql(tmp_path):
+    assert services.import_file(standard(tmp_path / "l.xlsx", orgs=5), row_limit=1).ok
