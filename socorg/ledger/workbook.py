@@ -244,7 +244,7 @@ class LedgerWorkbook:
 
     @staticmethod
     def _scan_bytes(data: bytes, scan: SheetScan, patterns: "_ScanPatterns") -> None:
-        if b"<f" in data or b":f" in data:
+        if patterns.formula_open in data:
             for match in _CELL_WITH_FORMULA.finditer(data):
                 if len(scan.formula_cells) >= MAX_FORMULA_CELLS:
                     break
@@ -502,6 +502,7 @@ class _ScanPatterns:
     """Byte patterns of one sheet, for its namespace prefix (most writers use none; some write <x:row …>)."""
 
     row_end: bytes
+    formula_open: bytes
     row_open: bytes
     row_with_ref: bytes
     bare_row: bytes
@@ -515,8 +516,9 @@ class _ScanPatterns:
     def of(cls, head: bytes) -> "_ScanPatterns":
         match = _ROOT_PREFIX.search(head)
         prefix = (match.group(1) + b":") if match and match.group(1) else b""
-        return cls(row_end=b"</" + prefix + b"row>", row_open=b"<" + prefix + b"row ",
-                   row_with_ref=b"<" + prefix + b'row r="', bare_row=b"<" + prefix + b"row>",
+        return cls(row_end=b"</" + prefix + b"row>", formula_open=b"<" + prefix + b"f",
+                   row_open=b"<" + prefix + b"row ", row_with_ref=b"<" + prefix + b'row r="',
+                   bare_row=b"<" + prefix + b"row>",
                    cell_open=b"<" + prefix + b"c ", cell_with_ref=b"<" + prefix + b'c r="',
                    bare_cell=b"<" + prefix + b"c>", empty_cell=b"<" + prefix + b"c/>",
                    row_ref=re.compile(b"<" + re.escape(prefix) + rb'row\b[^>]*?\sr="([0-9]+)"'))
