@@ -27,9 +27,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIME_LIMIT = 30 * 60  # seconds; setting SOCORG_LEDGER_TIME_LIMIT (a million-row dry run takes about 3 min)
 HARD_LIMIT_MARGIN = 60  # the Celery hard limit kills the worker process this long after the soft limit
 STALE_MARGIN = 5 * 60  # an import still "running" this long after its hard limit has died with its process
-
-
-DEFAULT_SQLITE_ROW_LIMIT = 20_000  # about 5 s of write lock at 4,500 rows/s (benchmarks/README.md)
+DEFAULT_SQLITE_ROW_LIMIT = 20_000  # about 5 s of SQLite's write lock at 4,500 rows/s (docs/ledger.md, "SQLite")
 
 
 def sqlite_row_limit() -> int:
