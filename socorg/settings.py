@@ -255,9 +255,14 @@ CELERY_BEAT_SCHEDULE = {
 # The audit chain's daily anchors are appended here too (outside the database; `socorg audit-verify` reads it).
 AUDIT_ANCHOR_LOG = Path(os.environ.get("SOCORG_AUDIT_ANCHOR_LOG", VAR_DIR / "audit-anchors.log"))
 
+# One handler, on the root logger: Django's own "django" console handler is dropped, otherwise every django.* line
+# printed twice (once by it, once by the root). A refused request (403) is logged in one line, without a traceback.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"no_traceback_for_403": {"()": "socorg.core.logs.NoTracebackForPermissionDenied"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_traceback_for_403"]}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

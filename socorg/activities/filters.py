@@ -4,8 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.filters import FilterSet
-from socorg.core.scope import filter_subtree
+from socorg.core.filters import FilterSet, RegionCodeFilter
 
 from .choices import ActivityType
 from .models import Activity
@@ -14,8 +13,8 @@ from .models import Activity
 class ActivityFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   help_text=_("topic or party organization name (or its pinyin initials)"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Region code"),
-                                       help_text=_("the region and everything below it, e.g. 530100"))
+    region = RegionCodeFilter(field_name="party_org__region__code", label=_("Region code"),
+                              help_text=_("the region and everything below it, e.g. 530100"))
     party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
     type = django_filters.ChoiceFilter(choices=ActivityType.choices, label=_("type"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
@@ -38,6 +37,3 @@ class ActivityFilter(FilterSet):
         lowered = text.lower().replace(" ", "")
         return queryset.filter(Q(topic__contains=text) | Q(party_org__name__contains=text)
                                | Q(party_org__name_initials__startswith=lowered))
-
-    def filter_region(self, queryset, name, value):
-        return filter_subtree(queryset, "party_org__region__code", value)

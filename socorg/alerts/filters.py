@@ -5,8 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.filters import FilterSet
-from socorg.core.scope import filter_subtree
+from socorg.core.filters import FilterSet, RegionCodeFilter
 
 from .choices import OPEN_STATUSES, AlertStatus, Severity, SubjectType
 from .models import Alert
@@ -23,8 +22,8 @@ STATE_CHOICES = [("open", _("Open (any stage)")), ("closed", _("Closed"))]
 class AlertFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   help_text=_("party organization or social organization name, or code"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Region code"),
-                                       help_text=_("the region and everything below it, e.g. 530100"))
+    region = RegionCodeFilter(field_name="region__code", label=_("Region code"),
+                              help_text=_("the region and everything below it, e.g. 530100"))
     rule = django_filters.ChoiceFilter(choices=rule_choices, label=_("rule"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("severity"))
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", label=_("open or closed"))
@@ -50,9 +49,6 @@ class AlertFilter(FilterSet):
             return queryset
         return queryset.filter(Q(party_org__name__contains=text) | Q(organization__name__contains=text)
                                | Q(organization__uscc__startswith=text.upper()))
-
-    def filter_region(self, queryset, name, value):
-        return filter_subtree(queryset, "region__code", value)
 
     def filter_state(self, queryset, name, value):
         if value == "open":

@@ -1,7 +1,5 @@
 """Forms of the early-warning pages: they parse input; alerts.services validates and writes."""
 
-import json
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.forms import DateField, ServiceErrorsMixin
 
 from .choices import Severity
+from .periods import PERIOD_LABELS
 
 
 class AssignForm(ServiceErrorsMixin, forms.Form):
@@ -53,22 +52,43 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
 
 
 class RuleSettingForm(ServiceErrorsMixin, forms.Form):
+    """A rule's settings: one field per parameter of the rule (labelled as the rule names it), none for a parameter
+    that is a deployment setting shared with another part of the platform."""
+
     enabled = forms.BooleanField(label=_("enabled"), required=False)
     severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices)
-    params = forms.CharField(label=_("parameters (JSON)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("e.g. {\"months\": 3}; empty means the rule's defaults"))
     citation = forms.CharField(label=_("citation"), max_length=500, required=False,
                                help_text=_("empty means the rule's built-in citation"))
 
-    def clean_params(self):
-        text = (self.cleaned_data.get("params") or "").strip()
-        if not text:
-            return {}
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValidationError(_("This is not valid JSON (%(problem)s); expected an object such as "
-                                    "{\"months\": 3}.") % {"problem": error.msg}) from error
-        if not isinstance(value, dict):
-            raise ValidationError(_("Expected a JSON object such as {\"months\": 3}."))
-        return value
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params = [p for p in rule.param_specs if not p.setting]
+        for param in self.params:
+            help_text = _("default: %(value)s") % {"value": param_value_text(param, param.current_default())}
+            if param.choices:
+                field = forms.ChoiceField(label=param.label, help_text=help_text,
+                                          choices=[(c, PERIOD_LABELS.get(c, c)) for c in param.choices])
+            else:
+                field = forms.IntegerField(label=param.label, help_text=help_text, min_value=param.minimum,
+                                           max_value=param.maximum)
+            self.fields[f"param_{param.name}"] = field
+
+    @staticmethod
+    def initial_params(params: dict) -> dict:
+        return {f"param_{name}": value for name, value in params.items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["params"] = {p.name: cleaned.pop(f"param_{p.name}") for p in self.params
+                             if cleaned.get(f"param_{p.name}") is not None}
+        return cleaned
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict") and "params" in error.error_dict:
+            error = ValidationError({(None if k == "params" else k): v for k, v in error.error_dict.items()})
+        super().apply_service_errors(error)
+
+
+def param_value_text(param, value) -> str:
+    """A parameter's value as people read it (a period by its name)."""
+    return str(PERIOD_LABELS.get(value, value)) if param.choices else str(value)

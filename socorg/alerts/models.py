@@ -31,7 +31,7 @@ class RuleSetting(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.code
+        return _rule_title(self.code)
 
 
 class Alert(models.Model):
@@ -113,7 +113,7 @@ class Alert(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.rule} · {self.subject_name}"
+        return f"{_rule_title(self.rule)} · {self.subject_name}"
 
     @property
     def is_open(self) -> bool:
@@ -159,7 +159,7 @@ class AlertEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.alert_id} · {self.kind}"
+        return f"{self.alert_id} · {self.get_kind_display()}"
 
 
 def _evidence_path(instance, filename: str) -> str:
@@ -210,3 +210,10 @@ class ScanRun(models.Model):
 
     def __str__(self):
         return f"{self.as_of} {self.region_prefix or '*'}"
+
+
+def _rule_title(code: str) -> str:
+    """A rule's title for the string form of rows that name a rule (shown in audit entries, never the code)."""
+    from .rules import RULES
+
+    return str(RULES[code].title) if code in RULES else str(_("Rule no longer in use"))

@@ -3,6 +3,10 @@ before a date."""
 
 import calendar
 import datetime
+import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PERIODS = ("month", "quarter", "half_year", "year")
 _MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
@@ -38,3 +42,26 @@ def last_full_period(as_of: datetime.date, period: str) -> tuple[datetime.date, 
     else:
         label = str(year)
     return start, end, label
+
+
+PERIOD_LABELS = {"month": gettext_lazy("month"), "quarter": gettext_lazy("quarter"),
+                 "half_year": gettext_lazy("half year"), "year": gettext_lazy("year")}
+_QUARTERS = {"1": gettext_lazy("first quarter"), "2": gettext_lazy("second quarter"),
+             "3": gettext_lazy("third quarter"), "4": gettext_lazy("fourth quarter")}
+_HALVES = {"1": gettext_lazy("first half"), "2": gettext_lazy("second half")}
+
+
+def period_label(code: str) -> str:
+    """A period code of last_full_period as people write it: 2026Q3 → 2026年第三季度, 2026H1 → 2026年上半年,
+    2026-03 → 2026年3月, 2026 → 2026年 (in the user's language). Anything else is returned unchanged."""
+    match = re.fullmatch(r"(\d{4})(?:Q([1-4])|H([12])|-(\d{2}))?", code or "")
+    if not match:
+        return code
+    year, quarter, half, month = match.groups()
+    if quarter:
+        return _("%(part)s of %(year)s") % {"year": year, "part": _QUARTERS[quarter]}
+    if half:
+        return _("%(part)s of %(year)s") % {"year": year, "part": _HALVES[half]}
+    if month:
+        return _("%(month)s/%(year)s") % {"year": year, "month": int(month)}
+    return _("year %(year)s") % {"year": year}

@@ -39,7 +39,7 @@ from socorg.party.models import (
 from socorg.registry.models import SocialOrganization, org_active_q
 
 from .choices import Severity, SubjectType
-from .periods import PERIODS, add_months, add_years, last_full_period
+from .periods import PERIODS, add_months, add_years, last_full_period, period_label
 
 # --- citations -------------------------------------------------------------------------------------------------
 # Checked (issue #11, against the published texts):
@@ -419,9 +419,9 @@ class _ActivityShortfall(Rule):
 
     def message(self, finding, params):
         evidence = finding.evidence
-        values = {"name": finding.name, "type": ActivityType(self.activity_type).label, "period": evidence["period"],
-                  "held": evidence["held"], "required": evidence["required"],
-                  "last": evidence["last_held_on"] or _("never recorded")}
+        values = {"name": finding.name, "type": ActivityType(self.activity_type).label,
+                  "period": period_label(evidence["period"]), "held": evidence["held"],
+                  "required": evidence["required"], "last": evidence["last_held_on"] or _("never recorded")}
         if evidence["required"] == 1:
             return _("%(name)s recorded no %(type)s in %(period)s (last one: %(last)s).") % values
         return _("%(name)s recorded %(held)d %(type)s in %(period)s; at least %(required)d are required (last one: "

@@ -2,6 +2,8 @@
 settings. Every page starts from visible_to(user, …): outside the scope a page is 404. Views parse input and
 render; alerts.services validates and writes."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +19,11 @@ from socorg.regions.models import Region
 
 from . import services
 from .board import board_for
-from .choices import AlertStatus
+from .choices import AlertStatus, Severity
 from .config import rule_config, rule_configs
 from .filters import AlertFilter
-from .forms import AssignForm, ReviewForm, RuleSettingForm, SubmitForm
+from .forms import AssignForm, ReviewForm, RuleSettingForm, SubmitForm, param_value_text
+from .labels import evidence_rows, resolution_text
 from .models import Alert, EvidenceFile, ScanRun
 from .rules import RULES
 
@@ -77,6 +80,8 @@ def alert_list(request):
         data["state"] = "open"
     alerts = AlertFilter(data, queryset=queryset, request=request)
     page = Paginator(alerts.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for alert in page.object_list:
+        alert.rule_title = RULES[alert.rule].title if alert.rule in RULES else _("Rule no longer in use")
     return render(request, "alerts/alert_list.html", {"filter": alerts, "page": page, "rules": RULES})
 
 
@@ -89,7 +94,7 @@ def alert_detail(request, pk: int):
     is_assignee = alert.assignee_id == user.pk
     return render(request, "alerts/alert_detail.html", {
         "alert": alert, "rule": RULES.get(alert.rule), "config": config,
-        "evidence_rows": sorted(alert.evidence.items()),
+        "evidence_rows": evidence_rows(alert.evidence), "resolution": resolution_text(alert.resolution_reason),
         "events": alert.events.select_related("actor", "assignee", "region").prefetch_related("files"),
         "can_assign": can_change and (alert.status == AlertStatus.OPEN or alert.status == AlertStatus.ASSIGNED
                                       and services.deadline_refusal(alert, user) is None),
@@ -159,8 +164,14 @@ def evidence_download(request, pk: int):
 
 @capability_required("alerts.view")
 def rule_list(request):
+    configs = []
+    for config in rule_configs().values():
+        specs = {p.name: p for p in config.rule.param_specs}
+        configs.append(SimpleNamespace(**vars(config), severity_label=Severity(config.severity).label, param_rows=[
+            (specs[name].label, param_value_text(specs[name], value)) for name, value in config.params.items()
+            if name in specs]))
     return render(request, "alerts/rule_list.html", {
-        "configs": rule_configs().values(), "can_configure": services.can_configure_rules(request.user)})
+        "configs": configs, "can_configure": services.can_configure_rules(request.user)})
 
 
 @login_required
@@ -171,9 +182,9 @@ def rule_edit(request, code: str):
         raise PermissionDenied
     config = rule_config(code)
     initial = {"enabled": config.enabled, "severity": config.severity,
-               "params": _json(config.params), "citation": "" if config.citation == config.rule.citation
-               else config.citation}
-    form = RuleSettingForm(request.POST or None, initial=initial)
+               "citation": "" if config.citation == config.rule.citation else config.citation,
+               **RuleSettingForm.initial_params(config.params)}
+    form = RuleSettingForm(request.POST or None, initial=initial, rule=config.rule)
     if request.method == "POST" and form.is_valid():
         try:
             services.rule_setting_update(code=code, actor=request.user, **form.cleaned_data)
@@ -185,7 +196,3 @@ def rule_edit(request, code: str):
     return render(request, "alerts/rule_form.html", {"form": form, "config": config, "rule": config.rule})
 
 
-def _json(params: dict) -> str:
-    import json
-
-    return json.dumps(params, ensure_ascii=False)

@@ -6,18 +6,29 @@ FilterSet
 - turns every number filter on an integer column (ids, counts) into a whole-number field bounded by what the
   database stores: `?party_org=1e20`, `1.5` or `99999999999999999999` are refused instead of reaching SQLite as an
   OverflowError or PostgreSQL as an out-of-range error; number filters on decimal columns get the column's digits;
-- refuses control characters in text filters (PostgreSQL cannot take a NUL in a query, see core.text).
-Date filters need nothing more: Django's DateField already refuses what a date cannot be.
+- refuses control characters in text filters (PostgreSQL cannot take a NUL in a query, see core.text);
+- renders date filters as ISO date inputs (core.forms.DateInput) and says which format a date takes;
+- lists nothing while any value is invalid (`qs` is empty; the UI shows the errors above the list, with the user's
+  input kept in the form: includes/filter_form.html): a bad value is never silently ignored.
+A region filter is a RegionCodeFilter: `?region=abc` or an unknown code is an error, not an empty (or full) list.
 """
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import DecimalField
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.utils import get_model_field
 
+from socorg.regions.models import Region
+
+from .forms import DateInput
 from .models import AuditEntry
+from .scope import in_subtree
 from .text import validate_no_control_characters
 
 WHOLE_NUMBER_ERRORS = {
@@ -26,6 +37,50 @@ WHOLE_NUMBER_ERRORS = {
     "min_value": _("The number is too small: enter a whole number from %(limit_value)s."),
 }
 BOUNDED_LOOKUPS = {"exact", "gt", "gte", "lt", "lte"}
+DATE_ERRORS = {"invalid": _("This is not a date; expected YYYY-MM-DD, e.g. 2025-06-30.")}
+
+
+def _ordering_choices(ordering: django_filters.OrderingFilter, model) -> list[tuple[str, str]]:
+    """Sort choices in the user's language: django-filter builds them once, in English, from the parameter names
+    ("Founded on", "(descending)"); a label given in field_labels is kept, otherwise the model field's verbose
+    name is used."""
+    given = dict(ordering.extra.get("choices") or [])
+    choices = []
+    for param, field_path in ordering.param_map.items():
+        label = given.get(param)
+        if label is None or str(label) == pretty_name(param):
+            column = _column(model, field_path) or _column(model, param)
+            label = column.verbose_name if column is not None else label
+        choices += [(param, label), (f"-{param}", format_lazy(_("{label} (descending)"), label=label))]
+    return choices
+
+
+class RegionCodeField(forms.CharField):
+    """A region code: six digits naming a region of the table (retired codes included: old records keep them);
+    cleans to the Region."""
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return code
+        if len(code) != 6 or not code.isdigit():
+            raise ValidationError(_("“%(value)s” is not a region code; expected 6 digits, e.g. 530100."),
+                                  code="invalid", params={"value": code})
+        region = Region.objects.filter(code=code).only("code", "scope_prefix").first()
+        if region is None:
+            raise ValidationError(_("There is no region with the code %(value)s; check the code (6 digits, e.g. "
+                                    "530100)."), code="unknown", params={"value": code})
+        return region
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    """Rows whose region (the region code at `field_name`) lies in the subtree of the given region; the value is
+    checked by RegionCodeField, which hands the Region on (a `method` receives the Region too)."""
+
+    field_class = RegionCodeField
+
+    def filter(self, qs, value):
+        return qs if value in EMPTY_VALUES else qs.filter(in_subtree(self.field_name, value.scope_prefix))
 
 
 def _column(model, field_name: str):
@@ -65,6 +120,11 @@ class FilterSet(django_filters.FilterSet):
         for filter_ in self.filters.values():  # instance copies of the declared filters: safe to change
             if isinstance(filter_, django_filters.NumberFilter):
                 _bound(filter_, model)
+            elif isinstance(filter_, django_filters.OrderingFilter):
+                filter_.extra["choices"] = _ordering_choices(filter_, model)
+            elif isinstance(filter_, django_filters.DateFilter):
+                filter_.extra.setdefault("widget", DateInput)
+                filter_.extra["error_messages"] = {**DATE_ERRORS, **filter_.extra.get("error_messages", {})}
             elif isinstance(filter_, django_filters.CharFilter):
                 validators = filter_.extra.setdefault("validators", [])
                 if validate_no_control_characters not in validators:
@@ -72,6 +132,12 @@ class FilterSet(django_filters.FilterSet):
             else:
                 continue
             filter_.__dict__.pop("_field", None)  # built again from the changed class and arguments
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()  # the errors are shown; rows filtered by the valid values only would mislead
+        return super().qs
 
 
 class AuditEntryFilter(FilterSet):

@@ -1,9 +1,9 @@
 """Dashboard (/coverage/): figure cards, the table by child region (本级 first) with every number a link to the
 organizations behind it, bar chart and trend line (ECharts), drill-down, Excel export. Scoped to the user's subtree."""
 
-import datetime
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +18,7 @@ from socorg.party.rules import with_should_build_min
 from socorg.registry.choices import OrgType
 
 from .access import ancestors_in_scope, visible_region
+from .api.serializers import FiguresQuerySerializer
 from .excel import XLSX_TYPE, figures_workbook
 from .models import SHOULD_BUILD_MIN_FULL_MEMBERS
 from .queries import BY_CHOICES, MEASURES, orgs_behind, party_orgs_behind, region_figures
@@ -30,28 +31,28 @@ BY_LABELS = {"region": gettext_lazy("child region"), "type": gettext_lazy("type"
              "supervisor": gettext_lazy("supervising unit")}
 
 
-def _as_of(request) -> datetime.date | None:
-    text = request.GET.get("as_of", "").strip()
-    if not text:
-        return None
-    try:
-        day = datetime.date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if day <= timezone.localdate() else None
-
-
 def _require_view(user):
     if not user.has_capability("coverage.view"):
         raise PermissionDenied(_("You do not have permission to view coverage statistics."))
 
 
+QUERY_LABELS = {"by": gettext_lazy("Breakdown"), "as_of": gettext_lazy("As of")}
+
+
 def _figures_request(request):
+    """Region, breakdown and date of the request, validated as the API validates them (FiguresQuerySerializer); an
+    invalid value is named in a message above the page and not used (figures by region, as of today)."""
     _require_view(request.user)
     region = visible_region(request.user, request.GET.get("region"))
-    by = request.GET.get("by", "region")
-    by = by if by in BY_CHOICES else "region"
-    return region, by, _as_of(request)
+    given = {key: request.GET[key].strip() for key in QUERY_LABELS if request.GET.get(key, "").strip()}
+    query = FiguresQuerySerializer(data=given)
+    if not query.is_valid():
+        for key, errors in query.errors.items():
+            messages.error(request, _("%(label)s “%(value)s”: %(error)s The figures shown do not use this value.")
+                           % {"label": QUERY_LABELS[key], "value": given[key], "error": " ".join(errors)})
+        query = FiguresQuerySerializer(data={k: v for k, v in given.items() if k not in query.errors})
+        query.is_valid()
+    return region, query.validated_data.get("by", "region"), query.validated_data.get("as_of")
 
 
 def _orgs_link(code, measure, *, direct=False, as_of=None, group=None) -> str:

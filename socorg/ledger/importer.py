@@ -30,7 +30,7 @@ from socorg.regions.models import Region
 from . import bulkwrite
 from .headers import HeaderMapping, find_header, map_headers, normalize_sheet_name, range_text
 from .issues import Issue, IssueLog
-from .sheets import Column, Row, SheetHandler, handler_for, kinds, registered_sheets
+from .sheets import NOTES_SHEET, Column, Row, SheetHandler, handler_for, kinds, registered_sheets
 from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
 
 CHUNK_ROWS = 2000
@@ -242,6 +242,8 @@ class ImportRun:
         plan = []
         for sheet in workbook.sheets:
             handler = handler_for(sheet.name) or known.get(normalize_sheet_name(sheet.name))
+            if handler is None and normalize_sheet_name(sheet.name) == normalize_sheet_name(NOTES_SHEET):
+                continue  # the template's own instructions
             if handler is None:
                 suggestion = difflib.get_close_matches(sheet.name, list(known), n=1, cutoff=0.5)
                 message = (_("Sheet “%(sheet)s” is not a ledger sheet and was ignored; did you mean “%(name)s”?")

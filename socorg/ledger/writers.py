@@ -18,7 +18,7 @@ from socorg.core.xlsx import SheetWriter, XlsxWriter, comment_of
 from socorg.regions.models import Region
 
 from .issues import Issue
-from .sheets import SheetHandler, registered_sheets
+from .sheets import NOTES_SHEET, SheetHandler, registered_sheets
 from .workbook import LedgerWorkbook
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -93,7 +93,7 @@ def write_template(path) -> None:
 
 
 def _notes_sheet(workbook) -> None:
-    notes = workbook.create_sheet("填写说明")
+    notes = workbook.create_sheet(NOTES_SHEET)
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 26
     notes.column_dimensions["C"].width = 10

@@ -7,8 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import blind_index
-from socorg.core.filters import FilterSet
-from socorg.core.scope import filter_subtree
+from socorg.core.filters import FilterSet, RegionCodeFilter
 
 from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, active_on
@@ -27,7 +26,7 @@ def _name_search(queryset, value: str, with_initials: bool = True):
 
 class PartyOrganizationFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
-    region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
+    region = RegionCodeFilter(field_name="region__code", label=_("region (code, with its subtree)"))
     kind = django_filters.ChoiceFilter(choices=PartyOrgKind.choices, label=_("kind"))
     formation = django_filters.ChoiceFilter(choices=Formation.choices, label=_("formation"))
     functional = django_filters.BooleanFilter(field_name="is_functional", label=_("functional"))
@@ -41,6 +40,7 @@ class PartyOrganizationFilter(FilterSet):
                 ("founded_on", "founded_on"), ("status", "status"),
                 ("secretary_vacant_since", "secretary_vacant_since"), ("term_started_on", "term_started_on"),
                 ("covered_count", "covered_count")),
+        field_labels={"covered_count": _("covered organizations")},
         label=_("sort by"))
 
     class Meta:
@@ -49,9 +49,6 @@ class PartyOrganizationFilter(FilterSet):
 
     def filter_q(self, queryset, name, value):
         return _name_search(queryset, value)
-
-    def filter_region(self, queryset, name, value):
-        return filter_subtree(queryset, "region__code", value)
 
     def filter_covers(self, queryset, name, value):
         covering = PartyCoverage.objects.filter(active_on(), party_org=OuterRef("pk"),
@@ -74,7 +71,7 @@ def refuse_in_address(value):
 
 class PartyMemberFilter(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("full name"))
-    region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
+    region = RegionCodeFilter(field_name="party_org__region__code", label=_("region (code, with its subtree)"))
     party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
     employer = django_filters.CharFilter(field_name="employer__uscc", label=_("employer (USCC)"))
     membership = django_filters.ChoiceFilter(choices=Membership.choices, label=_("membership"))
@@ -96,16 +93,13 @@ class PartyMemberFilter(FilterSet):
         model = PartyMember
         fields = []
 
-    def filter_region(self, queryset, name, value):
-        return filter_subtree(queryset, "party_org__region__code", value)
-
     def filter_nothing(self, queryset, name, value):
         return queryset  # refused by the field's validator before this runs
 
 
 class InstructorFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
-    region = django_filters.CharFilter(method="filter_region", label=_("region (code, with its subtree)"))
+    region = RegionCodeFilter(field_name="region__code", label=_("region (code, with its subtree)"))
     kind = django_filters.ChoiceFilter(choices=InstructorKind.choices, label=_("kind"))
     status = django_filters.ChoiceFilter(choices=InstructorStatus.choices, label=_("status"))
     organization = django_filters.CharFilter(method="filter_organization", label=_("assigned to (USCC)"))
@@ -124,9 +118,6 @@ class InstructorFilter(FilterSet):
 
     def filter_q(self, queryset, name, value):
         return _name_search(queryset, value)
-
-    def filter_region(self, queryset, name, value):
-        return filter_subtree(queryset, "region__code", value)
 
     def filter_organization(self, queryset, name, value):
         assigned = InstructorAssignment.objects.filter(active_on(), instructor=OuterRef("pk"),

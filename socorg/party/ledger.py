@@ -294,7 +294,8 @@ class PartyOrganizationSheet(_ReferenceSheet):
         if "status" in changed:
             party_org.status_changed_on = self.run.today
         if "secretary_name" in changed:
-            party_org.secretary_vacant_since = None if party_org.secretary_name else self.run.today
+            # The ledger does not say since when a post is vacant: unknown, not the day of the import.
+            party_org.secretary_vacant_since = None
         if parent_name != values["parent"]:
             before["parent"] = parent_name
         if added or removed:
@@ -343,7 +344,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
             pinyin, initials = pinyin_pair(v["name"])
             writer.add((v["name"], pinyin[:600], initials[:200], v["kind"], v["formation"], v["is_functional"], region,
                         db_date(v["founded_on"]), v["secretary_name"],
-                        None if v["secretary_name"] else db_date(today), db_date(v["term_started_on"]),
+                        None, db_date(v["term_started_on"]),  # vacant since: unknown (see above)
                         v["term_years"], v["status"], None if v["status"] == PartyOrgStatus.ACTIVE else db_date(today),
                         v["has_party_groups"], stamp, stamp))
         writer.flush()

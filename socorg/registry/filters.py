@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.filters import FilterSet
-from socorg.core.scope import in_subtree, region_prefix_of
+from socorg.core.filters import FilterSet, RegionCodeFilter
+from socorg.core.scope import in_subtree
 from socorg.party.rules import should_build_min_full_members, with_should_build_min
 
 from .choices import Category, OrgStatus, OrgType
@@ -45,8 +45,8 @@ ORG_LIST_ORDER = ("authority_region_id", "uscc")
 class OrganizationFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   help_text=_("name, pinyin, pinyin initials or code prefix"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Region code"),
-                                       help_text=_("the region and everything below it, e.g. 530100"))
+    region = RegionCodeFilter(method="filter_region", label=_("Region code"),
+                              help_text=_("the region and everything below it, e.g. 530100"))
     org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("type"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("category"))
     status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label=_("status"))
@@ -78,12 +78,9 @@ class OrganizationFilter(FilterSet):
             | Q(name_initials__startswith=lowered) | Q(uscc__startswith=normalize_uscc(text))
         )
 
-    def filter_region(self, queryset, name, value):
-        prefix = region_prefix_of(value)
-        if prefix is None:
-            return queryset.none()  # an unknown code matches nothing rather than everything
-        self.region_prefix = prefix  # for registry.totals (exact totals from the maintained counts)
-        return queryset.filter(in_subtree("authority_region__code", prefix))
+    def filter_region(self, queryset, name, region):
+        self.region_prefix = region.scope_prefix  # for registry.totals (exact totals from the maintained counts)
+        return queryset.filter(in_subtree("authority_region__code", region.scope_prefix))
 
     def filter_coverage(self, queryset, name, value):
         return queryset.filter(COVERAGE_STATES[value])

@@ -3,13 +3,13 @@ and render; registry.services validates and writes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from socorg.core.audit_labels import changes
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.decorators import capability_required
@@ -75,41 +75,14 @@ def org_detail(request, uscc: str):
 
 
 HISTORY_SHOWN = 100
-_EXTRA_HISTORY_LABELS = {"phone_set": _lazy("phone recorded"), "phone_changed": _lazy("phone changed")}
 
 
 def _history(org) -> list:
     """The organization's audit entries, each with (label, before, after) rows in the user's language."""
     entries = list(AuditEntry.objects.filter(object_type=org._meta.label_lower, object_id=str(org.pk))[:HISTORY_SHOWN])
     for entry in entries:
-        before, after = entry.before or {}, entry.after or {}
-        entry.changes = [
-            (_history_label(key), _history_value(key, before.get(key)), _history_value(key, after.get(key)))
-            for key in {**before, **after}
-        ]
+        entry.changes = changes(entry)
     return entries
-
-
-def _field(key: str):
-    try:
-        return SocialOrganization._meta.get_field(key)
-    except FieldDoesNotExist:  # a key written by another app's service, or a marker such as phone_changed
-        return None
-
-
-def _history_label(key: str) -> str:
-    field = _field(key)
-    return _EXTRA_HISTORY_LABELS.get(key, field.verbose_name if field else key)
-
-
-def _history_value(key: str, value):
-    """Choice values as their labels, booleans as yes/no; everything else as stored."""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    field = _field(key)
-    if field is not None and field.choices:
-        return dict(field.choices).get(value, value)
-    return value
 
 
 def _reports_context(user, org) -> dict:

@@ -38,6 +38,8 @@ def test_add_user_with_password_from_stdin(monkeypatch):
     output = run("add_user", "kmstaff", "--role", "bureau_staff", "--region", "530100", "--password-stdin",
                  stdin=GOOD_PASSWORD + "\n", monkeypatch=monkeypatch)
     assert "kmstaff" in output
+    assert "担任 民政部门工作人员" in output
+    assert "bureau_staff" not in output  # the role's name, not its code
     user = User.objects.get(username="kmstaff")
     assert user.check_password(GOOD_PASSWORD) and user.must_change_password
     assert list(user.grants.values_list("role", "region_id")) == [("bureau_staff", "530100")]

@@ -61,7 +61,7 @@ def test_open_alert_evidence_is_refreshed_when_the_period_moves_on():
     alert = Alert.objects.get(rule="member_assembly_shortfall")
     assert alert.status == AlertStatus.OPEN and alert.opened_on == AS_OF
     assert alert.evidence["period"] == "2025Q3" and alert.episode == "2025Q3"
-    assert alert.message == f"{party_org.name}在 2025Q3 未记录支部党员大会（最近一次：从未记录）。"
+    assert alert.message == f"{party_org.name}在 2025年第三季度 未记录支部党员大会（最近一次：从未记录）。"
 
 
 def test_a_changed_severity_is_applied_to_open_alerts_without_reopening_them():

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from socorg.activities.models import Activity
+from socorg.alerts.config import rule_config
 from socorg.alerts.models import Alert
 from socorg.alerts.scan import run_scan
 from socorg.core.testing import api_as, client_as, make_user
@@ -32,7 +33,7 @@ def test_county_user_cannot_see_other_province_alert(alerts):
     assert api_as(viewer).get(f"/api/v1/alerts/{beijing.pk}/").status_code == 404
     yunnan = alerts.filter(region_id="530102").first()
     page = client_as(viewer).get(f"/alerts/{yunnan.pk}/").content.decode()
-    assert "第十一条" in page and "2025Q2" in page
+    assert "第十一条" in page and "2025年第二季度" in page and "2025Q2" not in page
 
 
 def test_board_counts_red_amber_green_per_child_region(alerts):
@@ -72,12 +73,15 @@ def test_rule_settings_page_is_read_only_below_national_level(alerts):
     assert "第十一条" in county.get("/alerts/rules/").content.decode()
     assert county.get("/alerts/rules/secretary_vacant/").status_code == 403
     national = client_as(make_user(("party_staff", "100000")))
+    form = national.get("/alerts/rules/secretary_vacant/").content.decode()
+    assert 'name="param_months"' in form and "允许空缺的月数" in form  # one labelled field per parameter, no JSON
     response = national.post("/alerts/rules/secretary_vacant/", {"enabled": "on", "severity": "high",
-                                                                 "params": "{\"months\": 99}"})
-    assert response.status_code == 200 and "应不大于 24" in response.content.decode()
+                                                                 "param_months": "99"})
+    assert response.status_code == 200 and "24" in response.content.decode()
     response = national.post("/alerts/rules/secretary_vacant/", {"enabled": "on", "severity": "high",
-                                                                 "params": "{\"months\": 6}"})
+                                                                 "param_months": "6"})
     assert response.status_code == 302
+    assert rule_config("secretary_vacant").params["months"] == 6
 
 
 def test_home_page_shows_open_alerts_card(alerts):

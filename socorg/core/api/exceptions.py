@@ -1,7 +1,11 @@
-"""API errors: field-keyed bodies (`{"uscc": ["…"]}`), translated, for Django and DRF validation errors alike."""
+"""API errors: field-keyed bodies (`{"uscc": ["…"]}`), translated, for Django and DRF validation errors alike.
+
+Messages follow the caller's language (LocaleMiddleware: Accept-Language, else zh-Hans) through DRF's own catalogs. A
+404 says only "not found" (未找到。): Django's get_object_or_404 message names the model class, an internal name."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,4 +22,6 @@ def exception_handler(exc, context):
         exc = as_drf_error(exc)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

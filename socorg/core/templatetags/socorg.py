@@ -48,3 +48,26 @@ def as_minutes(duration) -> int:
     """A timedelta as whole minutes (rounded up), e.g. for "try again in 30 minutes"."""
     seconds = int(duration.total_seconds())
     return -(-seconds // 60)
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """An audit entry's action in words (core.audit_labels), never its code."""
+    from socorg.core.audit_labels import action_label
+
+    return action_label(entry.action, entry.object_type)
+
+
+@register.filter
+def audit_changes(entry) -> list:
+    """(label, before, after) rows of an audit entry in the user's language."""
+    from socorg.core.audit_labels import changes
+
+    return changes(entry)
+
+
+@register.filter
+def audit_actor(entry) -> str:
+    from socorg.core.audit_labels import actor_label
+
+    return actor_label(entry)

@@ -83,12 +83,14 @@ class CoverageOrgsView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def _xlsx(self):
+        from ..views import MEASURE_LABELS  # the measures' names as the dashboard shows them
+
         rows = self.get_queryset()
         if rows.count() > MAX_EXPORT_ROWS:
             raise ValidationError({"region": [_("More than %(max)s organizations: narrow the region or the measure "
                                                 "to export them.") % {"max": f"{MAX_EXPORT_ROWS:,}"}]})
         title = _("%(region)s · %(measure)s · %(date)s") % {
-            "region": self.region.full_name, "measure": self.query["measure"],
+            "region": self.region.full_name, "measure": MEASURE_LABELS[self.query["measure"]],
             "date": (self.query.get("as_of") or timezone.localdate()).isoformat()}
         content = orgs_workbook((export_row(org) for org in rows.iterator(chunk_size=2000)), title)
         response = HttpResponse(content, content_type=XLSX_TYPE)

@@ -97,6 +97,9 @@ def test_orgs_export_is_a_formatted_workbook(yunnan_data):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "C3"
     assert sheet["A2"].font.bold and len(list(sheet.iter_rows(min_row=3))) == 3
+    title = " ".join(str(cell.value) for cell in sheet[1] if cell.value)
+    assert "未实现组织覆盖" in title
+    assert "org_uncovered" not in title  # the measure's name, not its code
 
 
 def test_dashboard_shows_cards_table_charts_and_links_every_number(yunnan_data):

@@ -5,6 +5,7 @@ socorg/registry/ledger.py (「社会组织」), socorg/party/ledger.py (「党�
 socorg/activities/ledger.py (「组织生活」).
 """
 
-from .base import Column, Row, SheetHandler, handler_for, kinds, register_sheet, registered_sheets
+from .base import NOTES_SHEET, Column, Row, SheetHandler, handler_for, kinds, register_sheet, registered_sheets
 
-__all__ = ["Column", "Row", "SheetHandler", "handler_for", "kinds", "register_sheet", "registered_sheets"]
+__all__ = ["NOTES_SHEET", "Column", "Row", "SheetHandler", "handler_for", "kinds", "register_sheet",
+           "registered_sheets"]

@@ -136,6 +136,9 @@ class SheetHandler:
 
 _registry: dict[str, type[SheetHandler]] = {}
 
+# The instructions sheet the template carries (ledger.writers): part of the template, so an upload skips it silently.
+NOTES_SHEET = "填写说明"
+
 
 def register_sheet(handler: type[SheetHandler]) -> type[SheetHandler]:
     """Class decorator: make a handler responsible for its sheet (replacing an earlier one of the same name)."""

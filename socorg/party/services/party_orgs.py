@@ -70,7 +70,7 @@ def warnings_for(party_org: PartyOrganization) -> list[str]:
     if party_org.is_active and party_org.secretary_vacant:
         since = party_org.secretary_vacant_since
         warnings.append(_("The secretary post is vacant since %(date)s.") % {"date": since} if since
-                        else _("The secretary post is vacant."))
+                        else _("The secretary post is vacant (since an unknown date)."))
     return warnings
 
 
@@ -186,13 +186,17 @@ def _check_organizations(errors: Errors, orgs: list[SocialOrganization], actor) 
 
 # --- create / update / dissolve -------------------------------------------------------------------------------
 
-def _apply_secretary(party_org: PartyOrganization, was_vacant: bool, vacant_since: datetime.date | None) -> None:
-    """Empty secretary = vacant since the given day (default today); filling the post clears the date."""
+def _apply_secretary(party_org: PartyOrganization, was_vacant: bool | None, vacant_since: datetime.date | None) -> None:
+    """Empty secretary = vacant since the given day; filling the post clears the date. Without a given day the start
+    is known only when the post is emptied now (today); a party organization created without a secretary, or a
+    vacancy of unknown start, stays unknown (None: secretary_vacant warns at once, "起始日期不详")."""
     party_org.secretary_name = (party_org.secretary_name or "").strip()
     if party_org.secretary_name:
         party_org.secretary_vacant_since = None
-    elif not was_vacant or party_org.secretary_vacant_since is None or vacant_since:
-        party_org.secretary_vacant_since = vacant_since or timezone.localdate()
+    elif vacant_since:
+        party_org.secretary_vacant_since = vacant_since
+    elif was_vacant is False:
+        party_org.secretary_vacant_since = timezone.localdate()
 
 
 @transaction.atomic
@@ -228,7 +232,7 @@ def party_org_create(*, name: str, kind: str, formation: str, actor, is_function
                                   has_party_groups=has_party_groups,
                                   name_pinyin=pinyin_full(values["name"]),
                                   name_initials=pinyin_initials(values["name"]))
-    _apply_secretary(party_org, False, secretary_vacant_since or founded_on)
+    _apply_secretary(party_org, None, secretary_vacant_since)  # None: no earlier state, the start is not known
     with unique_race(_name_race(party_org)):
         party_org.save()
     PartyCoverage.objects.bulk_create(

@@ -1,5 +1,7 @@
 """Regions: the drill-down page, search, the API with its filters, the home-page card."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -76,10 +78,27 @@ def test_search_by_name_pinyin_initials_or_code(query, expected, viewer):
     assert f"/regions/{expected}/" in html(client_as(viewer), f"/regions/?q={query}")
 
 
-def test_search_hides_retired_codes_unless_asked(viewer):
+@pytest.mark.parametrize("query", ["532700", "5327", "崇文", "chongwen"])
+def test_search_finds_retired_codes_by_default_marked_with_their_retirement(query, viewer):
+    page = html(client_as(viewer), f"/regions/?q={query}")
+    retired = "/regions/532700/" if query.startswith("53") else "/regions/110103/"
+    assert retired in page
+    row = page[page.index(retired) - 200:page.index(retired) + 300]
+    assert 'class="text-muted"' in row and re.search(r"\d{4}-\d{2}-\d{2}", row)
+
+
+def test_search_can_leave_retired_codes_out(viewer):
+    assert "/regions/110103/" not in html(client_as(viewer), "/regions/?q=崇文&include_retired=false")
+
+
+def test_listing_without_a_search_shows_units_in_force_unless_asked(viewer):
     client = client_as(viewer)
-    assert "110103" not in html(client, "/regions/?q=崇文")
-    assert "/regions/110103/" in html(client, "/regions/?q=崇文&include_retired=true")
+    assert "/regions/110103/" not in html(client, "/regions/?parent=110000")
+    assert "/regions/110103/" in html(client, "/regions/?parent=110000&include_retired=true")
+
+
+def test_api_search_finds_retired_codes_by_default(viewer):
+    assert "532700" in codes(api_as(viewer).get("/api/v1/regions/?q=532700"))
 
 
 def test_search_with_no_match_says_so(viewer):

@@ -81,6 +81,6 @@ def test_other_filters_are_counted_directly(spread, register):
     assert (body["count"], body["count_is_exact"], len(body["results"])) == (1, True, 1)
 
 
-def test_unknown_region_lists_nothing(spread):
-    body = api_as(make_user((Role.BUREAU_STAFF, "530000"))).get(f"{URL}?region=999999").json()
-    assert (body["count"], body["results"]) == (0, [])
+def test_unknown_region_is_refused_naming_the_code(spread):
+    response = api_as(make_user((Role.BUREAU_STAFF, "530000"))).get(f"{URL}?region=999999")
+    assert response.status_code == 400 and "999999" in response.json()["region"][0]

@@ -40,6 +40,7 @@ class Command(ServiceCommand):
                                  grants=[(role, region) for role in roles], organization=org)
         region = region or user.grants.values_list("region_id", flat=True).first()
         self.stdout.write(_("Created %(name)s: %(roles)s over %(region)s.")
-                          % {"name": user.username, "roles": ", ".join(roles), "region": region})
+                          % {"name": user.username, "roles": "、".join(str(Role(role).label) for role in roles),
+                             "region": region})
         if password is None:
             self.stdout.write(_("No password set yet: give one with --password-stdin or on the accounts page."))
