@@ -27,7 +27,7 @@ from socorg.core.audit import AuditRecord
 from socorg.core.scope import prefix_filter, region_prefixes
 from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
 from socorg.ledger.values import CellError, clean_text, not_future_date, parse_choice, parse_int, parse_text, split_list
-from socorg.party.ledger import PartySheetState
+from socorg.party.ledger import PartySheetState, queryset_batches
 from socorg.party.models import PartyMember, PartyOrganization
 
 from .choices import LEDGER_NAMES, TYPE_BY_LEDGER_NAME
@@ -273,13 +273,8 @@ class ActivitySheet(SheetHandler):
                              "actual_attendance"))
         # Attendee names only where the exporting user may see members (party membership is sensitive).
         visible = _members_visible(user, "activity__party_org__region__code")
-        batch = []
-        for row in rows.iterator(chunk_size=5000):
-            batch.append(row)
-            if len(batch) == 5000:
-                yield from cls._export_batch(batch, visible)
-                batch = []
-        yield from cls._export_batch(batch, visible)
+        for batch in queryset_batches(rows, 5000):
+            yield from cls._export_batch(batch, visible)
 
     @staticmethod
     def _export_batch(batch, visible):
@@ -422,13 +417,8 @@ class DuesSheet(SheetHandler):
             payments = payments.filter(condition)
         rows = payments.order_by("member__party_org__name", "member__name", "member_id", "month").values_list(
             "member_id", "member__party_org__name", "month", "amount", "paid_on")
-        batch = []
-        for row in rows.iterator(chunk_size=5000):
-            batch.append(row)
-            if len(batch) == 5000:
-                yield from cls._export_batch(batch)
-                batch = []
-        yield from cls._export_batch(batch)
+        for batch in queryset_batches(rows, 5000):
+            yield from cls._export_batch(batch)
 
     @staticmethod
     def _export_batch(batch):

@@ -401,7 +401,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
     def export_rows(cls, user, prefix):
         orgs = PartyOrganization.objects.all() if user is None else PartyOrganization.objects.visible_to(user)
         orgs = orgs.filter(in_subtree("region__code", prefix))
-        for ids in _id_batches(orgs.order_by("name").values_list("id", flat=True)):
+        for ids in queryset_batches(orgs.order_by("name").values_list("id", flat=True)):
             batch = PartyOrganization.objects.filter(pk__in=ids).select_related("parent").order_by("name")
             links = _active_links(PartyCoverage, "party_org_id", ids)
             for p in batch:
@@ -566,7 +566,7 @@ class InstructorSheet(_ReferenceSheet):
         people = Instructor.objects.all() if user is None else Instructor.objects.visible_to(user)
         people = people.filter(kind=InstructorKind.INSTRUCTOR)
         people = people.filter(in_subtree("region__code", prefix))
-        for ids in _id_batches(people.order_by("name", "id").values_list("id", flat=True)):
+        for ids in queryset_batches(people.order_by("name", "id").values_list("id", flat=True)):
             links = _active_links(InstructorAssignment, "instructor_id", ids)
             for i in Instructor.objects.filter(pk__in=ids).order_by("name", "id"):
                 yield [i.name, i.phone, i.unit_and_post, ";".join(sorted(links.get(i.pk, {}))), i.appointed_on,
@@ -613,7 +613,8 @@ def _active_links(model, owner_field: str, owner_ids) -> dict[int, dict[str, tup
     return links
 
 
-def _id_batches(ids_queryset, size: int = 2000):
+def queryset_batches(ids_queryset, size: int = 2000):
+    """The rows of a values_list queryset in lists of `size`, read with a server-side cursor."""
     batch = []
     for pk in ids_queryset.iterator(chunk_size=size):
         batch.append(pk)
