@@ -36,7 +36,11 @@ def evidence_rows(evidence: dict) -> list[tuple[str, object]]:
     rows = []
     for key, value in (evidence or {}).items():
         if key in EVIDENCE_LABELS:
-            rows.append((str(EVIDENCE_LABELS[key]), period_label(value) if key == "period" else value))
+            if key == "period":
+                value = period_label(value)
+            elif key == "members" and isinstance(value, list):  # member_lapse: member numbers, never names
+                value = "、".join(f"#{m['member']}" for m in value)
+            rows.append((str(EVIDENCE_LABELS[key]), value))
     return rows
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from socorg.activities.models import Attendance, DuesPayment
 from socorg.alerts.choices import AlertStatus
@@ -240,3 +241,14 @@ def test_alert_rules_table_shows_citation_and_params():
     call_command("alert_rules", stdout=out)
     text = out.getvalue()
     assert "member_lapse" in text and "依据：《中国共产党章程》第九条" in text and "months=6" in text
+
+
+def test_member_lapse_evidence_is_shown_as_member_numbers_not_codes():
+    from socorg.alerts.labels import evidence_rows
+
+    rows = dict(evidence_rows({"months": 6, "members": [{"member": 7, "life_since": "2025-01-14", "dues_since": None},
+                                                        {"member": 9, "life_since": None, "dues_since": "2025-01-01"}],
+                               "count": 2, "without_life": 1, "without_dues": 1}))
+    with translation.override("zh-hans"):
+        rows = {str(k): v for k, v in rows.items()}
+    assert "#7、#9" in rows.values()
