@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "socorg.activities",
     "socorg.alerts",
     "socorg.reports",
+    "socorg.exports",
     "socorg.demo",
 ]
 
@@ -181,6 +182,12 @@ CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers carry thousands separators in every language (Django's zh_Hans format groups by nothing: 2847, 1000000).
+FORMAT_MODULE_PATH = ["socorg.formats"]
+# The language chosen in the header is remembered for a year (Django's default cookie ends with the browser session).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

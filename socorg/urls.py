@@ -28,6 +28,7 @@ urlpatterns = [
     path("activities/", include("socorg.activities.urls")),
     path("alerts/", include("socorg.alerts.urls")),
     path("reports/", include("socorg.reports.urls")),
+    path("exports/", include("socorg.exports.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

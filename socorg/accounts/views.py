@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
+from socorg.core.pagination import page_size
 
 from . import services
 from .forms import (
@@ -33,8 +34,6 @@ from .forms import (
 )
 from .models import RoleGrant, User
 from .workbooks import XLSX, org_accounts_workbook
-
-PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -85,7 +84,7 @@ def user_list(request):
             users = users.filter(is_active=False)
         elif data["status"] == "locked":
             users = users.filter(username__in=services.locked_usernames())
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(users, page_size(request)).get_page(request.GET.get("page"))
     locked = services.locked_usernames(u.username for u in page)
     return render(request, "accounts/user_list.html",
                   {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})
@@ -208,7 +207,7 @@ def login_failures(request):
     failures = AccessFailureLog.objects.order_by("-attempt_time")
     if form.is_valid() and form.cleaned_data["username"]:
         failures = failures.filter(username__icontains=form.cleaned_data["username"])
-    page = Paginator(failures, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(failures, page_size(request)).get_page(request.GET.get("page"))
     locked = sorted(services.locked_usernames())
     return render(request, "accounts/login_failures.html",
                   {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})

@@ -1,10 +1,12 @@
 """The one FilterSet of organizational-life records, shared by the list page and /api/v1/activities/."""
 
 import django_filters
-from django.db.models import Q
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filtering import region_filter_widget
 from socorg.core.filters import FilterSet, RegionCodeFilter
+from socorg.core.search import search_condition
 
 from .choices import ActivityType
 from .models import Activity
@@ -12,10 +14,12 @@ from .models import Activity
 
 class ActivityFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
-                                  help_text=_("topic or party organization name (or its pinyin initials)"))
+                                  help_text=_("topic or party organization name, pinyin or pinyin initials"))
     region = RegionCodeFilter(field_name="party_org__region__code", label=_("Region code"),
+                              widget=region_filter_widget(),
                               help_text=_("the region and everything below it, e.g. 530100"))
-    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
+    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"),
+                                          widget=forms.HiddenInput)
     type = django_filters.ChoiceFilter(choices=ActivityType.choices, label=_("type"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("until"))
@@ -31,9 +35,13 @@ class ActivityFilter(FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        lowered = text.lower().replace(" ", "")
-        return queryset.filter(Q(topic__contains=text) | Q(party_org__name__contains=text)
-                               | Q(party_org__name_initials__startswith=lowered))
+        return queryset.filter(search_condition(
+            value, names=("topic", "party_org__name"),
+            pinyin=("party_org__name_pinyin", "party_org__name_initials")))
+
+
+
+def activity_list_filterset(data, user) -> ActivityFilter:
+    """The activity list as the page shows it and the export writes it."""
+    queryset = Activity.objects.visible_to(user, "view").select_related("party_org", "party_org__region")
+    return ActivityFilter(data, queryset=queryset)

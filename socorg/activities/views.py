@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
+from socorg.core.pagination import page_size
 from socorg.core.scope import can
+from socorg.party.models import PartyOrganization
 
 from . import services
-from .filters import ActivityFilter
+from .filters import activity_list_filterset
 from .forms import ActivityForm, AttachmentForm
 from .models import Activity, Attachment
-
-PAGE_SIZE = 50
 
 
 def _activity_or_404(user, pk: int, action: str = "view") -> Activity:
@@ -31,9 +31,8 @@ def _activity_or_404(user, pk: int, action: str = "view") -> Activity:
 
 @capability_required("activities.view")
 def activity_list(request):
-    queryset = Activity.objects.visible_to(request.user, "view").select_related("party_org", "party_org__region")
-    activities = ActivityFilter(request.GET, queryset=queryset)
-    page = Paginator(activities.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    activities = activity_list_filterset(request.GET, request.user)
+    page = Paginator(activities.qs, page_size(request)).get_page(request.GET.get("page"))
     return render(request, "activities/activity_list.html", {
         "filter": activities, "page": page, "can_change": request.user.has_capability("activities.change"),
     })
@@ -61,7 +60,11 @@ def activity_detail(request, pk: int):
 
 @capability_required("activities.change")
 def activity_create(request):
-    initial = {"party_org": request.GET.get("party_org")} if request.GET.get("party_org") else None
+    # ?party_org=<id> from a party organization's page: the form shows (and takes) the organization's name.
+    chosen = request.GET.get("party_org", "").strip()
+    party_org = (PartyOrganization.objects.visible_to(request.user, "view").filter(pk=chosen).first()
+                 if chosen.isdigit() else None)
+    initial = {"party_org": party_org.name if party_org else chosen} if chosen else None
     form = ActivityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,10 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filtering import YesNoSelect, region_filter_widget
 from socorg.core.filters import FilterSet, RegionCodeFilter
+from socorg.core.search import search_condition
 
 from .choices import OPEN_STATUSES, AlertStatus, Severity, SubjectType
 from .models import Alert
@@ -23,16 +24,19 @@ class AlertFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   help_text=_("party organization or social organization name, or code"))
     region = RegionCodeFilter(field_name="region__code", label=_("Region code"),
+                              widget=region_filter_widget(),
                               help_text=_("the region and everything below it, e.g. 530100"))
     rule = django_filters.ChoiceFilter(choices=rule_choices, label=_("rule"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("severity"))
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", label=_("open or closed"))
     status = django_filters.ChoiceFilter(choices=AlertStatus.choices, label=_("status"))
     subject_type = django_filters.ChoiceFilter(choices=SubjectType.choices, label=_("subject type"))
-    escalated_to = django_filters.CharFilter(field_name="escalated_to_id", label=_("escalated to (region code)"))
+    escalated_to = django_filters.CharFilter(field_name="escalated_to_id", label=_("escalated to (region code)"),
+                                            widget=region_filter_widget())
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("assigned to me"),
-                                        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes"))]))
-    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
+                                        widget=YesNoSelect(no=False))
+    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"),
+                                          widget=forms.HiddenInput)
     ordering = django_filters.OrderingFilter(
         fields=(("opened_on", "opened_on"), ("deadline", "deadline"), ("severity", "severity")),
         field_labels={"opened_on": _("opened on"), "deadline": _("deadline"), "severity": _("severity")},
@@ -44,11 +48,10 @@ class AlertFilter(FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(Q(party_org__name__contains=text) | Q(organization__name__contains=text)
-                               | Q(organization__uscc__startswith=text.upper()))
+        return queryset.filter(search_condition(
+            value, names=("party_org__name", "organization__name"),
+            pinyin=("party_org__name_pinyin", "party_org__name_initials", "organization__name_pinyin",
+                    "organization__name_initials"), codes=("organization__uscc",)))
 
     def filter_state(self, queryset, name, value):
         if value == "open":
@@ -60,3 +63,13 @@ class AlertFilter(FilterSet):
         if not value or user is None:
             return queryset
         return queryset.filter(assignee=user)
+
+
+def alert_list_filterset(data, user, request=None) -> AlertFilter:
+    """The alert list as the page shows it and the export writes it: without any filter, the open alerts."""
+    queryset = Alert.objects.visible_to(user, "view").select_related("party_org", "organization", "region",
+                                                                      "assignee")
+    data = data.copy()
+    if not data:
+        data["state"] = "open"
+    return AlertFilter(data, queryset=queryset, request=request)

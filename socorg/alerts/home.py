@@ -1,9 +1,10 @@
-"""The early-warning home-page cards: open alerts in the user's scope, and the alerts assigned to them."""
+"""The early-warning home page: the open alerts card, and the to-dos (alerts assigned to me, rectifications
+waiting for my review)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from socorg.core.home import Card
+from socorg.core.home import Card, Todo
 
 from .choices import OPEN_STATUSES, AlertStatus
 from .models import Alert
@@ -13,10 +14,19 @@ def open_alerts_card(user) -> list[Card]:
     if not user.has_capability("alerts.view"):
         return []
     visible = Alert.objects.visible_to(user, "view")
-    cards = [Card(title=_("Open alerts"), value=visible.filter(status__in=OPEN_STATUSES).count(),
-                  url=reverse("alerts:list") + "?state=open", note=_("early warnings in my regions"))]
-    mine = visible.filter(assignee=user, status=AlertStatus.ASSIGNED).count()
-    if mine:
-        cards.append(Card(title=_("Rectifications assigned to me"), value=mine,
-                          url=reverse("alerts:list") + "?mine=true&state=open", note=_("to submit")))
-    return cards
+    return [Card(title=_("Open alerts"), value=visible.filter(status__in=OPEN_STATUSES).count(),
+                 url=reverse("alerts:list") + "?state=open", note=_("early warnings in my regions"))]
+
+
+def alert_todos(user) -> list[Todo]:
+    if not user.has_capability("alerts.view"):
+        return []
+    todos = [Todo(_("Alerts assigned to me"),
+                  Alert.objects.visible_to(user, "view").filter(assignee=user, status=AlertStatus.ASSIGNED).count(),
+                  reverse("alerts:list") + "?mine=true&status=assigned", _("rectify and submit"))]
+    if user.has_capability("alerts.change"):
+        waiting = (Alert.objects.visible_to(user, "change").filter(status=AlertStatus.SUBMITTED)
+                   .exclude(assignee=user).count())
+        todos.append(Todo(_("Rectifications to review"), waiting, reverse("alerts:list") + "?status=submitted",
+                          _("accept or send back")))
+    return todos

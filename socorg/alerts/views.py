@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
+from socorg.core.pagination import page_size
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -21,13 +22,11 @@ from . import services
 from .board import board_for
 from .choices import AlertStatus, Severity
 from .config import rule_config, rule_configs
-from .filters import AlertFilter
+from .filters import alert_list_filterset
 from .forms import AssignForm, ReviewForm, RuleSettingForm, SubmitForm, param_value_text
 from .labels import evidence_rows, resolution_text
 from .models import Alert, EvidenceFile, ScanRun
 from .rules import RULES
-
-PAGE_SIZE = 50
 
 
 def _alert_or_404(user, pk: int) -> Alert:
@@ -73,13 +72,8 @@ def board(request):
 
 @capability_required("alerts.view")
 def alert_list(request):
-    queryset = Alert.objects.visible_to(request.user, "view").select_related(
-        "party_org", "organization", "region", "assignee")
-    data = request.GET.copy()
-    if not data:
-        data["state"] = "open"
-    alerts = AlertFilter(data, queryset=queryset, request=request)
-    page = Paginator(alerts.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    alerts = alert_list_filterset(request.GET, request.user, request)
+    page = Paginator(alerts.qs, page_size(request)).get_page(request.GET.get("page"))
     for alert in page.object_list:
         alert.rule_title = RULES[alert.rule].title if alert.rule in RULES else _("Rule no longer in use")
     return render(request, "alerts/alert_list.html", {"filter": alerts, "page": page, "rules": RULES})

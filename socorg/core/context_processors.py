@@ -6,6 +6,11 @@ def navigation(request):
     return {
         "nav": {
             "registry": user.has_capability("registry.view"),
+            "party": user.has_capability("party.view"),
+            "coverage": user.has_capability("coverage.view"),
+            "activities": user.has_capability("activities.view"),
+            "alerts": user.has_capability("alerts.view"),
+            "ledger": user.has_capability("ledger.import") or user.has_capability("ledger.export"),
             "reports": user.has_capability("reports.view"),
             "audit": user.has_capability("audit.view"),
             "accounts": user.has_capability("accounts.manage") or user.has_capability("accounts.view"),

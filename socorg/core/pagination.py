@@ -20,6 +20,17 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 COUNT_CAP = 10_000
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+def page_size(request, default: int = DEFAULT_PAGE_SIZE) -> int:
+    """The page size a list page was asked for (`?page_size=`), one of PAGE_SIZES; anything else gives the default."""
+    try:
+        size = int(request.GET.get("page_size", default))
+    except ValueError:
+        return default
+    return size if size in PAGE_SIZES else default
 
 
 class BoundedPaginator(Paginator):

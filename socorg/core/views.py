@@ -8,20 +8,23 @@ from django.views.decorators.http import require_safe
 from . import health
 from .decorators import capability_required
 from .filters import AuditEntryFilter
-from .home import cards_for
+from .home import cards_for, todos_for
 from .models import AuditAnchor, AuditEntry
+from .pagination import page_size
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"cards": cards_for(request.user)})
+    todos = todos_for(request.user)
+    return render(request, "core/home.html", {"cards": cards_for(request.user), "todos": todos,
+                                              "todo_total": sum(todo.count for todo in todos)})
 
 
 @require_safe  # reading only: no interface changes or deletes audit entries
 @capability_required("audit.view")
 def audit_log(request):
     entries = AuditEntryFilter(request.GET, queryset=AuditEntry.objects.all())
-    page = Paginator(entries.qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries.qs, page_size(request)).get_page(request.GET.get("page"))
     anchors = AuditAnchor.objects.order_by("-at", "-id")[:7]
     return render(request, "core/audit_log.html", {"filter": entries, "page": page, "anchors": anchors})
 

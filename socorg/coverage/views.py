@@ -5,24 +5,29 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from socorg.core.pagination import page_size
+from socorg.core.scope import can
 from socorg.party.rules import with_should_build_min
 from socorg.registry.choices import OrgType
 
+from . import services
 from .access import ancestors_in_scope, visible_region
 from .api.serializers import FiguresQuerySerializer
 from .excel import XLSX_TYPE, figures_workbook
-from .models import SHOULD_BUILD_MIN_FULL_MEMBERS
+from .models import SHOULD_BUILD_MIN_FULL_MEMBERS, CoverageSnapshot
 from .queries import BY_CHOICES, MEASURES, orgs_behind, party_orgs_behind, region_figures
-from .snapshots import trend, year_on_year
+from .snapshots import parse_period, period_of, trend, year_on_year
 from .tables import COLUMNS, figure_rows, format_cell
 
 ORG_ORDERINGS = {"uscc", "-uscc", "name_pinyin", "-name_pinyin", "full_members", "-full_members"}
@@ -119,10 +124,44 @@ def dashboard(request):
         "cards": _cards(figures, as_of), "chart": chart, "trend_chart": trend_chart, "has_trend": bool(points),
         "yoy": _year_on_year_text(year_on_year(region, figures.totals, today)) if as_of is None else None,
         "by_label": BY_LABELS[by],
+        "snapshot_offer": _snapshot_offer(request.user, today),
         "export_query": urlencode({k: v for k, v in {"region": region.code, "by": by,
                                                       "as_of": as_of.isoformat() if as_of else ""}.items() if v}),
     }
     return render(request, "coverage/dashboard.html", context)
+
+
+def period_label(period) -> str:
+    """A census period for people: 2026H2 → 2026年下半年 (English: second half of 2026)."""
+    period = parse_period(str(period))
+    text = _("first half of %(year)s") if period.half == 1 else _("second half of %(year)s")
+    return text % {"year": period.year}
+
+
+def _snapshot_offer(user, today) -> str:
+    """The current census period (as text) when the user may take its snapshot and nobody has yet; else ""."""
+    period = period_of(today)
+    if not can(user, "coverage.snapshot", "100000") or CoverageSnapshot.objects.filter(period=str(period)).exists():
+        return ""
+    return period_label(period)
+
+
+@login_required
+@require_POST
+def snapshot_take(request):
+    """「生成本期快照」 on the trend panel: the current half-year through the snapshot service (audited there)."""
+    period = str(period_of(timezone.localdate()))
+    try:
+        regions = services.snapshot_take(period=period, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The snapshot of %(period)s was taken: %(regions)s regions frozen.")
+                          % {"period": period_label(period), "regions": intcomma(regions)})
+    region = request.POST.get("region", "")
+    return redirect(f"{reverse('coverage:dashboard')}?{urlencode({'region': region})}" if region
+                    else reverse("coverage:dashboard"))
 
 
 def _year_on_year_text(comparison):
@@ -228,7 +267,7 @@ def org_list(request):
         rows = rows.filter(name__contains=query) | rows.filter(uscc__startswith=query.upper())
     ordering = request.GET.get("ordering", "uscc")
     rows = rows.select_related("authority_region").order_by(ordering if ordering in ORG_ORDERINGS else "uscc")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size(request)).get_page(request.GET.get("page"))
     export = request.GET.copy()
     export.pop("page", None)
     export.pop("ordering", None)
@@ -248,7 +287,7 @@ def party_org_list(request):
     direct = request.GET.get("direct") == "1"
     functional = True if request.GET.get("functional") == "1" else None
     rows = party_orgs_behind(request.user, region, direct=direct, functional=functional).select_related("region")
-    page = Paginator(rows.order_by("name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by("name"), page_size(request)).get_page(request.GET.get("page"))
     return render(request, "coverage/party_org_list.html", {
         "region": region, "page": page, "direct": direct, "functional": functional,
         "ancestors": ancestors_in_scope(request.user, region)})

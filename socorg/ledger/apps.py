@@ -6,3 +6,10 @@ class LedgerConfig(AppConfig):
     name = "socorg.ledger"
     label = "ledger"
     verbose_name = _("Ledger import and export")
+
+    def ready(self):
+        from socorg.core.home import register_home_todos
+
+        from .home import import_todos
+
+        register_home_todos(import_todos)

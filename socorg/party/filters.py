@@ -3,38 +3,38 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import blind_index
+from socorg.core.filtering import YesNoSelect, region_filter_widget
 from socorg.core.filters import FilterSet, RegionCodeFilter
+from socorg.core.search import search_condition
 
 from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, active_on
+from .queries import instructors_for, members_for, party_orgs_for
 
 
-def _name_search(queryset, value: str, with_initials: bool = True):
-    value = value.strip()
-    if not value:
-        return queryset
-    lowered = value.lower()
-    condition = Q(name__contains=value) | Q(name_pinyin__startswith=lowered)
-    if with_initials:
-        condition |= Q(name_initials__startswith=lowered)
-    return queryset.filter(condition)
+def _name_search(queryset, value: str):
+    return queryset.filter(search_condition(value))
 
 
 class PartyOrganizationFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
-    region = RegionCodeFilter(field_name="region__code", label=_("region (code, with its subtree)"))
+    region = RegionCodeFilter(field_name="region__code", label=_("region (code, with its subtree)"),
+                              widget=region_filter_widget())
     kind = django_filters.ChoiceFilter(choices=PartyOrgKind.choices, label=_("kind"))
     formation = django_filters.ChoiceFilter(choices=Formation.choices, label=_("formation"))
-    functional = django_filters.BooleanFilter(field_name="is_functional", label=_("functional"))
+    functional = django_filters.BooleanFilter(field_name="is_functional", label=_("functional"), widget=YesNoSelect)
     status = django_filters.ChoiceFilter(choices=PartyOrgStatus.choices, label=_("status"))
     covers = django_filters.CharFilter(method="filter_covers", label=_("covers (USCC)"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent party organization (id)"))
-    secretary_vacant = django_filters.BooleanFilter(method="filter_vacant", label=_("secretary vacant"))
-    too_wide = django_filters.BooleanFilter(method="filter_too_wide", label=_("joint branch covering more than 5"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent party organization (id)"),
+                                       widget=forms.HiddenInput)
+    secretary_vacant = django_filters.BooleanFilter(method="filter_vacant", label=_("secretary vacant"),
+                                                 widget=YesNoSelect)
+    too_wide = django_filters.BooleanFilter(method="filter_too_wide", label=_("joint branch covering more than 5"),
+                                         widget=YesNoSelect)
     ordering = django_filters.OrderingFilter(
         fields=(("name_pinyin", "name"), ("kind", "kind"), ("formation", "formation"), ("region_id", "region"),
                 ("founded_on", "founded_on"), ("status", "status"),
@@ -71,11 +71,13 @@ def refuse_in_address(value):
 
 class PartyMemberFilter(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("full name"))
-    region = RegionCodeFilter(field_name="party_org__region__code", label=_("region (code, with its subtree)"))
-    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"))
+    region = RegionCodeFilter(field_name="party_org__region__code", label=_("region (code, with its subtree)"),
+                              widget=region_filter_widget())
+    party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"),
+                                          widget=forms.HiddenInput)
     employer = django_filters.CharFilter(field_name="employer__uscc", label=_("employer (USCC)"))
     membership = django_filters.ChoiceFilter(choices=Membership.choices, label=_("membership"))
-    active = django_filters.BooleanFilter(field_name="is_active", label=_("active"))
+    active = django_filters.BooleanFilter(field_name="is_active", label=_("active"), widget=YesNoSelect)
     # Personal data never travels in an address (it would land in logs, history and proxies): ID numbers are looked
     # up by POST (the list's "find by ID number" form, POST /api/v1/members/find/), which answers with the blind
     # index key; `id_number=` in a query string is refused.
@@ -99,7 +101,8 @@ class PartyMemberFilter(FilterSet):
 
 class InstructorFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name or pinyin"))
-    region = RegionCodeFilter(field_name="region__code", label=_("region (code, with its subtree)"))
+    region = RegionCodeFilter(field_name="region__code", label=_("region (code, with its subtree)"),
+                              widget=region_filter_widget())
     kind = django_filters.ChoiceFilter(choices=InstructorKind.choices, label=_("kind"))
     status = django_filters.ChoiceFilter(choices=InstructorStatus.choices, label=_("status"))
     organization = django_filters.CharFilter(method="filter_organization", label=_("assigned to (USCC)"))
@@ -140,3 +143,16 @@ def lookup_keys(data) -> dict[str, str]:
     if phone:
         keys["phone_index"] = phone_key(phone) or "-"
     return keys
+
+
+def party_org_list_filterset(data, user) -> PartyOrganizationFilter:
+    return PartyOrganizationFilter(data, queryset=party_orgs_for(user))
+
+
+def member_list_filterset(data, user) -> PartyMemberFilter:
+    # The list shows neither phone: do not decrypt two per row.
+    return PartyMemberFilter(data, queryset=members_for(user).defer("phone", "employer__phone"))
+
+
+def instructor_list_filterset(data, user) -> InstructorFilter:
+    return InstructorFilter(data, queryset=instructors_for(user).defer("phone"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.crypto import mask
 from socorg.core.forms import DateField
+from socorg.core.pickers import party_org_picker, region_picker
 
 from .choices import Formation, Gender, InstructorKind, Membership, PartyOrgKind
 from .models import PartyOrganization
@@ -74,10 +75,12 @@ class PartyOrganizationForm(VersionedFormMixin, BootstrapMixin, forms.Form):
                                           help_text=_("The branch is divided into party groups (党小组), which meet "
                                                       "monthly."))
     parent = forms.CharField(label=_("parent party organization"), required=False, max_length=200,
-                             help_text=_("The exact full name of the superior party organization, if any."))
-    region = forms.CharField(label=_("region"), required=False, max_length=6,
-                             help_text=_("6-digit code of the leading committee's region; empty = the registration "
-                                         "region of the first covered organization."))
+                             widget=party_org_picker(),
+                             help_text=_("The superior party organization, if any: type part of its name or pinyin "
+                                         "and choose it."))
+    region = forms.CharField(label=_("region"), required=False, max_length=6, widget=region_picker("party.change"),
+                             help_text=_("The leading committee's region; empty = the registration region of the "
+                                         "first covered organization."))
     organizations = forms.CharField(label=_("covered social organizations"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 3}),
                                     help_text=_("Unified social credit codes, one per line or separated by commas."))
@@ -150,7 +153,9 @@ class MemberForm(VersionedFormMixin, BootstrapMixin, forms.Form):
     probation_ends_on = _date(_("probation ends on"),
                               help_text=_("For probationary members; empty = one year after joining."))
     party_org = forms.CharField(label=_("party organization"), max_length=200,
-                                help_text=_("The exact full name of the member's party organization."))
+                                widget=party_org_picker("members.change"),
+                                help_text=_("Type part of the name or pinyin of the member's party organization and "
+                                            "choose it."))
     employer = forms.CharField(label=_("employing social organization"), required=False, max_length=18,
                                help_text=_("Unified social credit code of the social organization."))
 
@@ -200,8 +205,8 @@ class InstructorForm(VersionedFormMixin, BootstrapMixin, forms.Form):
     unit_and_post = forms.CharField(label=_("unit and post"), required=False, max_length=200)
     phone = forms.CharField(label=_("phone"), required=False, max_length=32,
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    region = forms.CharField(label=_("dispatching region"), max_length=6,
-                             help_text=_("6-digit code of the region that sends the instructor."))
+    region = forms.CharField(label=_("dispatching region"), max_length=6, widget=region_picker("party.change"),
+                             help_text=_("The region that sends the instructor: type its name, pinyin or code."))
     appointed_on = _date(_("appointed on"))
 
     def __init__(self, *args, instructor=None, **kwargs):

@@ -5,6 +5,7 @@ from . import views
 app_name = "party"
 urlpatterns = [
     path("", views.party_org_list, name="party_org_list"),
+    path("pick/", views.party_org_pick, name="party_org_pick"),
     path("new/", views.party_org_create, name="party_org_create"),
     path("<int:pk>/", views.party_org_detail, name="party_org_detail"),
     path("<int:pk>/edit/", views.party_org_edit, name="party_org_edit"),

@@ -12,18 +12,26 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socorg.alerts.related import related_work
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.decorators import capability_required
 from socorg.core.middleware import mark_no_store
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import BoundedPaginator, page_size
+from socorg.core.pickers import PICKER_LIMIT, picker_text, within_capability
 from socorg.core.scope import can
+from socorg.core.search import search_condition
 from socorg.registry.listing import add_labels, row_link
 
 from . import queries, services
-from .filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter, lookup_keys
+from .filters import (
+    instructor_list_filterset,
+    lookup_keys,
+    member_list_filterset,
+    party_org_list_filterset,
+)
 from .forms import DateForm, InstructorForm, MemberForm, OrganizationDateForm, PartyOrganizationForm
-from .models import InstructorAssignment, PartyCoverage
+from .models import InstructorAssignment, PartyCoverage, PartyOrganization
 
 PAGE_SIZE = 50
 
@@ -31,7 +39,7 @@ PAGE_SIZE = 50
 def _page(request, filterset, *, labels=(), links=None):
     """The requested page, its rows carrying `<field>_label` for each choice field in `labels` and one URL
     attribute per entry of `links` ({attribute: (view name, function row -> argument)}), prepared once per page."""
-    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     add_labels(page.object_list, filterset.queryset.model, *labels)
     for attribute, (viewname, argument) in (links or {}).items():
@@ -39,6 +47,22 @@ def _page(request, filterset, *, labels=(), links=None):
         for row in page.object_list:
             setattr(row, attribute, link(argument(row)))
     return page
+
+
+@login_required
+def party_org_pick(request):
+    """Suggestions of the party-organization picker (core.pickers): visible party organizations matching the text
+    by name, pinyin or initials (active ones first), narrowed to the picker's capability when it names one."""
+    text = picker_text(request)
+    party_orgs = PartyOrganization.objects.visible_to(request.user, "view").select_related("region")
+    if request.GET.get("capability"):
+        party_orgs = within_capability(party_orgs, request.user, request.GET["capability"], "region__code")
+    party_orgs = party_orgs.filter(search_condition(text)) if text.strip() else party_orgs.none()
+    found = list(party_orgs.order_by("status", "name_pinyin")[:PICKER_LIMIT + 1])
+    options = [{"value": p.name, "label": p.name, "detail": f"{p.get_kind_display()} · {p.region.full_name}",
+                "description": ""} for p in found[:PICKER_LIMIT]]
+    return render(request, "includes/picker_results.html",
+                  {"options": options, "more": len(found) > PICKER_LIMIT, "text": text})
 
 
 def _submit(form, action):
@@ -73,7 +97,7 @@ def _day(request):
 
 @capability_required("party.view")
 def party_org_list(request):
-    filterset = PartyOrganizationFilter(request.GET, queryset=queries.party_orgs_for(request.user))
+    filterset = party_org_list_filterset(request.GET, request.user)
     return render(request, "party/party_org_list.html", {
         "filter": filterset,
         "page": _page(request, filterset, labels=("kind", "formation", "status"),
@@ -98,12 +122,18 @@ def party_org_detail(request, pk: int):
         "can_change": can(user, "party.change", party_org.region_id),
         "can_add_member": can(user, "members.change", party_org.region_id) and party_org.is_active,
         "coverage_form": OrganizationDateForm(), "date_form": DateForm(),
+        "related": related_work(user, party_orgs=[party_org]),
     })
+
+
+# Fields a link may prefill on the creation form (e.g. 「组建党组织」 on an organization flagged 应建未建).
+PREFILLED = ("name", "kind", "formation", "region", "organizations")
 
 
 @capability_required("party.change")
 def party_org_create(request):
-    form = PartyOrganizationForm(request.POST or None, user=request.user, creating=True)
+    prefill = {name: request.GET[name] for name in PREFILLED if name in request.GET}
+    form = PartyOrganizationForm(request.POST or None, user=request.user, creating=True, initial=prefill)
     if request.method == "POST":
         party_org = _submit(form, lambda v: services.party_org_create(actor=request.user, **v))
         if party_org:
@@ -171,9 +201,7 @@ def party_coverage_end(request, pk: int, coverage_id: int):
 
 @capability_required("members.view")
 def member_list(request):
-    # The list shows neither phone: do not decrypt two per row.
-    members = queries.members_for(request.user).defer("phone", "employer__phone")
-    filterset = PartyMemberFilter(request.GET, queryset=members)
+    filterset = member_list_filterset(request.GET, request.user)
     return render(request, "party/member_list.html", {
         "filter": filterset,
         "page": _page(request, filterset, labels=("membership",),
@@ -248,7 +276,7 @@ def member_leave(request, pk: int):
 
 @capability_required("party.view")
 def instructor_list(request):
-    filterset = InstructorFilter(request.GET, queryset=queries.instructors_for(request.user).defer("phone"))
+    filterset = instructor_list_filterset(request.GET, request.user)
     return render(request, "party/instructor_list.html", {
         "filter": filterset,
         "page": _page(request, filterset, labels=("kind", "status"),

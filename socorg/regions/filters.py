@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filtering import YesNoSelect
 from socorg.core.filters import FilterSet
 
 from .choices import Level
@@ -14,7 +15,8 @@ class RegionFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("name, pinyin or code"))
     include_retired = django_filters.BooleanFilter(
         method="filter_retired", label=_("include retired codes"),
-        help_text=_("a search finds retired codes unless “no”; a listing shows them only when “yes”"))
+        help_text=_("a search finds retired codes unless “no”; a listing shows them only when “yes”"),
+        widget=YesNoSelect)
 
     class Meta:
         model = Region

@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.search import search_condition
+
 from .choices import SCOPE_PREFIX_LENGTH, Level
 
 
@@ -19,14 +21,8 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(in_subtree("code", prefix))
 
     def search(self, text: str):
-        text = text.strip()
-        if not text:
-            return self
-        lowered = text.lower()
-        return self.filter(
-            Q(code__startswith=text) | Q(name__contains=text) | Q(pinyin__startswith=lowered)
-            | Q(pinyin_initials__startswith=lowered)
-        )
+        return self.filter(search_condition(text, names=("name",), pinyin=("pinyin", "pinyin_initials"),
+                                            codes=("code",)))
 
 
 class Region(models.Model):

@@ -5,5 +5,6 @@ from . import views
 app_name = "regions"
 urlpatterns = [
     path("", views.region_list, name="list"),
+    path("pick/", views.region_pick, name="pick"),
     path("<str:code>/", views.region_detail, name="detail"),
 ]

@@ -3,7 +3,12 @@ from collections import Counter
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.core.pickers import PICKER_LIMIT, picker_text, within_capability
+from socorg.core.scope import can
 
 from .choices import Level
 from .filters import RegionFilter
@@ -31,6 +36,20 @@ def region_search(request):
     return render(request, "regions/search.html", {
         "filter": found, "results": results[:SEARCH_LIMIT], "total": total, "limit": SEARCH_LIMIT,
     })
+
+
+@login_required
+def region_pick(request):
+    """Suggestions of the region picker (core.pickers): current units matching the text, inside the user's scope
+    for the picker's capability (default: the regions the user may see)."""
+    text = picker_text(request)
+    regions = Region.objects.current().search(text).order_by("code") if text.strip() else Region.objects.none()
+    regions = within_capability(regions, request.user, request.GET.get("capability") or "regions.view", "code")
+    found = list(regions.select_related("parent")[:PICKER_LIMIT + 1])
+    options = [{"value": r.code, "label": r.name, "detail": f"{r.code} {r.parent.full_name if r.parent else ''}",
+                "description": r.full_name} for r in found[:PICKER_LIMIT]]
+    return render(request, "includes/picker_results.html",
+                  {"options": options, "more": len(found) > PICKER_LIMIT, "text": text})
 
 
 def county_counts(region: Region, children, *, include_retired: bool) -> dict[str, int]:
@@ -68,5 +87,21 @@ def region_detail(request, code: str):
         else sum(1 for c in children if c.is_retired),
         "county_total": sum(counts.values()) if region.level != Level.COUNTY else 0,
         "level_totals": [(Level(level).label, totals[level]) for level in Level.values if totals[level]],
+        "links": region_links(request.user, region),
     })
+
+
+def region_links(user, region: Region) -> list[tuple[str, str]]:
+    """(label, URL) of the pages about this region the user may open: its organizations, coverage, alerts."""
+    if region.is_retired:
+        return []
+    code = region.code
+    candidates = [
+        ("registry.view", _("Social organizations"), f"{reverse('registry:list')}?region={code}"),
+        ("party.view", _("Party organizations"), f"{reverse('party:party_org_list')}?region={code}"),
+        ("coverage.view", _("Two coverages"), f"{reverse('coverage:dashboard')}?region={code}"),
+        ("alerts.view", _("Early-warning board"), f"{reverse('alerts:board')}?region={code}"),
+        ("alerts.view", _("Open alerts"), f"{reverse('alerts:list')}?region={code}&state=open"),
+    ]
+    return [(label, url) for capability, label, url in candidates if can(user, capability, code)]
 

@@ -1,17 +1,17 @@
 """The one FilterSet of social organizations, shared by the list page and /api/v1/orgs/."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.filtering import YesNoSelect, region_filter_widget
 from socorg.core.filters import FilterSet, RegionCodeFilter
 from socorg.core.scope import in_subtree
+from socorg.core.search import search_condition
 from socorg.party.rules import should_build_min_full_members, with_should_build_min
 
 from .choices import Category, OrgStatus, OrgType
 from .models import SocialOrganization
-from .uscc import normalize_uscc
 
 # Coverage states: each a condition on the maintained flags (see socorg.coverage.state).
 SHOULD_BUILD_MIN_FULL_MEMBERS = should_build_min_full_members()
@@ -44,8 +44,10 @@ ORG_LIST_ORDER = ("authority_region_id", "uscc")
 
 class OrganizationFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
-                                  help_text=_("name, pinyin, pinyin initials or code prefix"))
+                                  help_text=_("name, pinyin, pinyin initials or part of the code; "
+                                              "several words narrow the result"))
     region = RegionCodeFilter(method="filter_region", label=_("Region code"),
+                              widget=region_filter_widget(),
                               help_text=_("the region and everything below it, e.g. 530100"))
     org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("type"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("category"))
@@ -54,8 +56,7 @@ class OrganizationFilter(FilterSet):
                                            label=_("coverage"))
     supervisor = django_filters.CharFilter(lookup_expr="icontains", label=_("supervising unit"))
     direct = django_filters.BooleanFilter(method="filter_direct", label=_("direct registration"),
-                                          widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")),
-                                                                       ("false", _("No"))]))
+                                          widget=YesNoSelect)
     ordering = django_filters.OrderingFilter(
         fields=(("uscc", "uscc"), ("name_pinyin", "name_pinyin"), ("registered_on", "registered_on"),
                 ("full_members", "full_members")),
@@ -69,14 +70,7 @@ class OrganizationFilter(FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        lowered = text.lower().replace(" ", "")
-        return queryset.filter(
-            Q(name__contains=text) | Q(short_name__contains=text) | Q(name_pinyin__startswith=lowered)
-            | Q(name_initials__startswith=lowered) | Q(uscc__startswith=normalize_uscc(text))
-        )
+        return queryset.filter(search_condition(value, names=("name", "short_name"), codes=("uscc",)))
 
     def filter_region(self, queryset, name, region):
         self.region_prefix = region.scope_prefix  # for registry.totals (exact totals from the maintained counts)
@@ -87,3 +81,10 @@ class OrganizationFilter(FilterSet):
 
     def filter_direct(self, queryset, name, value):
         return queryset.filter(supervisor="") if value else queryset.exclude(supervisor="")
+
+
+def org_list_filterset(data, user) -> OrganizationFilter:
+    """The organization list as the page shows it and the export writes it: the user's scope, default order."""
+    queryset = (SocialOrganization.objects.visible_to(user, "view").select_related("authority_region")
+                .order_by(*ORG_LIST_ORDER))
+    return OrganizationFilter(data, queryset=queryset)

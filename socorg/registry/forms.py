@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.forms import DateField, DateInput, ServiceErrorsMixin
+from socorg.core.pickers import region_picker
 from socorg.core.scope import in_subtree, region_prefixes
 from socorg.regions.models import Region
 
@@ -46,7 +47,8 @@ class OrganizationForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):
     org_type = forms.ChoiceField(label=_("type"), choices=OrgType.choices)
     category = forms.ChoiceField(label=_("category"), choices=Category.choices, initial=Category.OTHER)
     authority_region = RegionChoiceField(label=_("registration authority region"), queryset=Region.objects.none(),
-                                         to_field_name="code")
+                                         to_field_name="code", widget=region_picker("registry.change"),
+                                         help_text=_("type the region's name, pinyin or code and choose it"))
     authority_level = forms.ChoiceField(label=_("registration level"), required=False,
                                         choices=[("", _("(level of the region)")), *AuthorityLevel.choices])
     supervisor = forms.CharField(label=_("supervising unit"), max_length=200, required=False,

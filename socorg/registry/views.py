@@ -1,31 +1,36 @@
 """Registry pages. Every page starts from visible_to(user, …): outside the scope a page is 404. Views parse input
 and render; registry.services validates and writes."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socorg.alerts.related import related_work
 from socorg.core.audit_labels import changes
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import BoundedPaginator, page_size
 from socorg.core.scope import can
-from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember
+from socorg.party.choices import Formation, PartyOrgKind
+from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
+from socorg.party.rules import should_build_min_full_members
 
 from . import services
-from .filters import ORG_LIST_ORDER, OrganizationFilter
+from .filters import org_list_filterset
 from .forms import OrganizationForm, StatusChangeForm
 from .listing import add_labels, row_link
 from .models import SocialOrganization
 from .totals import org_list_total
 
-PAGE_SIZE = 50
 MEMBERS_SHOWN = 100
 
 
@@ -36,11 +41,9 @@ def _org_or_404(user, uscc: str, action: str = "view") -> SocialOrganization:
 
 @capability_required("registry.view")
 def org_list(request):
-    queryset = (SocialOrganization.objects.visible_to(request.user, "view").select_related("authority_region")
-                .order_by(*ORG_LIST_ORDER))
-    orgs = OrganizationFilter(request.GET, queryset=queryset)
+    orgs = org_list_filterset(request.GET, request.user)
     # The list shows no phone: do not decrypt one per row.
-    paginator = BoundedPaginator(orgs.qs.defer("phone"), PAGE_SIZE,
+    paginator = BoundedPaginator(orgs.qs.defer("phone"), page_size(request),
                                  exact_count=lambda: org_list_total(orgs, request.user))
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -50,7 +53,6 @@ def org_list(request):
         org.detail_url = detail_url(org.uscc)
     return render(request, "registry/org_list.html", {
         "filter": orgs, "page": page, "can_change": request.user.has_capability("registry.change"),
-        "can_export": request.user.has_capability("ledger.export"),
     })
 
 
@@ -59,19 +61,49 @@ def org_detail(request, uscc: str):
     user = request.user
     org = _org_or_404(user, uscc)
     can_change = can(user, "registry.change", org.authority_region_id)
+    coverages = list(PartyCoverage.objects.filter(organization=org).select_related("party_org").order_by("-start_on"))
+    assignments = list(InstructorAssignment.objects.filter(organization=org).select_related("instructor")
+                       .order_by("-start_on"))
+    _link_visible(user, coverages, "party_org", PartyOrganization, "party:party_org_detail")
+    _link_visible(user, assignments, "instructor", Instructor, "party:instructor_detail")
+    today = timezone.localdate()
+    covering = [c.party_org for c in coverages
+                if c.start_on <= today and (c.end_on is None or c.end_on > today) and c.party_org.url]
     return render(request, "registry/org_detail.html", {
         "org": org,
         "phone": org.phone if can_change else mask(org.phone),
         "can_change": can_change,
-        "coverages": PartyCoverage.objects.filter(organization=org).select_related("party_org").order_by("-start_on"),
-        "assignments": InstructorAssignment.objects.filter(organization=org).select_related("instructor")
-        .order_by("-start_on"),
+        "coverages": coverages,
+        "assignments": assignments,
+        "related": related_work(user, party_orgs=covering, organization=org),
+        "build_party_org_url": _build_party_org_url(user, org),
+        "should_build_min": should_build_min_full_members(),
         **_members_context(user, org),
         "history": _history(org),
         "obstacles": services.deletion_obstacles(org) if can_change else [],
         **_reports_context(user, org),
         "status_form": StatusChangeForm(),
     })
+
+
+def _link_visible(user, rows, attribute: str, model, viewname: str) -> None:
+    """Give each row's party organization / instructor a `url` when the user may open its page."""
+    targets = [getattr(row, attribute) for row in rows]
+    visible = set(model.objects.visible_to(user, "view").filter(pk__in=[t.pk for t in targets])
+                  .values_list("pk", flat=True))
+    for target in targets:
+        target.url = reverse(viewname, args=[target.pk]) if target.pk in visible else ""
+
+
+def _build_party_org_url(user, org) -> str:
+    """「组建党组织」: for an active organization flagged 应建未建 (≥3 full members, no standalone party
+    organization), the creation form prefilled with a standalone branch covering it; "" when not offered."""
+    flagged = org.is_active and org.full_members >= should_build_min_full_members() and not org.standalone
+    if not flagged or not can(user, "party.change", org.authority_region_id):
+        return ""
+    prefill = {"name": _("%(org)s party branch") % {"org": org.name}, "kind": PartyOrgKind.BRANCH,
+               "formation": Formation.STANDALONE, "region": org.authority_region_id, "organizations": org.uscc}
+    return f"{reverse('party:party_org_create')}?{urlencode(prefill)}"
 
 
 HISTORY_SHOWN = 100

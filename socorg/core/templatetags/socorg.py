@@ -1,5 +1,8 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from socorg.core.pagination import PAGE_SIZES
 
 register = template.Library()
 
@@ -11,6 +14,21 @@ def query_replace(context, **changes):
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_hidden_inputs(context, exclude: str = ""):
+    """Hidden inputs carrying the current query string, except the comma-separated names in `exclude` (a small GET
+    form, such as jump-to-page, keeps the list's filters)."""
+    skipped = set(exclude.split(","))
+    inputs = [format_html('<input type="hidden" name="{}" value="{}">', key, value)
+              for key, values in context["request"].GET.lists() if key not in skipped for value in values]
+    return mark_safe("".join(inputs))
+
+
+@register.simple_tag
+def page_size_choices():
+    return PAGE_SIZES
 
 
 @register.simple_tag(takes_context=True)

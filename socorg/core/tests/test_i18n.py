@@ -34,3 +34,20 @@ def test_switching_to_english_and_back():
 def test_english_error_messages_for_an_english_browser():
     response = Client().post("/accounts/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Please enter a correct" in response.content.decode()
+
+
+def test_the_language_choice_is_remembered_for_a_year(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "en" and int(cookie["max-age"]) >= 365 * 24 * 3600
+    assert client.get("/accounts/login/").headers["Content-Language"] == "en"
+
+
+def test_numbers_carry_thousands_separators_in_chinese(settings):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        rendered = Template("{% load humanize %}{{ n|intcomma }} {{ small|intcomma }}").render(
+            Context({"n": 1234567, "small": 2847}))
+    assert rendered == "1,234,567 2,847"

@@ -1,5 +1,6 @@
 """In a real browser (Debian's Chromium): a county clerk registers an organization through the form, first with a
-mistyped code (the inline Chinese field error appears, nothing is saved), then with the right one."""
+mistyped code (the inline Chinese field error appears, nothing is saved), then with the right one; the registration
+region is chosen with the type-ahead picker (pinyin)."""
 
 import pytest
 
@@ -23,7 +24,11 @@ def test_clerk_sees_the_field_error_for_a_bad_code_then_registers(page, live_ser
     page.fill("#id_uscc", mistyped)
     page.fill("#id_name", "五华区围棋协会")
     page.select_option("#id_org_type", OrgType.SOCIAL_GROUP)
-    page.select_option("#id_authority_region", "530102")
+    # The region picker: type pinyin, choose the suggestion.
+    page.fill("#id_authority_region", "wuhua")
+    page.click('.picker-results [data-pick="530102"]')
+    assert page.locator("#id_authority_region").input_value() == "530102"
+    assert "五华区" in page.locator(".picker-description").inner_text()
     page.fill("#id_registered_on", "2021-06-01")
     page.click("main button[type=submit]")
 

@@ -118,10 +118,17 @@ def test_service_errors_land_on_their_fields(org, national_staff):
     assert SocialOrganization.objects.count() == 1
 
 
-def test_region_drop_down_offers_only_the_users_regions():
-    county_staff = make_user((Role.BUREAU_STAFF, "530102"))
-    html = client_as(county_staff).get("/orgs/new/").content.decode()
-    assert 'value="530102"' in html and 'value="530103"' not in html and 'value="110101"' not in html
+def test_region_picker_offers_only_the_users_regions():
+    county_staff = client_as(make_user((Role.BUREAU_STAFF, "530102")))
+    html = county_staff.get("/orgs/new/").content.decode()
+    assert 'hx-get="/regions/pick/"' in html
+    query = {"field": "authority_region", "capability": "registry.change"}
+    offered = county_staff.get("/regions/pick/", {**query, "authority_region": "5301"}).content.decode()
+    assert 'data-pick="530102"' in offered and 'data-pick="530103"' not in offered
+    beijing = county_staff.get("/regions/pick/", {**query, "authority_region": "1101"}).content.decode()
+    assert 'data-pick="110101"' not in beijing
+    refused = county_staff.post("/orgs/new/", form_data(authority_region="530103"))
+    assert refused.status_code == 200 and not SocialOrganization.objects.exists()
 
 
 def test_create_through_the_form_redirects_to_the_detail(national_staff):
@@ -204,12 +211,12 @@ def test_list_page_query_count_is_constant(register, django_assert_num_queries):
     for _ in range(3):
         register("530102")
     client.get("/orgs/")  # the first request of a session records its activity time (a session save)
-    # session, user, grants, region of the filter, count, page
-    with django_assert_num_queries(6):
+    # session, user, grants, region of the filter, count, page, the region picker's label (its full name)
+    with django_assert_num_queries(7):
         client.get("/orgs/?region=530100")
     for _ in range(30):
         register("530103")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/orgs/?region=530100")
     assert response.context["page"].paginator.count == 33
 
