@@ -42,7 +42,8 @@ WORD = re.compile(r"(?<![A-Za-z0-9@./_-])[a-z]{3,}(?![A-Za-z0-9@/_-])")
 ALLOWED_WORDS = {"socorg", "xlsx", "pdf", "docx", "xls", "ofd", "jpg", "jpeg", "png", "qwer", "asdf", "abcd"}
 # Pages that are not HTML for people (files, JSON, API documentation, redirects only) or only accept POST.
 NOT_PAGES = {"set_language", "javascript-catalog", "healthz", "accounts:logout", "ledger:template", "ledger:export",
-             "ledger:status", "ledger:report", "coverage:export", "activities:attachment", "alerts:evidence"}
+             "ledger:status", "ledger:report", "coverage:export", "activities:attachment", "alerts:evidence",
+             "exports:start", "exports:download"}
 PASSWORD = "Scan-Pages-1!"
 
 
@@ -158,7 +159,11 @@ def samples(world) -> dict[str, dict]:
     org, branch, activity = world["org"], world["branch"], world["activity"]
     instructor, upload = Instructor.objects.first(), LedgerImport.objects.first()
     coverage, assignment = PartyCoverage.objects.first(), InstructorAssignment.objects.first()
+    from socorg.exports.models import ListExport
+
+    export = ListExport.objects.create(requested_by=world["clerk"], list_name="orgs", query="q=%E7%A7%91", total=3000)
     return {
+        "exports:detail": {"pk": export.pk}, "exports:status": {"pk": export.pk},
         "accounts:user_detail": {"pk": world["clerk"].pk},
         "regions:detail": {"code": "530102"},
         "registry:detail": {"uscc": org.uscc}, "registry:edit": {"uscc": org.uscc},
