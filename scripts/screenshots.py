@@ -8,7 +8,6 @@ a Chinese font must be installed (Debian: fonts-wqy-microhei) or the text shows 
 
 import argparse
 import os
-import re
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -56,10 +55,6 @@ def main() -> None:
 
         shot("picker", "/orgs/new/", before=type_region)
         shot("alerts", "/alerts/")
-        page.goto(f"{args.url}/party/")
-        party_org = page.locator("main table tbody a").first.get_attribute("href")
-        if party_org and re.match(r"^/party/\d+/$", party_org):
-            shot("party-org-detail", party_org, full_page=True)
         browser.close()
 
 
