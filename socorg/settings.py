@@ -246,6 +246,10 @@ SPECTACULAR_SETTINGS = {
 # branch (支部工作条例 第四条: 3): coverage counts, filters and the should_build_missing rule all read this one value;
 # after changing it run `socorg migrate` (reinstalls the coverage count triggers and recounts).
 SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS = int(os.environ.get("SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS", "3"))
+# Whose full members count toward that minimum (docs/domain.md, "Should build"): "employed" — every full member
+# employed by the organization (the default) — or "full_time_staff" — only the full-time staff of its standing
+# office (中组部、民政部 1998 joint notice). After changing it run `socorg coverage-rebuild`.
+SOCORG_SHOULD_BUILD_BASIS = os.environ.get("SOCORG_SHOULD_BUILD_BASIS", "employed")
 
 # Celery: Redis (or any broker) in production; without CELERY_BROKER_URL tasks run inline in the caller.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

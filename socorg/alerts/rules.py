@@ -240,9 +240,9 @@ class ShouldBuildMissing(Rule):
             period_q(as_of), party_orgs_active_on(as_of, "", "party_org__"),
             party_org__formation=Formation.STANDALONE, party_org__is_functional=False).values("organization_id")
         rows = (SocialOrganization.objects.filter(orgs_active_on(as_of, region_prefix),
-                                                  full_members__gte=params["min_full_members"])
+                                                  basis_full_members__gte=params["min_full_members"])
                 .exclude(pk__in=standalone)
-                .order_by().values_list("pk", "authority_region_id", "name", "uscc", "full_members"))
+                .order_by().values_list("pk", "authority_region_id", "name", "uscc", "basis_full_members"))
         return [Finding(pk, region, name, {"full_members": full, "min_full_members": params["min_full_members"]},
                         uscc=uscc) for pk, region, name, uscc, full in rows]
 

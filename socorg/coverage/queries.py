@@ -59,9 +59,9 @@ MEASURES = {
     "work_covered": Q(work_covered=True),
     "work_uncovered": Q(work_covered=False),
     "standalone": Q(standalone=True),
-    "should_build": Q(full_members__gte=MIN),
-    "should_build_built": Q(full_members__gte=MIN, standalone=True),
-    "should_build_missing": Q(full_members__gte=MIN, standalone=False),
+    "should_build": Q(basis_full_members__gte=MIN),
+    "should_build_built": Q(basis_full_members__gte=MIN, standalone=True),
+    "should_build_missing": Q(basis_full_members__gte=MIN, standalone=False),
     "with_members": Q(full_members__gt=0),
 }
 # Which measure lists the organizations behind each count in `totals`.
@@ -107,8 +107,8 @@ def count_annotations(prefix: str = "") -> dict:
         "n_org_covered_formal": Count("pk", filter=Q(**{formal: True})),
         "n_work_covered": Count("pk", filter=Q(**{work: True})),
         "n_standalone": Count("pk", filter=Q(**{standalone: True})),
-        "n_should_build": Count("pk", filter=Q(full_members__gte=MIN)),
-        "n_should_build_built": Count("pk", filter=Q(full_members__gte=MIN, **{standalone: True})),
+        "n_should_build": Count("pk", filter=Q(basis_full_members__gte=MIN)),
+        "n_should_build_built": Count("pk", filter=Q(basis_full_members__gte=MIN, **{standalone: True})),
         "n_full_members": Coalesce(Sum("full_members"), Value(0)),
     }
 

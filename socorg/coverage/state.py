@@ -249,12 +249,16 @@ class CreatedRowsState:
 
 def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:
     """Set the effective member counts of organizations: from active member records where the organization has
-    any, otherwise the declared counts. Called by member and organization services on every change."""
+    any, otherwise the declared counts; and the full members counted toward should-build on the deployment's basis
+    (party.rules.should_build_basis: every full member employed there, or only the full-time staff among the member
+    records; the declared count where there are no records). Called by member and organization services on every
+    change."""
     from django.db.models import Count, IntegerField
     from django.db.models.functions import Coalesce
 
     from socorg.party.choices import Membership
     from socorg.party.models import PartyMember
+    from socorg.party.rules import should_build_basis
 
     orgs = SocialOrganization.objects.all()
     if org_ids is not None:
@@ -269,9 +273,14 @@ def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:
         return Coalesce(Subquery(subquery), Value(0), output_field=IntegerField())
 
     has_records = Exists(members)
+    basis = {"membership": Membership.FULL}
+    if should_build_basis() == "full_time_staff":
+        basis["is_full_time_staff"] = True
     return orgs.update(
         full_members=Case(When(has_records, then=counted(membership=Membership.FULL)),
                           default=F("declared_full_members"), output_field=IntegerField()),
+        basis_full_members=Case(When(has_records, then=counted(**basis)),
+                                default=F("declared_full_members"), output_field=IntegerField()),
         probationary_members=Case(When(has_records, then=counted(membership=Membership.PROBATIONARY)),
                                   default=F("declared_probationary_members"), output_field=IntegerField()),
     )

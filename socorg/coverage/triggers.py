@@ -45,7 +45,8 @@ def _sqlite_org_values(row: str, sign: int) -> str:
     s = "" if sign > 0 else "-"
     return (f"{row}.authority_region_id, {s}1, {s}{row}.org_covered, {s}{row}.org_covered_formal, "
             f"{s}{row}.work_covered, {s}{row}.standalone, "
-            f"{s}({row}.full_members >= {MIN}), {s}({row}.full_members >= {MIN} AND {row}.standalone), "
+            f"{s}({row}.basis_full_members >= {MIN}), "
+            f"{s}({row}.basis_full_members >= {MIN} AND {row}.standalone), "
             f"{s}{row}.full_members")
 
 
@@ -74,7 +75,8 @@ def _sqlite_reach(row: str, sign: int) -> str:
 
 
 def sqlite_statements() -> list[str]:
-    tracked = "status, authority_region_id, org_covered, org_covered_formal, work_covered, standalone, full_members"
+    tracked = ("status, authority_region_id, org_covered, org_covered_formal, work_covered, standalone, full_members, "
+               "basis_full_members")
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in tracked.split(", "))
     return [
         f"CREATE TRIGGER IF NOT EXISTS coverage_org_ins AFTER INSERT ON {ORG_TABLE} "
@@ -98,8 +100,8 @@ def _pg_org_rows(table: str, sign: int) -> str:
     return (f"SELECT authority_region_id AS region_id, {s}1 AS orgs, {s}(org_covered::int) AS org_covered, "
             f"{s}(org_covered_formal::int) AS org_covered_formal, "
             f"{s}(work_covered::int) AS work_covered, {s}(standalone::int) AS standalone, "
-            f"{s}((full_members >= {MIN})::int) AS should_build, "
-            f"{s}((full_members >= {MIN} AND standalone)::int) AS should_build_built, "
+            f"{s}((basis_full_members >= {MIN})::int) AS should_build, "
+            f"{s}((basis_full_members >= {MIN} AND standalone)::int) AS should_build_built, "
             f"{s}(full_members::bigint) AS full_members FROM {table} WHERE status IN {REGISTERED}")
 
 

@@ -108,8 +108,8 @@ ORG_FIELDS = [
     "id", "uscc", "name", "short_name", "name_pinyin", "name_initials", "org_type", "category", "authority_region",
     "authority_level", "supervisor", "registered_on", "status", "status_changed_on", "status_reason",
     "declared_full_members", "declared_probationary_members", "full_members", "probationary_members",
-    "party_clause_in_charter", "legal_representative", "phone", "org_covered", "org_covered_formal", "work_covered",
-    "standalone", "created_at", "updated_at",
+    "basis_full_members", "party_clause_in_charter", "legal_representative", "phone", "org_covered",
+    "org_covered_formal", "work_covered", "standalone", "created_at", "updated_at",
 ]
 PARTY_ORG_FIELDS = [
     "id", "name", "name_pinyin", "name_initials", "kind", "formation", "is_functional", "parent", "region",
@@ -263,7 +263,7 @@ class DemoGenerator:
         self.writers["organizations"].add((
             org_id, self._uscc(authority, org_type), name, short_name, pinyin[:600], initials[:200], org_type,
             category, authority.code, authority.level, supervisor, iso(registered), status, iso(changed_on), reason,
-            declared[0], declared[1], effective[0], effective[1], self._party_clause(status, covered),
+            declared[0], declared[1], effective[0], effective[1], effective[0], self._party_clause(status, covered),
             person_name(rng, rng.random() < 0.62), encrypt(phone) if phone else "", covered,
             covered and plan != "functional", covered or instructed, plan == "standalone", self.stamp, self.stamp,
         ))

@@ -119,7 +119,7 @@ def _notes_sheet(workbook) -> None:
     for handler in registered_sheets():
         for column in handler.columns:
             required = "是" if column.required else ""
-            detail = column.note or ("可选值：" + " / ".join(column.choices) if column.choices else "")
+            detail = str(column.note) or ("可选值：" + " / ".join(column.choices) if column.choices else "")
             notes.append([handler.sheet_name, column.header, required, detail])
     for row in notes.iter_rows(min_row=2):
         for cell in row:

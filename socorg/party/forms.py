@@ -158,6 +158,9 @@ class MemberForm(VersionedFormMixin, BootstrapMixin, forms.Form):
                                             "choose it."))
     employer = forms.CharField(label=_("employing social organization"), required=False, max_length=18,
                                help_text=_("Unified social credit code of the social organization."))
+    is_full_time_staff = forms.BooleanField(
+        label=_("full-time staff of the standing office"), required=False,
+        help_text=_("Works full time in the employing organization's standing office (专职工作人员)."))
 
     def __init__(self, *args, user, member=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,7 +199,8 @@ class MemberForm(VersionedFormMixin, BootstrapMixin, forms.Form):
         return {"name": member.name, "gender": member.gender, "birth_date": member.birth_date,
                 "membership": member.membership, "joined_on": member.joined_on,
                 "probation_ends_on": member.probation_ends_on, "party_org": member.party_org.name,
-                "employer": member.employer.uscc if member.employer else ""}
+                "employer": member.employer.uscc if member.employer else "",
+                "is_full_time_staff": member.is_full_time_staff}
 
 
 class InstructorForm(VersionedFormMixin, BootstrapMixin, forms.Form):

@@ -214,6 +214,10 @@ class PartyMember(models.Model):
                                   on_delete=models.PROTECT, related_name="members")
     employer = models.ForeignKey("registry.SocialOrganization", verbose_name=_("employing social organization"),
                                  null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    is_full_time_staff = models.BooleanField(
+        _("full-time staff of the standing office"), default=False,
+        help_text=_("Works full time in the employing organization's standing office (专职工作人员); counts toward "
+                    "should-build where the deployment counts full-time staff only."))
     is_active = models.BooleanField(_("active"), default=True, db_index=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -2,6 +2,7 @@
 sheets alike."""
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import lazy
 
 from .choices import PartyOrgKind
@@ -22,6 +23,20 @@ def should_build_min_full_members() -> int:
     (SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS, 3 by default — 支部工作条例 第四条) read by the coverage counts, the
     organization filters and the should_build_missing rule alike."""
     return settings.SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS
+
+
+SHOULD_BUILD_BASES = ("employed", "full_time_staff")
+
+
+def should_build_basis() -> str:
+    """Whose full members count toward the should-build minimum: "employed" (every full member employed by the
+    organization, the default) or "full_time_staff" (only the full-time staff of its standing office, as the 1998
+    joint notice of the Organization Department and the Ministry of Civil Affairs counts them). One deployment
+    setting, SOCORG_SHOULD_BUILD_BASIS, read by coverage.state.refresh_member_counts and the ledger template."""
+    basis = settings.SOCORG_SHOULD_BUILD_BASIS
+    if basis not in SHOULD_BUILD_BASES:
+        raise ImproperlyConfigured(f"SOCORG_SHOULD_BUILD_BASIS is {basis!r}; expected one of {SHOULD_BUILD_BASES}")
+    return basis
 
 
 def _fill_min(text) -> str:

@@ -21,7 +21,7 @@ COVERAGE_STATES = {
     "work_covered": Q(work_covered=True),
     "work_uncovered": Q(work_covered=False),
     "standalone": Q(standalone=True),
-    "should_build_missing": Q(full_members__gte=SHOULD_BUILD_MIN_FULL_MEMBERS, standalone=False),
+    "should_build_missing": Q(basis_full_members__gte=SHOULD_BUILD_MIN_FULL_MEMBERS, standalone=False),
 }
 COVERAGE_CHOICES = [
     ("org_covered", _("Organizationally covered")),

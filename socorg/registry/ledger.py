@@ -7,6 +7,7 @@ import re
 from functools import partial
 
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,10 +29,26 @@ from socorg.ledger.values import (
     parse_uscc_cell,
     parse_yes_no,
 )
+from socorg.party.rules import should_build_basis
 
 from .choices import OrgStatus
 from .models import SocialOrganization
 from .uscc import make_uscc, uscc_problems
+
+
+def _full_members_note() -> str:
+    """The 正式党员人数 column always means the organization's full party members; the note says which of them this
+    deployment counts toward should-build (party.rules.should_build_basis), read when the template is written."""
+    if should_build_basis() == "full_time_staff":
+        basis = ("本部署按常设办事机构专职工作人员中的正式党员认定“应建”（1998 年中组部、民政部联合通知口径），"
+                 "以党员名册中标记为专职工作人员的正式党员计；无党员名册时按本列人数计")
+    else:
+        basis = "本部署按在本组织就业的全部正式党员认定“应建”"
+    return f"整数 ≥ 0，默认 0。本组织的正式党员人数（无党员名册时作为实际人数）。{basis}。"
+
+
+full_members_note = lazy(_full_members_note, str)
+
 
 CHANGE = "registry.change"
 # The same pattern the registry services apply to phones.
@@ -45,7 +62,8 @@ MEMBER_FIELDS = {"declared_full_members", "declared_probationary_members"}
 INSERT_FIELDS = ("uscc", "name", "name_pinyin", "name_initials", "org_type", "category", "authority_region",
                  "authority_level", "supervisor", "registered_on", "status", "status_changed_on",
                  "declared_full_members", "declared_probationary_members", "full_members", "probationary_members",
-                 "party_clause_in_charter", "legal_representative", "phone", "created_at", "updated_at")
+                 "basis_full_members", "party_clause_in_charter", "legal_representative", "phone", "created_at",
+                 "updated_at")
 OBJECT_TYPE = SocialOrganization._meta.label_lower
 EXAMPLE_USCC = make_uscc("530102", "social_group", "MJ000001")  # the template's example row
 PACK = 1_000_000  # the key index packs (row number, region code) into one int to keep a million rows small
@@ -104,7 +122,7 @@ class OrganizationSheet(SheetHandler):
                choices=labels.choices_of(labels.ORG_STATUS), note="默认正常", example="正常"),
         Column("状态变更日期", "status_changed_on", False, not_future_date,
                note="状态变更的日期（登记状态不是正常时必填）"),
-        Column("正式党员人数", "declared_full_members", False, parse_int, default=0, note="整数 ≥ 0，默认 0",
+        Column("正式党员人数", "declared_full_members", False, parse_int, default=0, note=full_members_note(),
                example=3),
         Column("预备党员人数", "declared_probationary_members", False, parse_int, default=0,
                note="整数 ≥ 0，默认 0", example=1),
@@ -217,7 +235,8 @@ class OrganizationSheet(SheetHandler):
                         v["authority_region_id"], v["authority_level"], v["supervisor"], db_date(v["registered_on"]),
                         v["status"], db_date(v["status_changed_on"]), v["declared_full_members"],
                         v["declared_probationary_members"], v["declared_full_members"],
-                        v["declared_probationary_members"], v["party_clause_in_charter"], v["legal_representative"],
+                        v["declared_probationary_members"], v["declared_full_members"],
+                        v["party_clause_in_charter"], v["legal_representative"],
                         encrypt(v["phone"]) if v["phone"] else "", stamp, stamp))
         writer.flush()
         ids = bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [code for code, _v in creates])

@@ -69,6 +69,9 @@ class SocialOrganization(models.Model):
     # Effective counts: from member records where any exist, else the declared counts (party app maintains them).
     full_members = models.PositiveIntegerField(_("full party members"), default=0, db_index=True)
     probationary_members = models.PositiveIntegerField(_("probationary party members"), default=0)
+    # The full members counted toward should-build (应建) on the deployment's basis (SOCORG_SHOULD_BUILD_BASIS):
+    # full_members, or only those among the member records who are full-time staff of the standing office.
+    basis_full_members = models.PositiveIntegerField(_("full party members counted for should-build"), default=0)
     party_clause_in_charter = models.BooleanField(_("party building in charter"), default=False)
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)

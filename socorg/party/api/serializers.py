@@ -106,7 +106,7 @@ class PartyMemberSerializer(serializers.ModelSerializer):
         model = PartyMember
         fields = ["id", "name", "gender", "birth_date", "id_number_masked", "phone_masked", "membership",
                   "joined_on", "probation_ends_on", "party_org", "party_org_name", "employer", "employer_name",
-                  "is_active", "left_on", "created_at", "updated_at"]
+                  "is_full_time_staff", "is_active", "left_on", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_id_number_masked(self, member) -> str:
@@ -128,6 +128,8 @@ class PartyMemberWriteSerializer(serializers.Serializer):
     party_org = serializers.IntegerField(help_text="id of the party organization")
     employer = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=18,
                                      help_text="USCC of the employing social organization")
+    is_full_time_staff = serializers.BooleanField(
+        required=False, help_text="Full-time staff of the employing organization's standing office")
 
 
 class RevealSerializer(serializers.Serializer):

@@ -22,9 +22,9 @@ from ._common import Errors, check_not_future, check_order, require_region, visi
 
 # Sensitive values never enter the audit log: only whether they changed.
 AUDITED_FIELDS = ["name", "gender", "birth_date", "membership", "joined_on", "probation_ends_on", "party_org",
-                  "employer", "is_active", "left_on"]
+                  "employer", "is_full_time_staff", "is_active", "left_on"]
 UPDATABLE_FIELDS = {"name", "gender", "birth_date", "id_number", "phone", "membership", "joined_on",
-                    "probation_ends_on", "party_org", "employer"}
+                    "probation_ends_on", "party_org", "employer", "is_full_time_staff"}
 MIN_JOINING_AGE = 18
 
 
@@ -149,12 +149,12 @@ def member_add(*, name: str, party_org: PartyOrganization, actor, gender: str = 
                birth_date: datetime.date | None = None, id_number: str = "", phone: str = "",
                membership: str = Membership.FULL, joined_on: datetime.date | None = None,
                probation_ends_on: datetime.date | None = None,
-               employer: SocialOrganization | None = None) -> PartyMember:
+               employer: SocialOrganization | None = None, is_full_time_staff: bool = False) -> PartyMember:
     if party_org is not None:
         require_region(actor, "members.change", party_org.region_id)
     member = PartyMember(name=name, gender=gender or "", birth_date=birth_date, membership=membership,
                          joined_on=joined_on, probation_ends_on=probation_ends_on, party_org=party_org,
-                         employer=employer)
+                         employer=employer, is_full_time_staff=is_full_time_staff)
     _validate(member, id_number, phone, actor, check_party_org=True)
     _save(member)
     audit_write(action="party.member.add", obj=member, actor=actor, after=_audit_after(member))
