@@ -25,7 +25,7 @@ from socorg.party.models import PartyOrganization
 from socorg.regions.choices import Level
 from socorg.regions.models import Region
 from socorg.registry.choices import AuthorityLevel, Category, OrgType
-from socorg.registry.models import SocialOrganization
+from socorg.registry.models import FiledCommunityOrganization, SocialOrganization
 
 from . import state
 from .models import (
@@ -38,7 +38,9 @@ from .models import (
     RegionCounts,
 )
 
-ALL_FIELDS = COUNT_FIELDS + PARTY_FIELDS
+# Filed (备案) community organizations: counted apart, never part of `orgs` or of any rate (docs/domain.md).
+FILED_FIELDS = ("filed_community_orgs",)
+ALL_FIELDS = COUNT_FIELDS + PARTY_FIELDS + FILED_FIELDS
 SOURCES = ("maintained", "flags", "scratch")
 # Breakdown dimension → organization field.
 BY_FIELDS = {"region": "authority_region_id", "type": "org_type", "category": "category",
@@ -207,6 +209,18 @@ class CountsSource:
         return {row["reach_key"]: (row["n"], row["f"]) for row in grouped}
 
 
+def filed_counts(prefix: str, on: datetime.date | None = None) -> dict[str, int]:
+    """{filing region code: filed community organizations in force on `on`} in the subtree of `prefix`."""
+    rows = (FiledCommunityOrganization.objects.active_on(on).filter(in_subtree(prefix, "filing_region__code"))
+            .order_by().values("filing_region_id").annotate(n=Count("pk")))
+    return {row["filing_region_id"]: row["n"] for row in rows}
+
+
+def _set_filed(counts: dict, filed: dict[str, int], prefix: str, *, exact: bool = False) -> None:
+    counts["filed_community_orgs"] = sum(n for code, n in filed.items()
+                                         if (code == prefix if exact else code.startswith(prefix)))
+
+
 # --- figures by region ----------------------------------------------------------------------------------------
 
 
@@ -278,6 +292,9 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
     party = counts_source.party_counts(keys)
     _set_party(total, party.get(region.scope_prefix))
     _set_party(direct, party.get(region.code))
+    filed = filed_counts(region.scope_prefix, on if on < today else None)
+    _set_filed(total, filed, region.scope_prefix)
+    _set_filed(direct, filed, region.code, exact=True)
     if by == "region":
         rows = []
         for child in children:
@@ -285,6 +302,7 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
             if child.valid_to is not None and not counts["orgs"]:
                 continue
             _set_party(counts, party.get(child.scope_prefix))
+            _set_filed(counts, filed, child.scope_prefix)
             rows.append({"region": region_ref(child), "totals": totals(counts)})
     else:
         rows = group_figures(region, by=by, on=on if on < today else None,

@@ -15,7 +15,7 @@ from socorg.regions.choices import Level
 from socorg.regions.models import Region
 
 from .models import CoverageSnapshot
-from .queries import CountsSource, _set_party, add_into, empty_counts, has_direct_level, totals
+from .queries import CountsSource, _set_party, add_into, empty_counts, filed_counts, has_direct_level, totals
 from .state import region_keys
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})H([12])$")
@@ -66,14 +66,20 @@ def figures_of_all_regions(source: CountsSource, regions) -> dict[str, tuple[dic
         for key in region_keys(code):
             add_into(sums[key], counts)
     party = source.all_party_counts()
+    filed: dict[str, int] = defaultdict(int)
+    for code, n in filed_counts("", source.on).items():
+        for key in region_keys(code):
+            filed[key] += n
     result = {}
     for region in regions:
         total = dict(sums.get(region.scope_prefix) or empty_counts())
         _set_party(total, party.get(region.scope_prefix))
+        total["filed_community_orgs"] = filed.get(region.scope_prefix, 0)
         direct = None
         if has_direct_level(region):
             direct = dict(sums.get(region.code) or empty_counts())
             _set_party(direct, party.get(region.code))
+            direct["filed_community_orgs"] = filed.get(region.code, 0)
             direct = totals(direct)
         result[region.code] = (totals(total), direct)
     return result

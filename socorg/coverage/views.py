@@ -224,6 +224,9 @@ def _cards(figures, as_of):
          "formula": _("Active party organizations covering an organization here; a joint one spanning several "
                       "regions counts once"),
          "link": _party_link(code) if as_of is None else None},
+        {"label": _("Filed community organizations"), "value": n("filed_community_orgs"),
+         "formula": _("Community organizations filed (备案) with a street office or township, without a USCC; not "
+                      "part of the organizations above nor of any rate")},
     ]
 
 

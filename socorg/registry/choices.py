@@ -40,3 +40,8 @@ class OrgStatus(models.TextChoices):
 # Still registered: in the statistics, the rules and the annual reports (SUSPENDED included). The other statuses end
 # the organization as of status_changed_on.
 REGISTERED_STATUSES = (OrgStatus.ACTIVE, OrgStatus.SUSPENDED)
+
+
+class FilingStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    CANCELLED = "cancelled", _("Filing cancelled")

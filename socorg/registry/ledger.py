@@ -31,8 +31,8 @@ from socorg.ledger.values import (
 )
 from socorg.party.rules import should_build_basis
 
-from .choices import OrgStatus
-from .models import SocialOrganization
+from .choices import FilingStatus, OrgStatus
+from .models import FiledCommunityOrganization, SocialOrganization
 from .uscc import make_uscc, uscc_problems
 
 
@@ -299,3 +299,130 @@ def _picture(org: SocialOrganization, fields) -> dict:
         else:
             picture[field.removesuffix("_id")] = getattr(org, field)
     return picture
+
+
+# --- 「备案社区社会组织」: community social organizations filed (备案) with a street office or township ------------
+
+FILING_STATUS = {"正常": FilingStatus.FILED, "注销": FilingStatus.CANCELLED, "撤销备案": FilingStatus.CANCELLED}
+FILED_FIELDS = ("name", "filing_region_id", "filing_township", "filed_on", "status", "status_changed_on")
+FILED_OBJECT_TYPE = FiledCommunityOrganization._meta.label_lower
+
+
+@dataclasses.dataclass
+class FiledSheetState:
+    rows: dict[str, int] = dataclasses.field(default_factory=dict)  # 备案编号 → row number in this sheet
+
+
+@register_sheet
+class FiledCommunitySheet(SheetHandler):
+    """Filed community organizations: no USCC, keyed by 备案编号; the county-level region of the filing street or
+    township decides the scope. Counted apart from registered organizations (docs/domain.md)."""
+
+    sheet_name = "备案社区社会组织"
+    kind = "filed_community"
+    kind_label = gettext_lazy("Filed community organizations")
+    order = 15
+    columns = (
+        Column("备案编号", "filing_number", True, partial(parse_text, max_length=50),
+               note="街道办事处（乡镇人民政府）发给的备案编号，全省唯一", example="五华备字〔2024〕第001号"),
+        Column("名称", "name", True, partial(parse_text, max_length=200), example="华山街道示例社区文体队"),
+        Column("备案街道乡镇", "filing_township", True, partial(parse_text, max_length=100),
+               note="受理备案的街道办事处或乡镇人民政府", example="华山街道"),
+        Column("所在县级行政区划代码", "filing_region", True, parse_region_code,
+               note="备案街道乡镇所在县（市、区）的 6 位代码，须为现行区划代码", example="530102"),
+        Column("备案日期", "filed_on", False, not_future_date, note="日期，不晚于今天", example="2024-03-01"),
+        Column("备案状态", "status", False, partial(parse_choice, labels=FILING_STATUS), default=FilingStatus.FILED,
+               choices=labels.choices_of(FILING_STATUS), note="默认正常", example="正常"),
+        Column("状态变更日期", "status_changed_on", False, not_future_date, note="注销备案的日期（注销时必填）"),
+    )
+
+    def check_row(self, row: Row) -> None:
+        values = row.values
+        seen = self.run.state(FiledSheetState).rows
+        number = values["filing_number"]
+        if number in seen:
+            self.fail(row, "filing_number", _("The filing number %(number)s is already used in row %(row)d of this "
+                                              "sheet; each organization appears once.")
+                      % {"number": number, "row": seen[number]})
+            return
+        seen[number] = row.number
+        code = values["filing_region"]
+        region = self.run.region(code)
+        if region is None or region.level != "county":
+            self.fail(row, "filing_region", _("%(code)s is not a county-level region code: enter the 6-digit GB/T "
+                                              "2260 code of the county or district the street or township belongs "
+                                              "to, e.g. 530102.") % {"code": code})
+            return
+        if region.retired:
+            self.fail(row, "filing_region", _("Region %(code)s (%(name)s) has been retired; enter the current code.")
+                      % {"code": code, "name": region.name})
+            return
+        if not self.run.can(CHANGE, code):
+            self.fail(row, "filing_region", _("Region %(code)s (%(name)s) lies outside the regions you may change; "
+                                              "only rows of your own regions can be imported.")
+                      % {"code": code, "name": region.name})
+            return
+        values["filing_region_id"] = code
+        if values["status"] != FilingStatus.FILED and not values["status_changed_on"]:
+            self.fail(row, "status_changed_on", _("The filing is cancelled (注销): enter the date in 状态变更日期."))
+        filed, changed = values["filed_on"], values["status_changed_on"]
+        if filed and changed and changed < filed:
+            self.fail(row, "status_changed_on", _("The status change date %(changed)s is before the filing date "
+                                                  "%(filed)s; it must be on or after it.")
+                      % {"changed": changed.isoformat(), "filed": filed.isoformat()})
+
+    def flush(self, rows: list[Row]) -> None:
+        numbers = [row.values["filing_number"] for row in rows]
+        existing = {o.filing_number: o for o in FiledCommunityOrganization.objects.filter(filing_number__in=numbers)}
+        creates, updates = [], []
+        for row in rows:
+            values = {field: row.values[field] for field in FILED_FIELDS}
+            found = existing.get(row.values["filing_number"])
+            if found is None:
+                creates.append(FiledCommunityOrganization(filing_number=row.values["filing_number"], **values))
+                continue
+            if not self.run.can(CHANGE, found.filing_region_id):
+                self.fail(row, "filing_number", _("%(name)s is filed in region %(code)s, outside the regions you may "
+                                                  "change; it cannot be updated by your import.")
+                          % {"name": found.name, "code": found.filing_region_id})
+                continue
+            changed = [field for field in FILED_FIELDS if getattr(found, field) != values[field]]
+            if not changed:
+                self.run.count(self.kind, "unchanged")
+                continue
+            before = {field.removesuffix("_id"): getattr(found, field) for field in changed}
+            for field in changed:
+                setattr(found, field, values[field])
+            updates.append((found, changed, before))
+        self.run.count(self.kind, "created", len(creates))
+        self.run.count(self.kind, "updated", len(updates))
+        if not self.run.writing:
+            return
+        created = FiledCommunityOrganization.objects.bulk_create(creates, batch_size=2000)
+        records = [AuditRecord("registry.filed.create", org, after=_filed_picture(org, FILED_FIELDS))
+                   for org in created]
+        if updates:
+            now = timezone.now()
+            for org, _changed, _before in updates:
+                org.updated_at = now
+            fields = sorted({"updated_at"} | {field for _org, changed, _before in updates for field in changed})
+            FiledCommunityOrganization.objects.bulk_update([org for org, _c, _b in updates], fields)
+            records += [AuditRecord("registry.filed.update", org, before=before, after=_filed_picture(org, changed))
+                        for org, changed, before in updates]
+        self.run.record_audit(records)
+
+    @classmethod
+    def export_rows(cls, user, prefix):
+        rows = (FiledCommunityOrganization.objects.all() if user is None
+                else FiledCommunityOrganization.objects.visible_to(user))
+        if prefix:
+            rows = rows.filter(filing_region__code__startswith=prefix)
+        fields = ("filing_number", "name", "filing_township", "filing_region_id", "filed_on", "status",
+                  "status_changed_on")
+        for number, name, township, region, filed_on, status, changed in (
+                rows.order_by("filing_number").values_list(*fields).iterator(chunk_size=2000)):
+            yield [number, name, township, region, filed_on, labels.label_of(FILING_STATUS, status), changed]
+
+
+def _filed_picture(org: FiledCommunityOrganization, fields) -> dict:
+    return {field.removesuffix("_id"): getattr(org, field) for field in fields}

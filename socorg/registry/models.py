@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.crypto import EncryptedTextField
 from socorg.core.scope import ScopedQuerySet
 
-from .choices import REGISTERED_STATUSES, AuthorityLevel, Category, OrgStatus, OrgType
+from .choices import REGISTERED_STATUSES, AuthorityLevel, Category, FilingStatus, OrgStatus, OrgType
 
 
 def is_past(day: datetime.date | None) -> bool:
@@ -108,3 +108,52 @@ class SocialOrganization(models.Model):
     @property
     def is_direct_registration(self) -> bool:
         return not self.supervisor
+
+
+def filed_active_q(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """The one definition of a filed community organization in force on a date: filed by then (an unknown filing
+    date counts) and its filing not cancelled on or before it. For today (None) the current status."""
+    if not is_past(on):
+        return Q(**{f"{prefix}status": FilingStatus.FILED})
+    filed = Q(**{f"{prefix}filed_on__isnull": True}) | Q(**{f"{prefix}filed_on__lte": on})
+    return filed & (Q(**{f"{prefix}status": FilingStatus.FILED}) | Q(**{f"{prefix}status_changed_on__gt": on}))
+
+
+class FiledCommunityOrganizationQuerySet(ScopedQuerySet):
+    def active_on(self, day: datetime.date | None = None):
+        """Filed community organizations in force on `day` (default today): filed_active_q."""
+        return self.filter(filed_active_q(on=day))
+
+
+class FiledCommunityOrganization(models.Model):
+    """A community social organization (社区社会组织) filed (备案) with a street office or township government, not
+    registered: it has no USCC. Keyed by its 备案编号. Counted apart from registered organizations: never in their
+    totals or rates (docs/domain.md). Scope: the county (or district) of the filing street/township."""
+
+    scope_domain = "registry"
+    scope_region_field = "filing_region__code"
+
+    filing_number = models.CharField(_("filing number"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    filing_region = models.ForeignKey("regions.Region", verbose_name=_("filing region"), on_delete=models.PROTECT,
+                                      related_name="+",
+                                      help_text=_("The county-level region of the filing street or township."))
+    filing_township = models.CharField(_("filing street or township"), max_length=100,
+                                       help_text=_("The street office or township government it is filed with."))
+    filed_on = models.DateField(_("filing date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=FilingStatus.choices, default=FilingStatus.FILED,
+                              db_index=True)
+    status_changed_on = models.DateField(_("status change date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = FiledCommunityOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("filed community organization")
+        verbose_name_plural = _("filed community organizations")
+        ordering = ["filing_number"]
+        indexes = [models.Index(fields=["status", "filing_region"], name="registry_filed_status_idx")]
+
+    def __str__(self):
+        return self.name

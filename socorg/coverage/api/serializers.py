@@ -54,6 +54,8 @@ class TotalsSerializer(serializers.Serializer):
     party_orgs = serializers.IntegerField()
     party_orgs_functional = serializers.IntegerField()
     full_members = serializers.IntegerField()
+    filed_community_orgs = serializers.IntegerField(help_text=gettext_lazy(
+        "Filed (备案) community organizations in force; not part of orgs nor of any rate"))
     org_coverage_rate = serializers.FloatField(
         allow_null=True, help_text=gettext_lazy("org_covered ÷ orgs (functional party organizations included)"))
     org_coverage_rate_formal = serializers.FloatField(

@@ -52,3 +52,5 @@ class Command(BaseCommand):
             table.add_row(row.label, *(format_cell(row.totals, column) for column in COLUMNS),
                           style="bold" if row.kind == "total" else None)
         Console(file=self.stdout, width=220).print(table)
+        self.stdout.write(_("Filed (备案) community organizations, counted apart from the registered ones: %(n)s")
+                          % {"n": f"{figures.totals['filed_community_orgs']:,}"})
