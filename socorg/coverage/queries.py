@@ -15,13 +15,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.scope import in_subtree
-from socorg.party.models import PartyOrganization
+from socorg.party.models import PartyOrganization, Responsibility, ResponsibleBody
 from socorg.regions.choices import Level
 from socorg.regions.models import Region
 from socorg.registry.choices import AuthorityLevel, Category, OrgType
@@ -44,7 +44,10 @@ ALL_FIELDS = COUNT_FIELDS + PARTY_FIELDS + FILED_FIELDS
 SOURCES = ("maintained", "flags", "scratch")
 # Breakdown dimension → organization field.
 BY_FIELDS = {"region": "authority_region_id", "type": "org_type", "category": "category",
-             "level": "authority_level", "supervisor": "supervisor"}
+             "level": "authority_level", "supervisor": "supervisor",
+             # the body responsible for the organization's party building on the day (an annotation, see
+             # responsible_body_of); "" when none is recorded
+             "responsible": "responsible_body"}
 BY_CHOICES = tuple(BY_FIELDS)
 RATES = {"org_coverage_rate": ("org_covered", "orgs"), "org_coverage_rate_formal": ("org_covered_formal", "orgs"),
          "work_coverage_rate": ("work_covered", "orgs"),
@@ -136,19 +139,29 @@ class CountsSource:
     """Where the figures come from. `org_counts(prefix)` gives {authority region code: counts} for the subtree;
     `party_counts(keys)` gives {region key: (party_orgs, functional)} for 0/2/4/6-character keys."""
 
-    def __init__(self, source: str, on: datetime.date | None = None):
+    def __init__(self, source: str, on: datetime.date | None = None, responsible: ResponsibleBody | None = None):
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}; expected one of {SOURCES}")
         if source != "scratch" and on is not None and on != timezone.localdate():
             raise ValueError("only the 'scratch' source computes figures for a past date")
-        self.source, self.on = source, on
+        if source == "maintained" and responsible is not None:
+            raise ValueError("the maintained counts are per region only; filter by responsible body from 'flags'")
+        self.source, self.on, self.responsible = source, on, responsible
+
+    def only_responsible(self, rows, organization: str = "pk"):
+        """Rows of organizations (or, with organization="organization_id", rows pointing at them) whose party
+        building `self.responsible` is responsible for on the day; all rows without that filter."""
+        if self.responsible is None:
+            return rows
+        return rows.filter(**{f"{organization}__in": responsible_for(self.responsible, self.on)})
 
     def org_counts(self, prefix: str) -> dict[str, dict]:
         if self.source == "maintained":
             rows = RegionCounts.objects.filter(in_subtree("region__code", prefix)).values("region_id", *COUNT_FIELDS)
             return {row.pop("region_id"): row for row in rows}
         orgs, annotations = orgs_on(self.on, self.source)
-        rows = (orgs.filter(in_subtree("authority_region__code", prefix)).order_by().values("authority_region_id")
+        rows = (self.only_responsible(orgs).filter(in_subtree("authority_region__code", prefix)).order_by()
+                .values("authority_region_id")
                 .annotate(**annotations))
         return {row["authority_region_id"]: counts_of(row) for row in rows}
 
@@ -195,7 +208,7 @@ class CountsSource:
 
     def _party_counts_of_length(self, length: int, keys: set[str] | None) -> dict[str, tuple[int, int]]:
         on = self.on if self.source == "scratch" else None
-        rows = state._reach_source(on=on)
+        rows = self.only_responsible(state._reach_source(on=on), "organization_id")
         counts = {"n": Count("party_org_id", distinct=True),
                   "f": Count("party_org_id", distinct=True, filter=Q(party_org__is_functional=True))}
         if length == 0:
@@ -211,7 +224,7 @@ class CountsSource:
 
 def filed_counts(prefix: str, on: datetime.date | None = None) -> dict[str, int]:
     """{filing region code: filed community organizations in force on `on`} in the subtree of `prefix`."""
-    rows = (FiledCommunityOrganization.objects.active_on(on).filter(in_subtree(prefix, "filing_region__code"))
+    rows = (FiledCommunityOrganization.objects.active_on(on).filter(in_subtree("filing_region__code", prefix))
             .order_by().values("filing_region_id").annotate(n=Count("pk")))
     return {row["filing_region_id"]: row["n"] for row in rows}
 
@@ -237,9 +250,13 @@ class Figures:
     totals: dict
     direct: dict | None
     children: list[dict]
+    responsible: ResponsibleBody | None = None
 
     def as_json(self) -> dict:
+        responsible = self.responsible
         return {"region": region_ref(self.region), "as_of": self.as_of.isoformat(), "by": self.by,
+                "responsible": {"id": responsible.pk, "name": responsible.name, "kind": responsible.kind}
+                if responsible else None,
                 "source": self.source, "totals": self.totals,
                 "direct": {"totals": self.direct} if self.direct is not None else None,
                 "children": self.children}
@@ -275,8 +292,11 @@ def _fold(codes: dict[str, dict], region: Region, children: list[Region]):
 
 
 def region_figures(region: Region, *, on: datetime.date | None = None, by: str = "region",
-                   source: str | None = None) -> Figures:
-    """The figures of `region` as of `on` (default today). Source chosen as described in the module docstring."""
+                   source: str | None = None, responsible: ResponsibleBody | None = None) -> Figures:
+    """The figures of `region` as of `on` (default today). Source chosen as described in the module docstring;
+    with `responsible`, only the organizations whose party building that body is responsible for on the day (the
+    maintained counts are per region only, so today's figures then come from the stored flags). Filed community
+    organizations have no responsible body recorded: none is counted under a responsible body."""
     today = timezone.localdate()
     on = on or today
     if on > today:
@@ -284,15 +304,15 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
     if by not in BY_FIELDS:
         raise ValueError(f"unknown breakdown {by!r}; expected one of {BY_CHOICES}")
     if source is None:
-        source = "scratch" if on < today else "maintained"
-    counts_source = CountsSource(source, on if on < today else None)
+        source = "scratch" if on < today else ("flags" if responsible is not None else "maintained")
+    counts_source = CountsSource(source, on if on < today else None, responsible)
     children = _child_regions(region)
     total, direct, per_child = counts_source.folded(region, children)
     keys = {region.scope_prefix, region.code} | {child.scope_prefix for child in children}
     party = counts_source.party_counts(keys)
     _set_party(total, party.get(region.scope_prefix))
     _set_party(direct, party.get(region.code))
-    filed = filed_counts(region.scope_prefix, on if on < today else None)
+    filed = filed_counts(region.scope_prefix, on if on < today else None) if responsible is None else {}
     _set_filed(total, filed, region.scope_prefix)
     _set_filed(direct, filed, region.code, exact=True)
     if by == "region":
@@ -306,8 +326,8 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
             rows.append({"region": region_ref(child), "totals": totals(counts)})
     else:
         rows = group_figures(region, by=by, on=on if on < today else None,
-                             source="flags" if source == "maintained" else source)
-    return Figures(region=region, as_of=on, by=by, source=source, totals=totals(total),
+                             source="flags" if source == "maintained" else source, responsible=responsible)
+    return Figures(region=region, as_of=on, by=by, source=source, totals=totals(total), responsible=responsible,
                    # 本级 belongs to the breakdown by region; the groups of another dimension already sum to the total
                    direct=totals(direct) if has_direct_level(region) and by == "region" else None, children=rows)
 
@@ -319,7 +339,23 @@ def _set_party(counts: dict, party: tuple[int, int] | None) -> None:
 # --- figures by another dimension -----------------------------------------------------------------------------
 
 
+def responsible_for(body: ResponsibleBody, on: datetime.date | None):
+    """Ids of the organizations `body` is responsible for on `on` (a subquery)."""
+    return Responsibility.objects.active_on(on).filter(body=body).values("organization_id")
+
+
+def responsible_body_of(on: datetime.date | None, organization: str = "pk"):
+    """The id (as text, "" when none) of the body responsible on `on` for the organization at OuterRef(organization):
+    one responsibility is in force at a time (party.services.responsibility)."""
+    body = (Responsibility.objects.active_on(on).filter(organization=OuterRef(organization)).order_by("-start_on")
+            .values("body_id")[:1])
+    return Coalesce(Cast(Subquery(body), CharField()), Value(""))
+
+
 def _group_label(by: str, key: str) -> str:
+    if by == "responsible":
+        body = ResponsibleBody.objects.filter(pk=int(key)).first() if key else None
+        return body.name if body else _("No responsible party body recorded")
     if by == "type":
         return str(OrgType(key).label) if key in OrgType.values else key
     if by == "category":
@@ -329,19 +365,25 @@ def _group_label(by: str, key: str) -> str:
     return key or _("Direct registration (no supervising unit)")
 
 
-def group_figures(region: Region, *, by: str, on: datetime.date | None, source: str) -> list[dict]:
+def group_figures(region: Region, *, by: str, on: datetime.date | None, source: str,
+                  responsible: ResponsibleBody | None = None) -> list[dict]:
     """Totals per value of an organization field within the region's subtree (one GROUP BY each for
     organizations and party organizations)."""
     field = BY_FIELDS[by]
     orgs, annotations = orgs_on(on, source)
-    rows = (orgs.filter(in_subtree("authority_region__code", region.scope_prefix)).order_by().values(field)
-            .annotate(**annotations).order_by(field))
-    party_rows = (state._reach_source(on=on).filter(in_subtree("organization__authority_region__code",
-                                                               region.scope_prefix))
-                  .order_by().values(f"organization__{field}")
+    only = CountsSource(source, on, responsible).only_responsible
+    orgs = only(orgs).filter(in_subtree("authority_region__code", region.scope_prefix))
+    party_rows = only(state._reach_source(on=on), "organization_id").filter(
+        in_subtree("organization__authority_region__code", region.scope_prefix))
+    party_field = f"organization__{field}"
+    if by == "responsible":
+        orgs = orgs.annotate(responsible_body=responsible_body_of(on))
+        party_rows, party_field = party_rows.annotate(group=responsible_body_of(on, "organization_id")), "group"
+    rows = orgs.order_by().values(field).annotate(**annotations).order_by(field)
+    party_rows = (party_rows.order_by().values(party_field)
                   .annotate(n=Count("party_org_id", distinct=True),
                             f=Count("party_org_id", distinct=True, filter=Q(party_org__is_functional=True))))
-    party = {row[f"organization__{field}"]: (row["n"], row["f"]) for row in party_rows}
+    party = {row[party_field]: (row["n"], row["f"]) for row in party_rows}
     result = []
     for row in rows:
         key = row[field]
@@ -355,7 +397,7 @@ def group_figures(region: Region, *, by: str, on: datetime.date | None, source: 
 
 
 def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on: datetime.date | None = None,
-                group: tuple[str, str] | None = None):
+                group: tuple[str, str] | None = None, responsible: ResponsibleBody | None = None):
     """The organizations counted by `measure` in the region (its 本级 only when `direct`; one breakdown group when
     `group` = (by, key)), as the user may see them. For a past date the flags are recomputed as of that date."""
     if measure not in MEASURES:
@@ -364,6 +406,10 @@ def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on:
     rows = SocialOrganization.objects.visible_to(user, "view")
     rows = (rows.filter(authority_region_id=region.code) if direct
             else rows.filter(in_subtree("authority_region__code", region.scope_prefix)))
+    if responsible is not None:
+        rows = rows.filter(pk__in=responsible_for(responsible, on if on is not None and on < today else None))
+    if group is not None and group[0] == "responsible":
+        rows = rows.annotate(responsible_body=responsible_body_of(on if on is not None and on < today else None))
     if group is not None and group[0] != "region":
         rows = rows.filter(**{BY_FIELDS[group[0]]: group[1]})
     condition = MEASURES[measure]

@@ -33,7 +33,7 @@ from .tables import COLUMNS, figure_rows, format_cell
 ORG_ORDERINGS = {"uscc", "-uscc", "name_pinyin", "-name_pinyin", "full_members", "-full_members"}
 BY_LABELS = {"region": gettext_lazy("child region"), "type": gettext_lazy("type"),
              "category": gettext_lazy("category"), "level": gettext_lazy("registration level"),
-             "supervisor": gettext_lazy("supervising unit")}
+             "supervisor": gettext_lazy("supervising unit"), "responsible": gettext_lazy("responsible party body")}
 
 
 def _require_view(user):

@@ -49,3 +49,12 @@ class InstructorStatus(models.TextChoices):
 # A joint branch should cover at most this many organizations; more is allowed but flagged.
 JOINT_BRANCH_MAX_ORGS = 5
 TERM_YEARS_CHOICES = [(3, _("3 years")), (5, _("5 years"))]
+
+
+class ResponsibleBodyKind(models.TextChoices):
+    """Who is responsible for an organization's party building (党建工作管理关系)."""
+
+    COMPREHENSIVE = "comprehensive", _("Social organizations' comprehensive party committee")
+    INDUSTRY = "industry", _("Industry party committee")
+    SUPERVISOR = "supervisor", _("Party organization of the supervising unit")
+    LOCAL = "local", _("Local street or township party committee")

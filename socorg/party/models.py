@@ -18,6 +18,7 @@ from .choices import (
     Membership,
     PartyOrgKind,
     PartyOrgStatus,
+    ResponsibleBodyKind,
 )
 
 
@@ -302,3 +303,58 @@ class InstructorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.instructor} → {self.organization}"
+
+
+class ResponsibleBody(models.Model):
+    """A party body responsible for the party building of social organizations (党建工作管理关系): the bureau's
+    社会组织综合党委, an industry 行业党委, a supervising unit's party organization, or a 属地 street / township
+    committee. Scope: `region`, where the body sits (a 行业党委 may be responsible for organizations of many
+    regions)."""
+
+    scope_domain = "party"
+    scope_region_field = "region__code"
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=ResponsibleBodyKind.choices)
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("responsible party body")
+        verbose_name_plural = _("responsible party bodies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Responsibility(models.Model):
+    """A body is responsible for an organization's party building over a period: `start_on` is the day it took
+    over, `end_on` (empty = still) the day another took over (a 脱钩 hand-over ends one and starts the next).
+    Write only through party.services.responsibility."""
+
+    organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
+                                     on_delete=models.PROTECT, related_name="responsibilities")
+    body = models.ForeignKey(ResponsibleBody, verbose_name=_("responsible party body"), on_delete=models.PROTECT,
+                             related_name="responsibilities")
+    start_on = models.DateField(_("took over on"))
+    end_on = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True,
+                              help_text=_("E.g. 脱钩: the industry association left its supervising unit."))
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party-building responsibility")
+        verbose_name_plural = _("party-building responsibilities")
+        ordering = ["organization", "start_on"]
+        indexes = [models.Index(fields=["organization", "end_on"], name="party_resp_org_end_idx"),
+                   models.Index(fields=["body", "end_on"], name="party_resp_body_end_idx")]
+        constraints = [models.UniqueConstraint(fields=["organization"], condition=Q(end_on__isnull=True),
+                                               name="party_resp_one_current")]
+
+    def __str__(self):
+        return f"{self.body} → {self.organization}"

@@ -416,7 +416,7 @@ class FiledCommunitySheet(SheetHandler):
         rows = (FiledCommunityOrganization.objects.all() if user is None
                 else FiledCommunityOrganization.objects.visible_to(user))
         if prefix:
-            rows = rows.filter(filing_region__code__startswith=prefix)
+            rows = rows.filter(in_subtree("filing_region__code", prefix))
         fields = ("filing_number", "name", "filing_township", "filing_region_id", "filed_on", "status",
                   "status_changed_on")
         for number, name, township, region, filed_on, status, changed in (

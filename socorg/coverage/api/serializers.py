@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from socorg.party.models import ResponsibleBody
 from socorg.registry.models import SocialOrganization
 
 from ..queries import BY_CHOICES, MEASURES
@@ -12,6 +13,16 @@ class FiguresQuerySerializer(serializers.Serializer):
     region = serializers.CharField(required=False, help_text=gettext_lazy("Region code (default: your own region)"))
     by = serializers.ChoiceField(choices=BY_CHOICES, default="region", required=False)
     as_of = serializers.DateField(required=False, help_text=gettext_lazy("Figures as of this date (default today)"))
+    responsible = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**62,
+        help_text=gettext_lazy("Only the organizations this responsible party body (id) is responsible for"))
+
+    def validate_responsible(self, value):
+        body = ResponsibleBody.objects.filter(pk=value).first()
+        if body is None:
+            raise serializers.ValidationError(_("No responsible party body has the id %(id)s; give the id of an "
+                                                "existing one.") % {"id": value})
+        return body
 
     def validate_as_of(self, value):
         if value and value > timezone.localdate():
@@ -80,8 +91,15 @@ class ChildSerializer(serializers.Serializer):
     totals = TotalsSerializer()
 
 
+class ResponsibleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
 class FiguresSerializer(serializers.Serializer):
     region = RegionRefSerializer()
+    responsible = ResponsibleRefSerializer(allow_null=True)
     as_of = serializers.DateField()
     by = serializers.CharField()
     source = serializers.CharField()

@@ -53,7 +53,8 @@ class CoverageFiguresView(APIView):
         """Two-coverage figures of a region: totals, 本级 and a breakdown by child region or another dimension."""
         query = _query(FiguresQuerySerializer, request)
         region = visible_region(request.user, query.get("region"))
-        return Response(region_figures(region, on=query.get("as_of"), by=query["by"]).as_json())
+        return Response(region_figures(region, on=query.get("as_of"), by=query["by"],
+                                        responsible=query.get("responsible")).as_json())
 
 
 class CoverageOrgsView(generics.ListAPIView):
@@ -72,7 +73,7 @@ class CoverageOrgsView(generics.ListAPIView):
         self.region, self.query = region, query
         group = (query["group_by"], query.get("group", "")) if query.get("group_by") else None
         rows = orgs_behind(self.request.user, region, query["measure"], direct=query["direct"],
-                           on=query.get("as_of"), group=group)
+                           on=query.get("as_of"), group=group, responsible=query.get("responsible"))
         return rows.select_related("authority_region").order_by("uscc")
 
     @extend_schema(parameters=[OrgsQuerySerializer], responses={

@@ -2,10 +2,12 @@ import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from socorg.coverage.queries import BY_CHOICES, region_figures
 from socorg.coverage.tables import COLUMNS, figure_rows, format_cell
+from socorg.party.models import ResponsibleBody
 from socorg.regions.models import Region
 
 
@@ -17,8 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help=_("date YYYY-MM-DD (default: today)"))
         parser.add_argument("--by", default="region", choices=BY_CHOICES, help=_("breakdown"))
         parser.add_argument("--format", default="table", choices=["json", "table"], help=_("output format"))
+        parser.add_argument("--responsible", help=_("only the organizations this responsible party body (id or "
+                                                     "exact name) is responsible for"))
 
-    def handle(self, *args, region, as_of, by, format, **options):
+    def handle(self, *args, region, as_of, by, format, responsible=None, **options):
         found = Region.objects.filter(code=region).first()
         if found is None:
             raise CommandError(_("Region %(code)s does not exist; give a 6-digit GB/T 2260 code such as 530000.")
@@ -29,8 +33,15 @@ class Command(BaseCommand):
                 on = datetime.date.fromisoformat(as_of)
             except ValueError:
                 raise CommandError(_("“%(value)s” is not a date; expected YYYY-MM-DD.") % {"value": as_of}) from None
+        body = None
+        if responsible:
+            body = ResponsibleBody.objects.filter(
+                Q(name=responsible) | Q(pk=int(responsible) if responsible.isdigit() else None)).first()
+            if body is None:
+                raise CommandError(_("No responsible party body “%(value)s”: give the id or the exact name of an "
+                                     "existing one.") % {"value": responsible})
         try:
-            figures = region_figures(found, on=on, by=by)
+            figures = region_figures(found, on=on, by=by, responsible=body)
         except ValueError as error:
             raise CommandError(str(error)) from None
         if format == "json":
