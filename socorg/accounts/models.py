@@ -35,29 +35,54 @@ class User(AbstractUser):
 
     def forget_grants(self) -> None:
         self.__dict__.pop("_grants_cache", None)
+        self.__dict__.pop("_body_orgs_cache", None)
 
     def roles(self) -> set[str]:
         return {g.role for g in self.active_grants()}
 
     def scope_prefixes(self, capability: str) -> list[str]:
         """Region prefixes through which the user holds `capability`. An organization's own account (org_account)
-        holds its rights over one organization, not over a region: see scope_organizations()."""
+        holds its rights over one organization, not over a region, and a grant over a responsible party body over
+        the organizations that body is responsible for: see scope_organizations()."""
         return [g.region.scope_prefix for g in self.active_grants()
-                if g.role != Role.ORG_ACCOUNT and capability in capabilities_of(g.role)]
+                if g.role != Role.ORG_ACCOUNT and g.responsible_body_id is None
+                and capability in capabilities_of(g.role)]
+
+    def scope_bodies(self, capability: str) -> set[int]:
+        """Responsible party bodies (ids) through whose grants the user holds `capability`: reading rights only
+        (a 行业党委's staff read the organizations it is responsible for across regions; changes stay with region
+        grants)."""
+        if not capability.endswith(".view"):
+            return set()
+        return {g.responsible_body_id for g in self.active_grants()
+                if g.responsible_body_id is not None and capability in capabilities_of(g.role)}
 
     def scope_organizations(self, capability: str) -> set[int]:
-        """Social organizations (ids) through which the user holds `capability`: its own, for an org_account."""
-        if self.organization_id is None:
-            return set()
-        bound = any(g.role == Role.ORG_ACCOUNT and capability in capabilities_of(g.role) for g in self.active_grants())
-        return {self.organization_id} if bound else set()
+        """Social organizations (ids) through which the user holds `capability`: its own, for an org_account; those
+        a granted responsible party body is responsible for today (scope_bodies)."""
+        organizations = set()
+        if self.organization_id is not None and any(
+                g.role == Role.ORG_ACCOUNT and capability in capabilities_of(g.role) for g in self.active_grants()):
+            organizations.add(self.organization_id)
+        bodies = self.scope_bodies(capability)
+        if bodies:
+            from socorg.party.models import Responsibility
+
+            cache = self.__dict__.setdefault("_body_orgs_cache", {})
+            key = frozenset(bodies)
+            if key not in cache:
+                cache[key] = set(Responsibility.objects.active_on().filter(body_id__in=bodies)
+                                 .values_list("organization_id", flat=True))
+            organizations |= cache[key]
+        return organizations
 
     def has_capability(self, capability: str) -> bool:
         return bool(self.scope_prefixes(capability) or self.scope_organizations(capability))
 
     def scope_regions(self, capability: str = "regions.view"):
         """Top regions of the user's scope for a capability (the roots the region picker offers)."""
-        regions = {g.region.code: g.region for g in self.active_grants() if capability in capabilities_of(g.role)}
+        regions = {g.region.code: g.region for g in self.active_grants()
+                   if g.responsible_body_id is None and capability in capabilities_of(g.role)}
         return [r for code, r in sorted(regions.items())
                 if not any(code != other and code.startswith(regions[other].scope_prefix) for other in regions)]
 
@@ -77,6 +102,11 @@ class RoleGrant(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
                                related_name="+")
+    responsible_body = models.ForeignKey(
+        "party.ResponsibleBody", verbose_name=_("responsible party body"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Set to grant the role's reading rights over the organizations this body is responsible for "
+                    "(in any region) instead of over the region's subtree; the region is then the body's."))
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     granted_by = models.ForeignKey(User, verbose_name=_("granted by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -84,10 +114,16 @@ class RoleGrant(models.Model):
     class Meta:
         verbose_name = _("role grant")
         verbose_name_plural = _("role grants")
-        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="unique_role_grant")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], condition=models.Q(responsible_body=None),
+                                    name="unique_role_grant"),
+            models.UniqueConstraint(fields=["user", "role", "responsible_body"],
+                                    condition=models.Q(responsible_body__isnull=False),
+                                    name="unique_role_grant_body"),
+        ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.region}"
+        return f"{self.user} · {self.get_role_display()} · {self.responsible_body or self.region}"
 
 
 class Notice(models.Model):

@@ -22,7 +22,7 @@ from socorg.party.rules import with_should_build_min
 from socorg.registry.choices import OrgType
 
 from . import services
-from .access import ancestors_in_scope, visible_region
+from .access import ancestors_in_scope, figures_scope
 from .api.serializers import FiguresQuerySerializer
 from .excel import XLSX_TYPE, figures_workbook
 from .models import SHOULD_BUILD_MIN_FULL_MEMBERS, CoverageSnapshot
@@ -41,14 +41,15 @@ def _require_view(user):
         raise PermissionDenied(_("You do not have permission to view coverage statistics."))
 
 
-QUERY_LABELS = {"by": gettext_lazy("Breakdown"), "as_of": gettext_lazy("As of")}
+QUERY_LABELS = {"by": gettext_lazy("Breakdown"), "as_of": gettext_lazy("As of"),
+                "responsible": gettext_lazy("responsible party body")}
 
 
 def _figures_request(request):
-    """Region, breakdown and date of the request, validated as the API validates them (FiguresQuerySerializer); an
-    invalid value is named in a message above the page and not used (figures by region, as of today)."""
+    """Region, breakdown, date and responsible-body filter of the request, validated as the API validates them
+    (FiguresQuerySerializer); an invalid value is named in a message above the page and not used (figures by region,
+    as of today, unfiltered). The region and the body lie within the user's scope (access.figures_scope)."""
     _require_view(request.user)
-    region = visible_region(request.user, request.GET.get("region"))
     given = {key: request.GET[key].strip() for key in QUERY_LABELS if request.GET.get(key, "").strip()}
     query = FiguresQuerySerializer(data=given)
     if not query.is_valid():
@@ -57,11 +58,15 @@ def _figures_request(request):
                            % {"label": QUERY_LABELS[key], "value": given[key], "error": " ".join(errors)})
         query = FiguresQuerySerializer(data={k: v for k, v in given.items() if k not in query.errors})
         query.is_valid()
-    return region, query.validated_data.get("by", "region"), query.validated_data.get("as_of")
+    data = query.validated_data
+    region, responsible = figures_scope(request.user, request.GET.get("region"), data.get("responsible"))
+    return region, data.get("by", "region"), data.get("as_of"), responsible
 
 
-def _orgs_link(code, measure, *, direct=False, as_of=None, group=None) -> str:
+def _orgs_link(code, measure, *, direct=False, as_of=None, group=None, responsible=None) -> str:
     query = {"region": code, "measure": measure}
+    if responsible is not None:
+        query["responsible"] = responsible.pk
     if direct:
         query["direct"] = "1"
     if as_of:
@@ -81,15 +86,18 @@ def _party_link(code, *, direct=False, functional=False) -> str:
 
 
 def _cells(row, figures, by, as_of):
-    """Each column's text and the link to the records behind it (None for rates and for past party figures)."""
+    """Each column's text and the link to the records behind it (None for rates, for past party figures and for
+    party figures filtered by a responsible body)."""
     group = (by, row.group_key) if row.kind == "group" else None
     code = row.code or figures.region.code
     cells = []
     for column in COLUMNS:
         link = None
         if column.measure:
-            link = _orgs_link(code, column.measure, direct=row.direct, as_of=as_of, group=group)
-        elif column.key.startswith("party_orgs") and as_of is None and group is None:
+            link = _orgs_link(code, column.measure, direct=row.direct, as_of=as_of, group=group,
+                              responsible=figures.responsible)
+        elif (column.key.startswith("party_orgs") and as_of is None and group is None
+              and figures.responsible is None):
             link = _party_link(code, direct=row.direct, functional=column.key.endswith("functional"))
         cells.append({"text": format_cell(row.totals, column), "link": link, "is_rate": column.is_rate})
     return cells
@@ -97,8 +105,8 @@ def _cells(row, figures, by, as_of):
 
 @login_required
 def dashboard(request):
-    region, by, as_of = _figures_request(request)
-    figures = region_figures(region, on=as_of, by=by)
+    region, by, as_of, responsible = _figures_request(request)
+    figures = region_figures(region, on=as_of, by=by, responsible=responsible)
     rows = figure_rows(figures)
     for row in rows:
         row.cells = _cells(row, figures, by, as_of)
@@ -126,7 +134,9 @@ def dashboard(request):
         "by_label": BY_LABELS[by],
         "snapshot_offer": _snapshot_offer(request.user, today),
         "export_query": urlencode({k: v for k, v in {"region": region.code, "by": by,
-                                                      "as_of": as_of.isoformat() if as_of else ""}.items() if v}),
+                                                      "as_of": as_of.isoformat() if as_of else "",
+                                                      "responsible": responsible.pk if responsible else ""}.items()
+                                   if v}),
     }
     return render(request, "coverage/dashboard.html", context)
 
@@ -191,39 +201,40 @@ def _cards(figures, as_of):
         return f"{t[key]:,}"
 
     return [
-        {"label": _("Social organizations"), "value": n("orgs"), "link": _orgs_link(code, "all", as_of=as_of),
+        {"label": _("Social organizations"), "value": n("orgs"),
+         "link": _orgs_link(code, "all", as_of=as_of, responsible=figures.responsible),
          "formula": _("Active organizations registered by an authority in this region")},
         {"label": _("Organizational coverage (formal)"), "value": rate("org_coverage_rate_formal"),
          "note": _("%(n)s covered, %(m)s not") % {"n": n("org_covered_formal"), "m": n("org_uncovered_formal")},
          "formula": _("Covered by a formal (non-functional) party organization ÷ organizations = %(n)s ÷ %(m)s")
          % {"n": n("org_covered_formal"), "m": n("orgs")},
-         "link": _orgs_link(code, "org_uncovered_formal", as_of=as_of)},
+         "link": _orgs_link(code, "org_uncovered_formal", as_of=as_of, responsible=figures.responsible)},
         {"label": _("Organizational coverage (incl. functional)"), "value": rate("org_coverage_rate"),
          "note": _("%(n)s covered, %(m)s not") % {"n": n("org_covered"), "m": n("org_uncovered")},
          "formula": _("Covered by any party organization, functional included ÷ organizations = %(n)s ÷ %(m)s")
          % {"n": n("org_covered"), "m": n("orgs")},
-         "link": _orgs_link(code, "org_uncovered", as_of=as_of)},
+         "link": _orgs_link(code, "org_uncovered", as_of=as_of, responsible=figures.responsible)},
         {"label": _("Work coverage"), "value": rate("work_coverage_rate"),
          "note": _("%(n)s without party work") % {"n": n("work_uncovered")},
          "formula": _("Organizationally covered (incl. functional) or with an instructor or liaison on duty ÷ "
                       "organizations = %(n)s ÷ %(m)s") % {"n": n("work_covered"), "m": n("orgs")},
-         "link": _orgs_link(code, "work_uncovered", as_of=as_of)},
+         "link": _orgs_link(code, "work_uncovered", as_of=as_of, responsible=figures.responsible)},
         {"label": _("Standalone rate"), "value": rate("standalone_rate"),
          "note": _("%(n)s with their own party organization") % {"n": n("standalone")},
          "formula": _("With a formal party organization formed 单独组建 ÷ organizations = %(n)s ÷ %(m)s")
          % {"n": n("standalone"), "m": n("orgs")},
-         "link": _orgs_link(code, "standalone", as_of=as_of)},
+         "link": _orgs_link(code, "standalone", as_of=as_of, responsible=figures.responsible)},
         {"label": _("Build rate (应建尽建)"), "value": rate("build_rate"),
          "note": _("%(n)s of %(m)s should-build missing") % {"n": n("should_build_missing"), "m": n("should_build")},
          "formula": _("Should build (≥ %(min)s full members) with a standalone party organization ÷ should build = "
                       "%(n)s ÷ %(m)s") % {"min": SHOULD_BUILD_MIN_FULL_MEMBERS, "n": n("should_build_built"),
                                           "m": n("should_build")},
-         "link": _orgs_link(code, "should_build_missing", as_of=as_of)},
+         "link": _orgs_link(code, "should_build_missing", as_of=as_of, responsible=figures.responsible)},
         {"label": _("Party organizations"), "value": n("party_orgs"),
          "note": _("%(n)s functional") % {"n": n("party_orgs_functional")},
          "formula": _("Active party organizations covering an organization here; a joint one spanning several "
                       "regions counts once"),
-         "link": _party_link(code) if as_of is None else None},
+         "link": _party_link(code) if as_of is None and figures.responsible is None else None},
         {"label": _("Filed community organizations"), "value": n("filed_community_orgs"),
          "formula": _("Community organizations filed (备案) with a street office or township, without a USCC; not "
                       "part of the organizations above nor of any rate")},
@@ -232,8 +243,8 @@ def _cards(figures, as_of):
 
 @login_required
 def export_table(request):
-    region, by, as_of = _figures_request(request)
-    figures = region_figures(region, on=as_of, by=by)
+    region, by, as_of, responsible = _figures_request(request)
+    figures = region_figures(region, on=as_of, by=by, responsible=responsible)
     response = HttpResponse(figures_workbook(figures), content_type=XLSX_TYPE)
     name = f"coverage-{region.code}-{figures.as_of.isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -258,13 +269,13 @@ MEASURE_LABELS = {
 @login_required
 def org_list(request):
     """The organizations behind a number of the dashboard."""
-    region, _by, as_of = _figures_request(request)
+    region, _by, as_of, responsible = _figures_request(request)
     measure = request.GET.get("measure", "all")
     measure = measure if measure in MEASURES else "all"
     direct = request.GET.get("direct") == "1"
     group_by = request.GET.get("group_by")
     group = (group_by, request.GET.get("group", "")) if group_by in BY_CHOICES and group_by != "region" else None
-    rows = orgs_behind(request.user, region, measure, direct=direct, on=as_of, group=group)
+    rows = orgs_behind(request.user, region, measure, direct=direct, on=as_of, group=group, responsible=responsible)
     query = request.GET.get("q", "").strip()
     if query:
         rows = rows.filter(name__contains=query) | rows.filter(uscc__startswith=query.upper())
@@ -286,7 +297,7 @@ def org_list(request):
 @login_required
 def party_org_list(request):
     """The party organizations behind `party_orgs` (today)."""
-    region, _by, _as_of = _figures_request(request)
+    region, _by, _as_of, _responsible_body = _figures_request(request)
     direct = request.GET.get("direct") == "1"
     functional = True if request.GET.get("functional") == "1" else None
     rows = party_orgs_behind(request.user, region, direct=direct, functional=functional).select_related("region")

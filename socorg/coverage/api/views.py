@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from socorg.core.api.permissions import CapabilityPermission
 
-from ..access import visible_region
+from ..access import figures_scope, visible_region
 from ..excel import MAX_EXPORT_ROWS, XLSX_TYPE, orgs_workbook
 from ..queries import orgs_behind, region_figures
 from ..snapshots import trend
@@ -52,9 +52,9 @@ class CoverageFiguresView(APIView):
     def get(self, request):
         """Two-coverage figures of a region: totals, 本级 and a breakdown by child region or another dimension."""
         query = _query(FiguresQuerySerializer, request)
-        region = visible_region(request.user, query.get("region"))
+        region, responsible = figures_scope(request.user, query.get("region"), query.get("responsible"))
         return Response(region_figures(region, on=query.get("as_of"), by=query["by"],
-                                        responsible=query.get("responsible")).as_json())
+                                        responsible=responsible).as_json())
 
 
 class CoverageOrgsView(generics.ListAPIView):
@@ -69,11 +69,11 @@ class CoverageOrgsView(generics.ListAPIView):
 
     def get_queryset(self):
         query = _query(OrgsQuerySerializer, self.request)
-        region = visible_region(self.request.user, query.get("region"))
+        region, responsible = figures_scope(self.request.user, query.get("region"), query.get("responsible"))
         self.region, self.query = region, query
         group = (query["group_by"], query.get("group", "")) if query.get("group_by") else None
         rows = orgs_behind(self.request.user, region, query["measure"], direct=query["direct"],
-                           on=query.get("as_of"), group=group, responsible=query.get("responsible"))
+                           on=query.get("as_of"), group=group, responsible=responsible)
         return rows.select_related("authority_region").order_by("uscc")
 
     @extend_schema(parameters=[OrgsQuerySerializer], responses={
