@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_organization'),
+        ('accounts', '0004_api_token'),
         ('party', '0009_responsible_bodies'),
         ('regions', '0002_load_regions'),
     ]
