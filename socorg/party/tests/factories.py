@@ -38,6 +38,8 @@ def make_uscc(region_code: str, org_type: str, serial: int) -> str:
 def make_org(region: str = "530102", *, name: str | None = None, org_type: str = OrgType.SOCIAL_GROUP,
              **fields) -> SocialOrganization:
     serial = next(_serial)
+    if "full_members" in fields:  # the should-build basis follows the effective count (default deployment)
+        fields.setdefault("basis_full_members", fields["full_members"])
     return SocialOrganization.objects.create(
         uscc=make_uscc(region, org_type, 10_000 + serial), name=name or f"测试协会{serial}", org_type=org_type,
         authority_region_id=region, authority_level=AuthorityLevel.COUNTY, **fields)
