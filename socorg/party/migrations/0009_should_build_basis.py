@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('party', '0007_partyorganization_has_party_groups'),
+        ('party', '0008_alter_instructor_kind'),
     ]
 
     operations = [

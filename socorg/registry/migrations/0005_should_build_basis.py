@@ -13,7 +13,7 @@ def count_employed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_formal_coverage'),
+        ('registry', '0004_alter_socialorganization_status'),
     ]
 
     operations = [
