@@ -61,7 +61,8 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_co
     second = tmp_path / "second.xlsx"
     export_ledger(second)
     assert contents(first) == contents(second)
-    assert set(contents(first)) == {"社会组织", "党组织", "党建工作指导员", "组织生活", "党费缴纳", "年度报告"}
+    assert set(contents(first)) == {"社会组织", "备案社区社会组织", "党组织", "党建工作指导员", "组织生活", "党费缴纳",
+                                    "年度报告"}
     assert contents(first)["年度报告"][1][1:] == [2023, datetime.date(2024, 5, 20), "基本合格", "未按期换届"]
     assert contents(first)["组织生活"][1][:2] == ["五华区测试联合支部", "支部党员大会"]
     assert SocialOrganization.objects.filter(name__startswith="=HYPERLINK").exists()
@@ -84,7 +85,8 @@ def test_export_by_region_contains_only_that_subtree(tmp_path):
 def test_the_template_has_drop_downs_an_example_row_and_notes_and_imports_cleanly(tmp_path):
     call_command("ledger_template", str(tmp_path / "t.xlsx"))
     book = load_workbook(tmp_path / "t.xlsx")
-    assert book.sheetnames == ["社会组织", "党组织", "党建工作指导员", "组织生活", "党费缴纳", "年度报告", "填写说明"]
+    assert book.sheetnames == ["社会组织", "备案社区社会组织", "党组织", "党建工作指导员", "组织生活", "党费缴纳",
+                               "年度报告", "填写说明"]
     orgs = book["社会组织"]
     assert orgs["A1"].value == "统一社会信用代码" and orgs["A2"].value
     lists = [v.formula1 for v in orgs.data_validations.dataValidation]
