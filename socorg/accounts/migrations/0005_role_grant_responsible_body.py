@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_api_token'),
-        ('party', '0010_responsible_bodies'),
+        ('party', '0011_responsible_bodies'),
         ('regions', '0002_load_regions'),
     ]
 

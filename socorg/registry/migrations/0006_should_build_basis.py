@@ -13,7 +13,7 @@ def count_employed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_alter_socialorganization_status'),
+        ('registry', '0005_pinyin_trigram_indexes'),
     ]
 
     operations = [

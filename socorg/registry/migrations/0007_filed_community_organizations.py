@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0002_load_regions'),
-        ('registry', '0005_should_build_basis'),
+        ('registry', '0006_should_build_basis'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('party', '0008_alter_instructor_kind'),
+        ('party', '0009_pinyin_trigram_indexes'),
     ]
 
     operations = [

@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('party', '0009_should_build_basis'),
+        ('party', '0010_should_build_basis'),
         ('regions', '0002_load_regions'),
-        ('registry', '0006_filed_community_organizations'),
+        ('registry', '0007_filed_community_organizations'),
     ]
 
     operations = [
