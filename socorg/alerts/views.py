@@ -63,7 +63,9 @@ def board(request):
                    "green": _("Green: no open alert")},
     }
     return render(request, "alerts/board.html", {
-        "region": region, "ancestors": region.ancestors(), **figures, "chart": chart,
+        "region": region, **figures, "chart": chart,
+        # Breadcrumbs link only the boards the user may open (a province user's 全国 would answer 404).
+        "ancestors": [a for a in region.ancestors() if can(request.user, "alerts.view", a.code)],
         "escalated": Alert.objects.visible_to(request.user, "view").filter(
             escalated_to=region, status=AlertStatus.ASSIGNED).select_related("party_org", "organization")[:20],
         "last_scan": ScanRun.objects.first(),
