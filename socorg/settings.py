@@ -37,6 +37,8 @@ _DEFAULT_FIELD_KEY = "socorg-embedded-default-field-key-do-not-use-in-production
 # An empty variable counts as unset: `SECRET_KEY=` in an env file must not silently mean "no secret".
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or _DEFAULT_SECRET_KEY
 SOCORG_FIELD_KEY = os.environ.get("SOCORG_FIELD_KEY", "").strip() or _DEFAULT_FIELD_KEY
+# Previous field keys, comma-separated, kept for reading only while `socorg rotate-field-key` re-encrypts.
+SOCORG_FIELD_KEYS_OLD = [k.strip() for k in os.environ.get("SOCORG_FIELD_KEY_OLD", "").split(",") if k.strip()]
 
 if not DEBUG:
     _problems = []

@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,35 +102,39 @@ class Report:
         return not self.problems
 
 
+COLUMNS = ["seq", "prev_hash", "entry_hash", "at", "actor_id", "actor_name", "action", "object_type", "object_id",
+           "object_repr", "before", "after", "request_id", "ip"]
+
+
 def _rows(since: datetime.datetime | None) -> Iterator[tuple]:
-    columns = ["seq", "prev_hash", "entry_hash", "at", "actor_id", "actor_name", "action", "object_type",
-               "object_id", "object_repr", "before", "after", "request_id", "ip"]
     entries = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
     if since is not None:
         entries = entries.filter(at__gte=since)
     last = None
     while True:  # keyset pages: constant memory, no server-side cursor needed
-        page = list((entries if last is None else entries.filter(seq__gt=last)).values_list(*columns)[:VERIFY_BATCH])
+        page = list((entries if last is None else entries.filter(seq__gt=last)).values_list(*COLUMNS)[:VERIFY_BATCH])
         if not page:
             return
         yield from page
         last = page[-1][0]
 
 
-def verify(*, since: datetime.datetime | None = None, anchors: list[tuple[int, str]] = ()) -> Report:
-    """Walk the chain (from the first entry at or after `since`, trusting its link backwards) and report every
-    gap, broken link and altered entry, then check the anchors (stored ones plus those given) against it."""
+def verify_rows(rows: Iterable[tuple], *, from_start: bool = True, anchors: Iterable[tuple[int, str]] = ()
+                ) -> Report:
+    """Walk chained entries (tuples in COLUMNS order, by seq) and report every gap, broken link and altered entry,
+    then check the anchors against them. `from_start` False: the first entry's link backwards is trusted."""
     report = Report()
     prev_seq, prev_hash = None, None
+    anchors = sorted(set(anchors))
+    wanted = {seq for seq, _hash in anchors}
     seen: dict[int, str] = {}
-    wanted = {seq for seq, _hash in anchors} | set(AuditAnchor.objects.values_list("seq", flat=True))
-    for seq, stored_prev, stored_hash, at, *content in _rows(since):
+    for seq, stored_prev, stored_hash, at, *content in rows:
         content[6], content[7] = json_text(content[6]), json_text(content[7])  # before, after
         if prev_seq is None:
             report.first_seq = seq
-            if since is None and seq != 1:
+            if from_start and seq != 1:
                 report.problems.append(Problem("gap", 1, f"1–{seq - 1}"))
-            elif since is None and stored_prev != GENESIS:
+            elif from_start and stored_prev != GENESIS:
                 report.problems.append(Problem("link", seq))
         else:
             if seq != prev_seq + 1:
@@ -144,15 +148,22 @@ def verify(*, since: datetime.datetime | None = None, anchors: list[tuple[int, s
         prev_seq, prev_hash = seq, stored_hash
         report.checked += 1
     report.last_seq, report.head_hash = prev_seq, prev_hash or ""
-    unchained = AuditEntry.objects.filter(seq__isnull=True).count()
-    if unchained:
-        report.problems.append(Problem("unchained", None, str(unchained)))
-    stored = list(AuditAnchor.objects.order_by("seq").values_list("seq", "entry_hash"))
-    for seq, expected in sorted(set(stored) | set(anchors)):
+    for seq, expected in anchors:
         if report.first_seq is not None and seq < report.first_seq:
             continue  # before the verified range (--from)
         if seen.get(seq) != expected:
             report.problems.append(Problem("anchor", seq, expected))
+    return report
+
+
+def verify(*, since: datetime.datetime | None = None, anchors: Iterable[tuple[int, str]] = ()) -> Report:
+    """Verify the audit log of this database (from the first entry at or after `since`), with its stored anchors
+    and the ones given (e.g. from the anchor log file)."""
+    stored = AuditAnchor.objects.values_list("seq", "entry_hash")
+    report = verify_rows(_rows(since), from_start=since is None, anchors=[*stored, *anchors])
+    unchained = AuditEntry.objects.filter(seq__isnull=True).count()
+    if unchained:
+        report.problems.append(Problem("unchained", None, str(unchained)))
     return report
 
 

@@ -30,7 +30,7 @@ class StaleVersion(ValidationError):
 def version_of(obj) -> str:
     """A keyed hash (HMAC with SECRET_KEY) of the row's stored columns: it changes with any column, and, being
     keyed, cannot be used to test guesses of an encrypted value (an ID number) offline."""
-    values = [(f.attname, f.value_to_string(obj)) for f in obj._meta.concrete_fields]
+    values = [(f.attname, getattr(obj, f.attname)) for f in obj._meta.concrete_fields]
     payload = json.dumps(values, ensure_ascii=False, default=str)
     return salted_hmac("socorg.concurrency.version", payload, algorithm="sha256").hexdigest()[:32]
 

@@ -9,11 +9,14 @@ memory stays flat).
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from socorg.core.audit import SYSTEM, audit_write
+from socorg.core.crypto import mask
+from socorg.core.scope import can, region_prefixes
 from socorg.core.xlsx import SheetWriter, XlsxWriter, comment_of
 from socorg.regions.models import Region
 
@@ -22,6 +25,8 @@ from .sheets import NOTES_SHEET, SheetHandler, registered_sheets
 from .workbook import LedgerWorkbook
 
 DATE_FORMAT = "yyyy-mm-dd"
+SENSITIVE_KEYS = {"phone", "id_number"}  # personal data: masked in exports unless revealed
+REVEAL_CAPABILITY = "members.reveal"
 HEADER_FONT = Font(bold=True)
 REQUIRED_FONT = Font(bold=True, color="A61B1B")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -37,9 +42,23 @@ def _header_cells(sheet: SheetWriter, handler: type[SheetHandler]) -> list:
             for column in handler.columns]
 
 
-def export_ledger(path, *, user=None, region_code: str = "") -> dict[str, int]:
+def may_reveal(user, region_code: str = "") -> bool:
+    """May `user` export phones in clear: the reveal capability over everything the export covers (the console
+    operator, user None, may)."""
+    if user is None:
+        return True
+    if region_code:
+        return can(user, REVEAL_CAPABILITY, region_code)
+    return all(can(user, REVEAL_CAPABILITY, p) for p in region_prefixes(user, "ledger.export"))
+
+
+def export_ledger(path, *, user=None, region_code: str = "", reveal: bool = False) -> dict[str, int]:
     """Write every sheet the platform holds (all statuses) for the region (default: everything the user sees).
-    Returns the row count per sheet. The export of personal data (phones) is audited."""
+    Phones are masked (138****5678) unless `reveal` is asked by someone who may_reveal. Returns the row count per
+    sheet. The export is audited, saying whether phones were revealed."""
+    if reveal and not may_reveal(user, region_code):
+        raise PermissionDenied(_("Exporting phone numbers in clear needs the right to reveal personal data over the "
+                                 "whole export; export them masked instead."))
     prefix = ""
     if region_code:
         region = Region.objects.get(code=region_code)
@@ -51,15 +70,17 @@ def export_ledger(path, *, user=None, region_code: str = "") -> dict[str, int]:
         sheet.freeze_panes = "A2"
         sheet.append(_header_cells(sheet, handler))
         count = 0
+        masked = set() if reveal else {i for i, column in enumerate(handler.columns) if column.key in SENSITIVE_KEYS}
         for row in handler.export_rows(user, prefix):
-            sheet.append([_cell(sheet, value) for value in row])
+            sheet.append([_cell(sheet, mask(value) if i in masked and value else value)
+                          for i, value in enumerate(row)])
             count += 1
         counts[handler.sheet_name] = count
     workbook.save(path)
     audit_write(action="ledger.export", actor=user or SYSTEM, object_type="ledger.workbook",
                 object_id=region_code or "*",
                 object_repr=_("Ledger export %(region)s") % {"region": region_code or _("all regions")},
-                after={"region": region_code, "rows": counts})
+                after={"region": region_code, "rows": counts, "phones": "revealed" if reveal else "masked"})
     return counts
 
 

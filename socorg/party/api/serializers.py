@@ -101,13 +101,19 @@ class PartyMemberSerializer(serializers.ModelSerializer):
     employer_name = serializers.CharField(source="employer.name", read_only=True, allow_null=True, default=None)
     id_number_masked = serializers.SerializerMethodField()
     phone_masked = serializers.SerializerMethodField()
+    # Only the year beside a masked ID number: mask + full birth date + check digit would give the number back.
+    # The full date comes with the ID number from `reveal`.
+    birth_year = serializers.SerializerMethodField()
 
     class Meta:
         model = PartyMember
-        fields = ["id", "name", "gender", "birth_date", "id_number_masked", "phone_masked", "membership",
+        fields = ["id", "name", "gender", "birth_year", "id_number_masked", "phone_masked", "membership",
                   "joined_on", "probation_ends_on", "party_org", "party_org_name", "employer", "employer_name",
                   "is_full_time_staff", "is_active", "left_on", "created_at", "updated_at"]
         read_only_fields = fields
+
+    def get_birth_year(self, member) -> int | None:
+        return member.birth_date.year if member.birth_date else None
 
     def get_id_number_masked(self, member) -> str:
         return mask(member.id_number, 3, 4)
@@ -135,6 +141,7 @@ class PartyMemberWriteSerializer(serializers.Serializer):
 class RevealSerializer(serializers.Serializer):
     id_number = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
+    birth_date = serializers.DateField(read_only=True, allow_null=True)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -218,11 +218,14 @@ def member_leave(*, member: PartyMember, left_on: datetime.date | None = None, a
 
 @transaction.atomic
 def member_reveal(*, member: PartyMember, actor) -> dict[str, str]:
-    """The plaintext ID number and phone, for a user holding members.reveal over the member's region; the read is
-    written to the audit log (which fields, never the values)."""
+    """The plaintext ID number and phone, with the full birth date (lists show only its year beside the masked ID
+    number), for a user holding members.reveal over the member's region; the read is written to the audit log
+    (which fields, never the values)."""
     require(actor, "members.reveal", member.party_org.region_id)
-    audit_write(action="party.member.reveal", obj=member, actor=actor, after={"fields": ["id_number", "phone"]})
-    return {"id_number": member.id_number, "phone": member.phone}
+    audit_write(action="party.member.reveal", obj=member, actor=actor,
+                after={"fields": ["id_number", "phone", "birth_date"]})
+    return {"id_number": member.id_number, "phone": member.phone,
+            "birth_date": member.birth_date.isoformat() if member.birth_date else None}
 
 
 def member_reveal_id(*, member: PartyMember, actor) -> str:
