@@ -11,10 +11,13 @@ import time
 import unicodedata
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socorg.core.text import control_character_problem
 from socorg.core.xlsx import FORMULA_STARTS, TEXT_MARKER
+from socorg.registry import rules as registry_rules
 
 LIST_SEPARATORS = re.compile(r"[;；、\r\n]+")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug folded in
@@ -72,8 +75,26 @@ def clean_code(value) -> str:
     return "".join(clean_text(value).split()).upper()
 
 
+def from_rule(rule, value, **kwargs):
+    """Apply one of the domain rules (socorg.*.rules) to a cell value: its ValidationError becomes a CellError with
+    the same message, so a value gets the same verdict in the ledger as in a form or the API."""
+    try:
+        return rule(value, **kwargs)
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages)) from None
+
+
+def clean_text_cell(value) -> str:
+    """clean_text() of a cell that may hold no control character (checked first: the white-space folding of
+    clean_text would hide some of them)."""
+    problem = control_character_problem(value)
+    if problem:
+        raise CellError(problem)
+    return clean_text(value)
+
+
 def parse_text(value, *, max_length: int) -> str:
-    text = clean_text(value)
+    text = clean_text_cell(value)
     if len(text) > max_length:
         raise CellError(_("The text has %(length)d characters; at most %(max)d are allowed.")
                         % {"length": len(text), "max": max_length})
@@ -164,8 +185,9 @@ def today() -> datetime.date:
     return _today["date"]
 
 
-def not_future_date(value) -> datetime.date:
-    return parse_date(value, not_after=today())
+def not_future_date(value, *, label: str) -> datetime.date:
+    """A date cell that has happened (registry.rules.past_date); `label` is the column's header."""
+    return from_rule(registry_rules.past_date, parse_date(value), label=label, today=today())
 
 
 def parse_region_code(value) -> str:

@@ -23,11 +23,10 @@ from socorg.coverage.state import covering_state
 from socorg.ledger import bulkwrite, labels
 from socorg.ledger.pinyin import pinyin_pair
 from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
-from socorg.ledger.uscc_check import uscc_is_valid
 from socorg.ledger.values import (
     CellError,
     clean_code,
-    clean_text,
+    from_rule,
     not_future_date,
     parse_choice,
     parse_int,
@@ -36,17 +35,16 @@ from socorg.ledger.values import (
     parse_yes_no,
     split_list,
 )
+from socorg.registry import rules as registry_rules
 from socorg.registry.choices import REGISTERED_STATUSES
-from socorg.registry.ledger import EXAMPLE_USCC, org_index, unpack
+from socorg.registry.ledger import EXAMPLE_USCC, org_index, parse_phone, unpack
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import uscc_problems
 
-from .choices import InstructorKind, InstructorStatus, PartyOrgKind, PartyOrgStatus
+from . import rules as party_rules
+from .choices import InstructorKind, InstructorStatus, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization, active_on
-from .rules import default_term_years
 from .services.instructors import phone_key
-from .services.party_orgs import KIND_RANK, requires_coverage
-from .validators import validate_phone
 
 CHANGE = "party.change"
 PARTY_OBJECT_TYPE = PartyOrganization._meta.label_lower
@@ -57,7 +55,7 @@ def parse_uscc_list(value, regions: Container[str] | None = None) -> list[str]:
     """Codes of a list cell, each checked; with `regions` (every region code) valid codes take the fast check."""
     codes = list(dict.fromkeys(clean_code(item) for item in split_list(value)))
     for code in codes:
-        if regions is not None and uscc_is_valid(code, None, regions):
+        if regions is not None and registry_rules.uscc_is_valid(code, None, regions):
             continue
         problems = uscc_problems(code)
         if problems:
@@ -68,17 +66,7 @@ def parse_uscc_list(value, regions: Container[str] | None = None) -> list[str]:
 
 
 def parse_term_years(value) -> int:
-    years = parse_int(value)
-    if years not in (3, 5):
-        raise CellError(_("A term lasts 3 or 5 years; %(value)d is not allowed.") % {"value": years})
-    return years
-
-
-def parse_phone(value) -> str:
-    try:
-        return validate_phone(clean_text(value))
-    except ValidationError as error:
-        raise CellError(" ".join(error.messages)) from None
+    return from_rule(party_rules.term_years, parse_int(value))
 
 
 @dataclasses.dataclass
@@ -182,10 +170,11 @@ class PartyOrganizationSheet(_ReferenceSheet):
                example=EXAMPLE_USCC),
         Column("上级党组织", "parent", False, partial(parse_text, max_length=200), default="",
                note="上级党组织名称（本表或系统中已有）"),
-        Column("成立日期", "founded_on", False, not_future_date, example="2020-07-01"),
+        Column("成立日期", "founded_on", False, partial(not_future_date, label="成立日期"), example="2020-07-01"),
         Column("书记", "secretary_name", False, partial(parse_text, max_length=64), default="",
                note="为空表示书记空缺", example="李四"),
-        Column("本届任期开始", "term_started_on", False, not_future_date, example="2023-07-01"),
+        Column("本届任期开始", "term_started_on", False, partial(not_future_date, label="本届任期开始"),
+               example="2023-07-01"),
         Column("任期年限", "term_years", False, parse_term_years, default=None, choices=labels.TERM_YEARS,
                note="3 或 5；为空时按类别：党委 5，党总支、党支部 3（党总支、党支部经批准可为 5）", example=3),
         Column("状态", "status", False, partial(parse_choice, labels=labels.PARTY_STATUS),
@@ -205,7 +194,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
     def check_row(self, row: Row) -> None:
         values = row.values
         if values.get("term_years") is None:
-            values["term_years"] = default_term_years(values["kind"])
+            values["term_years"] = party_rules.default_term_years(values["kind"])
         index = self.run.state(PartySheetState).index
         name = values["name"]
         if name in index:
@@ -214,23 +203,15 @@ class PartyOrganizationSheet(_ReferenceSheet):
                       % {"name": name, "row": index[name][0]})
             return
         index[name] = (row.number, values.get("region") or "", values["kind"])
-        count = len(values["organizations"])
-        if values["formation"] == "standalone" and count > 1:
-            self.fail(row, "organizations", _("A standalone (单独组建) party organization covers exactly one social "
-                                              "organization, not %(count)d; choose a joint formation to cover "
-                                              "several.") % {"count": count})
-        elif count == 0 and requires_coverage(values["kind"], values["formation"], values["is_functional"]):
-            self.fail(row, "organizations", _("覆盖社会组织 is required here: a standalone party organization, or a "
-                                              "regular branch or general branch, covers at least one social "
-                                              "organization (only a 党委 or a functional one may cover none)."))
+        self.check(row, "organizations", party_rules.coverage_count, kind=values["kind"],
+                   formation=values["formation"], is_functional=values["is_functional"],
+                   count=len(values["organizations"]))
         if values["parent"] == name:
             self.fail(row, "parent", _("A party organization cannot be its own parent."))
         elif values["parent"]:
             self.run.state(PartySheetState).parent_refs.append((row.number, name, values["parent"]))
-        started, founded = values["term_started_on"], values["founded_on"]
-        if started and founded and started < founded:
-            self.fail(row, "term_started_on", _("The term start %(start)s is before the founding date %(founded)s.")
-                      % {"start": started.isoformat(), "founded": founded.isoformat()})
+        self.check(row, "term_started_on", party_rules.term_order, term_started_on=values["term_started_on"],
+                   founded_on=values["founded_on"])
 
     def flush(self, rows: list[Row]) -> None:
         found = self.resolve_codes(rows)
@@ -380,10 +361,11 @@ class PartyOrganizationSheet(_ReferenceSheet):
             elif _loops(name, parent_of):
                 message = _("The parent links of “%(name)s” form a loop; a party organization cannot be under its "
                             "own subordinate.") % {"name": name}
-            elif not _ranks_above(parent_kind, index[name][2]):
-                message = _("A %(kind)s cannot be placed under a %(parent_kind)s: the parent must be a 党委, or a "
-                            "党总支 for a 党支部.") % {"kind": labels.label_of(labels.PARTY_KIND, index[name][2]),
-                                                     "parent_kind": labels.label_of(labels.PARTY_KIND, parent_kind)}
+            elif not party_rules.ranks_above(parent_kind, index[name][2]):
+                try:
+                    party_rules.parent_rank(parent_kind=parent_kind, kind=index[name][2])
+                except ValidationError as error:
+                    message = " ".join(error.messages)
             if message:
                 bad.add(name)
                 self.run.error(self, number, "parent", parent, message)
@@ -428,7 +410,7 @@ class InstructorSheet(_ReferenceSheet):
                example="五华区民政局 科员"),
         Column("指导社会组织", "organizations", False, parse_uscc_list, default=[],
                note="统一社会信用代码列表，用 ; ； 、 或换行分隔；在岗时必填", example=EXAMPLE_USCC),
-        Column("选派日期", "appointed_on", False, not_future_date, example="2022-03-01"),
+        Column("选派日期", "appointed_on", False, partial(not_future_date, label="选派日期"), example="2022-03-01"),
         Column("状态", "status", False, partial(parse_choice, labels=labels.INSTRUCTOR_STATUS),
                default=InstructorStatus.ON_DUTY, choices=labels.choices_of(labels.INSTRUCTOR_STATUS), example="在岗"),
         Column("选派单位行政区划代码", "region", False, parse_region_code,
@@ -623,12 +605,6 @@ def queryset_batches(ids_queryset, size: int = 2000):
             batch = []
     if batch:
         yield batch
-
-
-def _ranks_above(parent_kind: str, child_kind: str) -> bool:
-    if parent_kind == PartyOrgKind.COMMITTEE:
-        return True
-    return KIND_RANK[PartyOrgKind(parent_kind)] > KIND_RANK[PartyOrgKind(child_kind)]
 
 
 def _loops(name: str, parent_of: dict[str, str]) -> bool:

@@ -3,9 +3,9 @@
 Registered from RegistryConfig.ready(); the ledger app provides the engine (socorg.ledger.sheets)."""
 
 import dataclasses
-import re
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -17,10 +17,9 @@ from socorg.core.scope import in_subtree
 from socorg.ledger import bulkwrite, labels
 from socorg.ledger.pinyin import pinyin_pair
 from socorg.ledger.sheets import Column, Row, SheetHandler, register_sheet
-from socorg.ledger.uscc_check import uscc_is_valid
 from socorg.ledger.values import (
-    CellError,
-    clean_text,
+    clean_text_cell,
+    from_rule,
     not_future_date,
     parse_choice,
     parse_int,
@@ -31,6 +30,7 @@ from socorg.ledger.values import (
 )
 from socorg.party.rules import should_build_basis
 
+from . import rules
 from .choices import FilingStatus, OrgStatus
 from .models import FiledCommunityOrganization, SocialOrganization
 from .uscc import make_uscc, uscc_problems
@@ -51,8 +51,6 @@ full_members_note = lazy(_full_members_note, str)
 
 
 CHANGE = "registry.change"
-# The same pattern the registry services apply to phones.
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9\- ()]{5,23}$")
 # Model fields the sheet sets, in comparison order (authority_region by its code).
 FIELDS = ("name", "org_type", "category", "authority_region_id", "authority_level", "supervisor", "registered_on",
           "status", "status_changed_on", "declared_full_members", "declared_probationary_members",
@@ -66,15 +64,17 @@ INSERT_FIELDS = ("uscc", "name", "name_pinyin", "name_initials", "org_type", "ca
                  "updated_at")
 OBJECT_TYPE = SocialOrganization._meta.label_lower
 EXAMPLE_USCC = make_uscc("530102", "social_group", "MJ000001")  # the template's example row
+MAX_INT = 2**63 - 1  # what parse_int reads; the count rule sets the range
 PACK = 1_000_000  # the key index packs (row number, region code) into one int to keep a million rows small
 
 
 def parse_phone(value) -> str:
-    phone = clean_text(value)
-    if not PHONE_PATTERN.match(phone):
-        raise CellError(_("“%(value)s” is not a phone number: use digits, optionally with +, -, spaces or "
-                          "brackets, e.g. 0871-64100000 or 13812345678.") % {"value": phone})
-    return phone
+    """The platform's one phone rule (registry.rules.phone)."""
+    return from_rule(rules.phone, clean_text_cell(value))
+
+
+def parse_count(value, *, label: str) -> int:
+    return from_rule(rules.count, parse_int(value, minimum=-MAX_INT, maximum=MAX_INT), label=label)
 
 
 @dataclasses.dataclass
@@ -116,16 +116,16 @@ class OrganizationSheet(SheetHandler):
                example="县级"),
         Column("业务主管单位", "supervisor", False, partial(parse_text, max_length=200), default="",
                note="为空表示直接登记"),
-        Column("成立登记日期", "registered_on", False, not_future_date, note="日期，不晚于今天",
-               example="2019-05-20"),
+        Column("成立登记日期", "registered_on", False, partial(not_future_date, label="成立登记日期"),
+               note="日期，不晚于今天", example="2019-05-20"),
         Column("登记状态", "status", False, partial(parse_choice, labels=labels.ORG_STATUS), default=OrgStatus.ACTIVE,
                choices=labels.choices_of(labels.ORG_STATUS), note="默认正常", example="正常"),
-        Column("状态变更日期", "status_changed_on", False, not_future_date,
+        Column("状态变更日期", "status_changed_on", False, partial(not_future_date, label="状态变更日期"),
                note="状态变更的日期（登记状态不是正常时必填）"),
-        Column("正式党员人数", "declared_full_members", False, parse_int, default=0, note=full_members_note(),
-               example=3),
-        Column("预备党员人数", "declared_probationary_members", False, parse_int, default=0,
-               note="整数 ≥ 0，默认 0", example=1),
+        Column("正式党员人数", "declared_full_members", False, partial(parse_count, label="正式党员人数"),
+               default=0, note=full_members_note(), example=3),
+        Column("预备党员人数", "declared_probationary_members", False,
+               partial(parse_count, label="预备党员人数"), default=0, note="整数 ≥ 0，默认 0", example=1),
         Column("党建写入章程", "party_clause_in_charter", False, parse_yes_no, default=False,
                choices=labels.YES_NO, example="是"),
         Column("法定代表人", "legal_representative", False, partial(parse_text, max_length=64), default="",
@@ -139,7 +139,7 @@ class OrganizationSheet(SheetHandler):
     def check_row(self, row: Row) -> None:
         values = row.values
         code = values["uscc"]
-        if not uscc_is_valid(code, values["org_type"], self.run.region_codes()):
+        if not rules.uscc_is_valid(code, values["org_type"], self.run.region_codes()):
             for problem in uscc_problems(code, values["org_type"]):
                 self.fail(row, "uscc", " ".join(problem.messages))
         if row.failed:
@@ -180,11 +180,10 @@ class OrganizationSheet(SheetHandler):
             self.fail(row, "status_changed_on", _("The organization is not in normal status (注销, 撤销, "
                                                   "吊销登记证书 or 限期停止活动): enter the date of that change in "
                                                   "状态变更日期."))
-        registered, changed = values["registered_on"], values["status_changed_on"]
-        if registered and changed and changed < registered:
-            self.fail(row, "status_changed_on", _("The status change date %(changed)s is before the registration "
-                                                  "date %(registered)s; it must be on or after it.")
-                      % {"changed": changed.isoformat(), "registered": registered.isoformat()})
+        try:
+            rules.registered_before_status_change(values["registered_on"], values["status_changed_on"])
+        except ValidationError as error:
+            self.fail(row, "status_changed_on", " ".join(error.messages))
 
     # --- comparison and writing -----------------------------------------------------------------------------
 

@@ -6,13 +6,11 @@ any step leaves nothing half-written. The phone is never written to the audit lo
 """
 
 import datetime
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write
@@ -21,6 +19,7 @@ from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import FLAGS, refresh_coverage_flags, refresh_member_counts
 from socorg.regions.models import Region
 
+from . import rules
 from .choices import REGISTERED_STATUSES, AuthorityLevel, Category, OrgStatus, OrgType
 from .models import SocialOrganization
 from .uscc import normalize_uscc, uscc_problems
@@ -37,29 +36,26 @@ AUDITED_FIELDS = (
     "registered_on", "status", "status_changed_on", "status_reason", "declared_full_members",
     "declared_probationary_members", "party_clause_in_charter", "legal_representative",
 )
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9\- ()]{5,23}$")
 CHANGE = "registry.change"
 
 
-# --- validation helpers: each returns the cleaned value or adds to `errors` ----------------------------------
+# --- validation: the rules are registry.rules; here they are applied field by field and collected ---------------
 
 class _Errors(dict):
     def add(self, field: str, message: str, code: str = "invalid") -> None:
         self.setdefault(field, []).append(ValidationError(message, code=code))
 
+    def check(self, field: str, rule, value, *, fallback=None, **kwargs):
+        """`rule(value, **kwargs)`, or `fallback` with the rule's error recorded under `field`."""
+        try:
+            return rule(value, **kwargs)
+        except ValidationError as error:
+            self.setdefault(field, []).extend(error.error_list)
+            return fallback
+
     def raise_if_any(self) -> None:
         if self:
             raise ValidationError(dict(self))
-
-
-def _clean_text(errors: _Errors, field: str, value, *, label: str, max_length: int, required: bool = False) -> str:
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        errors.add(field, _("%(field)s is required.") % {"field": label}, "required")
-    elif len(text) > max_length:
-        errors.add(field, _("%(field)s has %(length)d characters; at most %(max)d are allowed.")
-                   % {"field": label, "length": len(text), "max": max_length}, "max_length")
-    return text
 
 
 def _clean_choice(errors: _Errors, field: str, value, choices, *, label: str) -> str:
@@ -69,37 +65,6 @@ def _clean_choice(errors: _Errors, field: str, value, choices, *, label: str) ->
     errors.add(field, _("Unknown %(field)s “%(value)s”. Expected one of: %(expected)s.")
                % {"field": label, "value": value, "expected": expected}, "invalid_choice")
     return value
-
-
-def _clean_count(errors: _Errors, field: str, value, *, label: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1_000_000:
-        return value
-    errors.add(field, _("%(field)s must be a whole number between 0 and 1,000,000 (got “%(value)s”).")
-               % {"field": label, "value": value}, "invalid_count")
-    return 0
-
-
-def _clean_past_date(errors: _Errors, field: str, value, *, label: str, required: bool = False):
-    if value is None:
-        if required:
-            errors.add(field, _("%(field)s is required.") % {"field": label}, "required")
-        return None
-    if not isinstance(value, datetime.date):
-        errors.add(field, _("%(field)s must be a date (YYYY-MM-DD).") % {"field": label}, "invalid_date")
-        return None
-    if value > timezone.localdate():
-        errors.add(field, _("%(field)s %(date)s lies in the future; enter today's date or an earlier one.")
-                   % {"field": label, "date": value.isoformat()}, "future_date")
-    return value
-
-
-def _clean_phone(errors: _Errors, value) -> str:
-    phone = " ".join(str(value or "").split())
-    if phone and not PHONE_PATTERN.match(phone):
-        errors.add("phone", _("Phone “%(value)s” is not a phone number: use digits, optionally with +, -, spaces "
-                              "or brackets, e.g. 0871-64100000 or 13812345678.") % {"value": phone},
-                   "invalid_phone")
-    return phone
 
 
 def _resolve_region(errors: _Errors, value, actor) -> Region | None:
@@ -133,10 +98,10 @@ def _clean_fields(values: dict[str, Any], actor, *, current: SocialOrganization 
     cleaned: dict[str, Any] = {}
     cleaned["org_type"] = _clean_choice(errors, "org_type", values.get("org_type"), OrgType, label=labels["org_type"])
     cleaned["uscc"] = _clean_uscc(errors, values.get("uscc"), cleaned["org_type"], current)
-    cleaned["name"] = _clean_text(errors, "name", values.get("name"), label=labels["name"], max_length=200,
-                                  required=True)
-    cleaned["short_name"] = _clean_text(errors, "short_name", values.get("short_name"),
-                                        label=labels["short_name"], max_length=100)
+    cleaned["name"] = errors.check("name", rules.name, values.get("name"), label=labels["name"], max_length=200,
+                                   fallback="")
+    cleaned["short_name"] = errors.check("short_name", rules.text, values.get("short_name"),
+                                         label=labels["short_name"], max_length=100, fallback="")
     cleaned["category"] = _clean_choice(errors, "category", values.get("category") or Category.OTHER, Category,
                                         label=labels["category"])
     region = _resolve_region(errors, values.get("authority_region"), actor)
@@ -144,17 +109,17 @@ def _clean_fields(values: dict[str, Any], actor, *, current: SocialOrganization 
     level = values.get("authority_level") or (region.level if region else AuthorityLevel.COUNTY)
     cleaned["authority_level"] = _clean_choice(errors, "authority_level", level, AuthorityLevel,
                                                label=labels["authority_level"])
-    cleaned["supervisor"] = _clean_text(errors, "supervisor", values.get("supervisor"),
-                                        label=labels["supervisor"], max_length=200)
-    cleaned["registered_on"] = _clean_past_date(errors, "registered_on", values.get("registered_on"),
-                                                label=labels["registered_on"])
+    cleaned["supervisor"] = errors.check("supervisor", rules.text, values.get("supervisor"),
+                                         label=labels["supervisor"], max_length=200, fallback="")
+    cleaned["registered_on"] = errors.check("registered_on", rules.past_date, values.get("registered_on"),
+                                            label=labels["registered_on"])
     for field in ("declared_full_members", "declared_probationary_members"):
-        cleaned[field] = _clean_count(errors, field, values.get(field, 0), label=labels[field])
+        cleaned[field] = errors.check(field, rules.count, values.get(field, 0), label=labels[field], fallback=0)
     cleaned["party_clause_in_charter"] = bool(values.get("party_clause_in_charter"))
-    cleaned["legal_representative"] = _clean_text(errors, "legal_representative",
-                                                  values.get("legal_representative"),
-                                                  label=labels["legal_representative"], max_length=64)
-    cleaned["phone"] = _clean_phone(errors, values.get("phone"))
+    cleaned["legal_representative"] = errors.check("legal_representative", rules.text,
+                                                   values.get("legal_representative"),
+                                                   label=labels["legal_representative"], max_length=64, fallback="")
+    cleaned["phone"] = errors.check("phone", rules.phone, values.get("phone"), fallback="")
     errors.raise_if_any()
     return cleaned
 
@@ -276,10 +241,10 @@ def org_update(*, org: SocialOrganization, actor, **changes: Any) -> SocialOrgan
 
 
 def _check_registered_before_status_change(org: SocialOrganization, registered_on) -> None:
-    if org.status_changed_on and registered_on and registered_on > org.status_changed_on:
-        raise ValidationError({"registered_on": _(
-            "The registration date %(registered)s is after the status change on %(changed)s; it must be earlier."
-        ) % {"registered": registered_on.isoformat(), "changed": org.status_changed_on.isoformat()}})
+    try:
+        rules.registered_before_status_change(registered_on, org.status_changed_on)
+    except ValidationError as error:
+        raise ValidationError({"registered_on": error.error_list}) from None
 
 
 def _end(*, org: SocialOrganization, actor, status: str, date, reason: str, action: str) -> SocialOrganization:
@@ -299,12 +264,10 @@ def _change_status(org, actor, allowed: tuple[str, ...], status: str, date, reas
     if org.status not in allowed:
         errors.add("status", refusal(org), refusal_code)
         errors.raise_if_any()
-    date = _clean_past_date(errors, "date", date, label=_("date"), required=True)
-    reason = _clean_text(errors, "reason", reason, label=_("reason"), max_length=500, required=True)
-    if date and org.registered_on and date < org.registered_on:
-        errors.add("date", _("The date %(date)s is before the registration on %(registered)s; it must be on or "
-                             "after it.") % {"date": date.isoformat(), "registered": org.registered_on.isoformat()},
-                   "before_registration")
+    date = errors.check("date", rules.past_date, date, label=_("date"), required=True)
+    reason = errors.check("reason", rules.text, reason, label=_("reason"), max_length=500, required=True,
+                          fallback="")
+    errors.check("date", rules.registered_before_status_change, org.registered_on, status_changed_on=date)
     errors.raise_if_any()
     before = _audit_picture(org)
     org.status, org.status_changed_on, org.status_reason = status, date, reason

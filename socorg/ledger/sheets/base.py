@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..values import CellError
@@ -110,6 +111,13 @@ class SheetHandler:
     def fail(self, row: Row, key: str, message: str) -> None:
         self.run.error(self, row.number, key, row.raw.get(key), message)
         row.failed = True
+
+    def check(self, row: Row, key: str, rule, **kwargs) -> None:
+        """Apply a cross-field rule of socorg.*.rules to the row; its ValidationError fails the row at `key`."""
+        try:
+            rule(**kwargs)
+        except ValidationError as error:
+            self.fail(row, key, " ".join(error.messages))
 
     # --- per chunk and at the end ----------------------------------------------------------------------------
 

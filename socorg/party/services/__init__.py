@@ -1,6 +1,7 @@
 """Writes to party organizations, coverages, members, instructors and assignments: validate → lock → change →
 audit → derived state (coverage flags, member counts) in the same transaction."""
 
+from ..rules import requires_coverage
 from ._common import resolve_organization, resolve_region
 from .instructors import (
     assignment_add,
@@ -19,7 +20,6 @@ from .party_orgs import (
     party_org_create,
     party_org_dissolve,
     party_org_update,
-    requires_coverage,
     warnings_for,
 )
 from .responsibility import responsibility_hand_over, responsible_body_create

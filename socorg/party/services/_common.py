@@ -21,6 +21,15 @@ class Errors:
     def add(self, field: str, message: str) -> None:
         self.by_field.setdefault(field, []).append(message)
 
+    def check(self, field: str, rule, *args, fallback=None, **kwargs):
+        """`rule(*args, **kwargs)` of socorg.*.rules, or `fallback` with the rule's messages recorded under `field`."""
+        try:
+            return rule(*args, **kwargs)
+        except ValidationError as error:
+            for message in error.messages:
+                self.add(field, message)
+            return fallback
+
     def __contains__(self, field: str) -> bool:
         return field in self.by_field
 

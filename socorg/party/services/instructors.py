@@ -6,7 +6,6 @@ an instructor by name + phone, hence the phone's blind index and the uniqueness 
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +15,11 @@ from socorg.core.crypto import blind_index
 from socorg.core.scope import ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import refresh_coverage_flags
+from socorg.registry import rules as registry_rules
 from socorg.registry.models import SocialOrganization
 
 from ..choices import InstructorKind, InstructorStatus
 from ..models import Instructor, InstructorAssignment, active_on
-from ..validators import validate_phone
 from ._common import (
     Errors,
     check_not_future,
@@ -42,17 +41,17 @@ def phone_key(phone: str) -> str:
 
 
 def _validate(errors: Errors, instructor: Instructor, raw_phone: str | None) -> None:
-    instructor.name = (instructor.name or "").strip()
-    if not instructor.name:
+    instructor.name = errors.check("name", registry_rules.text, instructor.name, label=_("full name"), max_length=64,
+                                   fallback="")
+    if not instructor.name and "name" not in errors:
         errors.add("name", _("Enter the name of the instructor or liaison."))
+    instructor.unit_and_post = errors.check("unit_and_post", registry_rules.text, instructor.unit_and_post,
+                                            label=_("unit and post"), max_length=200, fallback="")
     if instructor.kind not in InstructorKind.values:
         errors.add("kind", _("Unknown kind “%(value)s”: expected instructor or liaison.") % {"value": instructor.kind})
     if raw_phone is not None:
-        try:
-            instructor.phone = validate_phone(raw_phone)
-            instructor.phone_index = phone_key(instructor.phone)
-        except ValidationError as error:
-            errors.add("phone", error.messages[0])
+        instructor.phone = errors.check("phone", registry_rules.phone, raw_phone, fallback="")
+        instructor.phone_index = phone_key(instructor.phone)
     check_not_future(errors, "appointed_on", instructor.appointed_on)
     if instructor.name and instructor.phone_index:
         clash = Instructor.objects.filter(name=instructor.name, phone_index=instructor.phone_index)
@@ -70,7 +69,7 @@ def instructor_create(*, name: str, region, actor, kind: str = InstructorKind.IN
     errors = Errors()
     if region is None:
         errors.add("region", _("Enter the region that sends the instructor (a 6-digit code)."))
-    instructor = Instructor(kind=kind, name=name, unit_and_post=(unit_and_post or "").strip(), region=region,
+    instructor = Instructor(kind=kind, name=name, unit_and_post=unit_and_post, region=region,
                             appointed_on=appointed_on)
     _validate(errors, instructor, phone)
     errors.raise_if_any()

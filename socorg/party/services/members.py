@@ -13,11 +13,12 @@ from socorg.core.audit import audit_write, snapshot
 from socorg.core.crypto import blind_index
 from socorg.core.scope import ensure_in_scope, require
 from socorg.coverage.state import refresh_member_counts
+from socorg.registry import rules as registry_rules
 from socorg.registry.models import SocialOrganization
 
 from ..choices import Gender, Membership, PartyOrgStatus
 from ..models import PartyMember, PartyOrganization, add_years
-from ..validators import birth_date_of, gender_of, validate_id_number, validate_phone
+from ..rules import birth_date_of, gender_of, validate_id_number
 from ._common import Errors, check_not_future, check_order, require_region, visible_organization_ids
 
 # Sensitive values never enter the audit log: only whether they changed.
@@ -112,8 +113,9 @@ def _check_membership(errors: Errors, member: PartyMember) -> None:
 def _validate(member: PartyMember, raw_id: str | None, raw_phone: str | None, actor, *,
               check_party_org: bool) -> None:
     errors = Errors()
-    member.name = (member.name or "").strip()
-    if not member.name:
+    member.name = errors.check("name", registry_rules.text, member.name, label=_("full name"), max_length=64,
+                               fallback="")
+    if not member.name and "name" not in errors:
         errors.add("name", _("Enter the member's name."))
     if member.gender and member.gender not in Gender.values:
         errors.add("gender", _("Unknown gender “%(value)s”: expected male or female.") % {"value": member.gender})
@@ -121,10 +123,7 @@ def _validate(member: PartyMember, raw_id: str | None, raw_phone: str | None, ac
         _check_party_org(errors, member.party_org if member.party_org_id else None, actor)
     _check_employer(errors, member.employer, actor)
     if raw_phone is not None:
-        try:
-            member.phone = validate_phone(raw_phone)
-        except ValidationError as error:
-            errors.add("phone", error.messages[0])
+        member.phone = errors.check("phone", registry_rules.phone, raw_phone, fallback="")
     _check_identity(errors, member, raw_id, actor)
     _check_membership(errors, member)
     errors.raise_if_any()

@@ -1,12 +1,9 @@
 """Party organizations and the social organizations they cover.
 
-Rules (docs/domain.md, decided here where the sources leave room):
-- the name is unique; kinds rank 党委 > 党总支 > 党支部: a parent must rank above its child (a 党委 may sit under
-  another 党委), and the tree never has a cycle;
+The database-free rules (rank of the parent, formation against the number of organizations covered, term length and
+order) are socorg.party.rules; here the ones that need the database:
+- the name is unique, and the tree never has a cycle;
 - 单独组建 (standalone) covers exactly one organization, so a second coverage is refused;
-- a regular (non-functional) 党支部 or 党总支 covers at least one organization: it is formed in or across
-  organizations. A 党委 may cover none (a 综合/行业党委 leads branches instead), and so may a functional party
-  organization, which is set up for an activity or project and may be attached to organizations later;
 - a joint branch covering more than 5 organizations is allowed, but flagged (`too_wide`, `warnings_for`);
 - only organizations in normal status get a new coverage; dates may not lie in the future (derived flags are
   maintained on write);
@@ -28,8 +25,10 @@ from socorg.core.concurrency import unique_race
 from socorg.core.scope import ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import refresh_coverage_flags
+from socorg.registry import rules as registry_rules
 from socorg.registry.models import SocialOrganization
 
+from .. import rules
 from ..choices import JOINT_BRANCH_MAX_ORGS, Formation, PartyOrgKind, PartyOrgStatus
 from ..models import PartyCoverage, PartyOrganization, active_on
 from ..rules import default_term_years
@@ -50,14 +49,6 @@ UPDATABLE_FIELDS = {"name", "kind", "formation", "is_functional", "parent", "reg
                     "secretary_name", "term_started_on", "term_years", "secretary_vacant_since"}
 # Changing these changes which organizations count as covered.
 COVERAGE_RELEVANT_FIELDS = {"formation", "is_functional", "status"}
-KIND_RANK = {PartyOrgKind.BRANCH: 1, PartyOrgKind.GENERAL_BRANCH: 2, PartyOrgKind.COMMITTEE: 3}
-
-
-def requires_coverage(kind: str, formation: str, is_functional: bool) -> bool:
-    """Does a party organization of this shape have to cover at least one organization? (see module docstring)"""
-    if formation == Formation.STANDALONE:
-        return True
-    return kind != PartyOrgKind.COMMITTEE and not is_functional
 
 
 def warnings_for(party_org: PartyOrganization) -> list[str]:
@@ -94,9 +85,11 @@ def _name_race(party_org: PartyOrganization):
 
 
 def _check_basics(errors: Errors, values: dict, instance: PartyOrganization | None) -> None:
-    name = values["name"]
+    name = values["name"] = errors.check("name", registry_rules.text, values["name"], label=_("name"),
+                                         max_length=200, fallback="")
     if not name:
-        errors.add("name", _("Enter the full name of the party organization."))
+        if "name" not in errors:
+            errors.add("name", _("Enter the full name of the party organization."))
     else:
         clash = PartyOrganization.objects.filter(name=name)
         if instance is not None:
@@ -109,12 +102,11 @@ def _check_basics(errors: Errors, values: dict, instance: PartyOrganization | No
     if values["formation"] not in Formation.values:
         errors.add("formation", _("Unknown formation “%(value)s”: expected one of %(choices)s.")
                    % {"value": values["formation"], "choices": ", ".join(Formation.values)})
-    if values["term_years"] not in (3, 5):
-        errors.add("term_years", _("A term lasts 3 or 5 years; %(value)s is not allowed.")
-                   % {"value": values["term_years"]})
+    errors.check("term_years", rules.term_years, values["term_years"], kind=values["kind"])
     check_not_future(errors, "founded_on", values["founded_on"])
     check_not_future(errors, "term_started_on", values["term_started_on"])
-    check_order(errors, "term_started_on", values["term_started_on"], values["founded_on"], _("the founding date"))
+    errors.check("term_started_on", rules.term_order, term_started_on=values["term_started_on"],
+                 founded_on=values["founded_on"])
 
 
 def _ancestors_include(parent: PartyOrganization, target_pk: int) -> bool:
@@ -142,23 +134,14 @@ def _check_parent(errors: Errors, parent: PartyOrganization | None, kind: str, a
         return
     if parent.status != PartyOrgStatus.ACTIVE:
         errors.add("parent", _("“%(parent)s” is dissolved; choose an active parent.") % {"parent": parent.name})
-    if kind in KIND_RANK and not _ranks_above(parent.kind, kind):
-        errors.add("parent", _("A %(kind)s cannot be placed under a %(parent_kind)s: the parent must be a party "
-                               "committee, or a general branch for a branch.")
-                   % {"kind": PartyOrgKind(kind).label, "parent_kind": parent.get_kind_display()})
-
-
-def _ranks_above(parent_kind: str, child_kind: str) -> bool:
-    if parent_kind == PartyOrgKind.COMMITTEE:
-        return True
-    return KIND_RANK[PartyOrgKind(parent_kind)] > KIND_RANK[PartyOrgKind(child_kind)]
+    errors.check("parent", rules.parent_rank, parent_kind=parent.kind, kind=kind)
 
 
 def _check_children_fit(errors: Errors, instance: PartyOrganization, kind: str) -> None:
-    if kind not in KIND_RANK:
+    if kind not in rules.KIND_RANK:
         return
     for child_kind in instance.children.filter(status=PartyOrgStatus.ACTIVE).values_list("kind", flat=True).distinct():
-        if not _ranks_above(kind, child_kind):
+        if not rules.ranks_above(kind, child_kind):
             errors.add("kind", _("This organization leads a %(child)s, so it cannot become a %(kind)s; move its "
                                  "subordinate organizations first.")
                        % {"child": PartyOrgKind(child_kind).label, "kind": PartyOrgKind(kind).label})
@@ -166,12 +149,8 @@ def _check_children_fit(errors: Errors, instance: PartyOrganization, kind: str) 
 
 
 def _check_coverage_count(errors: Errors, values: dict, count: int, field: str) -> None:
-    if values["formation"] == Formation.STANDALONE and count > 1:
-        errors.add(field, _("A standalone (单独组建) party organization covers exactly one social organization, "
-                            "not %(count)d; choose a joint formation to cover several.") % {"count": count})
-    elif requires_coverage(values["kind"], values["formation"], values["is_functional"]) and count == 0:
-        errors.add(field, _("A standalone party organization, or a regular party branch or general branch, must "
-                            "cover at least one social organization; enter the organization it is formed in."))
+    errors.check(field, rules.coverage_count, kind=values["kind"], formation=values["formation"],
+                 is_functional=values["is_functional"], count=count)
 
 
 def _check_organizations(errors: Errors, orgs: list[SocialOrganization], actor) -> None:
@@ -215,6 +194,8 @@ def party_org_create(*, name: str, kind: str, formation: str, actor, is_function
               "founded_on": founded_on, "term_started_on": term_started_on, "term_years": term_years}
     errors = Errors()
     _check_basics(errors, values, None)
+    secretary_name = errors.check("secretary_name", registry_rules.text, secretary_name, label=_("secretary"),
+                                  max_length=64, fallback="")
     _check_parent(errors, parent, kind, actor, None)
     _check_organizations(errors, orgs, actor)
     if "formation" not in errors and "kind" not in errors:
@@ -272,6 +253,9 @@ def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> Party
                                               "term_started_on", "term_years")}
     errors = Errors()
     _check_basics(errors, values, locked)
+    if "secretary_name" in changes:
+        locked.secretary_name = errors.check("secretary_name", registry_rules.text, locked.secretary_name,
+                                             label=_("secretary"), max_length=64, fallback="")
     if "parent" in changes or "kind" in changes:
         _check_parent(errors, locked.parent, locked.kind, actor, locked)
     if "kind" in changes:
@@ -380,7 +364,7 @@ def coverage_end(*, coverage: PartyCoverage, end_on: datetime.date | None = None
     check_order(errors, "end_on", end_on, locked.start_on, _("the start of the coverage"))
     others = active_coverages(locked_org).exclude(pk=locked.pk).count()
     if (locked_org.is_active and others == 0 and locked.end_on is None
-            and requires_coverage(locked_org.kind, locked_org.formation, locked_org.is_functional)):
+            and rules.requires_coverage(locked_org.kind, locked_org.formation, locked_org.is_functional)):
         errors.add("end_on", _("This is the last organization “%(name)s” covers, and it must cover at least one; "
                                "add the new organization first, or dissolve the party organization.")
                    % {"name": locked_org.name})

@@ -10,7 +10,7 @@ from socorg.core.crypto import blind_index
 from socorg.core.models import AuditEntry
 from socorg.party import services
 from socorg.party.models import PartyMember
-from socorg.party.validators import validate_id_number
+from socorg.party.rules import validate_id_number
 
 from .factories import make_org, make_party_org, staff, valid_id_number
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socorg.ledger.uscc_check import uscc_is_valid
 from socorg.regions.models import Region
 from socorg.registry.choices import OrgType
+from socorg.registry.rules import uscc_is_valid
 from socorg.registry.uscc import ALPHABET, make_uscc, uscc_problems
 
 pytestmark = pytest.mark.django_db
