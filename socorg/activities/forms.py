@@ -4,14 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.concurrency import VersionedFormMixin
-from socorg.core.forms import DateField, ServiceErrorsMixin
+from socorg.core.forms import DateField, RefuseControlCharactersMixin, ServiceErrorsMixin
 from socorg.core.pickers import party_org_picker
 
 from .attachments import ALLOWED_TYPES
 from .choices import ActivityType, AttachmentKind
 
 
-class ActivityForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):
+class ActivityForm(RefuseControlCharactersMixin, VersionedFormMixin, ServiceErrorsMixin, forms.Form):
     party_org = forms.CharField(label=_("party organization"), max_length=200,
                                 widget=party_org_picker("activities.change"),
                                 help_text=_("type part of its name or pinyin and choose it"))
@@ -33,7 +33,7 @@ class ActivityForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):
                 "actual_attendance": activity.actual_attendance, "notes": activity.notes}
 
 
-class AttachmentForm(ServiceErrorsMixin, forms.Form):
+class AttachmentForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices)
     file = forms.FileField(label=_("file"), help_text=_("PDF, Word, Excel, OFD, JPEG or PNG"),
                            widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_TYPES))}))

@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.forms import DateField, ServiceErrorsMixin
+from socorg.core.forms import DateField, RefuseControlCharactersMixin, ServiceErrorsMixin
 
 from .choices import Severity
 from .periods import PERIOD_LABELS
 
 
-class AssignForm(ServiceErrorsMixin, forms.Form):
+class AssignForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     assignee = forms.ModelChoiceField(label=_("assignee"), queryset=None,
                                       help_text=_("the organization's own account or its instructor"))
     deadline = DateField(label=_("deadline"))
@@ -40,18 +40,18 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class SubmitForm(ServiceErrorsMixin, forms.Form):
+class SubmitForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("what was done"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("evidence"), required=False,
                               help_text=_("PDF, Word, Excel, OFD, JPEG or PNG; several files allowed"))
 
 
-class ReviewForm(ServiceErrorsMixin, forms.Form):
+class ReviewForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("review comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = DateField(label=_("new deadline (when returning)"), required=False)
 
 
-class RuleSettingForm(ServiceErrorsMixin, forms.Form):
+class RuleSettingForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     """A rule's settings: one field per parameter of the rule (labelled as the rule names it), none for a parameter
     that is a deployment setting shared with another part of the platform."""
 

@@ -29,7 +29,7 @@ from socorg.regions.models import Region
 from .forms import DateInput
 from .models import AuditEntry
 from .scope import in_subtree
-from .text import validate_no_control_characters
+from .text import refusing_control_characters
 
 WHOLE_NUMBER_ERRORS = {
     "invalid": _("Enter a whole number, such as 12."),
@@ -126,9 +126,7 @@ class FilterSet(django_filters.FilterSet):
                 filter_.extra.setdefault("widget", DateInput)
                 filter_.extra["error_messages"] = {**DATE_ERRORS, **filter_.extra.get("error_messages", {})}
             elif isinstance(filter_, django_filters.CharFilter):
-                validators = filter_.extra.setdefault("validators", [])
-                if validate_no_control_characters not in validators:
-                    validators.append(validate_no_control_characters)
+                filter_.extra["validators"] = refusing_control_characters(filter_.extra.get("validators", []))
             else:
                 continue
             filter_.__dict__.pop("_field", None)  # built again from the changed class and arguments

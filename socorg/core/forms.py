@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .text import refusing_control_characters
+
 ISO_DATE = "%Y-%m-%d"
 
 
@@ -41,3 +43,14 @@ class ServiceErrorsMixin:
             return
         for field, errors in error.error_dict.items():
             self.add_error(field if field in self.fields else None, errors)
+
+
+class RefuseControlCharactersMixin:
+    """Every text field of the form refuses control characters (core.text), with a message at the field: they are
+    invisible, break exports and cannot be stored on PostgreSQL (NUL)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the form's own copies of the declared fields
+            if isinstance(field, forms.CharField):
+                field.validators = refusing_control_characters(field.validators)

@@ -4,6 +4,7 @@ control characters."""
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -40,3 +41,11 @@ def validate_no_control_characters(value) -> None:
     problem = control_character_problem(value)
     if problem:
         raise ValidationError(problem, code="control_character")
+
+
+def refusing_control_characters(validators: list) -> list:
+    """A text field's validators with validate_no_control_characters in place of Django's NUL-only check (whose
+    message would repeat ours for a NUL)."""
+    kept = [v for v in validators if not isinstance(v, ProhibitNullCharactersValidator)
+            and v is not validate_no_control_characters]
+    return [*kept, validate_no_control_characters]

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socorg.core.forms import RefuseControlCharactersMixin
+
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
-class UploadForm(forms.Form):
+class UploadForm(RefuseControlCharactersMixin, forms.Form):
     file = forms.FileField(label=_("Ledger workbook (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 

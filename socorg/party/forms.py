@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.crypto import mask
-from socorg.core.forms import DateField
+from socorg.core.forms import DateField, RefuseControlCharactersMixin
 from socorg.core.pickers import party_org_picker, region_picker
 
 from .choices import Formation, Gender, InstructorKind, Membership, PartyOrgKind
@@ -19,8 +19,9 @@ from .models import PartyOrganization
 from .services import resolve_organization
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget, and service errors mapped onto the fields that exist."""
+class BootstrapMixin(RefuseControlCharactersMixin):
+    """Bootstrap classes on every widget, control characters refused in text fields, and service errors mapped onto
+    the fields that exist."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.concurrency import VersionedFormMixin
-from socorg.core.forms import DateField, DateInput, ServiceErrorsMixin
+from socorg.core.forms import DateField, DateInput, RefuseControlCharactersMixin, ServiceErrorsMixin
 from socorg.core.pickers import region_picker
 from socorg.core.scope import in_subtree, region_prefixes
 from socorg.regions.models import Region
@@ -39,7 +39,7 @@ def regions_changeable_by(user):
     return regions.filter(condition)
 
 
-class OrganizationForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):
+class OrganizationForm(RefuseControlCharactersMixin, VersionedFormMixin, ServiceErrorsMixin, forms.Form):
     uscc = forms.CharField(label=_("unified social credit code"), max_length=64,
                            help_text=format_lazy(_("18 characters, e.g. {example}"), example=USCC_EXAMPLE))
     name = forms.CharField(label=_("name"), max_length=200)
@@ -87,7 +87,7 @@ class OrganizationForm(VersionedFormMixin, ServiceErrorsMixin, forms.Form):
 
 
 
-class StatusChangeForm(ServiceErrorsMixin, forms.Form):
+class StatusChangeForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     date = DateField(label=_("date"), widget=DateInput(attrs={"class": "form-control"}))
     reason = forms.CharField(label=_("reason"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))

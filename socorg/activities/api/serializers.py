@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from socorg.core.api.serializers import RefuseControlCharactersMixin
+
 from ..choices import AttachmentKind
 from ..models import Activity, Attachment, DuesPayment
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text=_("Download address (scoped like the record)."))
 
     class Meta:
@@ -23,7 +25,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("activities:attachment", args=[attachment.pk])
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     party_org = serializers.CharField(source="party_org_id", help_text=_(
         "Party organization: its id, or its exact name."))
     party_org_name = serializers.CharField(source="party_org.name", read_only=True)
@@ -49,7 +51,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         return values
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     file = serializers.FileField(help_text=_("PDF, Word, Excel, OFD, JPEG or PNG; size limit set per deployment."))
     kind = serializers.ChoiceField(choices=AttachmentKind.choices, default=AttachmentKind.MINUTES)
 

@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from socorg.core.api.serializers import RefuseControlCharactersMixin
+
 from ..models import Alert, AlertEvent
 
 
-class AlertEventSerializer(serializers.ModelSerializer):
+class AlertEventSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, default=None)
     assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
     files = serializers.SerializerMethodField()
@@ -21,7 +23,7 @@ class AlertEventSerializer(serializers.ModelSerializer):
         return [f.original_name for f in event.files.all()]
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     subject = serializers.SerializerMethodField(help_text=_("Party organization name, or the USCC."))
     assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
 
@@ -45,18 +47,18 @@ class AlertDetailSerializer(AlertSerializer):
         read_only_fields = fields
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     assignee = serializers.CharField(help_text=_("User name of the organization's account or instructor."))
     deadline = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     note = serializers.CharField(allow_blank=True, help_text=_("What was done."))
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None,
                                      help_text=_("New deadline when returning (optional)."))

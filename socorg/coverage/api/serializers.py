@@ -3,13 +3,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.party.models import ResponsibleBody
 from socorg.registry.models import SocialOrganization
 
 from ..queries import BY_CHOICES, MEASURES
 
 
-class FiguresQuerySerializer(serializers.Serializer):
+class FiguresQuerySerializer(RefuseControlCharactersMixin, serializers.Serializer):
     region = serializers.CharField(required=False, help_text=gettext_lazy("Region code (default: your own region)"))
     by = serializers.ChoiceField(choices=BY_CHOICES, default="region", required=False)
     as_of = serializers.DateField(required=False, help_text=gettext_lazy("Figures as of this date (default today)"))
@@ -42,14 +43,14 @@ class OrgsQuerySerializer(FiguresQuerySerializer):
                                   help_text=gettext_lazy("The group's key, e.g. foundation (by type)"))
 
 
-class RegionRefSerializer(serializers.Serializer):
+class RegionRefSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     level = serializers.CharField()
     full_name = serializers.CharField()
 
 
-class TotalsSerializer(serializers.Serializer):
+class TotalsSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     orgs = serializers.IntegerField()
     org_covered = serializers.IntegerField()
     org_uncovered = serializers.IntegerField()
@@ -76,28 +77,28 @@ class TotalsSerializer(serializers.Serializer):
     build_rate = serializers.FloatField(allow_null=True)
 
 
-class DirectSerializer(serializers.Serializer):
+class DirectSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     totals = TotalsSerializer()
 
 
-class GroupRefSerializer(serializers.Serializer):
+class GroupRefSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
 
 
-class ChildSerializer(serializers.Serializer):
+class ChildSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     region = RegionRefSerializer(required=False, help_text=gettext_lazy("With by=region"))
     group = GroupRefSerializer(required=False, help_text=gettext_lazy("With any other breakdown"))
     totals = TotalsSerializer()
 
 
-class ResponsibleRefSerializer(serializers.Serializer):
+class ResponsibleRefSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
 
 
-class FiguresSerializer(serializers.Serializer):
+class FiguresSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     region = RegionRefSerializer()
     responsible = ResponsibleRefSerializer(allow_null=True)
     as_of = serializers.DateField()
@@ -108,13 +109,13 @@ class FiguresSerializer(serializers.Serializer):
     children = ChildSerializer(many=True)
 
 
-class SnapshotPointSerializer(serializers.Serializer):
+class SnapshotPointSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     period = serializers.CharField()
     taken_at = serializers.DateTimeField()
     totals = TotalsSerializer()
 
 
-class OrgBehindSerializer(serializers.ModelSerializer):
+class OrgBehindSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     authority_region = serializers.CharField(source="authority_region_id")
     authority_region_name = serializers.CharField(source="authority_region.name")
     org_covered = serializers.SerializerMethodField()

@@ -4,6 +4,7 @@ organizations by id. Sensitive values are write-only: responses carry them maske
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.core.crypto import mask
 
 from ..choices import Formation, Gender, InstructorKind, Membership, PartyOrgKind
@@ -11,7 +12,7 @@ from ..models import Instructor, InstructorAssignment, PartyCoverage, PartyMembe
 from ..services import warnings_for
 
 
-class CoveredOrganizationSerializer(serializers.ModelSerializer):
+class CoveredOrganizationSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     is_current = serializers.SerializerMethodField()
@@ -27,7 +28,7 @@ class CoveredOrganizationSerializer(serializers.ModelSerializer):
         return coverage.start_on <= today and (coverage.end_on is None or coverage.end_on > today)
 
 
-class PartyOrganizationSerializer(serializers.ModelSerializer):
+class PartyOrganizationSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
     parent_name = serializers.CharField(source="parent.name", allow_null=True, read_only=True, default=None)
     region = serializers.CharField(source="region_id", read_only=True)
@@ -56,7 +57,7 @@ class PartyOrganizationSerializer(serializers.ModelSerializer):
         return [c.organization.uscc for c in getattr(party_org, "current_coverages", [])]
 
 
-class PartyOrganizationWriteSerializer(serializers.Serializer):
+class PartyOrganizationWriteSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=PartyOrgKind.choices)
     formation = serializers.ChoiceField(choices=Formation.choices)
@@ -77,24 +78,24 @@ class PartyOrganizationWriteSerializer(serializers.Serializer):
                                          help_text="3 or 5; empty or null: by kind (committee 5, otherwise 3)")
 
 
-class CoverageAddSerializer(serializers.Serializer):
+class CoverageAddSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     organization = serializers.CharField(max_length=18, help_text="USCC of the organization to cover")
     start_on = serializers.DateField(required=False, allow_null=True)
 
 
-class EndSerializer(serializers.Serializer):
+class EndSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     end_on = serializers.DateField(required=False, allow_null=True, help_text="default: today")
 
 
-class DissolveSerializer(serializers.Serializer):
+class DissolveSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     dissolved_on = serializers.DateField()
 
 
-class LeaveSerializer(serializers.Serializer):
+class LeaveSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     left_on = serializers.DateField(required=False, allow_null=True, help_text="default: today")
 
 
-class PartyMemberSerializer(serializers.ModelSerializer):
+class PartyMemberSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     party_org = serializers.IntegerField(source="party_org_id", read_only=True)
     party_org_name = serializers.CharField(source="party_org.name", read_only=True)
     employer = serializers.CharField(source="employer.uscc", read_only=True, allow_null=True, default=None)
@@ -122,7 +123,7 @@ class PartyMemberSerializer(serializers.ModelSerializer):
         return mask(member.phone, 3, 4)
 
 
-class PartyMemberWriteSerializer(serializers.Serializer):
+class PartyMemberWriteSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     name = serializers.CharField(max_length=64)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
@@ -138,13 +139,13 @@ class PartyMemberWriteSerializer(serializers.Serializer):
         required=False, help_text="Full-time staff of the employing organization's standing office")
 
 
-class RevealSerializer(serializers.Serializer):
+class RevealSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     id_number = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
     birth_date = serializers.DateField(read_only=True, allow_null=True)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
@@ -154,12 +155,12 @@ class AssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignmentAddSerializer(serializers.Serializer):
+class AssignmentAddSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     organization = serializers.CharField(max_length=18, help_text="USCC of the organization")
     start_on = serializers.DateField(required=False, allow_null=True)
 
 
-class InstructorSerializer(serializers.ModelSerializer):
+class InstructorSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
     region_name = serializers.CharField(source="region.full_name", read_only=True)
     phone_masked = serializers.SerializerMethodField()
@@ -179,7 +180,7 @@ class InstructorSerializer(serializers.ModelSerializer):
         return [a.organization.uscc for a in getattr(instructor, "current_assignments", [])]
 
 
-class InstructorWriteSerializer(serializers.Serializer):
+class InstructorWriteSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=InstructorKind.choices, required=False)
     name = serializers.CharField(max_length=64)
     unit_and_post = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from socorg.core.api.serializers import RefuseControlCharactersMixin
+
 from ..models import Region
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
     successor = serializers.CharField(source="successor_id", allow_null=True, read_only=True)
     is_retired = serializers.BooleanField(read_only=True)

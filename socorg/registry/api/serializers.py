@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.core.crypto import mask
 
 from ..choices import AuthorityLevel
@@ -21,7 +22,7 @@ class PhoneField(serializers.CharField):
         return value if self.context.get("reveal_phone") else mask(value)
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     """`phone` is masked unless the view grants `reveal_phone` in the context (detail, to users with
     registry.change over the organization's region)."""
 
@@ -54,6 +55,6 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return values
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     date = serializers.DateField(help_text=_("Date of the deregistration or revocation (not in the future)."))
     reason = serializers.CharField(max_length=500, help_text=_("Reason, as in the decision."))
