@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.forms import ServiceErrorsMixin
+from socorg.core.forms import RefuseControlCharactersMixin, ServiceErrorsMixin
 
 from .choices import Conclusion
 from .services import EDITABLE_FIELDS
@@ -17,7 +17,7 @@ def _money(label):
                               widget=forms.NumberInput(attrs={"step": "0.01"}))
 
 
-class AnnualReportForm(ServiceErrorsMixin, forms.Form):
+class AnnualReportForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     proposed_name = forms.CharField(label=_("new name (if it changed)"), max_length=200, required=False)
     proposed_supervisor = forms.CharField(label=_("new supervising unit (if it changed)"), max_length=200,
                                           required=False)
@@ -72,12 +72,12 @@ class AnnualReportForm(ServiceErrorsMixin, forms.Form):
         super().apply_service_errors(error)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(RefuseControlCharactersMixin, forms.Form):
     reasons = forms.CharField(label=_("what must be corrected"), max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewForm(ServiceErrorsMixin, forms.Form):
+class ReviewForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     conclusion = forms.ChoiceField(label=_("conclusion"), choices=Conclusion.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("reasons"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}),

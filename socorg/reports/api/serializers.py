@@ -3,6 +3,8 @@ draft and of each workflow step. Validation beyond field types lives in reports.
 
 from rest_framework import serializers
 
+from socorg.core.api.serializers import RefuseControlCharactersMixin
+
 from ..choices import NOT_STARTED, Conclusion
 from ..models import AnnualReport
 from ..services import EDITABLE_FIELDS
@@ -10,7 +12,7 @@ from ..services import EDITABLE_FIELDS
 MONEY = {"max_digits": 16, "decimal_places": 2, "allow_null": True, "required": False}
 
 
-class PartyBuildingSerializer(serializers.Serializer):
+class PartyBuildingSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     as_of = serializers.DateField()
     party_orgs = serializers.ListField(child=serializers.DictField())
     full_members = serializers.IntegerField()
@@ -21,7 +23,7 @@ class PartyBuildingSerializer(serializers.Serializer):
     should_build_missing = serializers.BooleanField()
 
 
-class AnnualReportSerializer(serializers.ModelSerializer):
+class AnnualReportSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     uscc = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     status = serializers.SerializerMethodField()
@@ -39,7 +41,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
         return report.status if report.pk else NOT_STARTED
 
 
-class AnnualReportInputSerializer(serializers.Serializer):
+class AnnualReportInputSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     proposed_changes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     member_meetings_held = serializers.IntegerField(min_value=0, max_value=1000, allow_null=True, required=False)
     council_meetings_held = serializers.IntegerField(min_value=0, max_value=1000, allow_null=True, required=False)
@@ -57,11 +59,11 @@ class AnnualReportInputSerializer(serializers.Serializer):
     party_building_comment = serializers.CharField(allow_blank=True, required=False, max_length=2000)
 
 
-class ReportReturnSerializer(serializers.Serializer):
+class ReportReturnSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     reasons = serializers.CharField(max_length=2000)
 
 
-class ReportReviewSerializer(serializers.Serializer):
+class ReportReviewSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
     reasons = serializers.CharField(allow_blank=True, required=False, max_length=2000, default="")
 
