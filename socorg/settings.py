@@ -225,6 +225,9 @@ SPECTACULAR_SETTINGS = {
     # The schema and the docs describe an internal system: only logged-in users (or token holders) read them.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation documents its 400/401/403/404 answers (schemathesis checks the answers against them).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "socorg.core.api.schema.document_error_answers"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI served from our own static files (drf-spectacular-sidecar): intranets have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

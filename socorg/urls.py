@@ -34,3 +34,5 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
+
+handler404 = "socorg.core.views.page_not_found"

@@ -2,8 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from rest_framework.exceptions import NotFound
 
 from . import health
 from .decorators import capability_required
@@ -38,3 +40,11 @@ def healthz(request):
         return JsonResponse({"status": "forbidden"}, status=403)
     body = health.report(full=full)
     return JsonResponse(body, status=200 if body["status"] == health.OK else 503)
+
+
+def page_not_found(request, exception):
+    """404 for a URL that matches nothing: JSON under /api/ (API clients parse every answer, and the schema
+    documents a JSON 404), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -11,7 +11,7 @@ from ..models import Alert, AlertEvent
 
 class AlertEventSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, default=None)
-    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None, allow_null=True)
     files = serializers.SerializerMethodField()
 
     class Meta:
@@ -25,7 +25,7 @@ class AlertEventSerializer(RefuseControlCharactersMixin, serializers.ModelSerial
 
 class AlertSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     subject = serializers.SerializerMethodField(help_text=_("Party organization name, or the USCC."))
-    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Alert

@@ -100,6 +100,8 @@ class PartyMemberSerializer(RefuseControlCharactersMixin, serializers.ModelSeria
     party_org_name = serializers.CharField(source="party_org.name", read_only=True)
     employer = serializers.CharField(source="employer.uscc", read_only=True, allow_null=True, default=None)
     employer_name = serializers.CharField(source="employer.name", read_only=True, allow_null=True, default=None)
+    gender = serializers.ChoiceField(choices=Gender.choices, allow_blank=True, read_only=True,
+                                     help_text="empty when unknown")
     id_number_masked = serializers.SerializerMethodField()
     phone_masked = serializers.SerializerMethodField()
     # Only the year beside a masked ID number: mask + full birth date + check digit would give the number back.
