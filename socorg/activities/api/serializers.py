@@ -56,7 +56,7 @@ class AttachmentUploadSerializer(RefuseControlCharactersMixin, serializers.Seria
     kind = serializers.ChoiceField(choices=AttachmentKind.choices, default=AttachmentKind.MINUTES)
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AttendanceSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     members = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True, help_text=_(
         "Ids of the party members who attended (members of the branch on the day); the list replaces the previous "
         "one and sets the actual attendance."))
@@ -76,7 +76,7 @@ class DuesMonthField(serializers.DateField):
         return f"{value:%Y-%m}" if value else None
 
 
-class DuesPaymentSerializer(serializers.ModelSerializer):
+class DuesPaymentSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     member = serializers.IntegerField(source="member_id", min_value=1, help_text=_("Id of the party member."))
     month = DuesMonthField(help_text=_("Month paid for, YYYY-MM."))
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True,

@@ -1,22 +1,26 @@
 """Issue #10 item 7: control characters in text fields are refused at every input — API, forms, ledger — with a
-Chinese message at the field, and never break an export, not even when legacy rows already hold them."""
+Chinese message at the field, and never break an export, not even when legacy rows already hold them (before the
+fix one \u0001 in an instructor's name made every enclosing region's export answer 500)."""
 
 import datetime
 import importlib
+import io
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from openpyxl import load_workbook
 from rest_framework import serializers
 
 from socorg.accounts.roles import Role
 from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.core.forms import RefuseControlCharactersMixin as RefuseControlCharactersMixin_forms
 from socorg.core.testing import api_as, client_as, make_user
+from socorg.core.text import CONTROL_CHARACTERS
 from socorg.ledger.importer import import_ledger
 from socorg.ledger.tests.helpers import INSTRUCTOR_HEADERS, ORG_HEADERS, org_row, uscc, workbook
 from socorg.party import services as party_services
-from socorg.party.models import Instructor, PartyMember
+from socorg.party.models import Instructor, PartyMember, PartyOrganization
 from socorg.registry import services as registry_services
 from socorg.registry.choices import OrgType
 from socorg.registry.models import SocialOrganization
@@ -137,6 +141,44 @@ def test_the_ledger_refuses_a_control_character_and_writes_nothing(tmp_path, sta
     assert bad == {("社会组织", 3, "名称"), ("党建工作指导员", 2, "姓名")}
     assert all("控制字符" in issue.message or "control character" in issue.message for issue in run.errors)
     assert not SocialOrganization.objects.exists() and not Instructor.objects.exists()
+
+
+# --- exports with legacy data ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def legacy(staff, org, branch):
+    """Rows written before input refused control characters (straight into the table, as an old version did)."""
+    instructor = party_services.instructor_create(name="王五", region="530102", phone="13800000000", actor=staff)
+    party_services.assignment_add(instructor=instructor, organization=org, actor=staff)
+    Instructor.objects.filter(pk=instructor.pk).update(name="王\x01五", unit_and_post="民政局\x0b科员")
+    SocialOrganization.objects.filter(pk=org.pk).update(name="五华区\x1f控制字符测试协会", supervisor="文化馆\x02")
+    PartyOrganization.objects.filter(pk=branch.pk).update(secretary_name="李\x7f四")
+    return instructor
+
+
+def _texts(content: bytes) -> list[str]:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+            if isinstance(cell, str)]
+
+
+@pytest.mark.parametrize("region", ["530102", "530100", "530000", ""])
+def test_the_ledger_export_of_every_enclosing_region_still_works_with_legacy_control_characters(staff, legacy,
+                                                                                                 region):
+    response = client_as(staff).get("/ledger/export/", {"region": region} if region else {})
+    assert response.status_code == 200
+    texts = _texts(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert not [text for text in texts if CONTROL_CHARACTERS.search(text)]
+    assert any(text.startswith("王") and text.endswith("五") for text in texts)  # the person is still there
+
+
+@pytest.mark.parametrize("url", ["/coverage/export/?region=530000&by=supervisor",
+                                 "/api/v1/coverage/orgs/?region=530000&format=xlsx"])
+def test_coverage_exports_still_work_with_legacy_control_characters(staff, legacy, url):
+    response = client_as(staff).get(url)
+    assert response.status_code == 200
+    texts = _texts(response.content)
+    assert not [text for text in texts if CONTROL_CHARACTERS.search(text)]
 
 
 # --- every input path is covered -------------------------------------------------------------------------------------
