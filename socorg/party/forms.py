@@ -13,6 +13,7 @@ from socorg.core.concurrency import VersionedFormMixin
 from socorg.core.crypto import mask
 from socorg.core.forms import DateField, RefuseControlCharactersMixin
 from socorg.core.pickers import party_org_picker, region_picker
+from socorg.registry import rules as registry_rules
 
 from .choices import Formation, Gender, InstructorKind, Membership, PartyOrgKind
 from .models import PartyOrganization
@@ -147,7 +148,7 @@ class MemberForm(VersionedFormMixin, BootstrapMixin, forms.Form):
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=32,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
     birth_date = _date(_("birth date"), help_text=_("Empty = taken from the ID number."))
-    phone = forms.CharField(label=_("phone"), required=False, max_length=32,
+    phone = forms.CharField(label=_("phone"), required=False, max_length=32, validators=[registry_rules.phone],
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
     membership = forms.ChoiceField(label=_("membership"), choices=Membership.choices)
     joined_on = _date(_("joined the party on"))
@@ -208,7 +209,7 @@ class InstructorForm(VersionedFormMixin, BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=InstructorKind.choices)
     name = forms.CharField(label=_("full name"), max_length=64)
     unit_and_post = forms.CharField(label=_("unit and post"), required=False, max_length=200)
-    phone = forms.CharField(label=_("phone"), required=False, max_length=32,
+    phone = forms.CharField(label=_("phone"), required=False, max_length=32, validators=[registry_rules.phone],
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
     region = forms.CharField(label=_("dispatching region"), max_length=6, widget=region_picker("party.change"),
                              help_text=_("The region that sends the instructor: type its name, pinyin or code."))

@@ -14,6 +14,7 @@ from socorg.core.pickers import region_picker
 from socorg.core.scope import in_subtree, region_prefixes
 from socorg.regions.models import Region
 
+from . import rules
 from .choices import AuthorityLevel, Category, OrgType
 from .models import SocialOrganization
 from .uscc import EXAMPLE as USCC_EXAMPLE
@@ -59,7 +60,7 @@ class OrganizationForm(RefuseControlCharactersMixin, VersionedFormMixin, Service
                                                        initial=0)
     party_clause_in_charter = forms.BooleanField(label=_("party building in charter"), required=False)
     legal_representative = forms.CharField(label=_("legal representative"), max_length=64, required=False)
-    phone = forms.CharField(label=_("phone"), max_length=32, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=32, required=False, validators=[rules.phone])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

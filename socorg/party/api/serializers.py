@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.core.crypto import mask
+from socorg.registry import rules as registry_rules
 
 from ..choices import Formation, Gender, InstructorKind, Membership, PartyOrgKind
 from ..models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
@@ -130,7 +131,8 @@ class PartyMemberWriteSerializer(RefuseControlCharactersMixin, serializers.Seria
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=32, write_only=True)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=32, write_only=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32, write_only=True,
+                                  validators=[registry_rules.phone])
     membership = serializers.ChoiceField(choices=Membership.choices, required=False)
     joined_on = serializers.DateField(required=False, allow_null=True)
     probation_ends_on = serializers.DateField(required=False, allow_null=True)
@@ -186,7 +188,8 @@ class InstructorWriteSerializer(RefuseControlCharactersMixin, serializers.Serial
     kind = serializers.ChoiceField(choices=InstructorKind.choices, required=False)
     name = serializers.CharField(max_length=64)
     unit_and_post = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=32, write_only=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32, write_only=True,
+                                  validators=[registry_rules.phone])
     region = serializers.CharField(max_length=6, help_text="code of the dispatching region")
     appointed_on = serializers.DateField(required=False, allow_null=True)
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.core.crypto import mask
 
+from .. import rules
 from ..choices import AuthorityLevel
 from ..models import SocialOrganization
 
@@ -34,7 +35,7 @@ class OrganizationSerializer(RefuseControlCharactersMixin, serializers.ModelSeri
     authority_region_name = serializers.CharField(source="authority_region.full_name", read_only=True)
     authority_level = serializers.ChoiceField(choices=AuthorityLevel.choices, required=False, allow_blank=True,
                                               help_text=_("Defaults to the level of the authority region."))
-    phone = PhoneField(required=False, allow_blank=True, max_length=32,
+    phone = PhoneField(required=False, allow_blank=True, max_length=32, validators=[rules.phone],
                        help_text=_("Masked in lists; in full on the detail to users who may change the record."))
 
     class Meta:
