@@ -84,7 +84,7 @@ class ReviewForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
                               help_text=_("Required for anything but qualified."))
 
 
-class SyncCheckForm(forms.Form):
+class SyncCheckForm(RefuseControlCharactersMixin, forms.Form):
     event = forms.ChoiceField(label=_("event"), choices=SyncEvent.choices)
     occasion = forms.CharField(label=_("occasion"), max_length=16, required=False)
     item = forms.CharField(label=_("item"), max_length=48)

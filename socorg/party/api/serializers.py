@@ -194,9 +194,9 @@ class InstructorWriteSerializer(RefuseControlCharactersMixin, serializers.Serial
     appointed_on = serializers.DateField(required=False, allow_null=True)
 
 
-class FindMemberSerializer(serializers.Serializer):
+class FindMemberSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     id_number = serializers.CharField(max_length=32, help_text=_("The ID number to look up (exact)."))
 
 
-class FindInstructorSerializer(serializers.Serializer):
+class FindInstructorSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     phone = serializers.CharField(max_length=32, help_text=_("The phone number to look up (exact)."))
