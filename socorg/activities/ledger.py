@@ -336,7 +336,7 @@ class DuesSheet(SheetHandler):
                note="同一支部有同名党员时写 姓名#编号"),
         Column("月份", "month", True, parse_month, note="缴纳所属月份，YYYY-MM，不晚于本月"),
         Column("金额", "amount", False, parse_amount, note="元，不小于 0，最多两位小数"),
-        Column("缴纳日期", "paid_on", False, not_future_date, note="日期，不晚于今天"),
+        Column("缴纳日期", "paid_on", False, partial(not_future_date, label="缴纳日期"), note="日期，不晚于今天"),
     )
 
     def check_row(self, row: Row) -> None:

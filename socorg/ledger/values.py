@@ -185,7 +185,7 @@ def today() -> datetime.date:
     return _today["date"]
 
 
-def not_future_date(value, *, label: str) -> datetime.date:
+def not_future_date(value, *, label: str = "日期") -> datetime.date:
     """A date cell that has happened (registry.rules.past_date); `label` is the column's header."""
     return from_rule(registry_rules.past_date, parse_date(value), label=label, today=today())
 
