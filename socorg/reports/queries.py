@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from socorg.core.scope import in_subtree
 from socorg.regions.models import Region
-from socorg.registry.choices import REGISTERED_STATUSES
-from socorg.registry.models import SocialOrganization
+from socorg.registry.models import SocialOrganization, org_active_q
 
 from . import rules
 from .choices import Conclusion, ReportStatus
@@ -23,7 +22,9 @@ FIGURES = ("due", "exempt", "submitted", "late", "reviewed", "overdue")
 
 
 def _not_ended_by(day: datetime.date) -> Q:
-    return Q(status__in=REGISTERED_STATUSES) | Q(status_changed_on__gt=day)
+    """Still registered on the deadline: the registry's one definition of "in force on a date" (限期停止活动 is
+    still registered, so such an organization is due)."""
+    return org_active_q(on=day)
 
 
 def _by_deadline(year: int, condition) -> Q:

@@ -151,3 +151,10 @@ def test_the_drill_down_rows_add_up_to_the_region_and_lead_to_the_organizations(
     assert behind.status_code == 200
     county = report_figures(year=YEAR, region=Region.objects.get(code="530102"))
     assert len(behind.context["page"].object_list) == county.overdue == total["overdue"] - 1
+
+
+def test_an_organization_whose_activities_are_suspended_is_still_due(filer, clerk, monkeypatch):
+    suspended = make_org("530102", registered_on=datetime.date(2015, 1, 1), status=OrgStatus.SUSPENDED,
+                         status_changed_on=datetime.date(YEAR, 9, 1))
+    due = organizations_behind(figure="due", year=YEAR, region=Region.objects.get(code="530102"))
+    assert suspended in due
