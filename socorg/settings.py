@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,10 +41,16 @@ SOCORG_FIELD_KEY = os.environ.get("SOCORG_FIELD_KEY", "").strip() or _DEFAULT_FI
 # Previous field keys, comma-separated, kept for reading only while `socorg rotate-field-key` re-encrypts.
 SOCORG_FIELD_KEYS_OLD = [k.strip() for k in os.environ.get("SOCORG_FIELD_KEY_OLD", "").split(",") if k.strip()]
 
+# Django's own deployment check asks for at least 50 characters in the signing key.
+SECRET_KEY_MIN_LENGTH = 50
+
 if not DEBUG:
     _problems = []
     if SECRET_KEY == _DEFAULT_SECRET_KEY:
         _problems.append("SECRET_KEY is unset (the embedded default may only be used with DEBUG=1)")
+    elif len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        _problems.append(f"SECRET_KEY has {len(SECRET_KEY)} characters; at least {SECRET_KEY_MIN_LENGTH} random "
+                         "characters are required (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')")
     if SOCORG_FIELD_KEY == _DEFAULT_FIELD_KEY:
         _problems.append("SOCORG_FIELD_KEY is unset (the embedded default may only be used with DEBUG=1)")
     if not env_list("ALLOWED_HOSTS", ""):
@@ -66,6 +73,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "socorg.core",
     "socorg.regions",
     "socorg.accounts",
@@ -82,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "socorg.core.middleware.RequestContextMiddleware",
     "socorg.core.middleware.NoStoreDownloadsMiddleware",
@@ -180,6 +189,37 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+
+# Transport security with DEBUG=0: HTTPS only (HSTS for a year), plain HTTP redirected. Behind a TLS-terminating
+# reverse proxy set SOCORG_BEHIND_PROXY=1, so the proxy's X-Forwarded-Proto tells Django the request was HTTPS
+# (otherwise every request would look like HTTP and be redirected forever). /healthz stays reachable over HTTP for
+# the load balancer's probe.
+SECURE_SSL_REDIRECT = env_bool("SOCORG_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SOCORG_BEHIND_PROXY", False) else None
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SOCORG_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), in every mode so the pages are developed and tested under it: scripts only
+# from our own static files or inline with the per-request nonce; no plugins, no framing, forms post to us only.
+# Inline style attributes stay allowed (Bootstrap markup and htmx's indicator style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
