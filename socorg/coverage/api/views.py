@@ -64,6 +64,13 @@ class CoverageOrgsView(generics.ListAPIView):
     permission_classes = [CapabilityPermission]
     serializer_class = OrgBehindSerializer
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, XlsxRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error answer to ?format=xlsx is JSON like every other error (the xlsx renderer only writes workbooks).
+        if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None \
+                and request.accepted_renderer.format == "xlsx":
+            request.accepted_renderer, request.accepted_media_type = renderers.JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
     scope_domain = "coverage"
     filter_backends = []
 
