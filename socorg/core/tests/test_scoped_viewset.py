@@ -66,7 +66,7 @@ def client(*grants):
 
 def test_a_viewset_that_writes_its_own_get_queryset_is_refused_at_import():
     with pytest.raises(TypeError, match="get_queryset"):
-        class Careless(ScopedViewSet):  # noqa: F841
+        class Careless(ScopedViewSet):
             def get_queryset(self):
                 return SocialOrganization.objects.all()
 
