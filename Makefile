@@ -5,6 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_SCALE ?= province
 
+# DEBUG is off when unset (socorg/settings.py: production mode, which refuses the embedded demo keys). The targets
+# that run the platform on this machine ask for development mode explicitly; a DEBUG given on the command line or in
+# the environment wins for the tests and the worker, never for `make run` (the development server is for development).
+run: export DEBUG := 1
+test lint migrations-check pytest messages worker: export DEBUG ?= 1
+
 .PHONY: run test install lint migrations-check pytest messages demo-national worker clean
 
 $(BIN)/python:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socorg.settings")
+# Development mode on the embedded defaults unless told otherwise (settings: DEBUG is off when unset); the query
+# log it would switch on is turned off again after setup (setup_django).
+os.environ.setdefault("DEBUG", "1")
 
 
 def setup_django() -> None:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socorg.settings")
+# Development mode on the embedded defaults unless told otherwise (settings: DEBUG is off when unset).
+os.environ.setdefault("DEBUG", "1")
 
 import django
 

@@ -299,6 +299,7 @@ def main() -> None:
         return worker(*args.worker)
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socorg.settings")
+    os.environ.setdefault("DEBUG", "1")  # development mode on the embedded defaults (DEBUG is off when unset)
     sys.path.insert(0, str(ROOT))
     databases = [Database(None)] + ([Database(args.postgres)] if args.postgres else [])
     os.environ["DATABASE_URL"] = f"sqlite:///{databases[0].template}"

@@ -1,7 +1,9 @@
 """socorg settings: one module, configured from the environment.
 
-Embedded defaults (SQLite under var/, tasks run inline) apply only when a variable is unset. With DEBUG off the
-process refuses to start on a default secret, so a production deployment cannot run on the demo keys.
+Embedded defaults (SQLite under var/, tasks run inline) apply only when a variable is unset. DEBUG is off unless
+the environment says DEBUG=1 (`make run`, `make test`, `make worker` and the test suite set it), and with DEBUG off the
+process refuses to start on a default secret, so a production deployment cannot run on the demo keys, nor a forgotten
+variable turn development mode on.
 """
 
 import os
@@ -30,7 +32,8 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off when unset: development mode is asked for explicitly (DEBUG=1), never fallen into.
+DEBUG = env_bool("DEBUG", False)
 
 # Embedded defaults: usable on a laptop, refused in production (see check below).
 _DEFAULT_SECRET_KEY = "socorg-embedded-default-secret-key-do-not-use-in-production"
@@ -56,7 +59,8 @@ if not DEBUG:
     if not env_list("ALLOWED_HOSTS", ""):
         _problems.append("ALLOWED_HOSTS is unset (a comma-separated list of host names is required with DEBUG=0)")
     if _problems:
-        raise ImproperlyConfigured("socorg refuses to start in production mode: " + "; ".join(_problems))
+        raise ImproperlyConfigured("socorg refuses to start in production mode (DEBUG is off; for development on the "
+                                   "embedded defaults set DEBUG=1, as make run does): " + "; ".join(_problems))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -141,7 +141,7 @@ def test_create_token_refuses_unknown_and_deactivated_accounts():
 
 def test_console_command_exits_non_zero_with_one_line_message(tmp_path):
     """The real `socorg` entry point with hyphenated command names, on a throw-away SQLite database."""
-    env = {"PATH": "/usr/bin:/bin", "SOCORG_VAR_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "SOCORG_VAR_DIR": str(tmp_path), "HOME": str(tmp_path), "DEBUG": "1"}
     socorg = [sys.executable, "-m", "socorg.cli"]
     migrate = subprocess.run([*socorg, "migrate", "--no-input"], env=env, capture_output=True, text=True)
     assert migrate.returncode == 0, migrate.stderr

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,14 +46,63 @@ def test_production_mode_starts_when_every_secret_is_set(tmp_path):
 
 
 def test_development_mode_starts_on_embedded_defaults(tmp_path):
-    result = start(tmp_path)
+    result = start(tmp_path, DEBUG="1")
     assert result.returncode == 0, result.stderr
 
 
-def test_production_mode_uses_secure_cookies(tmp_path):
+def settings_values(tmp_path, *names, **env) -> subprocess.CompletedProcess:
     code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SOCORG_IDLE_MINUTES)")
+            f"print(*(getattr(s, n) for n in {names!r}))")
     clean = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SOCORG_VAR_DIR": str(tmp_path),
-             "DJANGO_SETTINGS_MODULE": "socorg.settings", "DEBUG": "0", "SOCORG_IDLE_MINUTES": "15", **PRODUCTION}
-    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120)
-    assert result.stdout.split() == ["False", "True", "True", "15"], result.stderr
+             "DJANGO_SETTINGS_MODULE": "socorg.settings", **env}
+    return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120)
+
+
+def test_debug_is_off_when_the_variable_is_unset(tmp_path):
+    result = settings_values(tmp_path, "DEBUG", "SESSION_COOKIE_SECURE", "SECURE_SSL_REDIRECT", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True"]
+
+
+def test_unset_debug_refuses_the_embedded_defaults_and_says_how_to_develop(tmp_path):
+    result = start(tmp_path)
+    assert result.returncode != 0
+    assert "socorg refuses to start in production mode" in result.stderr
+    assert "set DEBUG=1" in result.stderr
+    assert "SECRET_KEY is unset" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "debug"), [("1", "True"), ("true", "True"), ("0", "False"), ("no", "False")])
+def test_debug_follows_an_explicit_value(value, debug, tmp_path):
+    result = settings_values(tmp_path, "DEBUG", DEBUG=value, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [debug]
+
+
+def run_make(target: str, tmp_path, **env) -> list[str]:
+    """Run a Makefile target against a stand-in virtualenv whose programs print the DEBUG they were given."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True, exist_ok=True)
+    for program in ("socorg", "celery", "pytest", "ruff", "python", "pip"):
+        script = venv / "bin" / program
+        script.write_text(f'#!/bin/sh\necho "{program} DEBUG=${{DEBUG-unset}}"\n')
+        script.chmod(0o755)
+    (venv / ".installed").touch()
+    root = Path(__file__).resolve().parents[3]
+    clean = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env}
+    result = subprocess.run(["make", "-s", "-C", str(root), target, f"VENV={venv}"], env=clean, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split("\n")[:-1]
+
+
+def test_make_run_serves_with_debug_on_whatever_the_environment_says(tmp_path):
+    assert run_make("run", tmp_path) == ["socorg DEBUG=1"] * 3  # migrate, bootstrap, runserver
+    assert run_make("run", tmp_path, DEBUG="0") == ["socorg DEBUG=1"] * 3
+
+
+@pytest.mark.parametrize("target", ["test", "worker"])
+def test_make_test_and_worker_set_debug_on_unless_told_otherwise(target, tmp_path):
+    lines = run_make(target, tmp_path)
+    assert lines and all(line.endswith(" DEBUG=1") for line in lines), lines
+    assert all(line.endswith(" DEBUG=0") for line in run_make(target, tmp_path, DEBUG="0"))
