@@ -123,9 +123,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def respond(self, obj, status_code: int = status.HTTP_200_OK, *, serializer_class=None, reread: bool = True):
-        """The read serializer's answer about `obj`, re-read (after a write) through the user's read scope."""
-        if reread:
+    def respond(self, obj, status_code: int = status.HTTP_200_OK, *, serializer_class=None, reread: bool = True,
+                context: dict | None = None, many: bool = False):
+        """The read serializer's answer about `obj`, re-read (after a write) through the user's read scope;
+        `context` adds to the serializer context (e.g. what the caller may see unmasked)."""
+        if reread and not many:
             obj = self.scoped_queryset(READ).get(pk=obj.pk)
         serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=status_code)
+        serializer = serializer_class(obj, many=many, context={**self.get_serializer_context(), **(context or {})})
+        return Response(serializer.data, status=status_code)

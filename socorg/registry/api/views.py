@@ -1,17 +1,18 @@
 """/api/v1/orgs/: social organizations, looked up by their unified social credit code.
 
-Reads start from visible_to(user, "view") (outside the scope → 404); writes go through registry.services, which
-check the authority region against the user's registry.change scope (outside → 400 on authority_region, or 403
-for an existing organization the user may see but not change) and write nothing on failure."""
+A ScopedViewSet (core.api.viewsets): reads are confined to visible_to(user, "view"), writes to visible_to(user,
+"change") (outside the scope → 404; an organization the user may see but not change → 403). Writes go through
+registry.services, which check the authority region against the user's registry.change scope (outside → 400 on
+authority_region) and write nothing on failure."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from socorg.core.api.conditional import ConditionalUpdateMixin
-from socorg.core.api.permissions import CapabilityPermission
+from socorg.core.api.viewsets import ScopedViewSet
 from socorg.core.scope import can
 
 from .. import services
@@ -29,18 +30,17 @@ class KeptFilterSetBackend(DjangoFilterBackend):
         return view.filterset
 
 
-class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(ConditionalUpdateMixin, mixins.ListModelMixin, ScopedViewSet):
+    queryset = SocialOrganization.objects
     serializer_class = OrganizationSerializer
-    permission_classes = [CapabilityPermission]
     filter_backends = [KeptFilterSetBackend]  # the FilterSet carries the ordering, shared with the list page
     filterset_class = OrganizationFilter
     lookup_field = "uscc"
     lookup_value_regex = r"[0-9A-Za-z]{18}"
     scope_domain = "registry"
 
-    def get_queryset(self):
-        return (SocialOrganization.objects.visible_to(self.request.user, "view").select_related("authority_region")
-                .order_by(*ORG_LIST_ORDER))
+    def shape(self, queryset):
+        return queryset.select_related("authority_region").order_by(*ORG_LIST_ORDER)
 
     def exact_count(self) -> int | None:
         """The list's total from the maintained per-region counts when the filters allow (see registry.totals)."""
@@ -58,25 +58,23 @@ class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
 
     def _render(self, org, status_code=status.HTTP_200_OK):
         reveal = can(self.request.user, "registry.change", org.authority_region_id)
-        context = {**self.get_serializer_context(), "reveal_phone": reveal}
-        return Response(OrganizationSerializer(org, context=context).data, status=status_code)
+        return self.respond(org, status_code, reread=False, context={"reveal_phone": reveal})
 
     def retrieve(self, request, *args, **kwargs):
         return self._render(self.get_object())
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        org = services.org_register(actor=request.user, **serializer.validated_data)
+        org = services.org_register(actor=request.user, **self.parsed(OrganizationSerializer))
         return self._render(org, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         org = self.get_object()
-        partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(org, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        org = services.org_update(org=org, actor=request.user, **serializer.validated_data)
+        values = self.parsed(OrganizationSerializer, partial=kwargs.pop("partial", False))
+        org = services.org_update(org=org, actor=request.user, **values)
         return self._render(org)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
         services.org_delete(org=self.get_object(), actor=request.user)
@@ -114,7 +112,5 @@ class OrganizationViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):
 
     def _change_status(self, request, service):
         org = self.get_object()
-        serializer = StatusChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        org = service(org=org, actor=request.user, **serializer.validated_data)
+        org = service(org=org, actor=request.user, **self.parsed(StatusChangeSerializer))
         return self._render(org)
