@@ -20,6 +20,14 @@ class RegionQuerySet(models.QuerySet):
 
         return self.filter(in_subtree("code", prefix))
 
+    def visible_to(self, user, action: str = "view", *, domain: str | None = None):
+        """Reference data: every signed-in, active account may read the divisions (the API's ScopedViewSet asks
+        this like any scoped model); nobody changes them through the application (any other action: nothing)."""
+        if user is None:
+            raise TypeError("visible_to() needs the acting user; pass it explicitly (None is not a user).")
+        readable = action == "view" and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+        return self.all() if readable else self.none()
+
     def search(self, text: str):
         return self.filter(search_condition(text, names=("name",), pinyin=("pinyin", "pinyin_initials"),
                                             codes=("code",)))

@@ -1,16 +1,20 @@
-from rest_framework import viewsets
+from rest_framework import mixins
+from rest_framework.permissions import IsAuthenticated
+
+from socorg.core.api.viewsets import ScopedViewSet
 
 from ..filters import RegionFilter
 from ..models import Region
 from .serializers import RegionSerializer
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """GB/T 2260 divisions (reference data: every authenticated user may read them; anonymous access is refused).
 
     Retired codes are listed only with `include_retired=true`, but always resolve by code."""
 
-    queryset = Region.objects.all()
+    queryset = Region.objects
+    permission_classes = [IsAuthenticated]  # reference data: no domain capability needed
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
     ordering_fields = ["code", "name", "pinyin"]

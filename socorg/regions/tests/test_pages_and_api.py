@@ -202,3 +202,18 @@ def test_home_card_counts_counties_in_scope():
 
 def test_home_card_is_absent_without_any_role():
     assert _region_card(make_user()) == []
+
+
+def test_regions_are_readable_by_any_active_account_and_changeable_by_none(viewer):
+    from django.contrib.auth.models import AnonymousUser
+
+    from socorg.regions.models import Region
+
+    no_grants = make_user()
+    assert Region.objects.visible_to(no_grants).filter(code="530102").exists()
+    assert not Region.objects.visible_to(viewer, "change").exists()
+    assert not Region.objects.visible_to(AnonymousUser()).exists()
+    no_grants.is_active = False
+    assert not Region.objects.visible_to(no_grants).exists()
+    assert api_as(make_user()).get("/api/v1/regions/530102/").status_code == 200
+    assert Client().get("/api/v1/regions/530102/").status_code in (401, 403)
