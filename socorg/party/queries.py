@@ -13,9 +13,15 @@ def current_coverages_prefetch() -> Prefetch:
                     .order_by("start_on", "pk"))
 
 
+# The *_rows functions shape an already scoped queryset (the API's ScopedViewSet.shape applies them after
+# visible_to); the *_for functions scope and shape for a page.
+
+def party_org_rows(queryset):
+    return queryset.with_covered_count().select_related("region", "parent")
+
+
 def party_orgs_for(user, action: str = "view"):
-    return (PartyOrganization.objects.visible_to(user, action).with_covered_count()
-            .select_related("region", "parent"))
+    return party_org_rows(PartyOrganization.objects.visible_to(user, action))
 
 
 def party_orgs_with_coverages(user):
@@ -29,13 +35,20 @@ def party_orgs_with_coverages(user):
 MEMBER_LIST_ORDER = ("party_org__name", "name", "id")
 
 
+def member_rows(queryset):
+    return queryset.select_related("party_org", "employer").order_by(*MEMBER_LIST_ORDER)
+
+
 def members_for(user, action: str = "view"):
-    return (PartyMember.objects.visible_to(user, action).select_related("party_org", "employer")
-            .order_by(*MEMBER_LIST_ORDER))
+    return member_rows(PartyMember.objects.visible_to(user, action))
 
 
-def instructors_for(user, action: str = "view"):
+def instructor_rows(queryset):
     current = Prefetch("assignments", to_attr="current_assignments",
                        queryset=InstructorAssignment.objects.filter(active_on()).select_related("organization")
                        .only("instructor_id", "start_on", "end_on", "organization__uscc", "organization__name"))
-    return Instructor.objects.visible_to(user, action).select_related("region").prefetch_related(current)
+    return queryset.select_related("region").prefetch_related(current)
+
+
+def instructors_for(user, action: str = "view"):
+    return instructor_rows(Instructor.objects.visible_to(user, action))

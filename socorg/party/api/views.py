@@ -1,7 +1,9 @@
 """/api/v1/party-orgs/, /api/v1/members/, /api/v1/instructors/ (+ coverages, assignments, reveal).
 
-Reads start from visible_to(user, "view") (outside the scope → 404). Writes parse input here and go through
-party.services, which refuse a region outside the user's change scope (403) and write nothing on failure. Nothing
+ScopedViewSets (core.api.viewsets): reads are confined to visible_to(user, "view"), writes to the change scope
+(outside the scope → 404; a row the user may see but not change → 403); `find` reads, `reveal` needs members.reveal.
+Writes parse input here and go through party.services, which refuse a region outside the user's change scope (403)
+and write nothing on failure. Nothing
 is deleted: party organizations are dissolved, members leave, instructors leave the post, coverages and
 assignments end, so history and statistics stay traceable."""
 
@@ -9,17 +11,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from socorg.core.api.conditional import ConditionalUpdateMixin
-from socorg.core.api.permissions import CapabilityPermission
+from socorg.core.api.viewsets import ScopedViewSet
 from socorg.core.middleware import mark_no_store
 
 from .. import queries, services
 from ..filters import InstructorFilter, PartyMemberFilter, PartyOrganizationFilter, lookup_keys
-from ..models import PartyOrganization
+from ..models import Instructor, PartyMember, PartyOrganization
 from . import serializers as s
 
 
@@ -32,30 +34,20 @@ def visible_party_org(user, pk, field: str) -> PartyOrganization | None:
     return party_org
 
 
-class _ReadCreateUpdate(ConditionalUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        viewsets.GenericViewSet):
-    permission_classes = [CapabilityPermission]
+class _ReadCreateUpdate(ConditionalUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def _parsed(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def _render(self, obj, status_code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=obj.pk)
-        return Response(self.get_serializer(fresh).data, status=status_code)
 
 
 class PartyOrganizationViewSet(_ReadCreateUpdate):
     """Party organizations (党组织) in the caller's regions, with the organizations they cover today."""
 
+    queryset = PartyOrganization.objects
     serializer_class = s.PartyOrganizationSerializer
     filterset_class = PartyOrganizationFilter
     scope_domain = "party"
 
-    def get_queryset(self):
-        return queries.party_orgs_with_coverages(self.request.user)
+    def shape(self, queryset):
+        return queries.party_org_rows(queryset).prefetch_related(queries.current_coverages_prefetch())
 
     def _values(self, data: dict, *, creating: bool) -> dict:
         user = self.request.user
@@ -71,17 +63,17 @@ class PartyOrganizationViewSet(_ReadCreateUpdate):
 
     @extend_schema(request=s.PartyOrganizationWriteSerializer, responses={201: s.PartyOrganizationSerializer})
     def create(self, request, *args, **kwargs):
-        data = self._values(self._parsed(s.PartyOrganizationWriteSerializer), creating=True)
+        data = self._values(self.parsed(s.PartyOrganizationWriteSerializer), creating=True)
         party_org = services.party_org_create(actor=request.user, **data)
-        return self._render(party_org, status.HTTP_201_CREATED)
+        return self.respond(party_org, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PartyOrganizationWriteSerializer, responses=s.PartyOrganizationSerializer)
     def update(self, request, *args, **kwargs):
         party_org = self.get_object()
         partial = kwargs.pop("partial", False)
-        data = self._values(self._parsed(s.PartyOrganizationWriteSerializer, partial=partial), creating=False)
+        data = self._values(self.parsed(s.PartyOrganizationWriteSerializer, partial=partial), creating=False)
         party_org = services.party_org_update(party_org=party_org, actor=request.user, **data)
-        return self._render(party_org)
+        return self.respond(party_org)
 
     @extend_schema(request=s.PartyOrganizationWriteSerializer, responses=s.PartyOrganizationSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -91,9 +83,9 @@ class PartyOrganizationViewSet(_ReadCreateUpdate):
     @action(detail=True, methods=["post"])
     def dissolve(self, request, pk=None):
         """Dissolve (撤销) the party organization on `dissolved_on`; its open coverages end that day."""
-        data = self._parsed(s.DissolveSerializer)
+        data = self.parsed(s.DissolveSerializer)
         party_org = services.party_org_dissolve(party_org=self.get_object(), actor=request.user, **data)
-        return self._render(party_org)
+        return self.respond(party_org)
 
     @extend_schema(methods=["get"], responses=s.CoveredOrganizationSerializer(many=True))
     @extend_schema(methods=["post"], request=s.CoverageAddSerializer, responses={201: s.CoveredOrganizationSerializer})
@@ -104,7 +96,7 @@ class PartyOrganizationViewSet(_ReadCreateUpdate):
         if request.method == "GET":
             rows = party_org.coverages.select_related("organization").order_by("-start_on", "-pk")
             return Response(s.CoveredOrganizationSerializer(rows, many=True).data)
-        data = self._parsed(s.CoverageAddSerializer)
+        data = self.parsed(s.CoverageAddSerializer)
         organization = services.resolve_organization(data["organization"], request.user)
         coverage = services.coverage_add(party_org=party_org, organization=organization,
                                          start_on=data.get("start_on"), actor=request.user)
@@ -116,13 +108,13 @@ class PartyOrganizationViewSet(_ReadCreateUpdate):
         """End a coverage on `end_on` (default today)."""
         party_org = self.get_object()
         coverage = get_object_or_404(party_org.coverages.select_related("party_org"), pk=coverage_id)
-        coverage = services.coverage_end(coverage=coverage, end_on=self._parsed(s.EndSerializer).get("end_on"),
+        coverage = services.coverage_end(coverage=coverage, end_on=self.parsed(s.EndSerializer).get("end_on"),
                                          actor=request.user)
         return Response(s.CoveredOrganizationSerializer(coverage).data)
 
 
 def _found(view, serializer_class, key: str):
-    data = view._parsed(serializer_class)
+    data = view.parsed(serializer_class)
     value = lookup_keys(data).get(key, "-")
     rows = view.filter_queryset(view.get_queryset()).filter(**{key: value})
     page = view.paginate_queryset(rows)
@@ -133,12 +125,14 @@ class PartyMemberViewSet(_ReadCreateUpdate):
     """Party members (党员). ID numbers and phones appear masked; `reveal` returns them to users holding
     members.reveal, and the read is audited. An ID number is looked up by POST to `find/` (never in the address)."""
 
+    queryset = PartyMember.objects
     serializer_class = s.PartyMemberSerializer
     filterset_class = PartyMemberFilter
     scope_domain = "members"
+    scope_actions = {"find": "view", "reveal": "reveal"}
 
-    def get_queryset(self):
-        return queries.members_for(self.request.user)
+    def shape(self, queryset):
+        return queries.member_rows(queryset)
 
     def _values(self, data: dict) -> dict:
         user = self.request.user
@@ -151,17 +145,17 @@ class PartyMemberViewSet(_ReadCreateUpdate):
 
     @extend_schema(request=s.PartyMemberWriteSerializer, responses={201: s.PartyMemberSerializer})
     def create(self, request, *args, **kwargs):
-        data = self._values(self._parsed(s.PartyMemberWriteSerializer))
+        data = self._values(self.parsed(s.PartyMemberWriteSerializer))
         member = services.member_add(actor=request.user, **data)
-        return self._render(member, status.HTTP_201_CREATED)
+        return self.respond(member, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PartyMemberWriteSerializer, responses=s.PartyMemberSerializer)
     def update(self, request, *args, **kwargs):
         member = self.get_object()
         partial = kwargs.pop("partial", False)
-        data = self._values(self._parsed(s.PartyMemberWriteSerializer, partial=partial))
+        data = self._values(self.parsed(s.PartyMemberWriteSerializer, partial=partial))
         member = services.member_update(member=member, actor=request.user, **data)
-        return self._render(member)
+        return self.respond(member)
 
     @extend_schema(request=s.PartyMemberWriteSerializer, responses=s.PartyMemberSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -183,20 +177,22 @@ class PartyMemberViewSet(_ReadCreateUpdate):
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         """The member leaves (transfer out, death, …) on `left_on`: the record stays, inactive."""
-        data = self._parsed(s.LeaveSerializer)
+        data = self.parsed(s.LeaveSerializer)
         member = services.member_leave(member=self.get_object(), actor=request.user, left_on=data.get("left_on"))
-        return self._render(member)
+        return self.respond(member)
 
 
 class InstructorViewSet(_ReadCreateUpdate):
     """Party-building instructors (党建工作指导员) and committee liaisons, with their current assignments."""
 
+    queryset = Instructor.objects
     serializer_class = s.InstructorSerializer
     filterset_class = InstructorFilter
     scope_domain = "party"
+    scope_actions = {"find": "view"}
 
-    def get_queryset(self):
-        return queries.instructors_for(self.request.user)
+    def shape(self, queryset):
+        return queries.instructor_rows(queryset)
 
     @extend_schema(request=s.FindInstructorSerializer, responses=s.InstructorSerializer(many=True))
     @action(detail=False, methods=["post"])
@@ -206,16 +202,16 @@ class InstructorViewSet(_ReadCreateUpdate):
 
     @extend_schema(request=s.InstructorWriteSerializer, responses={201: s.InstructorSerializer})
     def create(self, request, *args, **kwargs):
-        instructor = services.instructor_create(actor=request.user, **self._parsed(s.InstructorWriteSerializer))
-        return self._render(instructor, status.HTTP_201_CREATED)
+        instructor = services.instructor_create(actor=request.user, **self.parsed(s.InstructorWriteSerializer))
+        return self.respond(instructor, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.InstructorWriteSerializer, responses=s.InstructorSerializer)
     def update(self, request, *args, **kwargs):
         instructor = self.get_object()
         partial = kwargs.pop("partial", False)
-        data = self._parsed(s.InstructorWriteSerializer, partial=partial)
+        data = self.parsed(s.InstructorWriteSerializer, partial=partial)
         instructor = services.instructor_update(instructor=instructor, actor=request.user, **data)
-        return self._render(instructor)
+        return self.respond(instructor)
 
     @extend_schema(request=s.InstructorWriteSerializer, responses=s.InstructorSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -225,10 +221,10 @@ class InstructorViewSet(_ReadCreateUpdate):
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         """The instructor leaves the post on `left_on`; open assignments end that day."""
-        data = self._parsed(s.LeaveSerializer)
+        data = self.parsed(s.LeaveSerializer)
         instructor = services.instructor_leave(instructor=self.get_object(), actor=request.user,
                                                left_on=data.get("left_on"))
-        return self._render(instructor)
+        return self.respond(instructor)
 
     @extend_schema(methods=["get"], responses=s.AssignmentSerializer(many=True))
     @extend_schema(methods=["post"], request=s.AssignmentAddSerializer, responses={201: s.AssignmentSerializer})
@@ -239,7 +235,7 @@ class InstructorViewSet(_ReadCreateUpdate):
         if request.method == "GET":
             rows = instructor.assignments.select_related("organization").order_by("-start_on", "-pk")
             return Response(s.AssignmentSerializer(rows, many=True).data)
-        data = self._parsed(s.AssignmentAddSerializer)
+        data = self.parsed(s.AssignmentAddSerializer)
         organization = services.resolve_organization(data["organization"], request.user)
         assignment = services.assignment_add(instructor=instructor, organization=organization,
                                              start_on=data.get("start_on"), actor=request.user)
@@ -252,5 +248,5 @@ class InstructorViewSet(_ReadCreateUpdate):
         instructor = self.get_object()
         assignment = get_object_or_404(instructor.assignments.select_related("instructor"), pk=assignment_id)
         assignment = services.assignment_end(assignment=assignment, actor=request.user,
-                                             end_on=self._parsed(s.EndSerializer).get("end_on"))
+                                             end_on=self.parsed(s.EndSerializer).get("end_on"))
         return Response(s.AssignmentSerializer(assignment).data)
