@@ -116,9 +116,10 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     # --- one API style: input serializer → service → read serializer -------------------------------------------
 
-    def parsed(self, serializer_class, *, partial: bool = False, data=None) -> dict:
-        """The request's values, validated by the input serializer (400 naming the fields otherwise)."""
-        serializer = serializer_class(data=self.request.data if data is None else data, partial=partial,
+    def parsed(self, serializer_class, *, instance=None, partial: bool = False, data=None) -> dict:
+        """The request's values, validated by the input serializer (400 naming the fields otherwise); `instance`
+        is the row an update is about, for a model serializer's own validators."""
+        serializer = serializer_class(instance, data=self.request.data if data is None else data, partial=partial,
                                       context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)

@@ -69,7 +69,7 @@ class OrganizationViewSet(ConditionalUpdateMixin, mixins.ListModelMixin, ScopedV
 
     def update(self, request, *args, **kwargs):
         org = self.get_object()
-        values = self.parsed(OrganizationSerializer, partial=kwargs.pop("partial", False))
+        values = self.parsed(OrganizationSerializer, instance=org, partial=kwargs.pop("partial", False))
         org = services.org_update(org=org, actor=request.user, **values)
         return self._render(org)
 
