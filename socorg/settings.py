@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "socorg.activities",
     "socorg.alerts",
     "socorg.reports",
+    "socorg.inspections",
     "socorg.exports",
     "socorg.demo",
 ]
@@ -188,6 +189,14 @@ SOCORG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SOCORG_PASSWORD_MAX_AGE_DAYS"
 # else to the registration authority.
 SOCORG_REPORT_SUPERVISOR_DEADLINE = os.environ.get("SOCORG_REPORT_SUPERVISOR_DEADLINE", "03-31")
 SOCORG_REPORT_AUTHORITY_DEADLINE = os.environ.get("SOCORG_REPORT_AUTHORITY_DEADLINE", "05-31")
+# Random inspections (双随机、一公开): minimum share of the registered organizations inspected each year, per level
+# of the registration authority, e.g. SOCORG_INSPECTION_MIN_SHARES="county=0.03,prefecture=0.04" (unset levels keep
+# the national rule: 3 % county, 4 % prefecture, 5 % province, 10 % national).
+SOCORG_INSPECTION_MIN_SHARES = {
+    level.strip(): share.strip()
+    for level, _sep, share in (item.partition("=") for item in os.environ.get("SOCORG_INSPECTION_MIN_SHARES", "")
+                               .split(",") if "=" in item)
+}
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

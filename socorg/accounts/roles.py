@@ -25,6 +25,7 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 _READ_BUSINESS = {
     "regions.view", "registry.view", "party.view", "members.view", "coverage.view", "activities.view",
     "alerts.view", "ledger.export", "reports.view",
+    "inspections.view",
 }
 _WRITE_BUSINESS = {
     "registry.change", "party.change", "members.change", "activities.change", "alerts.change", "ledger.import",
@@ -36,7 +37,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Annual reports are reviewed by the registration authority (the bureau), not by the party committee.
     # registry.org_accounts: issue organizations' own accounts (org_account) for the organizations in the region.
     Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "reports.change",
-                                                                        "reports.review", "registry.org_accounts"}),
+                                                                        "reports.review", "registry.org_accounts",
+                                                                        "inspections.change"}),
     Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",

@@ -1,0 +1,146 @@
+"""socorg-draw-v1: the random draw of 双随机、一公开, as pure functions of the standard library.
+
+Nothing here touches the database or Django: the services, `socorg verify-draw` and any third party compute the same
+thing from the same inputs (docs/inspections.md states the algorithm as plain steps and a reference implementation).
+
+    pool_sha256 = hex SHA-256 of the pool's USCCs sorted ascending, joined by "\\n" (UTF-8, no trailing newline)
+    seed        = SHA-256(f"{pool_sha256}|{public_value}|{plan_uid}")            (raw 32 bytes)
+    key(u)      = hex HMAC-SHA256(seed, u)             → the n USCCs with the smallest keys (ties: by USCC)
+    rank(u, i)  = hex HMAC-SHA256(seed, f"{u}|{i}")    → per selected u, in key order, the first k eligible
+                                                          inspectors by rank; one at the plan's cap is skipped
+
+Lower-case hex strings compare like the digests they encode, so the comparisons below use the raw digests."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+ALGORITHM = "socorg-draw-v1"
+MIN_PUBLIC_VALUE_LENGTH = 8
+
+
+class PoolHasher:
+    """Streams the commitment: feed USCCs in ascending order, read `hexdigest()` and `size` at the end.
+
+    Refuses a USCC that is not strictly above the previous one (unsorted or duplicated input), so a caller that
+    trusts a database's ORDER BY learns at once when the collation disagrees with code-point order."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._previous: str | None = None
+        self.size = 0
+
+    def add(self, uscc: str) -> None:
+        if self._previous is not None and uscc <= self._previous:
+            raise ValueError(f"pool not strictly ascending at {uscc!r} after {self._previous!r}")
+        if self._previous is not None:
+            self._hash.update(b"\n")
+        self._hash.update(uscc.encode("utf-8"))
+        self._previous = uscc
+        self.size += 1
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def pool_sha256(usccs: Iterable[str]) -> str:
+    """hex SHA-256 of the USCCs (already sorted ascending, no duplicates) joined by "\\n"."""
+    hasher = PoolHasher()
+    for uscc in usccs:
+        hasher.add(uscc)
+    return hasher.hexdigest()
+
+
+def seed_of(pool_hash: str, public_value: str, plan_uid: str) -> bytes:
+    return hashlib.sha256(f"{pool_hash}|{public_value}|{plan_uid}".encode()).digest()
+
+
+def org_key(seed: bytes, uscc: str) -> str:
+    return hmac.new(seed, uscc.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def inspector_rank_key(seed: bytes, uscc: str, inspector_id: str) -> str:
+    return hmac.new(seed, f"{uscc}|{inspector_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def draw_size(pool_size: int, *, share: Decimal | Fraction | str | None = None, count: int | None = None) -> int:
+    """n = ceil(share × pool size), computed exactly (share as a decimal string or Decimal), or the fixed count."""
+    if count is not None:
+        return int(count)
+    if share is None:
+        raise ValueError("share or count is required")
+    return math.ceil(Fraction(Decimal(str(share))) * pool_size)
+
+
+def select_organizations(seed: bytes, pool: Iterable[str], n: int) -> list[tuple[str, str]]:
+    """The n USCCs with the smallest keys, as (uscc, hex key) in key order (ties broken by USCC)."""
+    if n <= 0:
+        return []
+    digest = hmac.digest
+    keyed = ((digest(seed, uscc.encode("utf-8"), "sha256"), uscc) for uscc in pool)
+    if n < 1000:
+        import heapq
+
+        chosen = heapq.nsmallest(n, keyed)
+    else:
+        chosen = sorted(keyed)[:n]
+    return [(uscc, key.hex()) for key, uscc in chosen]
+
+
+@dataclass
+class Shortage:
+    """A selected organization for which fewer than k eligible inspectors (under the cap) remained."""
+
+    uscc: str
+    available: int
+
+
+@dataclass
+class DrawResult:
+    seed: bytes
+    n: int
+    selected: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (uscc, key, inspector ids)
+    shortages: list[Shortage] = field(default_factory=list)
+
+
+def assign_inspectors(seed: bytes, selected: list[tuple[str, str]], inspector_ids: list[str], per_org: int,
+                      excluded: dict[str, set[str]], cap: int | None = None) -> tuple[list[list[str]], list[Shortage]]:
+    """For each selected (uscc, key) in key order: eligible inspectors (not excluded for the USCC, not at the cap)
+    ranked by HMAC(seed, "uscc|id"), the first `per_org` taken. Returns the assignments (one list per selected
+    organization, in the same order) and the shortages (organizations with fewer than per_org eligible)."""
+    loads = dict.fromkeys(inspector_ids, 0)
+    assignments: list[list[str]] = []
+    shortages: list[Shortage] = []
+    digest = hmac.digest
+    for uscc, _key in selected:
+        ranked = sorted((digest(seed, f"{uscc}|{i}".encode(), "sha256"), i) for i in inspector_ids
+                        if uscc not in excluded.get(i, ()))
+        chosen: list[str] = []
+        for _rank, inspector in ranked:
+            if cap is not None and loads[inspector] >= cap:
+                continue
+            chosen.append(inspector)
+            if len(chosen) == per_org:
+                break
+        if len(chosen) < per_org:
+            shortages.append(Shortage(uscc, len(chosen)))
+        for inspector in chosen:
+            loads[inspector] += 1
+        assignments.append(chosen)
+    return assignments, shortages
+
+
+def run_draw(*, pool: list[str], pool_hash: str, public_value: str, plan_uid: str, n: int, per_org: int,
+             inspector_ids: list[str], excluded: dict[str, set[str]], cap: int | None = None) -> DrawResult:
+    """The whole draw from its inputs. `pool` must be the committed, sorted pool whose hash is `pool_hash`."""
+    seed = seed_of(pool_hash, public_value, plan_uid)
+    selected = select_organizations(seed, pool, n)
+    assignments, shortages = assign_inspectors(seed, selected, inspector_ids, per_org, excluded, cap)
+    return DrawResult(seed=seed, n=n, selected=[(u, k, a) for (u, k), a in zip(selected, assignments, strict=True)],
+                      shortages=shortages)
