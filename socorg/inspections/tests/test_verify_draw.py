@@ -164,6 +164,7 @@ def test_a_file_that_is_not_json_is_refused_with_exit_2(tmp_path):
 
 
 def test_the_real_command_line_exit_status(tmp_path):
+    import os
     import subprocess
     import sys
 
@@ -173,6 +174,7 @@ def test_the_real_command_line_exit_status(tmp_path):
     tampered["public_value"] = "12345678"
     bad.write_text(json.dumps(tampered), encoding="utf-8")
     command = [sys.executable, "-m", "socorg.cli", "verify-draw"]
-    assert subprocess.run([*command, str(good)], capture_output=True).returncode == 0
-    failed = subprocess.run([*command, str(bad)], capture_output=True, text=True)
+    env = {**os.environ, "DEBUG": "1"}
+    assert subprocess.run([*command, str(good)], capture_output=True, env=env).returncode == 0
+    failed = subprocess.run([*command, str(bad)], capture_output=True, text=True, env=env)
     assert failed.returncode == 1 and "seed" in failed.stderr
