@@ -6,6 +6,7 @@ process refuses to start on a default secret, so a production deployment cannot 
 variable turn development mode on.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "socorg.alerts",
     "socorg.reports",
     "socorg.inspections",
+    "socorg.projects",
     "socorg.exports",
     "socorg.demo",
 ]
@@ -335,3 +337,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
+
+# Funded projects and matching (socorg.projects). The service-category vocabulary of needs, offers and calls, by
+# Chinese label, comma-separated (empty = the built-in list: 养老服务, 助残服务, 儿童关爱, …); the matching weights as
+# JSON, e.g. {"category": 100, "area": 80, "capacity": 8, "credit": 5, "rating": 2, "track_record": 1}.
+SOCORG_SERVICE_CATEGORIES = [c.strip() for c in os.environ.get("SOCORG_SERVICE_CATEGORIES", "").split(",")
+                             if c.strip()]
+SOCORG_MATCH_WEIGHTS = json.loads(os.environ.get("SOCORG_MATCH_WEIGHTS", "") or "{}")

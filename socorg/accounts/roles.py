@@ -25,11 +25,11 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 _READ_BUSINESS = {
     "regions.view", "registry.view", "party.view", "members.view", "coverage.view", "activities.view",
     "alerts.view", "ledger.export", "reports.view",
-    "inspections.view",
+    "inspections.view", "projects.view",
 }
 _WRITE_BUSINESS = {
     "registry.change", "party.change", "members.change", "activities.change", "alerts.change", "ledger.import",
-    "coverage.snapshot",
+    "coverage.snapshot", "projects.change",
     "alerts.review",  # accept or return a rectification: staff only, not instructors (they work on alerts)
 }
 
@@ -38,11 +38,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # registry.org_accounts: issue organizations' own accounts (org_account) for the organizations in the region.
     Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "reports.change",
                                                                         "reports.review", "registry.org_accounts",
-                                                                        "inspections.change"}),
+                                                                        "inspections.change", "projects.apply"}),
     Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",
-                                 "activities.change", "alerts.view", "reports.view", "reports.change"}),
+                                 "activities.change", "alerts.view", "reports.view", "reports.change",
+                                 "projects.view", "projects.apply"}),
     Role.VIEWER: frozenset(_READ_BUSINESS - {"members.view", "ledger.export"}),
     Role.SYSTEM_ADMIN: frozenset({"regions.view", "accounts.manage", "system.configure"}),
     Role.SECURITY_ADMIN: frozenset({"regions.view", "accounts.view", "accounts.grant", "accounts.unlock",

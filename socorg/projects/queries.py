@@ -1,0 +1,341 @@
+"""Reads of funded projects and matching that are more than a filter.
+
+Eligibility: each rule's data comes from ONE function below taking a set of organization ids (a list or a
+queryset of ids, so the national check stays set-based): credit lists (socorg.credit), evaluation grades
+(socorg.ratings), annual reports (socorg.reports), coverage flags (the registry's maintained columns), alerts
+(socorg.alerts) and the projects in progress. `facts_for()` gathers them; projects.rules evaluates them."""
+
+import datetime
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socorg.regions.models import Region
+from socorg.registry.models import SocialOrganization, org_active_q
+
+from . import rules
+from .choices import NeedStatus, ProjectStatus
+from .models import Need, OfferKey, Project, ProjectCall
+
+UNAVAILABLE = rules.UNAVAILABLE
+
+
+# --- one function per rule's data ----------------------------------------------------------------------------------
+
+def credit_listings(org_ids) -> dict[int, dict] | str:
+    """{org id: {"list": Chinese list name, "since": ISO date}} for organizations on a credit list today;
+    UNAVAILABLE while the credit app (socorg.credit) is not installed."""
+    if not apps.is_installed("socorg.credit"):
+        return UNAVAILABLE
+    from socorg.credit import queries as credit_queries
+
+    return credit_queries.listings_for(org_ids)
+
+
+def evaluation_grades(org_ids, on: datetime.date) -> dict[int, int] | str:
+    """{org id: grade 1–5} of the evaluation grades valid on `on`; UNAVAILABLE while socorg.ratings is not
+    installed."""
+    if not apps.is_installed("socorg.ratings"):
+        return UNAVAILABLE
+    from socorg.ratings import queries as ratings_queries
+
+    return ratings_queries.grades_for(org_ids, on)
+
+
+def last_reports(org_ids) -> dict[int, dict]:
+    """{org id: {"year", "conclusion", "conclusion_label"}} of each organization's latest reviewed annual report."""
+    from socorg.reports.choices import Conclusion, ReportStatus
+    from socorg.reports.models import AnnualReport
+
+    labels = dict(Conclusion.choices)
+    latest: dict[int, dict] = {}
+    rows = (AnnualReport.objects.filter(organization_id__in=org_ids, status=ReportStatus.REVIEWED)
+            .order_by("organization_id", "-year").values_list("organization_id", "year", "conclusion"))
+    for org_id, year, conclusion in rows:
+        if org_id not in latest:
+            latest[org_id] = {"year": year, "conclusion": conclusion,
+                              "conclusion_label": str(labels.get(conclusion, conclusion))}
+    return latest
+
+
+def open_high_alerts(org_ids) -> dict[int, list[str]]:
+    """{org id: titles of its open high-severity alerts}, about the organization or a party organization
+    covering it today."""
+    from socorg.alerts.choices import OPEN_STATUSES, Severity
+    from socorg.alerts.models import Alert, _rule_title
+    from socorg.party.models import PartyCoverage
+
+    found: dict[int, list[str]] = defaultdict(list)
+    open_high = Alert.objects.filter(status__in=OPEN_STATUSES, severity=Severity.HIGH)
+    for org_id, rule in open_high.filter(organization_id__in=org_ids).values_list("organization_id", "rule"):
+        found[org_id].append(_rule_title(rule))
+    today = timezone.localdate()
+    covering = (PartyCoverage.objects.filter(organization_id__in=org_ids, start_on__lte=today)
+                .filter(Q(end_on__isnull=True) | Q(end_on__gte=today)))
+    by_party_org = defaultdict(list)
+    for party_org_id, org_id in covering.values_list("party_org_id", "organization_id"):
+        by_party_org[party_org_id].append(org_id)
+    if by_party_org:
+        party_alerts = open_high.filter(party_org_id__in=covering.values("party_org_id"))
+        for party_org_id, rule in party_alerts.values_list("party_org_id", "rule"):
+            for org_id in by_party_org[party_org_id]:
+                found[org_id].append(_rule_title(rule))
+    return found
+
+
+def projects_in_progress(org_ids) -> dict[int, int]:
+    rows = (Project.objects.filter(application__organization_id__in=org_ids, status=ProjectStatus.IN_PROGRESS)
+            .values("application__organization_id").annotate(n=Count("id")))
+    return {r["application__organization_id"]: r["n"] for r in rows}
+
+
+def completed_projects(org_ids) -> dict[int, int]:
+    rows = (Project.objects.filter(application__organization_id__in=org_ids, status=ProjectStatus.COMPLETED)
+            .values("application__organization_id").annotate(n=Count("id")))
+    return {r["application__organization_id"]: r["n"] for r in rows}
+
+
+# --- eligibility -------------------------------------------------------------------------------------------------
+
+def _rule_codes(call: ProjectCall) -> set[str]:
+    return {r["rule"] for r in call.rules}
+
+
+def facts_for(call: ProjectCall, organizations, today: datetime.date) -> dict[int, dict]:
+    """Each organization's facts for the call's rules, set-based: one query per rule's data, whatever the number
+    of organizations. `organizations` is a queryset of SocialOrganization."""
+    codes = _rule_codes(call)
+    ids = organizations.values("pk")
+    prefix = call.region.scope_prefix
+    call_region_name = call.region.full_name or call.region.name
+    gathered = {
+        "credit": credit_listings(ids) if "not_on_credit_list" in codes else {},
+        "grades": evaluation_grades(ids, today) if "min_evaluation_grade" in codes else {},
+        "reports": last_reports(ids) if "annual_report_ok" in codes else {},
+        "alerts": open_high_alerts(ids) if "no_high_alert" in codes else {},
+        "projects": projects_in_progress(ids) if "max_awards" in codes else {},
+    }
+    active = set(organizations.filter(org_active_q()).values_list("pk", flat=True))
+    region_names = dict(Region.objects.filter(code__in=organizations.values("authority_region_id"))
+                        .values_list("code", "name"))
+    facts = {}
+    rows = organizations.values_list("pk", "authority_region_id", "registered_on", "org_covered", "work_covered")
+    for pk, region, registered_on, org_covered, work_covered in rows.iterator(chunk_size=5000):
+        facts[pk] = {
+            "in_region": region.startswith(prefix) and pk in active,
+            "region_name": region_names.get(region, region), "call_region_name": call_region_name,
+            "registered_on": registered_on, "org_covered": org_covered, "work_covered": work_covered,
+            "credit_listing": (gathered["credit"] if gathered["credit"] == UNAVAILABLE
+                               else gathered["credit"].get(pk)),
+            "evaluation_grade": (gathered["grades"] if gathered["grades"] == UNAVAILABLE
+                                 else gathered["grades"].get(pk)),
+            "last_report": gathered["reports"].get(pk),
+            "high_alerts": len(gathered["alerts"].get(pk, ())),
+            "high_alert_titles": sorted(set(gathered["alerts"].get(pk, ()))),
+            "projects_in_progress": gathered["projects"].get(pk, 0),
+        }
+    return facts
+
+
+def eligibility_of(call: ProjectCall, org: SocialOrganization, today: datetime.date | None = None) -> dict:
+    """{"eligible", "reasons": [{"rule", "passed", "detail"}]} for one organization."""
+    today = today or timezone.localdate()
+    facts = facts_for(call, SocialOrganization.objects.filter(pk=org.pk), today)[org.pk]
+    return rules.eligibility(call.rules, facts, today)
+
+
+def eligibility_all(call: ProjectCall, today: datetime.date | None = None, organizations=None):
+    """(org id, verdict) for every organization registered in the call's region (or `organizations`), set-based:
+    the same one-query-per-rule facts as for one organization, evaluated in memory."""
+    today = today or timezone.localdate()
+    if organizations is None:
+        from socorg.core.scope import in_subtree
+
+        organizations = SocialOrganization.objects.filter(org_active_q()).filter(
+            in_subtree("authority_region__code", call.region.scope_prefix))
+    for pk, facts in facts_for(call, organizations, today).items():
+        yield pk, rules.eligibility(call.rules, facts, today)
+
+
+def eligibility_summary(call: ProjectCall, today: datetime.date | None = None) -> dict:
+    """How many organizations of the call's region are eligible, and how many each rule excludes."""
+    total = eligible = 0
+    failed: Counter = Counter()
+    for _pk, verdict in eligibility_all(call, today):
+        total += 1
+        eligible += verdict["eligible"]
+        failed.update(r["rule"] for r in verdict["reasons"] if not r["passed"])
+    return {"organizations": total, "eligible": eligible, "failed_by_rule": dict(failed)}
+
+
+# --- calls open to an organization ---------------------------------------------------------------------------------
+
+def ancestor_codes(code: str) -> list[str]:
+    """The region's own code and those of the units above it (prefecture, province, the nation)."""
+    codes = [code]
+    if not code.endswith("00"):
+        codes.append(code[:4] + "00")
+    if not code.endswith("0000"):
+        codes.append(code[:2] + "0000")
+    codes.append("100000")
+    return list(dict.fromkeys(codes))
+
+
+def calls_visible(user):
+    """Calls the user may see: those of the regions in their scope, and for an organization's own account the
+    calls of its region and the regions above it (the calls it may apply to)."""
+    calls = ProjectCall.objects.visible_to(user, "view")
+    org = getattr(user, "organization", None)
+    if org is not None and user.has_capability("projects.apply"):
+        calls = calls | ProjectCall.objects.filter(region_id__in=ancestor_codes(org.authority_region_id))
+    return calls.distinct()
+
+
+# --- matching ------------------------------------------------------------------------------------------------------
+
+MATCH_LIMIT = 50
+
+
+def _candidates(need: Need, today: datetime.date) -> dict[int, dict]:
+    """Offer keys that may serve the need, grouped by offer: of the need's category anywhere in its province (or
+    serving the nation), and of other categories in its prefecture or covering it. Active offers whose period
+    overlaps the need's."""
+    code = need.region_id
+    province, prefecture = code[:2], code[:4]
+    covering = ancestor_codes(code)
+    period = Q(starts_on__lte=need.ends_on, ends_on__gte=max(need.starts_on, today))
+    same = OfferKey.objects.filter(period, category=need.category).filter(
+        Q(region_code__startswith=province) | Q(region_code="100000"))
+    other = OfferKey.objects.filter(period).exclude(category=need.category).filter(
+        Q(region_code__startswith=prefecture) | Q(region_code__in=covering))
+    offers: dict[int, dict] = {}
+    for queryset in (same, other):
+        for offer_id, org_id, category, region_code, capacity in queryset.values_list(
+                "offer_id", "organization_id", "category", "region_code", "capacity").iterator(chunk_size=5000):
+            entry = offers.setdefault(offer_id, {"organization": org_id, "categories": set(), "regions": set(),
+                                                 "capacity": capacity})
+            entry["categories"].add(category)
+            entry["regions"].add(region_code)
+    return offers
+
+
+def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | None = None) -> list[dict]:
+    """The offers ranked for the need: [{"offer_id", "organization_id", "score", "reasons"}], best first (ties by
+    the offer's id). Factors and weights: projects.rules.match_score."""
+    today = today or timezone.localdate()
+    candidates = _candidates(need, today)
+    if not candidates:
+        return []
+    org_ids = list({c["organization"] for c in candidates.values()})
+    listings = credit_listings(org_ids)
+    grades = evaluation_grades(org_ids, today)
+    completed = completed_projects(org_ids)
+    weights = rules.weights()
+    need_facts = {"category": need.category, "region": need.region_id, "people": need.people}
+    scored = []
+    for offer_id, c in candidates.items():
+        org_id = c["organization"]
+        area = rules.best_area(need.region_id, c["regions"])
+        if area[0] == rules.AREA_NONE:
+            continue
+        offer_facts = {
+            "categories": sorted(c["categories"]), "area": area, "capacity": c["capacity"],
+            "credit_listing": listings if listings == UNAVAILABLE else listings.get(org_id),
+            "grade": grades if grades == UNAVAILABLE else grades.get(org_id),
+            "completed": completed.get(org_id, 0),
+        }
+        score, _reasons = rules.match_score(need=need_facts, offer=offer_facts, weights=weights)
+        scored.append((-score, offer_id, org_id, offer_facts))
+    scored.sort(key=lambda row: (row[0], row[1]))
+    top = scored[:limit]
+    codes = {need.region_id} | {f["area"][1] for *_x, f in top if f["area"][1]}
+    need_facts["region_names"] = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    results = []
+    for _neg, offer_id, org_id, offer_facts in top:
+        score, reasons = rules.match_score(need=need_facts, offer=offer_facts, weights=weights)
+        results.append({"offer_id": offer_id, "organization_id": org_id, "score": score, "reasons": reasons})
+    return results
+
+
+# --- figures -------------------------------------------------------------------------------------------------------
+
+def _year(value) -> int | None:
+    return value.year if value else None
+
+
+def project_figures(projects) -> dict:
+    """Projects and money by region (province of the organization), kind, category and year; the share of funding
+    to organizations with a party organization; 乡村振兴 by county; evaluation outcomes. `projects` is a scoped
+    queryset of Project."""
+    from .choices import CallKind, EvaluationConclusion, EvaluationStage
+    from .models import CountyContribution, Evaluation
+
+    rows = list(projects.values_list("pk", "amount", "awarded_on", "application__call__kind",
+                                     "application__category", "application__organization__authority_region_id",
+                                     "application__organization__org_covered"))
+    by = {"region": defaultdict(lambda: [0, Decimal(0)]), "kind": defaultdict(lambda: [0, Decimal(0)]),
+          "category": defaultdict(lambda: [0, Decimal(0)]), "year": defaultdict(lambda: [0, Decimal(0)])}
+    total, covered = Decimal(0), Decimal(0)
+    kinds = dict(CallKind.choices)
+    for _pk, amount, awarded_on, kind, category, region, org_covered in rows:
+        for key, value in (("region", region[:2] + "0000"), ("kind", str(kinds.get(kind, kind))),
+                           ("category", category or _("Not stated")), ("year", _year(awarded_on))):
+            by[key][value][0] += 1
+            by[key][value][1] += amount
+        total += amount
+        if org_covered:
+            covered += amount
+    names = dict(Region.objects.filter(code__in=list(by["region"])).values_list("code", "name"))
+    ids = [r[0] for r in rows]
+    counties = (CountyContribution.objects.filter(project_id__in=ids,
+                                                  project__application__call__kind="rural_revitalization")
+                .values("county_id", "county__name")
+                .annotate(projects=Count("project", distinct=True), people=Sum("people_served"),
+                          money=Sum("money_spent")).order_by("county_id"))
+    conclusions = dict(EvaluationConclusion.choices)
+    stages = dict(EvaluationStage.choices)
+    evaluations = (Evaluation.objects.filter(project_id__in=ids).values("stage", "conclusion")
+                   .annotate(n=Count("id")).order_by("stage", "conclusion"))
+
+    def table(key, label=lambda k: k):
+        return [{"key": k, "label": label(k), "projects": v[0], "amount": v[1]}
+                for k, v in sorted(by[key].items(), key=lambda kv: str(kv[0]))]
+
+    return {
+        "projects": len(rows), "amount": total,
+        "party_share": (covered / total * 100).quantize(Decimal("0.1")) if total else None,
+        "party_amount": covered,
+        "by_region": table("region", lambda k: names.get(k, k)),
+        "by_kind": table("kind"), "by_category": table("category"), "by_year": table("year"),
+        "rural_by_county": [{"county": c["county__name"], "projects": c["projects"], "people": c["people"] or 0,
+                             "amount": c["money"] or Decimal(0)} for c in counties],
+        "evaluations": [{"stage": str(stages[e["stage"]]), "conclusion": str(conclusions[e["conclusion"]]),
+                         "count": e["n"]} for e in evaluations],
+    }
+
+
+def need_figures(needs) -> dict:
+    """Needs posted and met, the median days from posting to the first engagement, by region and category.
+    `needs` is a scoped queryset of Need."""
+    rows = list(needs.values_list("region_id", "category", "status", "created_at", "matched_at"))
+    groups = {"region": defaultdict(list), "category": defaultdict(list)}
+    for row in rows:
+        groups["region"][row[0][:4] + "00"].append(row)
+        groups["category"][row[1]].append(row)
+    names = dict(Region.objects.filter(code__in=list(groups["region"])).values_list("code", "name"))
+
+    def summary(items):
+        met = sum(1 for r in items if r[2] == NeedStatus.MET)
+        engaged = sorted((r[4] - r[3]).total_seconds() / 86400 for r in items if r[4])
+        median = round(engaged[len(engaged) // 2], 1) if engaged else None
+        return {"needs": len(items), "engaged": len(engaged), "met": met, "median_days_to_match": median}
+
+    return {
+        **summary(rows),
+        "by_region": [{"key": k, "label": names.get(k, k), **summary(v)} for k, v in sorted(groups["region"].items())],
+        "by_category": [{"key": k, "label": k, **summary(v)} for k, v in sorted(groups["category"].items())],
+    }
