@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "socorg.reports",
     "socorg.inspections",
     "socorg.projects",
+    "socorg.notices",
     "socorg.exports",
     "socorg.demo",
 ]
@@ -322,7 +323,10 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-daily-scan": {"task": "socorg.alerts.tasks.scan_alerts", "schedule": crontab(hour=2, minute=30)},
     "ledger-stale-imports": {"task": "socorg.ledger.tasks.fail_stale_imports", "schedule": crontab(minute="*/10")},
     "audit-daily-anchor": {"task": "socorg.core.tasks.anchor_audit_chain", "schedule": crontab(hour=0, minute=5)},
+    "notices-daily-reminders": {"task": "socorg.notices.tasks.remind_unread", "schedule": crontab(hour=8, minute=0)},
 }
+# Notices: also e-mail the reminder to recipients with an address (Django's EMAIL_* settings); off by default.
+SOCORG_NOTICE_REMINDER_EMAIL = env_bool("SOCORG_NOTICE_REMINDER_EMAIL", False)
 # The audit chain's daily anchors are appended here too (outside the database; `socorg audit-verify` reads it).
 AUDIT_ANCHOR_LOG = Path(os.environ.get("SOCORG_AUDIT_ANCHOR_LOG", VAR_DIR / "audit-anchors.log"))
 

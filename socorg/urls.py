@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("socorg.activities.api.urls")),
     path("", include("socorg.alerts.api.urls")),
     path("", include("socorg.reports.api.urls")),
+    path("", include("socorg.notices.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("activities/", include("socorg.activities.urls")),
     path("alerts/", include("socorg.alerts.urls")),
     path("reports/", include("socorg.reports.urls")),
+    path("notices/", include("socorg.notices.urls")),
     path("exports/", include("socorg.exports.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -33,13 +33,18 @@ _WRITE_BUSINESS = {
     "alerts.review",  # accept or return a rectification: staff only, not instructors (they work on alerts)
 }
 
+# Notices (通知公告): staff send them to the accounts of a region and follow who read and replied. Receiving needs no
+# capability: every account reads the notices addressed to it.
+_NOTICES_SEND = {"notices.view", "notices.send"}
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Annual reports are reviewed by the registration authority (the bureau), not by the party committee.
     # registry.org_accounts: issue organizations' own accounts (org_account) for the organizations in the region.
     Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "reports.change",
                                                                         "reports.review", "registry.org_accounts",
-                                                                        "inspections.change", "projects.apply"}),
-    Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"}),
+                                                                        "inspections.change", "projects.apply"}
+                                 | _NOTICES_SEND),
+    Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"} | _NOTICES_SEND),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",
                                  "activities.change", "alerts.view", "reports.view", "reports.change",

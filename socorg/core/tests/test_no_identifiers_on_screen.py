@@ -43,7 +43,8 @@ ALLOWED_WORDS = {"socorg", "xlsx", "pdf", "docx", "xls", "ofd", "jpg", "jpeg", "
 # Pages that are not HTML for people (files, JSON, API documentation, redirects only) or only accept POST.
 NOT_PAGES = {"set_language", "javascript-catalog", "healthz", "accounts:logout", "ledger:template", "ledger:export",
              "ledger:status", "ledger:report", "coverage:export", "activities:attachment", "alerts:evidence",
-             "exports:start", "exports:download"}
+             "exports:start", "exports:download", "notices:attachment", "notices:reply-file",
+             "notices:receipts-export"}
 PASSWORD = "Scan-Pages-1!"
 
 
@@ -154,6 +155,25 @@ def _world(tmp_path):
             "alert": alerts[1]}
 
 
+def _notices(world) -> dict:
+    """A published notice asking for a file (its sender is another provincial clerk, so `clerk` receives it) and a
+    draft."""
+    from socorg.notices import services as notices
+    from socorg.regions.models import Region
+
+    sender = make_user((Role.BUREAU_STAFF, "530000"), username="fasong")
+    with translation.override("zh-hans"):
+        published = notices.notice_publish(notice=notices.notice_save(
+            actor=sender, title="关于报送组织生活计划的通知", body="<p>请于月底前上传计划。</p>",
+            region=Region.objects.get(code="530000"), response_kind="upload",
+            response_due_on=timezone.localdate() + datetime.timedelta(days=10),
+            attachments=[SimpleUploadedFile("模板.pdf", b"%PDF-1.4 template")]), actor=sender)
+        draft = notices.notice_save(actor=world["clerk"], title="草稿通知", body="正文",
+                                    region=Region.objects.get(code="530100"))
+    return {"published": published, "draft": draft,
+            "receipt": published.receipts.get(recipient=world["clerk"])}
+
+
 def samples(world) -> dict[str, dict]:
     """URL parameters for each page that takes some."""
     org, branch, activity = world["org"], world["branch"], world["activity"]
@@ -161,6 +181,7 @@ def samples(world) -> dict[str, dict]:
     coverage, assignment = PartyCoverage.objects.first(), InstructorAssignment.objects.first()
     from socorg.exports.models import ListExport
 
+    notices = _notices(world)
     export = ListExport.objects.create(requested_by=world["clerk"], list_name="orgs", query="q=%E7%A7%91", total=3000)
     return {
         "exports:detail": {"pk": export.pk}, "exports:status": {"pk": export.pk},
@@ -191,6 +212,8 @@ def samples(world) -> dict[str, dict]:
         "party:assignment_end": {"pk": instructor.pk, "assignment_id": assignment.pk},
         "activities:attachment-delete": {"pk": activity.attachments.first().pk},
         "reports:sync": {"uscc": org.uscc},
+        **{f"notices:{name}": {"pk": notices["published"].pk} for name in ("detail", "publish", "withdraw", "remind")},
+        "notices:edit": {"pk": notices["draft"].pk}, "notices:inbox-detail": {"pk": notices["receipt"].pk},
         **{f"reports:{name}": {"uscc": org.uscc, "year": timezone.localdate().year - 1}
            for name in ("detail", "edit", "submit", "return", "review")},
     }
@@ -204,7 +227,7 @@ def test_no_page_shows_an_internal_identifier(world):
     known = samples(world)
     # Parameters that mean the same on every page (an organization's code, a report year).
     by_name = {"uscc": world["org"].uscc, "year": timezone.localdate().year - 1}
-    codes, allowed = project_codes(), {"clerk", "guide"}
+    codes, allowed = project_codes(), {"clerk", "guide", "fasong"}
     problems, scanned = [], 0
     for route, name, params in routes():
         if name in NOT_PAGES:
