@@ -20,7 +20,8 @@ def test_staff_write_a_notice_on_the_page_and_bad_input_is_named_beside_the_fiel
     assert bad.status_code == 200 and not Notice.objects.exists()
     assert "没有代码为“999999”的行政区划" in bad.content.decode()
     response = client.post("/notices/new/", {
-        "title": "关于报送2026年组织生活计划的通知", "body": "请上传计划。<script>alert(1)</script>", "region": "530100",
+        "title": "关于报送2026年组织生活计划的通知", "body": "请上传计划。<script>alert(1)</script>",
+        "region": "530100",
         "response_kind": "upload", "response_due_on": in_days(10).isoformat(), "remind_after_days": "3",
         "attachments": [SimpleUploadedFile("模板.pdf", b"%PDF-1.4 template")]})
     notice = Notice.objects.get()
