@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "socorg.inspections",
     "socorg.projects",
     "socorg.notices",
+    "socorg.credit",
     "socorg.exports",
     "socorg.demo",
 ]
@@ -312,6 +313,13 @@ SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS = int(os.environ.get("SOCORG_SHOULD_BUILD_M
 # office (中组部、民政部 1998 joint notice). After changing it run `socorg coverage-rebuild`.
 SOCORG_SHOULD_BUILD_BASIS = os.environ.get("SOCORG_SHOULD_BUILD_BASIS", "employed")
 
+# Credit lists (docs/credit.md): working days come from chinese-calendar; until its release for a new year is
+# installed (or to correct it) list extra holidays and make-up working days here, comma-separated ISO dates.
+SOCORG_EXTRA_HOLIDAYS = os.environ.get("SOCORG_EXTRA_HOLIDAYS", "")
+SOCORG_EXTRA_WORKDAYS = os.environ.get("SOCORG_EXTRA_WORKDAYS", "")
+# Days for which a supervising unit's statement (not directly responsible) stops listings for its reason.
+SOCORG_CREDIT_STATEMENT_DAYS = int(os.environ.get("SOCORG_CREDIT_STATEMENT_DAYS", "365"))
+
 # Celery: Redis (or any broker) in production; without CELERY_BROKER_URL tasks run inline in the caller.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
@@ -324,6 +332,8 @@ CELERY_BEAT_SCHEDULE = {
     "ledger-stale-imports": {"task": "socorg.ledger.tasks.fail_stale_imports", "schedule": crontab(minute="*/10")},
     "audit-daily-anchor": {"task": "socorg.core.tasks.anchor_audit_chain", "schedule": crontab(hour=0, minute=5)},
     "notices-daily-reminders": {"task": "socorg.notices.tasks.remind_unread", "schedule": crontab(hour=8, minute=0)},
+    "credit-daily-escalate": {"task": "socorg.credit.tasks.escalate_credit_lists",
+                              "schedule": crontab(hour=3, minute=15)},
 }
 # Notices: also e-mail the reminder to recipients with an address (Django's EMAIL_* settings); off by default.
 SOCORG_NOTICE_REMINDER_EMAIL = env_bool("SOCORG_NOTICE_REMINDER_EMAIL", False)

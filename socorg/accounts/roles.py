@@ -25,7 +25,7 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 _READ_BUSINESS = {
     "regions.view", "registry.view", "party.view", "members.view", "coverage.view", "activities.view",
     "alerts.view", "ledger.export", "reports.view",
-    "inspections.view", "projects.view",
+    "inspections.view", "projects.view", "credit.view",
 }
 _WRITE_BUSINESS = {
     "registry.change", "party.change", "members.change", "activities.change", "alerts.change", "ledger.import",
@@ -40,15 +40,17 @@ _NOTICES_SEND = {"notices.view", "notices.send"}
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Annual reports are reviewed by the registration authority (the bureau), not by the party committee.
     # registry.org_accounts: issue organizations' own accounts (org_account) for the organizations in the region.
+    # Credit lists and penalties are decided by the registration authority (the bureau): credit.change.
     Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "reports.change",
                                                                         "reports.review", "registry.org_accounts",
-                                                                        "inspections.change", "projects.apply"}
+                                                                        "inspections.change", "projects.apply",
+                                                                        "credit.change"}
                                  | _NOTICES_SEND),
     Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"} | _NOTICES_SEND),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",
                                  "activities.change", "alerts.view", "reports.view", "reports.change",
-                                 "projects.view", "projects.apply"}),
+                                 "projects.view", "projects.apply", "credit.view"}),
     Role.VIEWER: frozenset(_READ_BUSINESS - {"members.view", "ledger.export"}),
     Role.SYSTEM_ADMIN: frozenset({"regions.view", "accounts.manage", "system.configure"}),
     Role.SECURITY_ADMIN: frozenset({"regions.view", "accounts.view", "accounts.grant", "accounts.unlock",

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from socorg.core.audit import audit_write
+from socorg.core.audit import SYSTEM, audit_write
 from socorg.core.scope import can, ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import FLAGS, refresh_coverage_flags, refresh_member_counts
@@ -316,6 +316,23 @@ def org_resume(*, org: SocialOrganization, actor, date: datetime.date, reason: s
     _require_changeable(actor, org)
     return _change_status(org, actor, (OrgStatus.SUSPENDED,), OrgStatus.ACTIVE, date, reason, "registry.org.resume",
                           _not_in(OrgStatus.SUSPENDED))
+
+
+@transaction.atomic
+def org_resume_after_suspension(*, org: SocialOrganization, date: datetime.date, reason: str,
+                                actor=SYSTEM) -> SocialOrganization:
+    """A 限期停止活动 period recorded with its end date (credit penalties) is over: back to normal as of `date`.
+    Called by the daily credit job (no region grant to check); a no-op unless the organization is suspended."""
+    org = _lock(org)
+    if org.status != OrgStatus.SUSPENDED:
+        return org
+    before = _audit_picture(org)
+    org.status, org.status_changed_on, org.status_reason = OrgStatus.ACTIVE, date, reason[:500]
+    org.save(update_fields=["status", "status_changed_on", "status_reason", "updated_at"])
+    _refresh_derived(org)
+    old, new = _diff(before, _audit_picture(org))
+    audit_write(action="registry.org.resume", obj=org, actor=actor, before=old, after=new)
+    return org
 
 
 def _not_in(expected: str):

@@ -1,0 +1,97 @@
+"""Reads of the credit lists and penalties other apps use (the interface in TEAM.md), and the credit history of an
+organization. "In force on a day" has one definition, `in_force_q`: decided by then, not removed by then, not ended
+by itself by then (an entry past `expires_on` is out even before the daily job marks it removed).
+
+    active_entries(on=None, list=None, region=None, user=None)  → CreditEntry queryset in force
+    is_listed(org, list=None, on=None)                          → bool
+    listed_since(org, list, on=None)                            → date of the oldest entry in force, or None
+    listed_q(list=None, on=None, prefix="")                     → Q over SocialOrganization (set-based filters)
+    organizations_listed_since(list, before, on=None)           → organization ids listed since `before` or earlier
+    penalties(org=None, kinds=None, since=None, until=None)     → Penalty queryset
+    penalized_within(org, days=365, on=None, kinds=None)        → bool
+    penalized_q(since, until, kinds=None, prefix="")            → Q over SocialOrganization
+"""
+
+import datetime
+
+from django.db.models import Exists, Min, OuterRef, Q
+from django.utils import timezone
+
+from socorg.core.scope import filter_subtree
+
+from .models import CreditEntry, Penalty
+
+
+def _day(on: datetime.date | None) -> datetime.date:
+    return on or timezone.localdate()
+
+
+def in_force_q(on: datetime.date | None = None, prefix: str = "") -> Q:
+    day = _day(on)
+    return (Q(**{f"{prefix}decided_on__lte": day})
+            & (Q(**{f"{prefix}removed_on__isnull": True}) | Q(**{f"{prefix}removed_on__gt": day}))
+            & (Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gt": day})))
+
+
+def active_entries(*, on: datetime.date | None = None, list: str | None = None, region: str | None = None,
+                   user=None):
+    """Entries in force on `on` (default today), optionally on one list, under a region code, as `user` sees them
+    (None: everything, for jobs and commands)."""
+    entries = CreditEntry.objects.all() if user is None else CreditEntry.objects.visible_to(user, "view")
+    entries = entries.filter(in_force_q(on))
+    if list:
+        entries = entries.filter(list=list)
+    if region:
+        entries = filter_subtree(entries, "organization__authority_region__code", region)
+    return entries
+
+
+def is_listed(org, list: str | None = None, *, on: datetime.date | None = None) -> bool:
+    return active_entries(on=on, list=list).filter(organization=org).exists()
+
+
+def listed_since(org, list: str, *, on: datetime.date | None = None) -> datetime.date | None:
+    return active_entries(on=on, list=list).filter(organization=org).aggregate(first=Min("decided_on"))["first"]
+
+
+def listed_q(list: str | None = None, *, on: datetime.date | None = None, prefix: str = "") -> Q:
+    """Social organizations (reached through `prefix`, e.g. "organization__") with an entry in force."""
+    entries = CreditEntry.objects.filter(in_force_q(on), organization=OuterRef(f"{prefix}pk" if prefix else "pk"))
+    if list:
+        entries = entries.filter(list=list)
+    return Q(Exists(entries))
+
+
+def organizations_listed_since(list: str, before: datetime.date, *, on: datetime.date | None = None):
+    """Ids of organizations whose oldest entry in force on `list` was decided on or before `before` (e.g. on the
+    abnormal list for more than a year: before = on − 1 year)."""
+    return (active_entries(on=on, list=list).order_by().values("organization_id")
+            .annotate(first=Min("decided_on")).filter(first__lte=before).values("organization_id"))
+
+
+def penalties(*, org=None, kinds=None, since: datetime.date | None = None, until: datetime.date | None = None,
+              user=None):
+    rows = Penalty.objects.all() if user is None else Penalty.objects.visible_to(user, "view")
+    if org is not None:
+        rows = rows.filter(organization=org)
+    if kinds:
+        rows = rows.filter(kind__in=list(kinds))
+    if since:
+        rows = rows.filter(decided_on__gte=since)
+    if until:
+        rows = rows.filter(decided_on__lte=until)
+    return rows
+
+
+def penalized_within(org, *, days: int = 365, on: datetime.date | None = None, kinds=None) -> bool:
+    """Any penalty decided in the `days` up to `on` (evaluation eligibility: none within a year)."""
+    day = _day(on)
+    return penalties(org=org, kinds=kinds, since=day - datetime.timedelta(days=days), until=day).exists()
+
+
+def penalized_q(since: datetime.date, until: datetime.date, *, kinds=None, prefix: str = "") -> Q:
+    rows = Penalty.objects.filter(organization=OuterRef(f"{prefix}pk" if prefix else "pk"),
+                                  decided_on__gte=since, decided_on__lte=until)
+    if kinds:
+        rows = rows.filter(kind__in=list(kinds))
+    return Q(Exists(rows))
