@@ -139,6 +139,22 @@ def _rectification_overdue(ctx: _Context) -> list[Candidate]:
         if pk not in found or since < found[pk].since:
             found[pk] = Candidate(pk, uscc, name, region, "", "rectification_overdue", since,
                                   {"alert": alert, "rule": rule, "deadline": deadline.isoformat()})
+    # Rectification orders of random inspections (双随机) still outstanding after their deadline.
+    from socorg.inspections.queries import overdue_rectifications
+
+    inspections = (overdue_rectifications(ctx.as_of - datetime.timedelta(days=grace))
+                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=ctx.as_of),
+                           in_subtree("selection__organization__authority_region__code", ctx.prefix),
+                           org_active_q("selection__organization__", ctx.as_of))
+                   .order_by().values_list("selection__organization_id", "selection__organization__uscc",
+                                           "selection__organization__name",
+                                           "selection__organization__authority_region_id", "pk",
+                                           "rectification_deadline"))
+    for pk, uscc, name, region, inspection, deadline in inspections:
+        since = deadline + datetime.timedelta(days=grace + 1)
+        if pk not in found or since < found[pk].since:
+            found[pk] = Candidate(pk, uscc, name, region, "", "rectification_overdue", since,
+                                  {"inspection": inspection, "deadline": deadline.isoformat()})
     return list(found.values())
 
 

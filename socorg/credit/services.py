@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,6 +151,13 @@ def still_holds(entry: CreditEntry, on: datetime.date) -> str | None:
         alert_id = (entry.evidence or {}).get("alert")
         if isinstance(alert_id, int) and Alert.objects.filter(pk=alert_id, status=AlertStatus.ASSIGNED).exists():
             return _("The rectification is still outstanding.")
+        inspection_id = (entry.evidence or {}).get("inspection")
+        if isinstance(inspection_id, int):
+            from socorg.inspections.models import Inspection
+
+            if Inspection.objects.filter(pk=inspection_id).filter(
+                    Q(rectified_on__isnull=True) | Q(rectified_on__gt=on)).exists():
+                return _("The rectification is still outstanding.")
     elif entry.reason == "unreachable" and not RegisteredLetter.objects.filter(
             organization=org, answered_on__gte=entry.decided_on, answered_on__lte=on).exists():
         return _("No registered letter has been signed for or answered since the listing: record the "

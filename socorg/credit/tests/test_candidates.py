@@ -194,3 +194,19 @@ def test_the_command_prints_the_contract_shape():
     assert set(candidate) == {"uscc", "list", "reason", "evidence", "since"}
     assert candidate["uscc"] == org.uscc and candidate["list"] == "serious" and candidate["reason"] == "major_fine"
     assert candidate["since"] == "2026-09-01"
+
+
+def test_an_inspection_rectification_order_past_its_deadline_feeds_rectification_overdue():
+    from socorg.inspections.choices import InspectionResult
+    from socorg.inspections.models import Inspection, InspectionPlan, Selection
+
+    org, done = make_org("530102"), make_org("530102")
+    plan = InspectionPlan.objects.create(name="2026年抽查", year=2026, region_id="530102", level="county", items=[])
+    for position, (o, rectified) in enumerate(((org, None), (done, D(2026, 3, 1)))):
+        selection = Selection.objects.create(plan=plan, position=position, organization=o, uscc=o.uscc, key="k")
+        Inspection.objects.create(selection=selection, inspected_on=D(2026, 1, 10), result=InspectionResult.RECTIFY,
+                                  rectification_order="整改", rectification_deadline=D(2026, 3, 1),
+                                  rectified_on=rectified)
+    assert (org.uscc, "rectification_overdue") not in reasons(D(2026, 3, 1))
+    found = {c.uscc: c for c in credit_candidates(as_of=D(2026, 3, 2)) if c.reason == "rectification_overdue"}
+    assert set(found) == {org.uscc} and "inspection" in found[org.uscc].evidence
