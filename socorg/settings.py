@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "socorg.projects",
     "socorg.notices",
     "socorg.credit",
+    "socorg.ratings",
     "socorg.exports",
     "socorg.demo",
 ]
@@ -319,6 +320,10 @@ SOCORG_EXTRA_HOLIDAYS = os.environ.get("SOCORG_EXTRA_HOLIDAYS", "")
 SOCORG_EXTRA_WORKDAYS = os.environ.get("SOCORG_EXTRA_WORKDAYS", "")
 # Days for which a supervising unit's statement (not directly responsible) stops listings for its reason.
 SOCORG_CREDIT_STATEMENT_DAYS = int(os.environ.get("SOCORG_CREDIT_STATEMENT_DAYS", "365"))
+# Ratings (docs/ratings.md): months before an evaluation grade expires from which it is shown as expiring (practice:
+# 6), and the stars a branch needs in its last published rating to be designated a model branch (local practice: 4).
+SOCORG_GRADE_EXPIRY_WARNING_MONTHS = int(os.environ.get("SOCORG_GRADE_EXPIRY_WARNING_MONTHS", "6"))
+SOCORG_MODEL_BRANCH_MIN_STARS = int(os.environ.get("SOCORG_MODEL_BRANCH_MIN_STARS", "4"))
 
 # Celery: Redis (or any broker) in production; without CELERY_BROKER_URL tasks run inline in the caller.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -59,5 +59,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Ratings (socorg/ratings): everyone who reads business data reads ratings; the branch's own account self-assesses;
+# the party committee reviews and approves star ratings; the registration authority records evaluation grades.
+_RATINGS: dict[str, set[str]] = {
+    Role.BUREAU_STAFF: {"ratings.view", "ratings.evaluate"},
+    Role.PARTY_STAFF: {"ratings.view", "ratings.review", "ratings.approve"},
+    Role.INSTRUCTOR: {"ratings.view"},
+    Role.VIEWER: {"ratings.view"},
+    Role.ORG_ACCOUNT: {"ratings.view", "ratings.self_assess"},
+}
+ROLE_CAPABILITIES.update({role: capabilities | _RATINGS[role] for role, capabilities in ROLE_CAPABILITIES.items()
+                          if role in _RATINGS})
+
+
 def capabilities_of(role: str) -> frozenset[str]:
     return ROLE_CAPABILITIES[Role(role)]

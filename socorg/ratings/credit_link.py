@@ -1,0 +1,35 @@
+"""The one place where ratings read the credit records (penalties, credit lists) of socorg.credit (helper H3's app).
+
+`credit_facts(org_ids, on)` answers, for a set of social organizations, the penalties decided within the year
+before `on` and the credit-list entries in force on `on`. Evaluation eligibility (no penalty within a year, not on
+a credit list) and the star-rating vetoes (serious list, abnormal list) read only this function.
+
+While socorg.credit is not installed the platform holds no penalty or list records: `available()` is False, the
+facts are empty and the eligibility reasons say the check could not be made."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+
+
+@dataclass
+class CreditFacts:
+    penalties: list[dict] = field(default_factory=list)  # [{"decided_on": "YYYY-MM-DD", "kind": label}]
+    listings: list[dict] = field(default_factory=list)   # [{"list": label, "code": "abnormal"|"serious", "since"}]
+
+    def on_list(self, code: str) -> bool:
+        return any(item["code"] == code for item in self.listings)
+
+
+def available() -> bool:
+    return apps.is_installed("socorg.credit")
+
+
+def credit_facts(org_ids, on: datetime.date) -> dict[int, CreditFacts]:
+    """{org_id: CreditFacts} for the organizations with any record (absent = nothing on record)."""
+    if not available():
+        return {}
+    from socorg.credit import queries  # noqa: F401 — wired when socorg.credit lands (TEAM.md)
+
+    return {}
