@@ -202,6 +202,9 @@ SOCORG_INSPECTION_MIN_SHARES = {
     for level, _sep, share in (item.partition("=") for item in os.environ.get("SOCORG_INSPECTION_MIN_SHARES", "")
                                .split(",") if "=" in item)
 }
+# Annual-report figures for this year and later come from maintained counts (reports.triggers); earlier years are
+# counted live from the organizations and reports.
+SOCORG_REPORT_MAINTAINED_FROM = int(os.environ.get("SOCORG_REPORT_MAINTAINED_FROM", "2018"))
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

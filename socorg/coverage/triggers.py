@@ -13,8 +13,7 @@ They are installed after every `migrate` (post_migrate), because SQLite rebuilds
 whenever another app's migration alters registry_socialorganization; when any was missing, the counts are rebuilt.
 """
 
-from django.db import connections
-
+from socorg.core.triggers import TriggerSet, pg_apply, pg_function, pg_trigger, sqlite_upsert
 from socorg.registry.choices import REGISTERED_STATUSES
 
 from .models import SHOULD_BUILD_MIN_FULL_MEMBERS
@@ -51,9 +50,7 @@ def _sqlite_org_values(row: str, sign: int) -> str:
 
 
 def _sqlite_upsert(table: str, key: str, columns: tuple[str, ...], values: str, where: str) -> str:
-    cols = ", ".join((key, *columns))
-    sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
-    return f"INSERT INTO {table} ({cols}) SELECT {values} WHERE {where} ON CONFLICT ({key}) DO UPDATE SET {sets};"
+    return sqlite_upsert(table, (key,), columns, f"SELECT {values} WHERE {where}")
 
 
 def _sqlite_org_add(row: str) -> str:
@@ -111,24 +108,7 @@ def _pg_reach_rows(table: str, sign: int) -> str:
 
 
 def _pg_apply(target: str, key: str, columns: tuple[str, ...], rows: str) -> str:
-    sums = ", ".join(f"sum({c})" for c in columns)
-    nonzero = " OR ".join(f"sum({c}) <> 0" for c in columns)
-    sets = ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" for c in columns)
-    return (f"INSERT INTO {target} AS t ({key}, {', '.join(columns)}) SELECT {key}, {sums} FROM ({rows}) d "
-            f"GROUP BY {key} HAVING {nonzero} ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {sets};")
-
-
-def _pg_function(name: str, body: str) -> str:
-    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {body} RETURN NULL; END $$;")
-
-
-def _pg_trigger(name: str, event: str, table: str, referencing: str, function: str) -> list[str]:
-    return [
-        f"DROP TRIGGER IF EXISTS {name} ON {table};",
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
-    ]
+    return pg_apply(target, (key,), columns, rows)
 
 
 def postgresql_statements() -> list[str]:
@@ -141,74 +121,35 @@ def postgresql_statements() -> list[str]:
     reach_ins = _pg_apply(PARTY_COUNTS, *party, _pg_reach_rows("new_rows", +1))
     reach_del = _pg_apply(PARTY_COUNTS, *party, _pg_reach_rows("old_rows", -1))
     return [
-        _pg_function("coverage_org_ins_fn", org_ins),
-        _pg_function("coverage_org_del_fn", org_del),
-        _pg_function("coverage_org_upd_fn", org_upd),
-        _pg_function("coverage_reach_ins_fn", reach_ins),
-        _pg_function("coverage_reach_del_fn", reach_del),
-        *_pg_trigger("coverage_org_ins", "INSERT", ORG_TABLE, "NEW TABLE AS new_rows", "coverage_org_ins_fn"),
-        *_pg_trigger("coverage_org_del", "DELETE", ORG_TABLE, "OLD TABLE AS old_rows", "coverage_org_del_fn"),
-        *_pg_trigger("coverage_org_upd", "UPDATE", ORG_TABLE, "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        pg_function("coverage_org_ins_fn", org_ins),
+        pg_function("coverage_org_del_fn", org_del),
+        pg_function("coverage_org_upd_fn", org_upd),
+        pg_function("coverage_reach_ins_fn", reach_ins),
+        pg_function("coverage_reach_del_fn", reach_del),
+        *pg_trigger("coverage_org_ins", "INSERT", ORG_TABLE, "NEW TABLE AS new_rows", "coverage_org_ins_fn"),
+        *pg_trigger("coverage_org_del", "DELETE", ORG_TABLE, "OLD TABLE AS old_rows", "coverage_org_del_fn"),
+        *pg_trigger("coverage_org_upd", "UPDATE", ORG_TABLE, "OLD TABLE AS old_rows NEW TABLE AS new_rows",
                      "coverage_org_upd_fn"),
-        *_pg_trigger("coverage_reach_ins", "INSERT", REACH_TABLE, "NEW TABLE AS new_rows", "coverage_reach_ins_fn"),
-        *_pg_trigger("coverage_reach_del", "DELETE", REACH_TABLE, "OLD TABLE AS old_rows", "coverage_reach_del_fn"),
+        *pg_trigger("coverage_reach_ins", "INSERT", REACH_TABLE, "NEW TABLE AS new_rows", "coverage_reach_ins_fn"),
+        *pg_trigger("coverage_reach_del", "DELETE", REACH_TABLE, "OLD TABLE AS old_rows", "coverage_reach_del_fn"),
     ]
 
 
 # --- installation ---------------------------------------------------------------------------------------------
 
-
-def _expected(vendor: str) -> dict[str, str]:
-    """{trigger or function name: the definition the database should hold} as the database reports it back."""
-    if vendor == "sqlite":
-        # sqlite_master keeps the CREATE statement as written, without the IF NOT EXISTS clause and the final ";".
-        return {statement.split()[5]: statement.replace(" IF NOT EXISTS", "").removesuffix(";")
-                for statement in sqlite_statements()}
-    return {statement.split()[4].removesuffix("()"): statement.split("$$")[1]
-            for statement in postgresql_statements() if statement.startswith("CREATE OR REPLACE FUNCTION")}
+TRIGGERS = TriggerSet(prefix="coverage_", names=TRIGGER_NAMES, sqlite_statements=sqlite_statements,
+                      postgresql_statements=postgresql_statements)
 
 
 def installed_definitions(using: str = "default") -> dict[str, str]:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage_%'")
-            return dict(cursor.fetchall())
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_trigger t ON t.tgfoid = p.oid "
-                           "WHERE t.tgname LIKE 'coverage_%' AND NOT t.tgisinternal")
-            return dict(cursor.fetchall())
-        return {}
+    return TRIGGERS.installed_definitions(using)
 
 
 def installed_triggers(using: str = "default") -> set[str]:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage_%'")
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'coverage_%' AND NOT tgisinternal")
-        else:
-            return set()
-        return {row[0] for row in cursor.fetchall()}
+    return TRIGGERS.installed_triggers(using)
 
 
 def install_triggers(using: str = "default") -> bool:
     """Create the triggers that are missing or replace those whose definition changed (a release counting one more
     column); True when any was (the caller then rebuilds the counts)."""
-    connection = connections[using]
-    expected = set(TRIGGER_NAMES.get(connection.vendor, []))
-    if not expected:
-        raise NotImplementedError(f"coverage counts need SQLite or PostgreSQL, not {connection.vendor}")
-    definitions = _expected(connection.vendor)
-    installed = installed_definitions(using)
-    if expected <= installed_triggers(using) and all(installed.get(k) == v for k, v in definitions.items()):
-        return False
-    statements = sqlite_statements() if connection.vendor == "sqlite" else postgresql_statements()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for name in TRIGGER_NAMES["sqlite"]:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for statement in statements:
-            cursor.execute(statement)
-    return True
+    return TRIGGERS.install(using)

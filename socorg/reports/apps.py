@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def install_counts_triggers(sender, using="default", **kwargs):
+    """After every migrate: (re)create the annual-report count triggers; when any was missing or changed, recount."""
+    from .triggers import install_triggers, rebuild_counts
+
+    if install_triggers(using):
+        rebuild_counts()
 
 
 class ReportsConfig(AppConfig):
@@ -10,3 +19,5 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Register the ledger's 「年度报告」 sheet.
         from . import ledger  # noqa: F401
+
+        post_migrate.connect(install_counts_triggers, sender=self, dispatch_uid="reports_counts_triggers")

@@ -156,3 +156,59 @@ class SyncCheck(models.Model):
 
     def __str__(self):
         return f"{self.organization} · {self.event} {self.occasion} · {self.item}"
+
+
+class ReportOrgBucket(models.Model):
+    """Maintained counts of organizations by what decides which years they are due (derived state, kept by the
+    triggers of reports.triggers; never edit by hand — `socorg annual-report-stats --check` compares with a
+    recount). An organization is due for year Y when first_due_year ≤ Y < end_year, exempt for Y when
+    second_half and first_due_year = Y + 1 and Y < end_year. Years before SOCORG_REPORT_MAINTAINED_FROM are not
+    kept (first_due_year is clamped, rows ending before it are left out): figures for them are counted live."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    supervised = models.BooleanField(_("has a supervising unit"))
+    first_due_year = models.IntegerField(_("first year due"))
+    second_half = models.BooleanField(_("registered in the second half of the year before"))
+    end_year = models.IntegerField(_("first year no longer due"))
+    orgs = models.BigIntegerField(_("organizations"), default=0)
+
+    class Meta:
+        verbose_name = _("annual-report organization counts")
+        verbose_name_plural = _("annual-report organization counts")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(
+            fields=["region", "supervised", "first_due_year", "second_half", "end_year"],
+            name="reports_bucket_key")]
+
+    def __str__(self):
+        return f"{self.region_id} {self.first_due_year}–{self.end_year}: {self.orgs}"
+
+
+class ReportYearCounts(models.Model):
+    """Maintained counts of the reports of one year, per registration-authority region and supervised or not
+    (derived state, kept by the triggers of reports.triggers). `submitted_due` counts submitted reports of
+    organizations due that year, so overdue = due − submitted_due once the deadline has passed."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    year = models.IntegerField(_("year reported"))
+    supervised = models.BooleanField(_("has a supervising unit"))
+    submitted = models.BigIntegerField(_("submitted"), default=0)
+    late = models.BigIntegerField(_("late"), default=0)
+    reviewed = models.BigIntegerField(_("reviewed"), default=0)
+    qualified = models.BigIntegerField(_("qualified"), default=0)
+    basically_qualified = models.BigIntegerField(_("basically qualified"), default=0)
+    unqualified = models.BigIntegerField(_("unqualified"), default=0)
+    submitted_due = models.BigIntegerField(_("submitted by organizations due"), default=0)
+
+    class Meta:
+        verbose_name = _("annual-report year counts")
+        verbose_name_plural = _("annual-report year counts")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["region", "year", "supervised"],
+                                               name="reports_year_counts_key")]
+        indexes = [models.Index(fields=["year", "region"], name="reports_year_counts_idx")]
+
+    def __str__(self):
+        return f"{self.region_id} {self.year}: {self.submitted}"

@@ -7,16 +7,17 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from socorg.core.scope import in_subtree
+from socorg.core.scope import can, in_subtree
 from socorg.regions.models import Region
 from socorg.registry.models import SocialOrganization, org_active_q
 
 from . import rules
 from .choices import Conclusion, ReportStatus
-from .models import AnnualReport
+from .models import AnnualReport, ReportOrgBucket, ReportYearCounts
+from .triggers import YEAR_COLUMNS, maintained_from
 
 FIGURES = ("due", "exempt", "submitted", "late", "reviewed", "overdue")
 
@@ -91,16 +92,61 @@ class ReportFigures:
 
 def report_figures(*, year: int, region: Region, user=None, today: datetime.date | None = None) -> ReportFigures:
     today = today or timezone.localdate()
+    if uses_maintained(year=year, region=region, user=user):
+        totals = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
+        for counts in maintained_by_code(year=year, region=region, today=today).values():
+            for key, value in counts.items():
+                totals[key] += value
+        return _figures(year, region, totals)
     orgs, reports = _scoped(user, region)
     org_counts = orgs.aggregate(due=Count("pk", filter=due_q(year)), exempt=Count("pk", filter=exempt_q(year)),
                                 overdue=Count("pk", filter=overdue_q(year, today)))
     report_counts = reports.filter(year=year).aggregate(
         **{name: Count("pk", filter=condition) for name, condition in REPORT_CONDITIONS.items()})
+    return _figures(year, region, {**org_counts, **report_counts})
+
+
+def _figures(year: int, region: Region, counts: dict) -> ReportFigures:
     return ReportFigures(
-        year=year, region=region, due=org_counts["due"], exempt=org_counts["exempt"],
-        submitted=report_counts["submitted"], late=report_counts["late"], reviewed=report_counts["reviewed"],
-        conclusions={c: report_counts[c] for c in Conclusion.values}, overdue=org_counts["overdue"],
+        year=year, region=region, due=counts["due"], exempt=counts["exempt"], submitted=counts["submitted"],
+        late=counts["late"], reviewed=counts["reviewed"], conclusions={c: counts[c] for c in Conclusion.values},
+        overdue=counts["overdue"],
     )
+
+
+def uses_maintained(*, year: int, region: Region, user=None) -> bool:
+    """The maintained counts (reports.triggers) answer for whole regions from SOCORG_REPORT_MAINTAINED_FROM on: for
+    the command (no user) and for a user whose scope holds the whole region; an organization's own account and
+    earlier years are counted live. Both give the same figures (tests/test_maintained_counts.py)."""
+    return year >= maintained_from() and (user is None or can(user, "reports.view", region.code))
+
+
+def maintained_by_code(*, year: int, region: Region, today: datetime.date) -> dict[str, dict]:
+    """{authority region code: the year's figures} from the maintained counts, for the region's subtree: two
+    grouped reads of a few rows per region, whatever the number of organizations."""
+    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys((*FIGURES, *Conclusion.values), 0))
+    submitted_due: dict[tuple[str, bool], int] = defaultdict(int)
+    due_by_group: dict[tuple[str, bool], int] = defaultdict(int)
+    buckets = (ReportOrgBucket.objects.filter(in_subtree("region__code", region.scope_prefix), end_year__gt=year)
+               .filter(Q(first_due_year__lte=year) | Q(second_half=True, first_due_year=year + 1))
+               .order_by().values("region_id", "supervised")
+               .annotate(due=Sum("orgs", filter=Q(first_due_year__lte=year)),
+                         exempt=Sum("orgs", filter=Q(first_due_year=year + 1))))
+    for row in buckets:
+        per_code[row["region_id"]]["exempt"] += row["exempt"] or 0
+        due_by_group[row["region_id"], row["supervised"]] += row["due"] or 0
+    counts = (ReportYearCounts.objects.filter(in_subtree("region__code", region.scope_prefix), year=year)
+              .values("region_id", "supervised", *YEAR_COLUMNS))
+    for row in counts:
+        code = row["region_id"]
+        for key in ("submitted", "late", "reviewed", *Conclusion.values):
+            per_code[code][key] += row[key]
+        submitted_due[code, row["supervised"]] += row["submitted_due"]
+    for (code, supervised), due in due_by_group.items():
+        per_code[code]["due"] += due
+        if today > rules.deadline(year, has_supervisor=supervised):
+            per_code[code]["overdue"] += due - submitted_due[code, supervised]
+    return per_code
 
 
 def organizations_behind(*, figure: str, year: int, region: Region, user=None, today=None):
@@ -193,8 +239,31 @@ class RegionRow:
 def report_figures_by_region(*, year: int, region: Region, user=None,
                              today: datetime.date | None = None) -> list[RegionRow]:
     """The year's figures for the region's own level and each child region, from two GROUP BY queries over the
-    registration-authority region (folded to children by code prefix). Empty children are left out."""
+    registration-authority region (the maintained counts or, see uses_maintained, the rows themselves), folded to
+    children by code prefix. Empty children are left out."""
     today = today or timezone.localdate()
+    if uses_maintained(year=year, region=region, user=user):
+        per_code = maintained_by_code(year=year, region=region, today=today)
+    else:
+        per_code = _live_by_code(year=year, region=region, user=user, today=today)
+    children = list(region.children.order_by("code")) if region.level != "county" else []
+    by_prefix = {child.scope_prefix: child for child in children}
+    lengths = sorted({len(prefix) for prefix in by_prefix}, reverse=True)
+    direct = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
+    per_child: dict[str, dict] = {}
+    for code, counts in per_code.items():
+        child = next((by_prefix[code[:n]] for n in lengths if code[:n] in by_prefix), None)
+        target = direct if child is None or code == region.code else per_child.setdefault(
+            child.code, dict.fromkeys(counts, 0))
+        for key, value in counts.items():
+            target[key] += value
+    rows = [RegionRow(region, True, direct)] if any(direct.values()) else []
+    rows += [RegionRow(child, False, per_child[child.code]) for child in children if child.code in per_child]
+    return rows
+
+
+def _live_by_code(*, year: int, region: Region, user, today: datetime.date) -> dict[str, dict]:
+    """{authority region code: the year's figures}, counted from the organizations and reports in scope."""
     orgs, reports = _scoped(user, region)
     per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys((*FIGURES, *Conclusion.values), 0))
     org_counts = (orgs.order_by().values("authority_region_id")
@@ -210,17 +279,4 @@ def report_figures_by_region(*, year: int, region: Region, user=None,
         code = row.pop("organization__authority_region_id")
         for key, value in row.items():
             per_code[code][key] += value
-    children = list(region.children.order_by("code")) if region.level != "county" else []
-    by_prefix = {child.scope_prefix: child for child in children}
-    lengths = sorted({len(prefix) for prefix in by_prefix}, reverse=True)
-    direct = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
-    per_child: dict[str, dict] = {}
-    for code, counts in per_code.items():
-        child = next((by_prefix[code[:n]] for n in lengths if code[:n] in by_prefix), None)
-        target = direct if child is None or code == region.code else per_child.setdefault(
-            child.code, dict.fromkeys(counts, 0))
-        for key, value in counts.items():
-            target[key] += value
-    rows = [RegionRow(region, True, direct)] if any(direct.values()) else []
-    rows += [RegionRow(child, False, per_child[child.code]) for child in children if child.code in per_child]
-    return rows
+    return per_code
