@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "socorg.notices",
     "socorg.credit",
     "socorg.ratings",
+    "socorg.complaints",
     "socorg.exports",
     "socorg.demo",
 ]
@@ -205,6 +206,10 @@ SOCORG_INSPECTION_MIN_SHARES = {
 # Annual-report figures for this year and later come from maintained counts (reports.triggers); earlier years are
 # counted live from the organizations and reports.
 SOCORG_REPORT_MAINTAINED_FROM = int(os.environ.get("SOCORG_REPORT_MAINTAINED_FROM", "2018"))
+# Complaints (投诉举报): decide whether to accept within N working days of receipt, conclude within M working days of
+# acceptance (local practice: set them to the province's rules).
+SOCORG_COMPLAINT_ACCEPT_WORKING_DAYS = int(os.environ.get("SOCORG_COMPLAINT_ACCEPT_WORKING_DAYS", "7"))
+SOCORG_COMPLAINT_CONCLUDE_WORKING_DAYS = int(os.environ.get("SOCORG_COMPLAINT_CONCLUDE_WORKING_DAYS", "60"))
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -338,6 +343,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "alerts-daily-scan": {"task": "socorg.alerts.tasks.scan_alerts", "schedule": crontab(hour=2, minute=30)},
     "ledger-stale-imports": {"task": "socorg.ledger.tasks.fail_stale_imports", "schedule": crontab(minute="*/10")},
+    "complaints-daily-escalation": {"task": "socorg.complaints.tasks.escalate_complaints",
+                                    "schedule": crontab(hour=2, minute=15)},
     "audit-daily-anchor": {"task": "socorg.core.tasks.anchor_audit_chain", "schedule": crontab(hour=0, minute=5)},
     "notices-daily-reminders": {"task": "socorg.notices.tasks.remind_unread", "schedule": crontab(hour=8, minute=0)},
     "credit-daily-escalate": {"task": "socorg.credit.tasks.escalate_credit_lists",

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("socorg.alerts.api.urls")),
     path("", include("socorg.reports.api.urls")),
     path("", include("socorg.notices.api.urls")),
+    path("", include("socorg.complaints.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("alerts/", include("socorg.alerts.urls")),
     path("reports/", include("socorg.reports.urls")),
     path("notices/", include("socorg.notices.urls")),
+    path("complaints/", include("socorg.complaints.urls")),
     path("exports/", include("socorg.exports.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),

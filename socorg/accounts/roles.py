@@ -44,9 +44,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.BUREAU_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "reports.change",
                                                                         "reports.review", "registry.org_accounts",
                                                                         "inspections.change", "projects.apply",
-                                                                        "credit.change"}
+                                                                        "credit.change", "complaints.view",
+                                                                        "complaints.change", "complaints.reveal"}
                                  | _NOTICES_SEND),
-    Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal"} | _NOTICES_SEND),
+    # Complaints (投诉举报) are handled by the registration authority; the party committee reads them.
+    Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "complaints.view"}
+                                | _NOTICES_SEND),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",
                                  "activities.change", "alerts.view", "reports.view", "reports.change",

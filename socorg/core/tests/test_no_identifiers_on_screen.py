@@ -44,7 +44,7 @@ ALLOWED_WORDS = {"socorg", "xlsx", "pdf", "docx", "xls", "ofd", "jpg", "jpeg", "
 NOT_PAGES = {"set_language", "javascript-catalog", "healthz", "accounts:logout", "ledger:template", "ledger:export",
              "ledger:status", "ledger:report", "coverage:export", "activities:attachment", "alerts:evidence",
              "exports:start", "exports:download", "notices:attachment", "notices:reply-file",
-             "notices:receipts-export"}
+             "notices:receipts-export", "complaints:attachment"}
 PASSWORD = "Scan-Pages-1!"
 
 
@@ -174,6 +174,28 @@ def _notices(world) -> dict:
             "receipt": published.receipts.get(recipient=world["clerk"])}
 
 
+def _complaint(world):
+    """A concluded complaint (every section of its page filled) and an unknown organization's, once."""
+    from socorg.complaints import services as complaints
+
+    if "complaint" not in world:
+        clerk = world["clerk"]
+        with translation.override("zh-hans"):
+            complaints.complaint_receive(actor=clerk, channel="letter", category="other", description="无名机构",
+                                         organization_name="某某研究会", region="530102", anonymous=True)
+            c = complaints.complaint_receive(actor=clerk, channel="phone", category="improper_fees",
+                                             description="强制入会", organization_uscc=world["org"].uscc,
+                                             complainant_name="张三", complainant_phone="13812345678",
+                                             attachments=[SimpleUploadedFile("单据.pdf", b"%PDF-1.4 x")])
+            c = complaints.complaint_accept(complaint=c, actor=clerk, accepted=True)
+            c = complaints.complaint_assign(complaint=c, actor=clerk, assignee=clerk, note="请核查")
+            c = complaints.complaint_investigate(complaint=c, actor=clerk, findings="查实")
+            c = complaints.complaint_conclude(complaint=c, actor=clerk, outcome="founded", conclusion="属实",
+                                              penalty="警告", referred_to="市场监管局")
+        world["complaint"] = c
+    return world["complaint"]
+
+
 def samples(world) -> dict[str, dict]:
     """URL parameters for each page that takes some."""
     org, branch, activity = world["org"], world["branch"], world["activity"]
@@ -214,6 +236,8 @@ def samples(world) -> dict[str, dict]:
         "reports:sync": {"uscc": org.uscc},
         **{f"notices:{name}": {"pk": notices["published"].pk} for name in ("detail", "publish", "withdraw", "remind")},
         "notices:edit": {"pk": notices["draft"].pk}, "notices:inbox-detail": {"pk": notices["receipt"].pk},
+        **{f"complaints:{name}": {"pk": _complaint(world).pk}
+           for name in ("detail", "reveal", "accept", "assign", "investigate", "conclude", "reply")},
         **{f"reports:{name}": {"uscc": org.uscc, "year": timezone.localdate().year - 1}
            for name in ("detail", "edit", "submit", "return", "review")},
     }

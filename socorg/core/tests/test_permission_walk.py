@@ -75,6 +75,15 @@ TABLE: dict[str, tuple[str, str]] = {
     "api-v1:alert-submit": ("alert", "401 405 405 405 405 405 405 405 405 403 403 403"),
     "api-v1:annual-report-detail": ("missing", "401 404 404 404 404 404 404 404 404 403 403 403"),
     "api-v1:annual-report-list": ("", "401 200 200 200 200 200 200 200 200 403 403 403"),
+    "api-v1:complaint-accept": ("complaint", "401 405 405 403 403 405 403 403 403 403 403 403"),
+    "api-v1:complaint-assign": ("complaint", "401 405 405 403 403 405 403 403 403 403 403 403"),
+    "api-v1:complaint-conclude": ("complaint", "401 405 405 403 403 405 403 403 403 403 403 403"),
+    "api-v1:complaint-detail": ("complaint", "401 200 200 403 403 404 403 403 403 403 403 403"),
+    "api-v1:complaint-figures": ("", "401 200 200 403 403 200 403 403 403 403 403 403"),
+    "api-v1:complaint-investigate": ("complaint", "401 405 405 403 403 405 403 403 403 403 403 403"),
+    "api-v1:complaint-list": ("", "401 200 200 403 403 200 403 403 403 403 403 403"),
+    "api-v1:complaint-reply": ("complaint", "401 405 405 403 403 405 403 403 403 403 403 403"),
+    "api-v1:complaint-reveal": ("complaint", "401 405 405 403 403 405 403 403 403 403 403 403"),
     "api-v1:coverage-figures": ("", "401 200 200 200 200 200 200 403 403 403 403 403"),
     "api-v1:coverage-orgs": ("", "401 200 200 200 200 200 200 403 403 403 403 403"),
     "api-v1:coverage-snapshots": ("", "401 200 200 200 200 200 200 403 403 403 403 403"),
@@ -122,6 +131,17 @@ TABLE: dict[str, tuple[str, str]] = {
     "api-v1:schema": ("", "401 200 200 200 200 200 200 200 200 200 200 200"),
     "core:audit_log": ("", "login 403 403 403 403 403 403 403 403 403 403 200"),
     "core:home": ("", "login 200 200 200 200 200 200 200 200 200 200 200"),
+    "complaints:accept": ("complaint", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "complaints:assign": ("complaint", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "complaints:attachment": ("missing", "login 404 404 403 403 404 403 403 403 403 403 403"),
+    "complaints:conclude": ("complaint", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "complaints:create": ("", "login 200 403 403 403 200 403 403 403 403 403 403"),
+    "complaints:detail": ("complaint", "login 200 200 403 403 404 403 403 403 403 403 403"),
+    "complaints:figures": ("", "login 200 200 403 403 200 403 403 403 403 403 403"),
+    "complaints:investigate": ("complaint", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "complaints:list": ("", "login 200 200 403 403 200 403 403 403 403 403 403"),
+    "complaints:reply": ("complaint", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "complaints:reveal": ("complaint", "login 405 405 403 403 405 403 403 403 403 403 403"),
     "coverage:dashboard": ("", "login 200 200 200 200 200 200 403 403 403 403 403"),
     "coverage:export": ("", "login 200 200 200 200 200 200 403 403 403 403 403"),
     "coverage:snapshot_take": ("", "login 405 405 405 405 405 405 405 405 405 405 405"),
@@ -281,6 +301,17 @@ def actor(name: str, world: World):
     return client
 
 
+def _complaint(world: World):
+    """A complaint about the world's organization (made once, on first use)."""
+    if getattr(world, "complaint", None) is None:
+        from socorg.complaints.services import complaint_receive
+
+        clerk = make_user((Role.BUREAU_STAFF, "530102"))
+        world.complaint = complaint_receive(actor=clerk, channel="phone", category="improper_fees",
+                                            description="强制收费", organization_uscc=world.org.uscc, anonymous=True)
+    return world.complaint
+
+
 def concrete(route: str, target: str, world: World) -> str:
     """The route with its arguments filled for the row's target object."""
     from socorg.alerts.rules import RULES
@@ -291,6 +322,7 @@ def concrete(route: str, target: str, world: World) -> str:
         "alert": {"pk": world.alert.pk}, "user": {"pk": world.user.pk}, "region": {"code": "530102"},
         "rule": {"code": sorted(RULES)[0]}, "report": {"uscc": world.org.uscc, "year": world.year},
         "missing": {"pk": MISSING}, "export": {"list_name": "orgs"}, "": {},
+        "complaint": {"pk": _complaint(world).pk} if target == "complaint" else {},
     }[target]
     import re
 
