@@ -18,7 +18,8 @@ class ComplaintFilter(FilterSet):
                                   help_text=_("receipt number, organization name or credit code, description"))
     region = RegionCodeFilter(field_name="region__code", label=_("Region code"),
                               help_text=_("the region and everything below it, e.g. 530100"))
-    year = django_filters.NumberFilter(field_name="received_on", lookup_expr="year", label=_("year received"))
+    year = django_filters.NumberFilter(field_name="received_on", lookup_expr="year", label=_("year received"),
+                                       min_value=1990, max_value=9999)
     received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"))
     received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received until"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"))

@@ -5,8 +5,8 @@ Deadlines are per deployment (settings): SOCORG_COMPLAINT_ACCEPT_WORKING_DAYS (d
 working days of receipt, default 7) and SOCORG_COMPLAINT_CONCLUDE_WORKING_DAYS (conclude within M working days of
 acceptance, default 60). Both are local practice, not a national number: set them to the province's rules.
 
-Working days follow the State Council's holiday schedule, make-up working days included (docs/domain.md); the one
-function that counts them is `working_days_after`, so the calendar has one home."""
+Working days follow the State Council's holiday schedule, make-up working days included (docs/domain.md), through the
+platform's one calendar, socorg.credit.workdays; `working_days_after` is this app's only caller of it."""
 
 import datetime
 import hmac
@@ -26,31 +26,16 @@ LOOKUP_CODE_LENGTH = 8
 MAX_ATTACHMENTS = 5
 
 
-def is_working_day(day: datetime.date) -> bool:
-    """A working day of the Chinese calendar: the State Council's holidays are off, make-up Saturdays and Sundays
-    are worked. The calendar is the kept `chinese-calendar` package (updated each year after the State Council
-    publishes the next year's schedule, usually in November); without it, Monday to Friday."""
-    try:
-        import chinese_calendar
-    except ImportError:  # pragma: no cover - the package is a dependency; weekdays keep a deployment running
-        return day.weekday() < 5
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # a year the installed calendar does not know yet
-        return day.weekday() < 5
-
-
 def working_days_after(day: datetime.date, count: int) -> datetime.date:
     """The `count`-th working day after `day` (the day itself not counted): a complaint received on a Friday with
-    one working day to decide is due the next working Monday."""
+    one working day to decide is due the next working Monday. The calendar is the platform's one
+    (socorg.credit.workdays: the State Council's holidays and make-up working days, yearly update documented
+    there)."""
+    from socorg.credit.workdays import add_workdays
+
     if count < 0:
         raise ValueError("count must not be negative")
-    current, left = day, count
-    while left:
-        current += datetime.timedelta(days=1)
-        if is_working_day(current):
-            left -= 1
-    return current
+    return add_workdays(day, count) if count else day
 
 
 def accept_working_days() -> int:

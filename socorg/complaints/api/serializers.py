@@ -123,7 +123,7 @@ class ReplyInputSerializer(RefuseControlCharactersMixin, serializers.Serializer)
     replied_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class RevealSerializer(serializers.Serializer):
+class ComplainantRevealSerializer(serializers.Serializer):
     complainant_name = serializers.CharField()
     complainant_phone = serializers.CharField()
     complainant_contact = serializers.CharField()

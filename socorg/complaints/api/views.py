@@ -23,6 +23,7 @@ from ..queries import complaint_figures, investigators
 from .serializers import (
     AcceptInputSerializer,
     AssignInputSerializer,
+    ComplainantRevealSerializer,
     ComplaintCreatedSerializer,
     ComplaintInputSerializer,
     ComplaintSerializer,
@@ -30,7 +31,6 @@ from .serializers import (
     FiguresQuerySerializer,
     InvestigateInputSerializer,
     ReplyInputSerializer,
-    RevealSerializer,
 )
 
 
@@ -102,7 +102,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         return self.respond(services.complaint_reply(complaint=complaint, actor=request.user,
                                                      **self.parsed(ReplyInputSerializer)))
 
-    @extend_schema(request=None, responses=RevealSerializer)
+    @extend_schema(request=None, responses=ComplainantRevealSerializer)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The complainant's name, phone and contact in clear (needs complaints.reveal; written to the audit log)."""

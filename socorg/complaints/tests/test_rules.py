@@ -14,6 +14,14 @@ def test_working_days_skip_the_weekend():
     assert rules.working_days_after(D(2025, 6, 9), 0) == D(2025, 6, 9)
 
 
+def test_working_days_skip_the_spring_festival_and_count_a_make_up_saturday():
+    # 2026: Spring Festival 15–23 February off, Saturday 14 and Saturday 28 February worked.
+    assert rules.working_days_after(D(2026, 2, 13), 1) == D(2026, 2, 14)
+    assert rules.working_days_after(D(2026, 2, 14), 1) == D(2026, 2, 24)
+    # National Day 1–7 October off, Saturday 10 October worked: decided 30 September, 5 working days → 13 October.
+    assert rules.working_days_after(D(2026, 9, 30), 5) == D(2026, 10, 13)
+
+
 def test_working_days_refuse_a_negative_count():
     with pytest.raises(ValueError):
         rules.working_days_after(D(2025, 6, 9), -1)
