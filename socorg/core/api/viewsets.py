@@ -42,11 +42,11 @@ READ = "view"
 WRITE = "change"
 
 
+# A GenericViewSet whose every queryset is `shape(queryset.visible_to(user, scope_action()))`. Combine it with DRF's
+# mixins for the standard actions (ListModelMixin, RetrieveModelMixin, …) or write them with parsed() → service →
+# respond(); list ConditionalUpdateMixin first for ETag / If-Match on updates. (A comment, not a docstring: the API
+# schema would inherit it as the description of every operation of a viewset without a docstring of its own.)
 class ScopedViewSet(viewsets.GenericViewSet):
-    """A GenericViewSet whose every queryset is `shape(queryset.visible_to(user, scope_action()))`.
-
-    Combine with DRF's mixins for the standard actions (ListModelMixin, RetrieveModelMixin, …) or write them with
-    `parsed()` → service → `respond()`; list ConditionalUpdateMixin first for ETag / If-Match on updates."""
 
     permission_classes = [CapabilityPermission]
     #: The model's manager (a core.scope.ScopedManager); `visible_to` is applied to it before anything else.
