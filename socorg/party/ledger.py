@@ -148,6 +148,56 @@ class _ReferenceSheet(SheetHandler):
         regions = user.scope_regions(CHANGE)
         return regions[0].code if len(regions) == 1 else None
 
+    # --- writing, the same for both sheets: each names its tables and supplies the per-row pieces (_link_state,
+    # _audit_after, _insert_values, _inserted_ids, _inserted) -------------------------------------------------------
+    MODEL = LINK_MODEL = None  # the sheet's table and its link table (coverages, assignments)
+    OWNER_FIELD = ""  # the link table's field naming the row
+    UPDATE_FIELDS: frozenset[str] = frozenset()  # written on every update besides the changed fields
+    LINK_STATE_FIELDS: frozenset[str] = frozenset()  # a change of these refreshes every organization linked to the row
+    UPDATE_ACTION = ""  # the audit action of an update
+
+    def _write(self, creates, updates, found, existing) -> None:
+        """Insert the new rows, update the changed ones (one bulk update, one audit batch), then write the links
+        they gained, end the links they lost, and mark the organizations concerned for the flag refresh."""
+        today = self.run.today
+        links, ended_link_ids, touched = [], [], set()
+        if creates:
+            links += self._insert(creates, found)
+        if updates:
+            records = []
+            now, fields = timezone.now(), set(self.UPDATE_FIELDS)
+            for row, obj, change in updates:
+                obj.updated_at = now
+                fields.update(change["fields"])
+                current = existing.get(obj.pk, {})
+                state = self._link_state(obj)
+                links += [(obj.pk, found[c], today, state) for c in change["added"]]
+                ended_link_ids += [current[c][0] for c in change["removed"]]
+                touched.update(current[c][1] for c in change["removed"])
+                if self.LINK_STATE_FIELDS & set(change["fields"]):
+                    touched.update(org_id for _link, org_id in current.values())
+                records.append(AuditRecord(self.UPDATE_ACTION, obj, before=change["before"],
+                                           after=self._audit_after(row, obj, change)))
+            self.MODEL.objects.bulk_update([u[1] for u in updates], sorted(fields))
+            self.run.record_audit(records)
+        _write_links(self.run, self.LINK_MODEL, self.OWNER_FIELD, links, touched)
+        if ended_link_ids:
+            self.LINK_MODEL.objects.filter(pk__in=ended_link_ids).update(end_on=today)
+        self.run.touched_org_ids.update(touched)
+
+    def _insert(self, creates, found) -> list[tuple]:
+        """New rows as plain rows (see bulkwrite), audited in one batch; returns their links to write."""
+        writer = self.run.table_writer(self.MODEL, self.INSERT_FIELDS)
+        stamp = bulkwrite.db_now()
+        for row, region in creates:
+            writer.add(self._insert_values(row.values, region, stamp))
+        writer.flush()
+        ids = self._inserted_ids(creates)
+        audit, links = self.run.audit_writer(), []
+        for row, region in creates:
+            links += self._inserted(audit, row.values, region, ids, found)
+        return links
+
 
 @register_sheet
 class PartyOrganizationSheet(_ReferenceSheet):
@@ -189,7 +239,10 @@ class PartyOrganizationSheet(_ReferenceSheet):
     INSERT_FIELDS = ("name", "name_pinyin", "name_initials", "kind", "formation", "is_functional", "region",
                      "founded_on", "secretary_name", "secretary_vacant_since", "term_started_on", "term_years",
                      "status", "status_changed_on", "has_party_groups", "created_at", "updated_at")
-    COVERAGE_FIELDS = {"formation", "is_functional", "status"}
+    MODEL, LINK_MODEL, OWNER_FIELD = PartyOrganization, PartyCoverage, "party_org"
+    UPDATE_FIELDS = frozenset({"updated_at", "status_changed_on", "secretary_vacant_since"})
+    LINK_STATE_FIELDS = frozenset({"formation", "is_functional", "status"})  # what decides the covering state
+    UPDATE_ACTION = "party.org.update"
 
     def check_row(self, row: Row) -> None:
         values = row.values
@@ -284,62 +337,36 @@ class PartyOrganizationSheet(_ReferenceSheet):
         return {"fields": changed, "before": before, "added": added, "removed": removed,
                 "parent_changed": parent_name != values["parent"]}
 
-    def _write(self, creates, updates, found, covered) -> None:
-        today = self.run.today
-        links, ended_link_ids, touched = [], [], set()
-        if creates:
-            links += self._insert(creates, found)
-        if updates:
-            records = []
-            now, fields = timezone.now(), {"updated_at", "status_changed_on", "secretary_vacant_since"}
-            for row, party_org, change in updates:
-                party_org.updated_at = now
-                fields.update(change["fields"])
-                current = covered.get(party_org.pk, {})
-                state = covering_state(party_org.status, party_org.formation, party_org.is_functional)
-                links += [(party_org.pk, found[c], today, state) for c in change["added"]]
-                ended_link_ids += [current[c][0] for c in change["removed"]]
-                touched.update(current[c][1] for c in change["removed"])
-                if self.COVERAGE_FIELDS & set(change["fields"]):
-                    touched.update(org_id for _link, org_id in current.values())
-                after = {f.removesuffix("_id"): getattr(party_org, f) for f in change["fields"]}
-                if change["parent_changed"]:
-                    after["parent"] = row.values["parent"]
-                if change["added"] or change["removed"]:
-                    after["organizations"] = row.values["organizations"]
-                records.append(AuditRecord("party.org.update", party_org, before=change["before"], after=after))
-            PartyOrganization.objects.bulk_update([u[1] for u in updates], sorted(fields))
-            self.run.record_audit(records)
-        _write_links(self.run, PartyCoverage, "party_org", links, touched)
-        if ended_link_ids:
-            PartyCoverage.objects.filter(pk__in=ended_link_ids).update(end_on=today)
-        self.run.touched_org_ids.update(touched)
+    def _link_state(self, party_org) -> str:
+        return covering_state(party_org.status, party_org.formation, party_org.is_functional)
 
-    def _insert(self, creates, found) -> list[tuple]:
-        """New party organizations as plain rows (see bulkwrite); returns their coverage links to write."""
-        run, today, db_date = self.run, self.run.today, bulkwrite.db_date
-        writer = run.table_writer(PartyOrganization, self.INSERT_FIELDS)
-        stamp = bulkwrite.db_now()
-        for row, region in creates:
-            v = row.values
-            pinyin, initials = pinyin_pair(v["name"])
-            writer.add((v["name"], pinyin[:600], initials[:200], v["kind"], v["formation"], v["is_functional"], region,
-                        db_date(v["founded_on"]), v["secretary_name"],
-                        None, db_date(v["term_started_on"]),  # vacant since: unknown (see above)
-                        v["term_years"], v["status"], None if v["status"] == PartyOrgStatus.ACTIVE else db_date(today),
-                        v["has_party_groups"], stamp, stamp))
-        writer.flush()
-        ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name", [row.values["name"] for row, _r in creates])
-        audit, links = run.audit_writer(), []
-        for row, region in creates:
-            v = row.values
-            pk, orgs = ids[v["name"]], v["organizations"]
-            state = covering_state(v["status"], v["formation"], v["is_functional"])
-            links += [(pk, found[c], v["founded_on"] or today, state) for c in orgs]
-            run.created_party_org_ids.add(pk)
-            audit.add("party.org.create", PARTY_OBJECT_TYPE, pk, v["name"], after={
-                **{f: v[f] for f in self.FIELDS}, "region": region, "parent": v["parent"], "organizations": orgs})
-        return links
+    def _audit_after(self, row, party_org, change) -> dict:
+        after = {f.removesuffix("_id"): getattr(party_org, f) for f in change["fields"]}
+        if change["parent_changed"]:
+            after["parent"] = row.values["parent"]
+        if change["added"] or change["removed"]:
+            after["organizations"] = row.values["organizations"]
+        return after
+
+    def _insert_values(self, v: dict, region: str, stamp) -> tuple:
+        db_date = bulkwrite.db_date
+        pinyin, initials = pinyin_pair(v["name"])
+        return (v["name"], pinyin[:600], initials[:200], v["kind"], v["formation"], v["is_functional"], region,
+                db_date(v["founded_on"]), v["secretary_name"],
+                None, db_date(v["term_started_on"]),  # vacant since: unknown (see above)
+                v["term_years"], v["status"], None if v["status"] == PartyOrgStatus.ACTIVE else db_date(self.run.today),
+                v["has_party_groups"], stamp, stamp)
+
+    def _inserted_ids(self, creates) -> dict:
+        return bulkwrite.ids_of(PartyOrganization, ("name",), "name", [row.values["name"] for row, _r in creates])
+
+    def _inserted(self, audit, v: dict, region: str, ids: dict, found: dict) -> list[tuple]:
+        pk, orgs = ids[v["name"]], v["organizations"]
+        state = covering_state(v["status"], v["formation"], v["is_functional"])
+        self.run.created_party_org_ids.add(pk)
+        audit.add("party.org.create", PARTY_OBJECT_TYPE, pk, v["name"], after={
+            **{f: v[f] for f in self.FIELDS}, "region": region, "parent": v["parent"], "organizations": orgs})
+        return [(pk, found[c], v["founded_on"] or self.run.today, state) for c in orgs]
 
     def finish(self) -> None:
         """Check every parent reference once all rows are known (a parent may come after its child), then link
@@ -419,6 +446,10 @@ class InstructorSheet(_ReferenceSheet):
     FIELDS = ("unit_and_post", "appointed_on", "status", "phone")
     INSERT_FIELDS = ("kind", "name", "name_pinyin", "name_initials", "unit_and_post", "phone", "phone_index", "region",
                      "appointed_on", "status", "left_on", "created_at", "updated_at")
+    MODEL, LINK_MODEL, OWNER_FIELD = Instructor, InstructorAssignment, "instructor"
+    UPDATE_FIELDS = frozenset({"updated_at", "left_on"})
+    LINK_STATE_FIELDS = frozenset({"status"})
+    UPDATE_ACTION = "party.instructor.update"
 
     def check_row(self, row: Row) -> None:
         values = row.values
@@ -485,63 +516,37 @@ class InstructorSheet(_ReferenceSheet):
             before["organizations"] = sorted(links)
         return {"fields": changed, "before": before, "added": added, "removed": removed}
 
-    def _write(self, creates, updates, found, assigned) -> None:
-        today = self.run.today
-        links, ended_link_ids, touched = [], [], set()
-        if creates:
-            links += self._insert(creates, found)
-        if updates:
-            records = []
-            now, fields = timezone.now(), {"updated_at", "left_on"}
-            for row, instructor, change in updates:
-                instructor.updated_at = now
-                fields.update(change["fields"])
-                current = assigned.get(instructor.pk, {})
-                on_duty = instructor.status == InstructorStatus.ON_DUTY
-                links += [(instructor.pk, found[c], today, on_duty) for c in change["added"]]
-                ended_link_ids += [current[c][0] for c in change["removed"]]
-                touched.update(current[c][1] for c in change["removed"])
-                if "status" in change["fields"]:
-                    touched.update(org_id for _link, org_id in current.values())
-                after = {f.removesuffix("_id"): getattr(instructor, f) for f in change["fields"] if f != "phone"}
-                if "phone" in change["fields"]:
-                    after["phone_changed"] = True
-                if change["added"] or change["removed"]:
-                    after["organizations"] = row.values["organizations"]
-                records.append(AuditRecord("party.instructor.update", instructor, before=change["before"],
-                                           after=after))
-            Instructor.objects.bulk_update([u[1] for u in updates], sorted(fields))
-            self.run.record_audit(records)
-        _write_links(self.run, InstructorAssignment, "instructor", links, touched)
-        if ended_link_ids:
-            InstructorAssignment.objects.filter(pk__in=ended_link_ids).update(end_on=today)
-        self.run.touched_org_ids.update(touched)
+    def _link_state(self, instructor) -> bool:
+        return instructor.status == InstructorStatus.ON_DUTY
 
-    def _insert(self, creates, found) -> list[tuple]:
-        """New instructors as plain rows (see bulkwrite); returns their assignments to write."""
-        run, today, db_date = self.run, self.run.today, bulkwrite.db_date
-        writer = run.table_writer(Instructor, self.INSERT_FIELDS)
-        stamp = bulkwrite.db_now()
-        for row, region in creates:
-            v = row.values
-            pinyin, initials = pinyin_pair(v["name"])
-            on_duty = v["status"] == InstructorStatus.ON_DUTY
-            writer.add((InstructorKind.INSTRUCTOR.value, v["name"], pinyin[:200], initials[:64], v["unit_and_post"],
-                        encrypt(v["phone"]), v["phone_index"], region, db_date(v["appointed_on"]), v["status"],
-                        None if on_duty else db_date(today), stamp, stamp))
-        writer.flush()
-        ids = bulkwrite.ids_of(Instructor, ("name", "phone_index"), "phone_index",
-                               [row.values["phone_index"] for row, _r in creates], kind=InstructorKind.INSTRUCTOR.value)
-        audit, links = run.audit_writer(), []
-        for row, region in creates:
-            v = row.values
-            pk, orgs = ids[v["name"], v["phone_index"]], v["organizations"]
-            on_duty = v["status"] == InstructorStatus.ON_DUTY
-            links += [(pk, found[c], v["appointed_on"] or today, on_duty) for c in orgs]
-            audit.add("party.instructor.create", INSTRUCTOR_OBJECT_TYPE, pk, v["name"], after={
-                "name": v["name"], "unit_and_post": v["unit_and_post"], "region": region,
-                "appointed_on": v["appointed_on"], "status": v["status"], "phone_set": True, "organizations": orgs})
-        return links
+    def _audit_after(self, row, instructor, change) -> dict:
+        after = {f.removesuffix("_id"): getattr(instructor, f) for f in change["fields"] if f != "phone"}
+        if "phone" in change["fields"]:
+            after["phone_changed"] = True
+        if change["added"] or change["removed"]:
+            after["organizations"] = row.values["organizations"]
+        return after
+
+    def _insert_values(self, v: dict, region: str, stamp) -> tuple:
+        db_date = bulkwrite.db_date
+        pinyin, initials = pinyin_pair(v["name"])
+        on_duty = v["status"] == InstructorStatus.ON_DUTY
+        return (InstructorKind.INSTRUCTOR.value, v["name"], pinyin[:200], initials[:64], v["unit_and_post"],
+                encrypt(v["phone"]), v["phone_index"], region, db_date(v["appointed_on"]), v["status"],
+                None if on_duty else db_date(self.run.today), stamp, stamp)
+
+    def _inserted_ids(self, creates) -> dict:
+        return bulkwrite.ids_of(Instructor, ("name", "phone_index"), "phone_index",
+                                [row.values["phone_index"] for row, _r in creates],
+                                kind=InstructorKind.INSTRUCTOR.value)
+
+    def _inserted(self, audit, v: dict, region: str, ids: dict, found: dict) -> list[tuple]:
+        pk, orgs = ids[v["name"], v["phone_index"]], v["organizations"]
+        on_duty = v["status"] == InstructorStatus.ON_DUTY
+        audit.add("party.instructor.create", INSTRUCTOR_OBJECT_TYPE, pk, v["name"], after={
+            "name": v["name"], "unit_and_post": v["unit_and_post"], "region": region,
+            "appointed_on": v["appointed_on"], "status": v["status"], "phone_set": True, "organizations": orgs})
+        return [(pk, found[c], v["appointed_on"] or self.run.today, on_duty) for c in orgs]
 
     @classmethod
     def export_rows(cls, user, prefix):
