@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write, snapshot
 from socorg.core.concurrency import unique_race
+from socorg.core.errors import FieldErrors
 from socorg.core.scope import can, ensure_in_scope
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyMember, PartyOrganization
@@ -60,11 +61,8 @@ def resolve_party_org(value, actor) -> PartyOrganization:
 
 def validate_activity(values: dict, instance: Activity | None = None) -> None:
     """Every problem of one record at once, as field errors (shared with the ledger handler)."""
-    errors: dict[str, list[str]] = {}
-
-    def add(field, message):
-        errors.setdefault(field, []).append(message)
-
+    errors = FieldErrors()
+    add = errors.add
     party_org: PartyOrganization = values["party_org"]
     day = values.get("date")
     if values.get("type") not in ActivityType.values:
@@ -80,8 +78,7 @@ def validate_activity(values: dict, instance: Activity | None = None) -> None:
             % {"length": len(values["topic"])})
     if not errors and _is_duplicate(values, instance):
         add("topic", _duplicate_message(values))
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
 
 def _check_date(add, party_org: PartyOrganization, day: datetime.date) -> None:
@@ -271,23 +268,21 @@ def month_start(day: datetime.date) -> datetime.date:
 
 def validate_dues(member: PartyMember, month: datetime.date, amount, paid_on: datetime.date | None) -> None:
     """Every problem of one dues record at once (shared with the ledger's 「党费缴纳」 sheet)."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     today = timezone.localdate()
     if month > month_start(today):
-        errors.setdefault("month", []).append(
-            _("The month %(month)s lies in the future; record dues up to the current month (%(current)s).")
-            % {"month": f"{month:%Y-%m}", "current": f"{today:%Y-%m}"})
+        errors.add("month", _("The month %(month)s lies in the future; record dues up to the current month "
+                              "(%(current)s).") % {"month": f"{month:%Y-%m}", "current": f"{today:%Y-%m}"})
     if member.joined_on and month < month_start(member.joined_on):
-        errors.setdefault("month", []).append(
-            _("The month %(month)s is before the member joined the party (%(joined)s); expected %(first)s or later.")
-            % {"month": f"{month:%Y-%m}", "joined": member.joined_on, "first": f"{member.joined_on:%Y-%m}"})
+        errors.add("month", _("The month %(month)s is before the member joined the party (%(joined)s); expected "
+                              "%(first)s or later.")
+                   % {"month": f"{month:%Y-%m}", "joined": member.joined_on, "first": f"{member.joined_on:%Y-%m}"})
     if amount is not None and amount < 0:
-        errors.setdefault("amount", []).append(_("The amount is negative; enter 0 or more yuan."))
+        errors.add("amount", _("The amount is negative; enter 0 or more yuan."))
     if paid_on is not None and paid_on > today:
-        errors.setdefault("paid_on", []).append(_("The payment date %(date)s lies in the future; expected today "
-                                                  "(%(today)s) or earlier.") % {"date": paid_on, "today": today})
-    if errors:
-        raise ValidationError(errors)
+        errors.add("paid_on", _("The payment date %(date)s lies in the future; expected today (%(today)s) or "
+                                "earlier.") % {"date": paid_on, "today": today})
+    errors.raise_if_any()
 
 
 def dues_record(*, member: PartyMember, month: datetime.date, amount=None, paid_on: datetime.date | None = None,

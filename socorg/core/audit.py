@@ -161,6 +161,18 @@ def _parsed(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def audit_changes(*, action: str, obj: models.Model, actor, before: dict[str, Any], after: dict[str, Any],
+                  also: Iterable[str] = ()) -> set[str]:
+    """Audit an update: the keys whose value differs between the two pictures (plus `also`: keys changed in a way
+    their values do not show, such as a re-entered secret), before and after; nothing when none changed. Returns
+    the changed keys."""
+    changed = {key for key in after if after[key] != before[key]} | set(also)
+    if changed:
+        audit_write(action=action, obj=obj, actor=actor, before={k: before[k] for k in changed},
+                    after={k: after[k] for k in changed})
+    return changed
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The before/after picture of an object: plain values of the named fields (FKs by their key)."""
     data = {}

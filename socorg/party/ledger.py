@@ -148,6 +148,20 @@ class _ReferenceSheet(SheetHandler):
         regions = user.scope_regions(CHANGE)
         return regions[0].code if len(regions) == 1 else None
 
+    def _change_of(self, row: Row, obj, found: dict, links: dict) -> dict | None:
+        """The change a row makes to the existing `obj` (see _changes), or None: refused (outside the regions the
+        user may change), its region not resolved, or unchanged (counted)."""
+        if not self.run.can(CHANGE, obj.region_id):
+            self.fail(row, "name", self._refused(obj))
+            return None
+        region = self.row_region(row, found) if row.values.get("region") else obj.region_id
+        if region is None:
+            return None
+        change = self._changes(obj, row.values, region, links)
+        if change is None:
+            self.run.count(self.kind, "unchanged")
+        return change
+
     # --- writing, the same for both sheets: each names its tables and supplies the per-row pieces (_link_state,
     # _audit_after, _insert_values, _inserted_ids, _inserted) -------------------------------------------------------
     MODEL = LINK_MODEL = None  # the sheet's table and its link table (coverages, assignments)
@@ -286,16 +300,8 @@ class PartyOrganizationSheet(_ReferenceSheet):
                 if values["parent"]:
                     parents.append((row.number, values["name"], values["parent"]))
                 continue
-            if not self.run.can(CHANGE, party_org.region_id):
-                self.fail(row, "name", _("“%(name)s” belongs to region %(code)s, outside the regions you may change.")
-                          % {"name": party_org.name, "code": party_org.region_id})
-                continue
-            region = self.row_region(row, found) if values.get("region") else party_org.region_id
-            if region is None:
-                continue
-            change = self._changes(party_org, values, region, covered.get(party_org.pk, {}))
+            change = self._change_of(row, party_org, found, covered.get(party_org.pk, {}))
             if change is None:
-                self.run.count(self.kind, "unchanged")
                 continue
             if (party_org.parent.name if party_org.parent_id else "") != values["parent"]:
                 parents.append((row.number, values["name"], values["parent"]))
@@ -336,6 +342,10 @@ class PartyOrganizationSheet(_ReferenceSheet):
             before["organizations"] = sorted(links)
         return {"fields": changed, "before": before, "added": added, "removed": removed,
                 "parent_changed": parent_name != values["parent"]}
+
+    def _refused(self, party_org) -> str:
+        return (_("“%(name)s” belongs to region %(code)s, outside the regions you may change.")
+                % {"name": party_org.name, "code": party_org.region_id})
 
     def _link_state(self, party_org) -> str:
         return covering_state(party_org.status, party_org.formation, party_org.is_functional)
@@ -482,17 +492,8 @@ class InstructorSheet(_ReferenceSheet):
                 if region is not None:
                     creates.append((row, region))
                 continue
-            if not self.run.can(CHANGE, instructor.region_id):
-                self.fail(row, "name", _("%(name)s was sent by region %(code)s, outside the regions you may change.")
-                          % {"name": instructor.name, "code": instructor.region_id})
-                continue
-            region = self.row_region(row, found) if values.get("region") else instructor.region_id
-            if region is None:
-                continue
-            change = self._changes(instructor, values, region, assigned.get(instructor.pk, {}))
-            if change is None:
-                self.run.count(self.kind, "unchanged")
-            else:
+            change = self._change_of(row, instructor, found, assigned.get(instructor.pk, {}))
+            if change is not None:
                 updates.append((row, instructor, change))
         self.run.count(self.kind, "created", len(creates))
         self.run.count(self.kind, "updated", len(updates))
@@ -515,6 +516,10 @@ class InstructorSheet(_ReferenceSheet):
         if added or removed:
             before["organizations"] = sorted(links)
         return {"fields": changed, "before": before, "added": added, "removed": removed}
+
+    def _refused(self, instructor) -> str:
+        return (_("%(name)s was sent by region %(code)s, outside the regions you may change.")
+                % {"name": instructor.name, "code": instructor.region_id})
 
     def _link_state(self, instructor) -> bool:
         return instructor.status == InstructorStatus.ON_DUTY

@@ -14,6 +14,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import SYSTEM, audit_write
+from socorg.core.errors import FieldErrors
 from socorg.core.scope import can, ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import FLAGS, refresh_coverage_flags, refresh_member_counts
@@ -41,24 +42,7 @@ CHANGE = "registry.change"
 
 # --- validation: the rules are registry.rules; here they are applied field by field and collected ---------------
 
-class _Errors(dict):
-    def add(self, field: str, message: str, code: str = "invalid") -> None:
-        self.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def check(self, field: str, rule, value, *, fallback=None, **kwargs):
-        """`rule(value, **kwargs)`, or `fallback` with the rule's error recorded under `field`."""
-        try:
-            return rule(value, **kwargs)
-        except ValidationError as error:
-            self.setdefault(field, []).extend(error.error_list)
-            return fallback
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
-
-
-def _clean_choice(errors: _Errors, field: str, value, choices, *, label: str) -> str:
+def _clean_choice(errors: FieldErrors, field: str, value, choices, *, label: str) -> str:
     if value in choices.values:
         return value
     expected = "、".join(f"{v}（{label_}）" for v, label_ in choices.choices)
@@ -67,7 +51,7 @@ def _clean_choice(errors: _Errors, field: str, value, choices, *, label: str) ->
     return value
 
 
-def _resolve_region(errors: _Errors, value, actor) -> Region | None:
+def _resolve_region(errors: FieldErrors, value, actor) -> Region | None:
     """The authority region: a Region or its code; current, and inside the actor's registry.change scope."""
     code = value.code if isinstance(value, Region) else str(value or "").strip()
     region = value if isinstance(value, Region) else Region.objects.filter(code=code).first()
@@ -93,7 +77,7 @@ def _resolve_region(errors: _Errors, value, actor) -> Region | None:
 def _clean_fields(values: dict[str, Any], actor, *, current: SocialOrganization | None = None) -> dict[str, Any]:
     """Validate a full set of editable fields (the current values merged with the changes); raise every field
     error at once, or return the cleaned values."""
-    errors = _Errors()
+    errors = FieldErrors()
     labels = {name: str(SocialOrganization._meta.get_field(name).verbose_name) for name in EDITABLE_FIELDS}
     cleaned: dict[str, Any] = {}
     cleaned["org_type"] = _clean_choice(errors, "org_type", values.get("org_type"), OrgType, label=labels["org_type"])
@@ -124,7 +108,7 @@ def _clean_fields(values: dict[str, Any], actor, *, current: SocialOrganization 
     return cleaned
 
 
-def _clean_uscc(errors: _Errors, value, org_type: str, current: SocialOrganization | None) -> str:
+def _clean_uscc(errors: FieldErrors, value, org_type: str, current: SocialOrganization | None) -> str:
     problems = uscc_problems(str(value or ""), org_type if org_type in OrgType.values else None)
     for problem in problems:
         errors.setdefault("uscc", []).append(problem)
@@ -260,7 +244,7 @@ def _change_status(org, actor, allowed: tuple[str, ...], status: str, date, reas
     """Status change with its date and reason (both required), from one of the `allowed` statuses; refusal(org) is
     the message when the organization is in another one."""
     org = _lock(org)
-    errors = _Errors()
+    errors = FieldErrors()
     if org.status not in allowed:
         errors.add("status", refusal(org), refusal_code)
         errors.raise_if_any()

@@ -1,4 +1,4 @@
-"""Helpers shared by the party services: error collection, date checks, scoped look-ups."""
+"""Helpers shared by the party services: date checks, scoped look-ups (errors: core.errors.FieldErrors)."""
 
 import datetime
 
@@ -6,46 +6,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socorg.core.errors import FieldErrors
 from socorg.core.scope import can
 from socorg.regions.models import Region
 from socorg.registry.choices import OrgStatus
 from socorg.registry.models import SocialOrganization
 
 
-class Errors:
-    """Collects field errors so one submission reports every problem at once."""
-
-    def __init__(self):
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def check(self, field: str, rule, *args, fallback=None, **kwargs):
-        """`rule(*args, **kwargs)` of socorg.*.rules, or `fallback` with the rule's messages recorded under `field`."""
-        try:
-            return rule(*args, **kwargs)
-        except ValidationError as error:
-            for message in error.messages:
-                self.add(field, message)
-            return fallback
-
-    def __contains__(self, field: str) -> bool:
-        return field in self.by_field
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
-
-
-def check_not_future(errors: Errors, field: str, day: datetime.date | None) -> None:
+def check_not_future(errors: FieldErrors, field: str, day: datetime.date | None) -> None:
     # Coverage flags and member counts are maintained on write, so a date that takes effect later would never
     # be picked up: the platform records what has happened, not what is planned.
     if day and day > timezone.localdate():
         errors.add(field, _("The date %(date)s lies in the future; enter a date up to today.") % {"date": day})
 
 
-def check_order(errors: Errors, field: str, later, earlier, earlier_label: str) -> None:
+def check_order(errors: FieldErrors, field: str, later, earlier, earlier_label: str) -> None:
     if later and earlier and later < earlier:
         errors.add(field, _("The date %(date)s is before %(label)s (%(other)s); expected a date on or after it.")
                    % {"date": later, "label": earlier_label, "other": earlier})
@@ -88,7 +63,7 @@ def visible_organization_ids(actor, orgs) -> set[int]:
     return set(SocialOrganization.objects.visible_to(actor, "view").filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def check_org_open(errors: Errors, field: str, org: SocialOrganization) -> None:
+def check_org_open(errors: FieldErrors, field: str, org: SocialOrganization) -> None:
     if org.status != OrgStatus.ACTIVE:
         errors.add(field, _("%(name)s (%(uscc)s) is %(status)s; only organizations in normal status can be "
                             "covered or assigned.") % {"name": org.name, "uscc": org.uscc,

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socorg.core.audit import audit_write, snapshot
+from socorg.core.audit import audit_changes, audit_write, snapshot
 from socorg.core.crypto import blind_index
+from socorg.core.errors import FieldErrors
 from socorg.core.scope import ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import refresh_coverage_flags
@@ -21,7 +22,6 @@ from socorg.registry.models import SocialOrganization
 from ..choices import InstructorKind, InstructorStatus
 from ..models import Instructor, InstructorAssignment, active_on
 from ._common import (
-    Errors,
     check_not_future,
     check_order,
     check_org_open,
@@ -40,7 +40,7 @@ def phone_key(phone: str) -> str:
     return blind_index(digits) if digits else ""
 
 
-def _validate(errors: Errors, instructor: Instructor, raw_phone: str | None) -> None:
+def _validate(errors: FieldErrors, instructor: Instructor, raw_phone: str | None) -> None:
     instructor.name = errors.check("name", registry_rules.text, instructor.name, label=_("full name"), max_length=64,
                                    fallback="")
     if not instructor.name and "name" not in errors:
@@ -66,7 +66,7 @@ def _validate(errors: Errors, instructor: Instructor, raw_phone: str | None) -> 
 def instructor_create(*, name: str, region, actor, kind: str = InstructorKind.INSTRUCTOR, unit_and_post: str = "",
                       phone: str = "", appointed_on: datetime.date | None = None) -> Instructor:
     region = resolve_region(region)
-    errors = Errors()
+    errors = FieldErrors()
     if region is None:
         errors.add("region", _("Enter the region that sends the instructor (a 6-digit code)."))
     instructor = Instructor(kind=kind, name=name, unit_and_post=unit_and_post, region=region,
@@ -99,20 +99,17 @@ def instructor_update(*, instructor: Instructor, actor, **changes) -> Instructor
         changes["region"] = resolve_region(changes["region"]) or locked.region
     for field, value in changes.items():
         setattr(locked, field, value)
-    errors = Errors()
+    errors = FieldErrors()
     _validate(errors, locked, raw_phone)
     errors.raise_if_any()
     require_region(actor, "party.change", locked.region_id)
     locked.name_pinyin, locked.name_initials = pinyin_full(locked.name), pinyin_initials(locked.name)
     locked.save()
-    after = snapshot(locked, AUDITED_FIELDS)
-    changed = {k for k in after if after[k] != before[k]}
+    after, also = snapshot(locked, AUDITED_FIELDS), ()
     if raw_phone is not None and raw_phone.strip() != (instructor.phone or ""):
         before["phone_set"], after["phone_set"] = bool(instructor.phone), bool(locked.phone)
-        changed.add("phone_set")
-    if changed:
-        audit_write(action="party.instructor.update", obj=locked, actor=actor,
-                    before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+        also = ("phone_set",)
+    audit_changes(action="party.instructor.update", obj=locked, actor=actor, before=before, after=after, also=also)
     ensure_in_scope(actor, locked)
     return locked
 
@@ -123,7 +120,7 @@ def instructor_leave(*, instructor: Instructor, left_on: datetime.date | None = 
     require_region(actor, "party.change", instructor.region_id)
     locked = _lock(instructor)
     left_on = left_on or timezone.localdate()
-    errors = Errors()
+    errors = FieldErrors()
     if locked.status == InstructorStatus.LEFT:
         errors.add("left_on", _("This instructor already left the post on %(date)s.") % {"date": locked.left_on})
     check_not_future(errors, "left_on", left_on)
@@ -149,7 +146,7 @@ def assignment_add(*, instructor: Instructor, organization: SocialOrganization,
     require_region(actor, "party.change", instructor.region_id)
     locked = _lock(instructor)
     start_on = start_on or timezone.localdate()
-    errors = Errors()
+    errors = FieldErrors()
     if locked.status != InstructorStatus.ON_DUTY:
         errors.add("organization", _("%(name)s has left the post and cannot be assigned.") % {"name": locked.name})
     if organization.pk not in visible_organization_ids(actor, [organization]):
@@ -177,7 +174,7 @@ def assignment_end(*, assignment: InstructorAssignment, end_on: datetime.date | 
     require_region(actor, "party.change", assignment.instructor.region_id)
     locked = InstructorAssignment.objects.select_for_update().get(pk=assignment.pk)
     end_on = end_on or timezone.localdate()
-    errors = Errors()
+    errors = FieldErrors()
     if locked.end_on is not None:
         errors.add("end_on", _("This assignment already ended on %(date)s.") % {"date": locked.end_on})
     check_not_future(errors, "end_on", end_on)

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socorg.core.audit import audit_write, snapshot
+from socorg.core.audit import audit_changes, audit_write, snapshot
 from socorg.core.crypto import blind_index
+from socorg.core.errors import FieldErrors
 from socorg.core.scope import ensure_in_scope, require
 from socorg.coverage.state import refresh_member_counts
 from socorg.registry import rules as registry_rules
@@ -19,7 +20,7 @@ from socorg.registry.models import SocialOrganization
 from ..choices import Gender, Membership, PartyOrgStatus
 from ..models import PartyMember, PartyOrganization, add_years
 from ..rules import birth_date_of, gender_of, validate_id_number
-from ._common import Errors, check_not_future, check_order, require_region, visible_organization_ids
+from ._common import check_not_future, check_order, require_region, visible_organization_ids
 
 # Sensitive values never enter the audit log: only whether they changed.
 AUDITED_FIELDS = ["name", "gender", "birth_date", "membership", "joined_on", "probation_ends_on", "party_org",
@@ -29,7 +30,7 @@ UPDATABLE_FIELDS = {"name", "gender", "birth_date", "id_number", "phone", "membe
 MIN_JOINING_AGE = 18
 
 
-def _check_party_org(errors: Errors, party_org: PartyOrganization | None, actor) -> None:
+def _check_party_org(errors: FieldErrors, party_org: PartyOrganization | None, actor) -> None:
     if party_org is None:
         errors.add("party_org", _("Choose the party organization the member belongs to."))
         return
@@ -40,7 +41,7 @@ def _check_party_org(errors: Errors, party_org: PartyOrganization | None, actor)
                    % {"name": party_org.name})
 
 
-def _check_employer(errors: Errors, employer: SocialOrganization | None, actor) -> None:
+def _check_employer(errors: FieldErrors, employer: SocialOrganization | None, actor) -> None:
     if employer is not None and employer.pk not in visible_organization_ids(actor, [employer]):
         errors.add("employer", _("No social organization with the code %(uscc)s exists in your regions.")
                    % {"uscc": employer.uscc})
@@ -57,7 +58,7 @@ def _duplicate_message(existing: PartyMember, actor) -> str:
              "higher-level party committee to transfer the record.")
 
 
-def _check_identity(errors: Errors, member: PartyMember, raw_id: str | None, actor) -> None:
+def _check_identity(errors: FieldErrors, member: PartyMember, raw_id: str | None, actor) -> None:
     """Validate the ID number (when given), fill birth date and gender from it, and refuse duplicates."""
     if raw_id is None:
         return
@@ -84,7 +85,7 @@ def _check_identity(errors: Errors, member: PartyMember, raw_id: str | None, act
         errors.add("id_number", _duplicate_message(existing, actor))
 
 
-def _check_membership(errors: Errors, member: PartyMember) -> None:
+def _check_membership(errors: FieldErrors, member: PartyMember) -> None:
     if member.membership not in Membership.values:
         errors.add("membership", _("Unknown membership “%(value)s”: expected full or probationary.")
                    % {"value": member.membership})
@@ -112,7 +113,7 @@ def _check_membership(errors: Errors, member: PartyMember) -> None:
 
 def _validate(member: PartyMember, raw_id: str | None, raw_phone: str | None, actor, *,
               check_party_org: bool) -> None:
-    errors = Errors()
+    errors = FieldErrors()
     member.name = errors.check("name", registry_rules.text, member.name, label=_("full name"), max_length=64,
                                fallback="")
     if not member.name and "name" not in errors:
@@ -181,15 +182,11 @@ def member_update(*, member: PartyMember, actor, **changes) -> PartyMember:
     if moved:
         require_region(actor, "members.change", locked.party_org.region_id)
     _save(locked)
-    after = _audit_after(locked)
-    changed = {k for k in after if after[k] != before[k]}
-    if raw_id is not None:
-        changed.add("id_number_set")
+    also = {"id_number_set"} if raw_id is not None else set()
     if raw_phone is not None and raw_phone.strip() != (member.phone or ""):
-        changed.add("phone_set")
-    if changed:
-        audit_write(action="party.member.update", obj=locked, actor=actor,
-                    before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+        also.add("phone_set")
+    audit_changes(action="party.member.update", obj=locked, actor=actor, before=before, after=_audit_after(locked),
+                  also=also)
     refresh_member_counts([pk for pk in (old_employer, locked.employer_id) if pk])
     ensure_in_scope(actor, locked)
     return locked
@@ -201,7 +198,7 @@ def member_leave(*, member: PartyMember, left_on: datetime.date | None = None, a
     require_region(actor, "members.change", member.party_org.region_id)
     locked = PartyMember.objects.select_for_update().get(pk=member.pk)
     left_on = left_on or timezone.localdate()
-    errors = Errors()
+    errors = FieldErrors()
     if not locked.is_active:
         errors.add("left_on", _("This member already left on %(date)s.") % {"date": locked.left_on})
     check_not_future(errors, "left_on", left_on)

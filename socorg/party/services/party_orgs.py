@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socorg.core.audit import audit_write, snapshot
+from socorg.core.audit import audit_changes, audit_write, snapshot
 from socorg.core.concurrency import unique_race
+from socorg.core.errors import FieldErrors
 from socorg.core.scope import ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import refresh_coverage_flags
@@ -33,7 +34,6 @@ from ..choices import JOINT_BRANCH_MAX_ORGS, Formation, PartyOrgKind, PartyOrgSt
 from ..models import PartyCoverage, PartyOrganization, active_on
 from ..rules import default_term_years
 from ._common import (
-    Errors,
     check_not_future,
     check_order,
     check_org_open,
@@ -84,7 +84,7 @@ def _name_race(party_org: PartyOrganization):
     return refusal
 
 
-def _check_basics(errors: Errors, values: dict, instance: PartyOrganization | None) -> None:
+def _check_basics(errors: FieldErrors, values: dict, instance: PartyOrganization | None) -> None:
     name = values["name"] = errors.check("name", registry_rules.text, values["name"], label=_("name"),
                                          max_length=200, fallback="")
     if not name:
@@ -120,7 +120,7 @@ def _ancestors_include(parent: PartyOrganization, target_pk: int) -> bool:
     return False
 
 
-def _check_parent(errors: Errors, parent: PartyOrganization | None, kind: str, actor,
+def _check_parent(errors: FieldErrors, parent: PartyOrganization | None, kind: str, actor,
                   instance: PartyOrganization | None) -> None:
     if parent is None:
         return
@@ -137,7 +137,7 @@ def _check_parent(errors: Errors, parent: PartyOrganization | None, kind: str, a
     errors.check("parent", rules.parent_rank, parent_kind=parent.kind, kind=kind)
 
 
-def _check_children_fit(errors: Errors, instance: PartyOrganization, kind: str) -> None:
+def _check_children_fit(errors: FieldErrors, instance: PartyOrganization, kind: str) -> None:
     if kind not in rules.KIND_RANK:
         return
     for child_kind in instance.children.filter(status=PartyOrgStatus.ACTIVE).values_list("kind", flat=True).distinct():
@@ -148,12 +148,12 @@ def _check_children_fit(errors: Errors, instance: PartyOrganization, kind: str) 
             return
 
 
-def _check_coverage_count(errors: Errors, values: dict, count: int, field: str) -> None:
+def _check_coverage_count(errors: FieldErrors, values: dict, count: int, field: str) -> None:
     errors.check(field, rules.coverage_count, kind=values["kind"], formation=values["formation"],
                  is_functional=values["is_functional"], count=count)
 
 
-def _check_organizations(errors: Errors, orgs: list[SocialOrganization], actor) -> None:
+def _check_organizations(errors: FieldErrors, orgs: list[SocialOrganization], actor) -> None:
     visible = visible_organization_ids(actor, orgs)
     for org in orgs:
         if org.pk not in visible:
@@ -192,7 +192,7 @@ def party_org_create(*, name: str, kind: str, formation: str, actor, is_function
         term_years = default_term_years(kind)
     values = {"name": (name or "").strip(), "kind": kind, "formation": formation, "is_functional": is_functional,
               "founded_on": founded_on, "term_started_on": term_started_on, "term_years": term_years}
-    errors = Errors()
+    errors = FieldErrors()
     _check_basics(errors, values, None)
     secretary_name = errors.check("secretary_name", registry_rules.text, secretary_name, label=_("secretary"),
                                   max_length=64, fallback="")
@@ -251,7 +251,7 @@ def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> Party
 
     values = {f: getattr(locked, f) for f in ("name", "kind", "formation", "is_functional", "founded_on",
                                               "term_started_on", "term_years")}
-    errors = Errors()
+    errors = FieldErrors()
     _check_basics(errors, values, locked)
     if "secretary_name" in changes:
         locked.secretary_name = errors.check("secretary_name", registry_rules.text, locked.secretary_name,
@@ -269,11 +269,8 @@ def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> Party
     _apply_secretary(locked, was_vacant, vacant_since)
     with unique_race(_name_race(locked)):
         locked.save()
-    after = snapshot(locked, AUDITED_FIELDS)
-    changed = {k for k in after if after[k] != before[k]}
-    if changed:
-        audit_write(action="party.org.update", obj=locked, actor=actor,
-                    before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    changed = audit_changes(action="party.org.update", obj=locked, actor=actor, before=before,
+                            after=snapshot(locked, AUDITED_FIELDS))
     if changed & COVERAGE_RELEVANT_FIELDS:
         refresh_coverage_flags(active_coverages(locked).values_list("organization_id", flat=True))
     ensure_in_scope(actor, locked)
@@ -285,7 +282,7 @@ def party_org_dissolve(*, party_org: PartyOrganization, dissolved_on: datetime.d
     """Status 撤销 from `dissolved_on`; the coverages still open end that day. Subordinates must go first."""
     require_region(actor, "party.change", party_org.region_id)
     locked = _lock(party_org)
-    errors = Errors()
+    errors = FieldErrors()
     if not dissolved_on:
         errors.add("dissolved_on", _("Enter the date the party organization was dissolved."))
     if locked.status == PartyOrgStatus.DISSOLVED:
@@ -322,13 +319,13 @@ def coverage_add(*, party_org: PartyOrganization, organization: SocialOrganizati
     require_region(actor, "party.change", party_org.region_id)
     locked = _lock(party_org)
     start_on = start_on or timezone.localdate()
-    errors = Errors()
+    errors = FieldErrors()
     if locked.status != PartyOrgStatus.ACTIVE:
         errors.add("organization", _("“%(name)s” is dissolved; a dissolved party organization covers no one.")
                    % {"name": locked.name})
     _check_organizations(errors, [organization], actor)
     if "organizations" in errors:
-        errors.by_field["organization"] = errors.by_field.pop("organizations")
+        errors["organization"] = errors.pop("organizations")
     check_not_future(errors, "start_on", start_on)
     check_order(errors, "start_on", start_on, locked.founded_on, _("the founding date of the party organization"))
     overlapping = locked.coverages.filter(organization=organization).exclude(end_on__lte=start_on).first()
@@ -357,7 +354,7 @@ def coverage_end(*, coverage: PartyCoverage, end_on: datetime.date | None = None
     locked_org = _lock(party_org)
     locked = PartyCoverage.objects.select_for_update().get(pk=coverage.pk)
     end_on = end_on or timezone.localdate()
-    errors = Errors()
+    errors = FieldErrors()
     if locked.end_on is not None:
         errors.add("end_on", _("This coverage already ended on %(date)s.") % {"date": locked.end_on})
     check_not_future(errors, "end_on", end_on)

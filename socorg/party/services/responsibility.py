@@ -15,18 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write
+from socorg.core.errors import FieldErrors
 from socorg.core.scope import ensure_in_scope
 from socorg.registry.models import SocialOrganization
 
 from ..choices import ResponsibleBodyKind
 from ..models import Responsibility, ResponsibleBody
-from ._common import Errors, check_not_future, require_region, resolve_region
+from ._common import check_not_future, require_region, resolve_region
 
 
 @transaction.atomic
 def responsible_body_create(*, name: str, kind: str, region, actor) -> ResponsibleBody:
     region = resolve_region(region)
-    errors = Errors()
+    errors = FieldErrors()
     name = (name or "").strip()
     if not name:
         errors.add("name", _("Enter the body's full name, e.g. 云南省社会组织综合党委."))
@@ -56,7 +57,7 @@ def responsibility_hand_over(*, organization: SocialOrganization, body: Responsi
     start_on = start_on or timezone.localdate()
     current = (Responsibility.objects.select_for_update().filter(organization=organization, end_on__isnull=True)
                .select_related("body").first())
-    errors = Errors()
+    errors = FieldErrors()
     check_not_future(errors, "start_on", start_on)
     if current is not None and current.body_id == body.pk:
         errors.add("body", _("%(body)s has been responsible for %(org)s since %(date)s already.")
