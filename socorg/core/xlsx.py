@@ -119,3 +119,34 @@ def comment_of(text: str, author: str = "socorg", **size) -> Comment:
     """A cell comment (notes, error messages; `size`: width, height in points). Comments are never evaluated, but
     a control character would still break the file."""
     return Comment(CONTROL_CHARACTERS.sub(REPLACEMENT, str(text)), author, **size)
+
+
+def table_workbook(*, sheet_title: str, title: str, columns, rows, freeze: str = "C3") -> bytes:
+    """A one-sheet list for a person: a bold title line, a coloured header, then one row per item, thin borders.
+
+    `columns`: (label, width) pairs; `rows`: iterables of values in column order (streamed: write-only sheet).
+    Every list export (the organizations behind a number, a completion table, …) uses this, so they all look alike.
+    """
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="BBBBBB")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_style = {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="A61B1B"),
+                    "border": border, "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}
+    workbook = XlsxWriter()
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.freeze_panes = freeze
+    columns = list(columns)
+    for index, (_label, width) in enumerate(columns):
+        sheet.column_dimensions[_column_letter(index)].width = width
+    sheet.append([sheet.new_cell(title, font=Font(bold=True))])
+    sheet.append([sheet.new_cell(label, **header_style) for label, _width in columns])
+    for row in rows:
+        sheet.append([sheet.new_cell(value, border=border) for value in row])
+    return workbook.to_bytes()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

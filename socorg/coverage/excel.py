@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from socorg.core.xlsx import XLSX_TYPE, SheetWriter, XlsxWriter
+from socorg.core.xlsx import XLSX_TYPE, SheetWriter, XlsxWriter, table_workbook
 
 from .tables import COLUMNS, figure_rows
 
@@ -64,13 +64,6 @@ ORG_COLUMNS = [
 
 def orgs_workbook(rows, title: str) -> bytes:
     """rows: dicts with the ORG_COLUMNS keys (already translated display values)."""
-    workbook = XlsxWriter()
-    sheet = workbook.create_sheet(_("Organizations"))
-    sheet.freeze_panes = "C3"
-    for index, (_key, _label, width) in enumerate(ORG_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append([_cell(sheet, title, bold=True)])
-    sheet.append(_header(sheet, [label for _key, label, _width in ORG_COLUMNS]))
-    for row in rows:
-        sheet.append([_cell(sheet, row[key]) for key, _label, _width in ORG_COLUMNS])
-    return workbook.to_bytes()
+    return table_workbook(sheet_title=_("Organizations"), title=title,
+                          columns=[(label, width) for _key, label, width in ORG_COLUMNS],
+                          rows=([row[key] for key, _label, _width in ORG_COLUMNS] for row in rows))

@@ -5,6 +5,7 @@ Every page starts from the user's reports scope (outside → 404); reports.servi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
+from socorg.core.xlsx import XLSX_TYPE, table_workbook
 from socorg.party.choices import Formation, InstructorKind, PartyOrgKind
 from socorg.regions.models import Region
 
@@ -27,6 +29,9 @@ from .filters import AnnualReportFilter
 from .forms import AnnualReportForm, ReturnForm, ReviewForm, SyncCheckForm
 from .models import AnnualReport, SyncCheck
 from .queries import (
+    FIGURE_ORG_COLUMNS,
+    MAX_EXPORT_ROWS,
+    figure_org_rows,
     organizations_behind,
     organizations_visible,
     report_figures,
@@ -252,7 +257,8 @@ def report_review(request, uscc: str, year: int):
 
 @capability_required("reports.view")
 def figure_orgs(request):
-    """The organizations behind one number of the figures (same conditions as the figure)."""
+    """The organizations behind one number of the figures (same conditions as the figure); `?format=xlsx` gives
+    them as a workbook with their report's state."""
     figure = request.GET.get("figure", "")
     labels = {**FIGURE_LABELS, **dict(Conclusion.choices)}
     year = request.GET.get("year", "")
@@ -262,7 +268,31 @@ def figure_orgs(request):
         return redirect("reports:list")
     orgs = organizations_behind(figure=figure, year=int(year), region=region, user=request.user)
     orgs = orgs.select_related("authority_region").order_by("authority_region_id", "uscc")
+    if request.GET.get("format") == "xlsx":
+        return _figure_orgs_workbook(request, orgs, figure_label=labels[figure], year=int(year), region=region)
     page = BoundedPaginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["format"] = "xlsx"
     return render(request, "reports/figure_orgs.html", {
         "page": page, "figure_label": labels[figure], "year": int(year), "region": region,
+        "export_query": export.urlencode(),
     })
+
+
+def _figure_orgs_workbook(request, orgs, *, figure_label, year: int, region: Region):
+    total = orgs.count()
+    if total > MAX_EXPORT_ROWS:
+        messages.error(request, _("%(n)d organizations are too many for one workbook (at most %(max)d): choose a "
+                                  "smaller region.") % {"n": total, "max": MAX_EXPORT_ROWS})
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{request.path}?{query.urlencode()}")
+    title = _("%(region)s · annual reports %(year)d · %(figure)s (%(n)d organizations)") % {
+        "region": region.full_name, "year": year, "figure": figure_label, "n": total}
+    workbook = table_workbook(sheet_title=_("Organizations"), title=title, columns=FIGURE_ORG_COLUMNS,
+                              rows=figure_org_rows(orgs, year))
+    response = HttpResponse(workbook, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="annual-reports-{year}-{region.code}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -95,3 +95,34 @@ def test_the_organization_page_lists_its_annual_reports(org, filer, clerk):
     client_as(filer).post(page(org, "submit/"))
     body = client_as(clerk).get(f"/orgs/{org.uscc}/").content.decode()
     assert "年度报告" in body and f"/reports/{org.uscc}/{YEAR}/" in body and "三同步检查" in body
+
+
+def test_the_organizations_behind_a_figure_download_as_a_workbook_with_their_reports(org, filer, clerk):
+    import io
+
+    import openpyxl
+
+    from socorg.party.tests.factories import make_org
+    from socorg.reports import services
+
+    services.report_submit(report=services.report_save_draft(org=org, year=YEAR, actor=filer), actor=filer)
+    never = make_org("530102", name="从未报送协会", registered_on=org.registered_on)
+    make_org("530103", name="邻县协会", registered_on=org.registered_on)  # outside the clerk's county
+    with translation.override("zh-hans"):
+        response = client_as(clerk).get("/reports/figures/orgs/", {"figure": "due", "year": YEAR,
+                                                                   "region": "530102", "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Cache-Control"] == "no-store"
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    by_uscc = {row[0]: row for row in rows}
+    assert set(by_uscc) == {org.uscc, never.uscc}  # the figure's organizations, nothing from the next county
+    assert "应报" in sheet["A1"].value and "2 个组织" in sheet["A1"].value
+    assert by_uscc[org.uscc][6] == "已提交" and by_uscc[org.uscc][9] in ("", None)
+    assert by_uscc[never.uscc][6] == "未开始" and by_uscc[never.uscc][7] is None
+
+
+def test_the_figure_page_links_its_excel_export(org, clerk):
+    response = client_as(clerk).get("/reports/figures/orgs/", {"figure": "due", "year": YEAR, "region": "530102"})
+    assert "format=xlsx" in response.content.decode()
