@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("socorg.reports.api.urls")),
     path("", include("socorg.notices.api.urls")),
     path("", include("socorg.complaints.api.urls")),
+    path("", include("socorg.projects.api.urls")),
 ]
 
 urlpatterns = [

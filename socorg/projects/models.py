@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.scope import ScopedManager
+from socorg.core.scope import ScopedManager, ScopedQuerySet
 
 from .choices import (
     ApplicationStatus,
@@ -27,6 +27,37 @@ from .choices import (
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 USER = {"null": True, "blank": True, "on_delete": models.SET_NULL, "related_name": "+", "db_index": False}
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """The region's own code and those of the units above it (prefecture, province, the nation)."""
+    codes = [code]
+    if not code.endswith("00"):
+        codes.append(code[:4] + "00")
+    if not code.endswith("0000"):
+        codes.append(code[:2] + "0000")
+    codes.append("100000")
+    return list(dict.fromkeys(codes))
+
+
+class ProjectCallQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view", *, domain: str | None = None):
+        """The calls of the regions in the user's scope; an organization's own account (projects.apply over its
+        organization) also sees — never changes — the calls of its region and the regions above it: those it may
+        apply to."""
+        rows = super().visible_to(user, action, domain=domain)
+        if action != "view" or domain not in (None, "projects"):
+            return rows
+        from socorg.core.scope import organization_scope
+        from socorg.registry.models import SocialOrganization
+
+        own = organization_scope(user, "projects.apply")
+        if not own:
+            return rows
+        codes = set()
+        for region in SocialOrganization.objects.filter(pk__in=own).values_list("authority_region_id", flat=True):
+            codes.update(ancestor_codes(region))
+        return (rows | self.filter(region_id__in=sorted(codes))).distinct()
 
 
 class ProjectCall(models.Model):
@@ -51,7 +82,7 @@ class ProjectCall(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), **USER)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ScopedManager()
+    objects = ProjectCallQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project call")

@@ -19,7 +19,7 @@ from socorg.registry.models import SocialOrganization, org_active_q
 
 from . import rules
 from .choices import NeedStatus, ProjectStatus
-from .models import Need, OfferKey, Project, ProjectCall
+from .models import Need, OfferKey, Project, ProjectCall, ancestor_codes
 
 UNAVAILABLE = rules.UNAVAILABLE
 
@@ -41,9 +41,9 @@ def evaluation_grades(org_ids, on: datetime.date) -> dict[int, int] | str:
     installed."""
     if not apps.is_installed("socorg.ratings"):
         return UNAVAILABLE
-    from socorg.ratings import queries as ratings_queries
+    from socorg.ratings.queries import current_grades
 
-    return ratings_queries.grades_for(org_ids, on)
+    return {org_id: grade.rank for org_id, grade in current_grades(org_ids, on=on).items()}
 
 
 def last_reports(org_ids) -> dict[int, dict]:
@@ -170,29 +170,6 @@ def eligibility_summary(call: ProjectCall, today: datetime.date | None = None) -
         eligible += verdict["eligible"]
         failed.update(r["rule"] for r in verdict["reasons"] if not r["passed"])
     return {"organizations": total, "eligible": eligible, "failed_by_rule": dict(failed)}
-
-
-# --- calls open to an organization ---------------------------------------------------------------------------------
-
-def ancestor_codes(code: str) -> list[str]:
-    """The region's own code and those of the units above it (prefecture, province, the nation)."""
-    codes = [code]
-    if not code.endswith("00"):
-        codes.append(code[:4] + "00")
-    if not code.endswith("0000"):
-        codes.append(code[:2] + "0000")
-    codes.append("100000")
-    return list(dict.fromkeys(codes))
-
-
-def calls_visible(user):
-    """Calls the user may see: those of the regions in their scope, and for an organization's own account the
-    calls of its region and the regions above it (the calls it may apply to)."""
-    calls = ProjectCall.objects.visible_to(user, "view")
-    org = getattr(user, "organization", None)
-    if org is not None and user.has_capability("projects.apply"):
-        calls = calls | ProjectCall.objects.filter(region_id__in=ancestor_codes(org.authority_region_id))
-    return calls.distinct()
 
 
 # --- matching ------------------------------------------------------------------------------------------------------
