@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,24 +26,40 @@ UNAVAILABLE = rules.UNAVAILABLE
 
 # --- one function per rule's data ----------------------------------------------------------------------------------
 
-def credit_listings(org_ids) -> dict[int, dict] | str:
-    """{org id: {"list": Chinese list name, "since": ISO date}} for organizations on a credit list today;
-    UNAVAILABLE while the credit app (socorg.credit) is not installed."""
+def credit_listings(org_ids, on: datetime.date | None = None) -> dict[int, dict] | str:
+    """{org id: {"list": Chinese list name, "since": ISO date}} for organizations with a credit-list entry in force
+    on `on` (the serious list before the abnormal one, since its oldest entry in force); UNAVAILABLE while the
+    credit app is not installed. Reads socorg.credit.queries.active_entries (one query, any number of ids)."""
     if not apps.is_installed("socorg.credit"):
         return UNAVAILABLE
-    from socorg.credit import queries as credit_queries
+    from socorg.credit.choices import CreditList
+    from socorg.credit.queries import active_entries
 
-    return credit_queries.listings_for(org_ids)
+    found: dict[int, dict] = {}
+    rows = (active_entries(on=on).filter(organization_id__in=org_ids).order_by()
+            .values("organization_id", "list").annotate(since=Min("decided_on")))
+    for row in sorted(rows, key=lambda r: (r["organization_id"], r["list"] != CreditList.SERIOUS)):
+        found.setdefault(row["organization_id"], {"list": str(CreditList(row["list"]).label),
+                                                  "since": row["since"].isoformat()})
+    return found
 
 
 def evaluation_grades(org_ids, on: datetime.date) -> dict[int, int] | str:
-    """{org id: grade 1–5} of the evaluation grades valid on `on`; UNAVAILABLE while socorg.ratings is not
-    installed."""
+    """{org id: rank 1–5 of the evaluation grade valid on `on`}; UNAVAILABLE while socorg.ratings is not installed.
+    The same definition as socorg.ratings.queries.current_grades (valid_on_q, the latest grade), as one query over
+    a set of ids or a subquery."""
     if not apps.is_installed("socorg.ratings"):
         return UNAVAILABLE
-    from socorg.ratings.queries import current_grades
+    from socorg.ratings.models import EvaluationGrade
+    from socorg.ratings.queries import valid_on_q
 
-    return {org_id: grade.rank for org_id, grade in current_grades(org_ids, on=on).items()}
+    found: dict[int, int] = {}
+    rows = (EvaluationGrade.objects.filter(valid_on_q(on), organization_id__in=org_ids)
+            .order_by("organization_id", "-valid_from").values_list("organization_id", "grade"))
+    for org_id, grade in rows:
+        if org_id not in found:
+            found[org_id] = EvaluationGrade(grade=grade).rank
+    return found
 
 
 def last_reports(org_ids) -> dict[int, dict]:
@@ -113,7 +129,7 @@ def facts_for(call: ProjectCall, organizations, today: datetime.date) -> dict[in
     prefix = call.region.scope_prefix
     call_region_name = call.region.full_name or call.region.name
     gathered = {
-        "credit": credit_listings(ids) if "not_on_credit_list" in codes else {},
+        "credit": credit_listings(ids, today) if "not_on_credit_list" in codes else {},
         "grades": evaluation_grades(ids, today) if "min_evaluation_grade" in codes else {},
         "reports": last_reports(ids) if "annual_report_ok" in codes else {},
         "alerts": open_high_alerts(ids) if "no_high_alert" in codes else {},
@@ -208,7 +224,7 @@ def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | 
     if not candidates:
         return []
     org_ids = list({c["organization"] for c in candidates.values()})
-    listings = credit_listings(org_ids)
+    listings = credit_listings(org_ids, today)
     grades = evaluation_grades(org_ids, today)
     completed = completed_projects(org_ids)
     weights = rules.weights()

@@ -691,7 +691,7 @@ def score_of(need: Need, offer: Offer, today: datetime.date | None = None) -> tu
     """The ranking's score and reasons for one pair (the same rules as the ranked list)."""
     today = today or timezone.localdate()
     org_id = offer.organization_id
-    listings = queries.credit_listings([org_id])
+    listings = queries.credit_listings([org_id], today)
     grades = queries.evaluation_grades([org_id], today)
     area = rules.best_area(need.region_id, offer.regions)
     names = dict(Region.objects.filter(code__in={need.region_id, area[1] or need.region_id})

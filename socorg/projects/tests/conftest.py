@@ -53,3 +53,22 @@ def application_values(**overrides):
               "amount_requested": "100000", "people_served": 300, "places": ["530102"]}
     values.update(overrides)
     return values
+
+
+def list_on_credit(org, *, list="abnormal", decided_on=None):
+    """A credit-list entry through the credit app's own service (a county clerk's decision)."""
+    from socorg.credit.services import entry_create
+
+    clerk = make_user((Role.BUREAU_STAFF, org.authority_region_id))
+    return entry_create(org=org, list=list, reason="annual_report_missing", decision_no="民社异〔2026〕1号",
+                        decided_on=decided_on or TODAY - datetime.timedelta(days=1), actor=clerk)
+
+
+def grade(org, code: str, *, valid_from=None):
+    """An evaluation grade as the ratings app records it (valid 5 years)."""
+    from socorg.ratings.models import EvaluationGrade
+
+    start = valid_from or TODAY - datetime.timedelta(days=100)
+    return EvaluationGrade.objects.create(organization=org, grade=code, valid_from=start,
+                                          valid_to=start.replace(year=start.year + 5),
+                                          decision_number="云民评〔2025〕8号")

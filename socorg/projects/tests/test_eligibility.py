@@ -10,7 +10,7 @@ from socorg.party.tests.factories import make_org, make_party_org, staff
 from socorg.projects import queries, services
 from socorg.reports.models import AnnualReport
 
-from .conftest import LONG_AGO, TODAY, application_values, make_call
+from .conftest import LONG_AGO, TODAY, application_values, grade, list_on_credit, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,35 @@ def test_the_whole_region_set_based_agrees_with_one_organization_at_a_time(burea
     summary = queries.eligibility_summary(call, TODAY)
     assert summary["organizations"] == 3 and summary["eligible"] == 1
     assert summary["failed_by_rule"] == {"registered_years": 1, "party_coverage": 2}
+
+
+def test_not_on_credit_list_passes_unlisted_and_fails_listed_with_list_and_date(bureau, org):
+    call = call_with(bureau, {"rule": "not_on_credit_list"})
+    assert reason(call, org, "not_on_credit_list") == {
+        "rule": "not_on_credit_list", "passed": True, "detail": "未列入活动异常名录，也未列入严重违法失信名单。"}
+    decided = TODAY - datetime.timedelta(days=3)
+    list_on_credit(org, decided_on=decided)
+    assert reason(call, org, "not_on_credit_list") == {
+        "rule": "not_on_credit_list", "passed": False, "detail": f"自{decided.isoformat()}起列入活动异常名录。"}
+
+
+def test_min_evaluation_grade_passes_at_or_above_and_fails_below_or_without(bureau, org):
+    call = call_with(bureau, {"rule": "min_evaluation_grade", "grade": 3})
+    assert reason(call, org, "min_evaluation_grade") == {
+        "rule": "min_evaluation_grade", "passed": False, "detail": "无有效评估等级；要求不低于3A。"}
+    grade(org, "2A", valid_from=TODAY - datetime.timedelta(days=900))
+    assert reason(call, org, "min_evaluation_grade")["detail"] == "评估等级2A；要求不低于3A。"
+    grade(org, "4A")
+    assert reason(call, org, "min_evaluation_grade") == {
+        "rule": "min_evaluation_grade", "passed": True, "detail": "评估等级4A；要求不低于3A。"}
+
+
+def test_the_issues_example_rules_all_pass_for_a_good_organization_and_each_is_listed(bureau, org):
+    call = call_with(bureau, {"rule": "not_on_credit_list"}, {"rule": "registered_years", "min": 1},
+                     {"rule": "annual_report_ok"}, {"rule": "min_evaluation_grade", "grade": 3},
+                     {"rule": "party_coverage"}, {"rule": "no_high_alert"}, {"rule": "max_awards", "max": 2})
+    grade(org, "3A")
+    answer = verdict(call, org)
+    assert answer["eligible"] is True and len(answer["reasons"]) == 8
+    list_on_credit(org)
+    assert [r["rule"] for r in verdict(call, org)["reasons"] if not r["passed"]] == ["not_on_credit_list"]

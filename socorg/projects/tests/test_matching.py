@@ -11,7 +11,7 @@ from socorg.party.tests.factories import make_org
 from socorg.projects import queries, services
 from socorg.projects.models import Need, Offer, OfferKey
 
-from .conftest import LONG_AGO, TODAY
+from .conftest import LONG_AGO, TODAY, grade, list_on_credit
 
 pytestmark = pytest.mark.django_db
 START, END = TODAY, TODAY + datetime.timedelta(days=90)
@@ -82,15 +82,14 @@ def test_an_offer_writes_one_matching_key_per_category_and_region(db):
     assert not OfferKey.objects.filter(offer=offer).exists()
 
 
-def test_ranking_category_area_and_credit_each_decide_a_pair(county, monkeypatch):
+def test_ranking_category_area_and_credit_each_decide_a_pair(county):
     need = post_need(county)
     same_here = post_offer(make_org("530102", name="甲·同类本地"))
     same_far = post_offer(make_org("530102", name="乙·同类同市"), regions=["530103"])
     other_here = post_offer(make_org("530102", name="丙·异类本地"), categories=["助残服务"])
     listed = make_org("530102", name="丁·同类本地失信")
     listed_offer = post_offer(listed)
-    monkeypatch.setattr(queries, "credit_listings",
-                        lambda ids: {listed.pk: {"list": "活动异常名录", "since": "2026-03-01"}})
+    list_on_credit(listed)
     ranked = [m["offer_id"] for m in queries.matches_for(need)]
     assert ranked == [same_here.pk, listed_offer.pk, same_far.pk, other_here.pk]
     # credit decides same_here over listed (equal otherwise), area decides listed over same_far,
@@ -160,3 +159,18 @@ def test_decline_needs_a_reason_and_only_the_offering_side_decides(county):
     assert declined.status == "declined" and declined.decline_reason == "人手不足"
     with pytest.raises(ValidationError):
         services.match_propose(actor=county, need=need, offer=offer)
+
+
+def test_rating_and_completed_projects_break_ties_and_reasons_say_so(county):
+    need = post_need(county)
+    plain = post_offer(make_org("530102", registered_on=LONG_AGO))
+    rated_org = make_org("530102", registered_on=LONG_AGO)
+    grade(rated_org, "4A")
+    rated = post_offer(rated_org)
+    listed = make_org("530102", registered_on=LONG_AGO)
+    list_on_credit(listed)
+    post_offer(listed)
+    ranked = queries.matches_for(need)
+    assert [m["offer_id"] for m in ranked][:2] == [rated.pk, plain.pk]
+    assert ranked[0]["reasons"][4]["detail"] == "评估等级4A。"
+    assert ranked[2]["reasons"][3]["detail"].endswith("起列入活动异常名录。")
