@@ -73,6 +73,9 @@ class Command(BaseCommand):
                          verbosity=options["verbosity"], stdout=self.stdout)
         # Last year's annual reports make the review queue and its figures meaningful (reports app).
         call_command("demo_reports", seed=seed, region=region, verbosity=options["verbosity"], stdout=self.stdout)
+        # Complaints in every state make the complaint list, its figures and the escalation meaningful.
+        call_command("demo_complaints", seed=seed, region=region, replace=True, verbosity=options["verbosity"],
+                     stdout=self.stdout)
         # Fresh planner statistics: without them the first list queries on a million rows pick the wrong plans.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -1,0 +1,59 @@
+"""Demo complaints and the complaint pages."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from socorg.accounts.roles import Role
+from socorg.complaints import services
+from socorg.complaints.models import Complaint
+from socorg.complaints.queries import complaint_figures, complaints_behind
+from socorg.core.testing import client_as, make_user
+from socorg.party.tests.factories import make_org
+from socorg.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_complaints_are_deterministic_and_their_figures_match_the_lists(db):
+    for n in range(60):
+        make_org("530102" if n % 2 else "530103", name=f"演示协会{n}")
+    call_command("demo_complaints", seed=7, per_thousand=500, verbosity=0)
+    first = sorted(Complaint.objects.values_list("receipt_no", "status", "category"))
+    assert len(first) > 10 and len({status for _no, status, _c in first}) >= 3
+    call_command("demo_complaints", seed=7, per_thousand=500, replace=True, verbosity=0)
+    assert sorted(Complaint.objects.values_list("receipt_no", "status", "category")) == first
+    region = Region.objects.get(code="530100")
+    figures = complaint_figures(region=region, year=None)
+    for figure, count in figures.totals.items():
+        assert complaints_behind(figure=figure, region=region, year=None).count() == count
+    assert figures.totals["received"] == len(first)
+    assert sum(counts["received"] for _r, _d, counts in figures.by_region) == len(first)
+
+
+def test_the_list_page_filters_and_links_figures(org, clerk):
+    services.complaint_receive(actor=clerk, channel="phone", category="finances", description="账目不公开",
+                               organization_uscc=org.uscc, anonymous=True)
+    response = client_as(clerk).get("/complaints/?category=finances")
+    assert response.status_code == 200 and org.name in response.content.decode()
+    assert "五华区家政服务协会" not in client_as(clerk).get("/complaints/?category=governance").content.decode()
+    figures = client_as(clerk).get(f"/complaints/figures/?region=530100&year={timezone.localdate().year}")
+    assert figures.status_code == 200 and "figure=received" in figures.content.decode()
+
+
+def test_intake_form_shows_field_errors_and_saves_nothing(org, clerk):
+    response = client_as(clerk).post("/complaints/new/", {"channel": "phone", "category": "finances",
+                                                          "description": "x", "organization_uscc": org.uscc})
+    assert response.status_code == 200 and "complainant_name" in response.context["form"].errors
+    assert not Complaint.objects.exists()
+
+
+def test_another_county_gets_404_and_party_staff_cannot_act(org, clerk):
+    complaint = services.complaint_receive(actor=clerk, channel="phone", category="finances", description="x",
+                                           organization_uscc=org.uscc, anonymous=True)
+    outsider = make_user((Role.BUREAU_STAFF, "530103"))
+    assert client_as(outsider).get(f"/complaints/{complaint.pk}/").status_code == 404
+    party = make_user((Role.PARTY_STAFF, "530102"))
+    assert client_as(party).get(f"/complaints/{complaint.pk}/").context["accept_form"] is None
+    assert client_as(party).post(f"/complaints/{complaint.pk}/accept/", {"decision": "accept"}).status_code == 403
+    assert Complaint.objects.get().status == "received"
