@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -78,6 +79,7 @@ def report_list(request):
         "region_rows": [(row, [(key, row.figures[key]) for key, _label in FIGURE_COLUMNS])
                         for row in report_figures_by_region(year=year, region=region, user=request.user)],
         "can_file": request.user.has_capability("reports.change"),
+        "figure_orgs_url": reverse("reports:figure-orgs"),  # once, not per cell of the drill-down
     })
 
 
