@@ -27,9 +27,25 @@ def available() -> bool:
 
 
 def credit_facts(org_ids, on: datetime.date) -> dict[int, CreditFacts]:
-    """{org_id: CreditFacts} for the organizations with any record (absent = nothing on record)."""
+    """{org_id: CreditFacts} for the organizations with any record (absent = nothing on record): penalties decided
+    in the year up to `on` (a year back to the same calendar day) and the list entries in force on `on`. Two queries
+    (credit.queries: penalties, active_entries)."""
     if not available():
         return {}
-    from socorg.credit import queries  # noqa: F401 — wired when socorg.credit lands (TEAM.md)
+    from socorg.credit import queries
+    from socorg.credit.choices import CreditList, PenaltyKind
 
-    return {}
+    from .rules import PENALTY_LOOKBACK_YEARS, add_years
+
+    ids = list(org_ids)
+    found: dict[int, CreditFacts] = {}
+    since = add_years(on, -PENALTY_LOOKBACK_YEARS)
+    for org_id, kind, decided_on in (queries.penalties(since=since, until=on).filter(organization_id__in=ids)
+                                     .order_by("decided_on").values_list("organization_id", "kind", "decided_on")):
+        found.setdefault(org_id, CreditFacts()).penalties.append(
+            {"decided_on": decided_on.isoformat(), "kind": str(PenaltyKind(kind).label)})
+    for org_id, code, decided_on in (queries.active_entries(on=on).filter(organization_id__in=ids)
+                                     .order_by("decided_on").values_list("organization_id", "list", "decided_on")):
+        found.setdefault(org_id, CreditFacts()).listings.append(
+            {"list": str(CreditList(code).label), "code": code, "since": decided_on.isoformat()})
+    return found

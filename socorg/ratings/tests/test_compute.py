@@ -126,3 +126,15 @@ def test_a_dissolved_branch_is_not_rated(model, staff):
 
     PartyOrganization.objects.filter(pk=model["branch"].pk).update(status="dissolved", status_changed_on=d(6, 1))
     assert compute_ratings(CYCLE, "5301", DEFAULT_STAR_DEFINITION) == []
+
+
+@pytest.mark.skipif(not __import__("django.apps", fromlist=["apps"]).apps.is_installed("socorg.credit"),
+                    reason="socorg.credit is not installed")
+def test_a_covered_organization_on_the_serious_list_vetoes_every_star(model):
+    from .test_evaluation import listing
+
+    listing(model["org"], "serious", d(11, 1))
+    result, _c = computed(model["branch"])
+    assert [v["code"] for v in result.vetoes] == ["serious_list"]
+    assert result.vetoes[0]["cap"] == 0 and result.vetoes[0]["organizations"] == ["五华区模范科技协会"]
+    assert result.computed_points == 86  # the points stand; the stars are capped

@@ -93,28 +93,56 @@ def test_basically_qualified_is_still_eligible(eligible_org):
     assert reasons_of(eligible_org)[0] is True
 
 
-def test_a_penalty_within_the_past_year_is_not_eligible(eligible_org, monkeypatch):
-    from socorg.ratings import credit_link
+def penalty(org, decided_on, kind="warning"):
+    from socorg.credit.models import Penalty
 
-    monkeypatch.setattr(credit_link, "available", lambda: True)
-    monkeypatch.setattr(credit_link, "credit_facts", lambda ids, on: {eligible_org.pk: credit_link.CreditFacts(
-        penalties=[{"decided_on": (TODAY - datetime.timedelta(days=100)).isoformat(), "kind": "警告"}])})
+    return Penalty.objects.create(organization=org, kind=kind, decided_on=decided_on,
+                                  decision_no=f"五民罚〔{decided_on.year}〕{decided_on.day}号",
+                                  facts="未按规定报送材料", legal_basis="《社会团体登记管理条例》",
+                                  issuing_authority="五华区民政局")
+
+
+def listing(org, list_code, decided_on, removed_on=None):
+    from socorg.credit.models import CreditEntry
+
+    return CreditEntry.objects.create(organization=org, list=list_code, reason="annual_report_missing",
+                                      decision_no=f"五民信〔{decided_on.year}〕{decided_on.day}号",
+                                      decided_on=decided_on, entered_on=decided_on, entry_due_on=decided_on,
+                                      removed_on=removed_on, removal_kind="fulfilled" if removed_on else "")
+
+
+needs_credit = pytest.mark.skipif(not __import__("django.apps", fromlist=["apps"]).apps.is_installed("socorg.credit"),
+                                  reason="socorg.credit is not installed")
+
+
+@needs_credit
+def test_a_penalty_within_the_past_year_is_not_eligible(eligible_org):
+    penalty(eligible_org, TODAY - datetime.timedelta(days=100))
     eligible, reasons = reasons_of(eligible_org)
     assert eligible is False
     assert reasons["no_penalty_past_year"]["passed"] is False and "警告" in reasons["no_penalty_past_year"]["detail"]
     assert reasons["not_on_credit_list"]["passed"] is True
 
 
-def test_an_organization_on_a_credit_list_is_not_eligible(eligible_org, monkeypatch):
-    from socorg.ratings import credit_link
+@needs_credit
+def test_a_penalty_more_than_a_year_ago_does_not_count(eligible_org):
+    penalty(eligible_org, rules.add_years(TODAY, -1) - datetime.timedelta(days=1))
+    assert reasons_of(eligible_org)[1]["no_penalty_past_year"]["passed"] is True
 
-    monkeypatch.setattr(credit_link, "available", lambda: True)
-    monkeypatch.setattr(credit_link, "credit_facts", lambda ids, on: {eligible_org.pk: credit_link.CreditFacts(
-        listings=[{"list": "活动异常名录", "code": "abnormal", "since": "2026-01-05"}])})
+
+@needs_credit
+def test_an_organization_on_a_credit_list_is_not_eligible(eligible_org):
+    listing(eligible_org, "abnormal", TODAY - datetime.timedelta(days=30))
     eligible, reasons = reasons_of(eligible_org)
     assert eligible is False
     assert reasons["not_on_credit_list"]["passed"] is False
     assert "活动异常名录" in reasons["not_on_credit_list"]["detail"]
+
+
+@needs_credit
+def test_a_listing_removed_before_the_day_does_not_count(eligible_org):
+    listing(eligible_org, "abnormal", TODAY - datetime.timedelta(days=300), removed_on=TODAY - datetime.timedelta(10))
+    assert reasons_of(eligible_org)[0] is True
 
 
 def test_without_the_credit_module_the_credit_rules_say_they_were_not_checked(eligible_org):
