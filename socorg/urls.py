@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("socorg.notices.api.urls")),
     path("", include("socorg.complaints.api.urls")),
     path("", include("socorg.projects.api.urls")),
+    path("", include("socorg.ratings.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("reports/", include("socorg.reports.urls")),
     path("notices/", include("socorg.notices.urls")),
     path("complaints/", include("socorg.complaints.urls")),
+    path("ratings/", include("socorg.ratings.urls")),
     path("exports/", include("socorg.exports.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),

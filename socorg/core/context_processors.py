@@ -13,6 +13,7 @@ def navigation(request):
             "ledger": user.has_capability("ledger.import") or user.has_capability("ledger.export"),
             "reports": user.has_capability("reports.view"),
             "complaints": user.has_capability("complaints.view"),
+            "ratings": user.has_capability("ratings.view"),
             "audit": user.has_capability("audit.view"),
             "accounts": user.has_capability("accounts.manage") or user.has_capability("accounts.view"),
         },

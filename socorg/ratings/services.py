@@ -143,7 +143,7 @@ def rate_cycle(*, cycle: int, region_prefix: str = "", actor=None, as_of: dateti
                     object_repr=_("Star ratings computed for %(cycle)d") % {"cycle": cycle},
                     after={"cycle": cycle, "region_prefix": region_prefix, "as_of": day.isoformat(),
                            "created": outcome.created, "refreshed": outcome.refreshed, "frozen": outcome.frozen,
-                           "scorecard": f"{scorecard.code}/{scorecard.version}"})
+                           "scorecard": str(scorecard)})
     return outcome
 
 

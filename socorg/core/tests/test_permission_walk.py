@@ -140,6 +140,15 @@ TABLE: dict[str, tuple[str, str]] = {
     "api-v1:notice-receipts": ("missing", "401 404 404 403 403 404 403 403 403 403 403 403"),
     "api-v1:notice-remind": ("missing", "401 405 405 403 403 405 403 403 403 403 403 403"),
     "api-v1:notice-withdraw": ("missing", "401 405 405 403 403 405 403 403 403 403 403 403"),
+    "api-v1:org-evaluation-eligibility": ("org", "401 200 200 200 200 404 404 200 404 403 403 403"),
+    "api-v1:party-org-rating": ("rating", "401 200 200 200 200 404 404 200 404 403 403 403"),
+    "api-v1:party-org-rating-approve": ("rating", "401 405 405 405 405 405 405 405 405 403 403 403"),
+    "api-v1:party-org-rating-publish": ("rating", "401 405 405 405 405 405 405 405 405 403 403 403"),
+    "api-v1:party-org-rating-return": ("rating", "401 405 405 405 405 405 405 405 405 403 403 403"),
+    "api-v1:party-org-rating-review": ("rating", "401 405 405 405 405 405 405 405 405 403 403 403"),
+    "api-v1:party-org-rating-self-assess": ("rating", "401 405 405 405 405 405 405 405 405 403 403 403"),
+    "api-v1:rating-list": ("", "401 200 200 200 200 200 200 200 200 403 403 403"),
+    "api-v1:evaluation-list": ("", "401 200 200 200 200 200 200 200 200 403 403 403"),
     "api-v1:org-annual-report": ("report", "401 200 200 200 200 404 404 200 404 403 403 403"),
     "api-v1:org-annual-report-return": ("report", "401 405 405 405 405 405 405 405 405 403 403 403"),
     "api-v1:org-annual-report-review": ("report", "401 405 405 405 405 405 405 405 405 403 403 403"),
@@ -244,6 +253,18 @@ TABLE: dict[str, tuple[str, str]] = {
     "registry:suspend": ("org", "login 200 200 404 404 404 404 404 404 404 404 404"),
     "registry:resume": ("org", "login 200 200 404 404 404 404 404 404 404 404 404"),
     "registry:revoke-certificate": ("org", "login 200 200 404 404 404 404 404 404 404 404 404"),
+    "ratings:approve": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
+    "ratings:designate": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
+    "ratings:detail": ("rating", "login 200 200 200 200 404 404 200 404 404 404 404"),
+    "ratings:eligibility": ("org", "login 200 200 200 200 404 404 200 404 404 404 404"),
+    "ratings:evaluation-open": ("", "login 302 302 302 302 302 302 302 302 403 403 403"),
+    "ratings:evaluations": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
+    "ratings:list": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
+    "ratings:model-branches": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
+    "ratings:publish": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
+    "ratings:reinstate": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
+    "ratings:review": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
+    "ratings:self-assess": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
     "reports:detail": ("report", "login 200 200 200 200 404 404 200 404 404 404 404"),
     "reports:edit": ("report", "login 200 403 403 403 404 404 200 404 404 404 404"),
     "reports:figure-orgs": ("", "login 302 302 302 302 302 302 302 302 403 403 403"),
@@ -313,6 +334,9 @@ def world(settings, tmp_path):
                                  severity="amber", message="缺党员大会", opened_on=datetime.date(2025, 7, 1))
     year = datetime.date.today().year - 1
     report_for(org=org, year=year).save()
+    from socorg.ratings.services import rate_cycle
+
+    rate_cycle(cycle=year, party_org_ids=[branch.pk])
     return World(org=org, other_org=other_org, branch=branch, member=member, instructor=instructor,
                  activity=activity, alert=alert, user=staff, year=year)
 
@@ -357,6 +381,7 @@ def concrete(route: str, target: str, world: World) -> str:
         "instructor": {"pk": world.instructor.pk}, "activity": {"pk": world.activity.pk},
         "alert": {"pk": world.alert.pk}, "user": {"pk": world.user.pk}, "region": {"code": "530102"},
         "rule": {"code": sorted(RULES)[0]}, "report": {"uscc": world.org.uscc, "year": world.year},
+        "rating": {"party_org": world.branch.pk, "cycle": world.year},
         "missing": {"pk": MISSING}, "export": {"list_name": "orgs"}, "": {},
         "complaint": {"pk": _complaint(world).pk} if target == "complaint" else {},
     }[target]

@@ -1,0 +1,123 @@
+"""Shapes of /api/v1/ratings/, /api/v1/party-orgs/{id}/ratings/{cycle}/, the eligibility and /api/v1/evaluations/."""
+
+from rest_framework import serializers
+
+from .. import rules
+from ..models import EvaluationGrade, Rating
+from ..scorecards import VETO_LABELS, label
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    party_org_name = serializers.CharField(source="party_org.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    suspended = serializers.BooleanField(source="is_suspended", read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["id", "party_org", "party_org_name", "region", "cycle", "status", "status_label", "stars",
+                  "total_points", "computed_points", "suspended", "published_at"]
+
+
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    section = serializers.CharField()
+    points = serializers.SerializerMethodField(help_text="the points as they stand (review > self-assessment > "
+                                                         "computed)")
+    computed_points = serializers.FloatField(source="points", allow_null=True)
+    max = serializers.FloatField()
+    evidence = serializers.DictField()
+    claimed_points = serializers.FloatField(allow_null=True, default=None)
+    claim_reason = serializers.CharField(default="")
+    claim_evidence = serializers.CharField(default="")
+    reviewed_points = serializers.FloatField(allow_null=True, default=None)
+    review_reason = serializers.CharField(default="")
+
+    def get_label(self, criterion) -> str:
+        return label(criterion["code"], criterion.get("label"))
+
+    def get_points(self, criterion) -> float:
+        return float(rules.effective_points(criterion))
+
+
+class VetoSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.SerializerMethodField()
+    cap = serializers.IntegerField()
+
+    def get_label(self, veto) -> str:
+        return str(VETO_LABELS.get(veto["code"], veto["code"]))
+
+
+class RatingDetailSerializer(RatingSerializer):
+    criteria = serializers.SerializerMethodField()
+    vetoes = VetoSerializer(many=True, read_only=True)
+    scorecard = serializers.SerializerMethodField()
+
+    class Meta(RatingSerializer.Meta):
+        fields = [*RatingSerializer.Meta.fields, "as_of", "scorecard", "criteria", "vetoes", "review_comment",
+                  "self_assessed_at", "reviewed_at", "approved_at", "suspended_on", "suspension_notice"]
+
+    def get_criteria(self, rating) -> list[dict]:
+        labels = {c["code"]: c.get("label") for s in rating.scorecard.definition.get("sections", [])
+                  for c in s.get("criteria", [])}
+        return CriterionSerializer([dict(c, label=labels.get(c["code"])) for c in rating.criteria], many=True).data
+
+    def get_scorecard(self, rating) -> dict:
+        return {"code": rating.scorecard.code, "version": rating.scorecard.version, "name": rating.scorecard.name}
+
+
+class ItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    points = serializers.CharField(allow_blank=True, required=False, default="")
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    evidence = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class SelfAssessmentSerializer(serializers.Serializer):
+    criteria = ItemSerializer(many=True, help_text="every judged criterion: points, reason, evidence")
+
+
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+    adjustments = ItemSerializer(many=True, required=False, default=list,
+                                 help_text="criteria whose points the committee changes, each with its reason")
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    passed = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    reasons = ReasonSerializer(many=True)
+
+
+class EvaluationGradeSerializer(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="organization.uscc", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = EvaluationGrade
+        fields = ["id", "uscc", "organization_name", "grade", "valid_from", "valid_to", "decision_number",
+                  "total_points", "party_building", "created_at"]
+
+
+class EvaluationInputSerializer(serializers.Serializer):
+    uscc = serializers.CharField()
+    grade = serializers.CharField(help_text="5A, 4A, 3A, 2A or 1A")
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text="default: 5 years from valid_from")
+    decision_number = serializers.CharField(allow_blank=True)
+    total_points = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True,
+                                            default=None)
+    scorecard = serializers.CharField(required=False, allow_blank=True, default="",
+                                      help_text="evaluation scorecard code (default: the one in force)")
