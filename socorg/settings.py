@@ -232,6 +232,13 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp), in every mode so the pages are developed and tested under it: scripts only
 # from our own static files or inline with the per-request nonce; no plugins, no framing, forms post to us only.
 # Inline style attributes stay allowed (Bootstrap markup and htmx's indicator style).
+# The dashboards' map (socorg/core/maps.py, docs/map.md): boundary files from this base URL (`<code>.json`) instead of
+# the shipped ones; a public deployment in China must use a map carrying a 审图号 and name it here.
+SOCORG_MAP_BASE_URL = os.environ.get("SOCORG_MAP_BASE_URL", "").strip()
+SOCORG_MAP_ATTRIBUTION = os.environ.get("SOCORG_MAP_ATTRIBUTION", "").strip()
+SOCORG_MAP_REVIEW_NUMBER = os.environ.get("SOCORG_MAP_REVIEW_NUMBER", "").strip()
+MAP_ORIGINS = ["/".join(SOCORG_MAP_BASE_URL.split("/")[:3])] if SOCORG_MAP_BASE_URL.startswith("https://") else []
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -239,7 +246,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *MAP_ORIGINS],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

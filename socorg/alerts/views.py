@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
+from socorg.core.maps import RegionMap, percent
 from socorg.core.pagination import page_size
 from socorg.core.scope import can
 from socorg.regions.models import Region
@@ -62,8 +63,16 @@ def board(request):
         "labels": {"red": _("Red: a high-severity alert"), "amber": _("Amber: other alerts"),
                    "green": _("Green: no open alert")},
     }
+    region_map = RegionMap(region.code)
+    region_map.measure("red_share", _("Share of party organizations in red (%)"))
+    region_map.measure("alerting_share", _("Share of party organizations with an open alert (%)"))
+    region_map.measure("alerts", _("Open alerts"), percent=False)
+    for row in figures["rows"]:
+        region_map.item(row.region.code, row.region.name, f"?region={row.region.code}",
+                        red_share=percent(row.red, row.party_orgs),
+                        alerting_share=percent(row.red + row.amber, row.party_orgs), alerts=row.alerts)
     return render(request, "alerts/board.html", {
-        "region": region, **figures, "chart": chart,
+        "region": region, **figures, "chart": chart, "region_map": region_map.as_json(),
         # Breadcrumbs link only the boards the user may open (a province user's 全国 would answer 404).
         "ancestors": [a for a in region.ancestors() if can(request.user, "alerts.view", a.code)],
         "escalated": Alert.objects.visible_to(request.user, "view").filter(

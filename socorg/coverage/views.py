@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from socorg.core.maps import RegionMap
 from socorg.core.pagination import page_size
 from socorg.core.scope import can
 from socorg.party.rules import with_should_build_min
@@ -120,6 +121,16 @@ def dashboard(request):
                    for c in COLUMNS if c.is_rate],
     }
     points = trend(region)
+    region_map = RegionMap(region.code)
+    if by == "region":
+        for column in COLUMNS:
+            if column.is_rate:
+                region_map.measure(column.key, column.label)
+        for r in child_rows:
+            if r.kind == "child" and r.code != region.code:
+                query = urlencode({"region": r.code, **({"as_of": as_of.isoformat()} if as_of else {})})
+                region_map.item(r.code, r.label, f"?{query}", **{c.key: _percent_value(r.totals.get(c.key))
+                                                                  for c in COLUMNS if c.is_rate})
     trend_chart = {
         "periods": [p["period"] for p in points] + [_("Now")],
         "series": [{"name": str(c.label),
@@ -129,7 +140,8 @@ def dashboard(request):
     context = {
         "region": region, "figures": figures, "rows": rows, "columns": COLUMNS, "by": by, "by_choices": BY_LABELS,
         "as_of": as_of, "today": today, "ancestors": ancestors_in_scope(request.user, region),
-        "cards": _cards(figures, as_of), "chart": chart, "trend_chart": trend_chart, "has_trend": bool(points),
+        "cards": _cards(figures, as_of), "chart": chart, "region_map": region_map.as_json(),
+        "trend_chart": trend_chart, "has_trend": bool(points),
         "yoy": _year_on_year_text(year_on_year(region, figures.totals, today)) if as_of is None else None,
         "by_label": BY_LABELS[by],
         "snapshot_offer": _snapshot_offer(request.user, today),

@@ -17,6 +17,7 @@ from socorg.activities.choices import ActivityType
 from socorg.alerts.choices import OPEN_STATUSES
 from socorg.alerts.models import Alert
 from socorg.core.decorators import capability_required
+from socorg.core.maps import RegionMap, percent
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
@@ -61,6 +62,23 @@ def _last_year() -> int:
     return timezone.localdate().year - 1
 
 
+def _region_map(region, year: int, rows) -> dict | None:
+    """The map of the year's figures by child region (core.maps): shares of the reports due."""
+    region_map = RegionMap(region.code)
+    region_map.measure("submitted_share", _("Share of due reports submitted (%)"))
+    region_map.measure("overdue_share", _("Share of due reports overdue (%)"))
+    region_map.measure("unqualified_share", _("Share of reviewed reports unqualified (%)"))
+    for row in rows:
+        if row.direct:
+            continue
+        f = row.figures
+        region_map.item(row.region.code, row.region.name, f"?year={year}&region={row.region.code}",
+                        submitted_share=percent(f["submitted"], f["due"]),
+                        overdue_share=percent(f["overdue"], f["due"]),
+                        unqualified_share=percent(f[Conclusion.UNQUALIFIED.value], f["reviewed"]))
+    return region_map.as_json()
+
+
 @capability_required("reports.view")
 def report_list(request):
     params = request.GET.copy()
@@ -72,12 +90,13 @@ def report_list(request):
     year = int(year or _last_year())
     region = Region.objects.filter(code=params.get("region") or "100000").first() or Region.objects.get(
         code="100000")
+    region_rows = report_figures_by_region(year=year, region=region, user=request.user)
     return render(request, "reports/report_list.html", {
         "filter": reports, "page": page, "year": year, "region": region,
         "figures": report_figures(year=year, region=region, user=request.user),
         "figure_columns": FIGURE_COLUMNS,
-        "region_rows": [(row, [(key, row.figures[key]) for key, _label in FIGURE_COLUMNS])
-                        for row in report_figures_by_region(year=year, region=region, user=request.user)],
+        "region_rows": [(row, [(key, row.figures[key]) for key, _label in FIGURE_COLUMNS]) for row in region_rows],
+        "region_map": _region_map(region, year, region_rows),
         "can_file": request.user.has_capability("reports.change"),
         "figure_orgs_url": reverse("reports:figure-orgs"),  # once, not per cell of the drill-down
     })
