@@ -8,6 +8,7 @@ import pytest
 from django.core.management.commands import flush as flush_command
 from django.db import connection
 from django.db.models.signals import post_migrate
+from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from socorg.core.db import _delete_trigger_sql
@@ -50,6 +51,22 @@ def _flush_around_audit_triggers(style, connection, **kwargs):
 
 _sql_flush = flush_command.sql_flush
 flush_command.sql_flush = _flush_around_audit_triggers
+
+
+def _force_login_with_both_factors(self, user, backend=None):
+    """Django's force_login skips authentication altogether (no password, no lockout), so it skips the second
+    factor too: the session counts as verified, as after a real sign-in with a code. Tests of signing in go through
+    the login form (accounts/tests/test_two_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    _force_login(self, user, backend)
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = "force_login"
+    session.save()
+
+
+_force_login = Client.force_login
+Client.force_login = _force_login_with_both_factors
 
 
 def pytest_collection_modifyitems(config, items):

@@ -98,3 +98,11 @@ class OrgAccountsForm(forms.Form):
         if len([line for line in value.splitlines() if line.strip()]) > 500:
             raise forms.ValidationError(_("At most %(max)d organizations at a time; split the list.") % {"max": 500})
         return value
+
+
+class OtpCodeForm(forms.Form):
+    """The code of the second sign-in step, or of the enrolment (what the authenticator app shows now)."""
+
+    token = forms.CharField(label=_("Verification code"), max_length=32, strip=True,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
+                                                          "autofocus": True}))

@@ -132,6 +132,7 @@ class Notice(models.Model):
 
     class Kind(models.TextChoices):
         ADMIN_PASSWORD_RESET = "admin_password_reset", _("Administrator password reset")
+        OTP_RESET = "otp_reset", _("Two-factor sign-in reset")
 
     recipient = models.ForeignKey(User, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notices")
@@ -152,6 +153,10 @@ class Notice(models.Model):
         if self.kind == self.Kind.ADMIN_PASSWORD_RESET:
             return _("The password of the administrator account “%(account)s” was reset by %(by)s at %(at)s. "
                      "If this was not agreed, tell the security and audit administrators at once.") % self.params
+        if self.kind == self.Kind.OTP_RESET:
+            return _("The two-factor sign-in of the account “%(account)s” was reset by %(by)s at %(at)s: it sets up an "
+                     "authenticator again at its next sign-in. If this was not agreed, tell the security and audit "
+                     "administrators at once.") % self.params
         return str(self.get_kind_display())
 
 

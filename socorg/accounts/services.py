@@ -17,11 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from socorg.core.audit import SYSTEM, audit_write
+from socorg.core.audit import SYSTEM, audit_write, unauthenticated
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
+from . import otp
 from .models import ApiToken, Notice, RoleGrant, User
 from .roles import ADMIN_ROLES, Role
 from .validators import keyboard_run
@@ -177,21 +180,28 @@ def check_password_reset_allowed(actor: User | None, user: User) -> None:
     target_roles = user.admin_roles()
     if not target_roles:
         _require(actor, "accounts.manage")
-        return
-    if not (actor.has_capability("accounts.manage") or actor.has_capability("accounts.grant")) \
+    elif not (actor.has_capability("accounts.manage") or actor.has_capability("accounts.grant")) \
             or actor.admin_roles() & target_roles:
         raise PermissionDenied(
             _("The password of an administrator account (%(roles)s) is reset only by an administrator of a "
               "different role.") % {"roles": "、".join(str(Role(r).label) for r in sorted(target_roles))})
+    if otp.required_for(user) and _reset_by_same_actor_since_sign_in(actor, user, "accounts.otp.reset"):
+        raise PermissionDenied(_("You reset this account's two-factor sign-in since it last signed in; its password "
+                                 "must be set by another administrator, so that nobody alone can take the account "
+                                 "over."))
 
 
-def notify_password_reset(*, user: User, by: str) -> None:
-    """Tell the account itself and every audit administrator that an administrator's password was reset."""
+def notify(*, user: User, kind: str, by: str) -> None:
+    """Tell the account itself and every audit administrator that one of its credentials was reset by `by`."""
     auditors = User.objects.filter(is_active=True, grants__role=Role.AUDIT_ADMIN).exclude(pk=user.pk).distinct()
     params = {"account": user.username, "by": by,
               "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
-    Notice.objects.bulk_create([Notice(recipient=recipient, kind=Notice.Kind.ADMIN_PASSWORD_RESET, params=params)
+    Notice.objects.bulk_create([Notice(recipient=recipient, kind=kind, params=params)
                                 for recipient in [user, *auditors]])
+
+
+def notify_password_reset(*, user: User, by: str) -> None:
+    notify(user=user, kind=Notice.Kind.ADMIN_PASSWORD_RESET, by=by)
 
 
 def password_reset(*, user: User, password: str, actor: User | None) -> None:
@@ -444,3 +454,163 @@ def org_accounts_issue(*, usccs: Sequence[str], actor: User | None) -> list[Issu
                 object_repr=_("%(count)d organization accounts") % {"count": len(issued)},
                 after={"organizations": [a.username for a in issued]})
     return issued
+
+
+# --- two-factor sign-in (TOTP + recovery codes; rules in otp.py) ---------------------------------------------------
+
+# A full sign-in with the second factor: after one, a password reset and a second-factor reset are independent again.
+_SECOND_FACTOR_SIGN_INS = ("accounts.login.otp", "accounts.otp.enrol")
+
+
+def otp_enrol_start(*, user: User) -> TOTPDevice:
+    """The authenticator being enrolled: an unconfirmed TOTP device with a fresh secret (an earlier unconfirmed one is
+    kept, so reloading the page shows the same QR code). Refused while a confirmed one exists: it is replaced only
+    after an administrator of another role reset it."""
+    if otp.is_enrolled(user):
+        raise ValidationError({"token": _("Two-factor sign-in is already set up for this account. To move it to a "
+                                          "new phone, ask an administrator of another role to reset it.")},
+                              code="otp_enrolled")
+    device = otp.authenticator(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Replace the account's recovery codes with SOCORG_2FA_RECOVERY_CODES fresh single-use ones; returns them (they
+    are shown once)."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
+    codes = set()
+    while len(codes) < settings.SOCORG_2FA_RECOVERY_CODES:
+        codes.add(StaticToken.random_token())
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in sorted(codes)])
+    return sorted(codes)
+
+
+def otp_enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the authenticator with a code it shows; returns the new recovery codes. Audited."""
+    code = otp.normalize_code(token)
+    if not (code.isdigit() and len(code) == device.digits):
+        raise ValidationError({"token": _("Enter the 6-digit code your authenticator app shows for this account.")},
+                              code="otp_format")
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+        allowed, why = device.verify_is_allowed()
+        if not allowed and why and why.get("locked_until"):
+            raise ValidationError({"token": _throttled_message(why)}, code="otp_throttled")
+        verified = device.verify_token(code)
+        if verified:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            codes = _new_recovery_codes(user)
+            audit_write(action="accounts.otp.enrol", obj=user, actor=user,
+                        after={"device": "totp", "recovery_codes": len(codes)})
+    if not verified:
+        raise ValidationError({"token": _("The code does not match. Check that the phone's clock is right and enter "
+                                          "the code shown now (it changes every 30 seconds).")},
+                              code="otp_mismatch")
+    return codes
+
+
+def _throttled_message(why: dict) -> str:
+    wait = max(1, int((why["locked_until"] - timezone.now()).total_seconds() + 0.999))
+    return _("Too many wrong codes: wait %(seconds)d seconds, then try again.") % {"seconds": wait}
+
+
+def otp_verify(*, user: User, token: str):
+    """The second sign-in step: a code from the authenticator, or one unused recovery code (then spent). Returns the
+    device that accepted it. Every attempt is audited; failures slow further attempts down (1, 2, 4 … seconds)."""
+    code = otp.normalize_code(token)
+    if not code:
+        raise ValidationError({"token": _("Enter the code from your authenticator app or a recovery code.")},
+                              code="required")
+    is_totp = code.isdigit() and len(code) == 6
+    model = TOTPDevice if is_totp else StaticDevice
+    with transaction.atomic():
+        device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+        allowed, why = device.verify_is_allowed() if device is not None else (True, None)
+        if not allowed and why and why.get("locked_until"):
+            audit_write(action="accounts.login.otp_failed", obj=user, actor=unauthenticated(user.username),
+                        after={"method": "totp" if is_totp else "recovery", "reason": "throttled"})
+            throttled = _throttled_message(why)
+        else:
+            throttled = None
+            verified = device is not None and device.verify_token(code)
+            method = "totp" if is_totp else "recovery"
+            if verified:
+                left = otp.recovery_codes_left(user)
+                audit_write(action="accounts.login.otp", obj=user, actor=user,
+                            after={"method": method, **({"recovery_codes_left": left} if not is_totp else {})})
+            else:
+                audit_write(action="accounts.login.otp_failed", obj=user, actor=unauthenticated(user.username),
+                            after={"method": method, "reason": "wrong_code"})
+    if throttled:
+        raise ValidationError({"token": throttled}, code="otp_throttled")
+    if not verified:
+        raise ValidationError({"token": _("The code is wrong or was already used. Enter the 6 digits your "
+                                          "authenticator app shows now, or one unused recovery code.")},
+                              code="otp_mismatch")
+    return device
+
+
+def otp_recovery_regenerate(*, user: User) -> list[str]:
+    """New recovery codes for the account (the old ones stop working); returns them, shown once. Audited."""
+    if not otp.is_enrolled(user):
+        raise ValidationError({"token": _("Set up two-factor sign-in first.")}, code="otp_not_enrolled")
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit_write(action="accounts.otp.recovery_codes", obj=user, actor=user, after={"recovery_codes": len(codes)})
+    return codes
+
+
+def _reset_by_same_actor_since_sign_in(actor: User, user: User, action: str) -> bool:
+    """Did `actor` do `action` to `user` since the account last signed in with its second factor?"""
+    from socorg.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk))
+    last = entries.filter(action__in=_SECOND_FACTOR_SIGN_INS).order_by("-seq").values_list("seq", flat=True).first()
+    done = entries.filter(action=action, actor=actor)
+    return (done.filter(seq__gt=last) if last is not None else done).exists()
+
+
+def check_otp_reset_allowed(actor: User | None, user: User) -> None:
+    """Who may reset `user`'s two-factor sign-in (三员分立, as for passwords): an administrator account's only an
+    administrator of a different role who manages accounts or security; a business account's the system or the
+    security administrator; never one's own. An account that must use two factors never has its password and its
+    second factor reset by the same person before it signed in with both again (either alone gives no way in)."""
+    if actor is None:
+        return
+    _refuse_self(actor, user, _("You cannot reset your own two-factor sign-in; ask an administrator of another "
+                                "role."))
+    target_roles = user.admin_roles()
+    if target_roles:
+        if not (actor.has_capability("accounts.manage") or actor.has_capability("accounts.grant")) \
+                or actor.admin_roles() & target_roles:
+            raise PermissionDenied(
+                _("The two-factor sign-in of an administrator account (%(roles)s) is reset only by an administrator "
+                  "of a different role.") % {"roles": "、".join(str(Role(r).label) for r in sorted(target_roles))})
+    elif not (actor.has_capability("accounts.manage") or actor.has_capability("accounts.unlock")):
+        raise PermissionDenied(_("You do not have permission for this action."))
+    if otp.required_for(user) and _reset_by_same_actor_since_sign_in(actor, user, "accounts.password.set"):
+        raise PermissionDenied(_("You set this account's password since it last signed in; its two-factor sign-in "
+                                 "must be reset by another administrator, so that nobody alone can take the account "
+                                 "over."))
+
+
+def otp_reset(*, user: User, actor: User | None) -> None:
+    """Remove the account's authenticator and recovery codes (lost phone): at its next sign-in it enrols again (an
+    administrator must). Audited and notified to the account and every audit administrator."""
+    check_otp_reset_allowed(actor, user)
+    with transaction.atomic():
+        _lock(user)
+        if not (TOTPDevice.objects.filter(user=user).exists() or StaticDevice.objects.filter(user=user).exists()):
+            raise ValidationError({"otp": _("%(name)s has not set up two-factor sign-in; there is nothing to reset.")
+                                   % {"name": user.username}}, code="otp_not_enrolled")
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_write(action="accounts.otp.reset", obj=user, actor=actor or SYSTEM,
+                    after={"roles": sorted(user.admin_roles()), "by": getattr(actor, "username", "")})
+        by = actor.username if actor is not None else _("the server console")
+        notify(user=user, kind=Notice.Kind.OTP_RESET, by=by)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from socorg.core.audit import audit_write, unauthenticated
 
+from . import otp
 from .models import Notice, User
 
 
@@ -51,8 +52,18 @@ def audit_locked_out(sender, request, username, ip_address, **kwargs):
 
 
 @receiver(user_logged_in, dispatch_uid="socorg.accounts.show_notices")
-def show_notices(sender, request, user, **kwargs):
-    """Security notices (e.g. an administrator's password was reset) are shown once, at the next sign-in."""
+def second_factor_or_notices(sender, request, user, **kwargs):
+    """After the password: remember whether the account has an authenticator (it is then asked for a code, see
+    otp.pending); an account signed in completely gets its notices now, one still owing its code after it."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[otp.SESSION_ENROLLED] = otp.is_enrolled(user)
+    if not otp.pending(user, request.session):
+        show_notices(request, user)
+
+
+def show_notices(request, user) -> None:
+    """Security notices (e.g. an administrator's password was reset) are shown once, at the next complete sign-in."""
     notices = list(Notice.objects.filter(recipient=user, seen_at=None).order_by("created_at"))
     if not notices:
         return

@@ -13,7 +13,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -21,11 +23,12 @@ from django.views.decorators.http import require_POST
 from socorg.core.decorators import capability_required
 from socorg.core.pagination import page_size
 
-from . import services
+from . import otp, services
 from .forms import (
     FailureFilterForm,
     GrantForm,
     OrgAccountsForm,
+    OtpCodeForm,
     PasswordChangeForm,
     PasswordResetForm,
     UserCreateForm,
@@ -39,6 +42,14 @@ from .workbooks import XLSX, org_accounts_workbook
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        """After the password, an account that owes a second factor goes straight to its code (or enrolment) page."""
+        url = super().get_success_url()
+        if otp.needs_second_factor(self.request):
+            view = "accounts:otp_verify" if self.request.session.get(otp.SESSION_ENROLLED) else "accounts:otp_setup"
+            return f"{reverse(view)}?{urlencode({'next': url})}"
+        return url
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -119,7 +130,19 @@ def _detail_context(request, account, **forms):
         "can": _abilities(request.user),
         "is_self": account.pk == request.user.pk,
         "may_reset_password": _may_reset_password(request.user, account),
+        "otp_enrolled": otp.is_enrolled(account),
+        "otp_required": otp.required_for(account),
+        "otp_codes_left": otp.recovery_codes_left(account),
+        "may_reset_otp": _may_reset_otp(request.user, account),
     }
+
+
+def _may_reset_otp(actor, account) -> bool:
+    try:
+        services.check_otp_reset_allowed(actor, account)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _may_reset_password(actor, account) -> bool:
@@ -229,3 +252,123 @@ def org_accounts(request):
             response["Content-Disposition"] = f'attachment; filename="org-accounts-{stamp}.xlsx"'
             return response
     return render(request, "accounts/org_accounts.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- two-factor sign-in -------------------------------------------------------------------------------------------
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+def _with_next(viewname: str, request) -> str:
+    return f"{reverse(viewname)}?{urlencode({'next': _next_url(request)})}"
+
+
+def _signed_in_completely(request, device) -> None:
+    """The session passed its second factor: remember the device in it (django-otp) and show pending notices."""
+    from django_otp import login as otp_login
+
+    from .signals import show_notices
+
+    otp_login(request, device)
+    request.session[otp.SESSION_ENROLLED] = True
+    show_notices(request, request.user)
+
+
+def _recovery_codes_page(request, codes, *, first_time: bool):
+    response = render(request, "accounts/otp_recovery_codes.html",
+                      {"codes": [otp.grouped(c) for c in codes], "first_time": first_time, "next": _next_url(request)})
+    response["Cache-Control"] = "no-store"  # shown once: never kept by the browser or a proxy
+    return response
+
+
+@login_required
+@never_cache
+def otp_status(request):
+    """The account's own two-factor sign-in: set up or not, recovery codes left, new recovery codes."""
+    enrolled = otp.is_enrolled(request.user)
+    return render(request, "accounts/otp_status.html", {
+        "enrolled": enrolled, "required": otp.required_for(request.user),
+        "device": otp.authenticator(request.user) if enrolled else None,
+        "codes_left": otp.recovery_codes_left(request.user), "all_users": settings.SOCORG_2FA_ALL_USERS,
+    })
+
+
+@login_required
+@never_cache
+def otp_setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the secret), confirm with a code, get recovery codes."""
+    user = request.user
+    if otp.is_enrolled(user):
+        if otp.is_verified(request):
+            messages.info(request, _("Two-factor sign-in is already set up for this account."))
+            return redirect("accounts:otp_status")
+        return redirect(_with_next("accounts:otp_verify", request))
+    device = services.otp_enrol_start(user=user)
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.otp_enrol_confirm(user=user, device=device, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            device.refresh_from_db()
+            _signed_in_completely(request, device)
+            return _recovery_codes_page(request, codes, first_time=True)
+    context = {"form": form, "qr": otp.qr_data_uri(device), "secret": otp.secret_text(device),
+               "uri": device.config_url, "required": otp.required_for(user), "next": _next_url(request)}
+    return render(request, "accounts/otp_setup.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@never_cache
+def otp_verify(request):
+    """The second sign-in step: a code from the authenticator app or one recovery code."""
+    if not otp.needs_second_factor(request):
+        return redirect(_next_url(request))
+    if not otp.is_enrolled(request.user):
+        return redirect(_with_next("accounts:otp_setup", request))
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.otp_verify(user=request.user, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            _signed_in_completely(request, device)
+            left = otp.recovery_codes_left(request.user)
+            if device.persistent_id.startswith("otp_static.") and left <= 3:
+                messages.warning(request, _("You signed in with a recovery code; %(n)d left. Make new ones on the "
+                                            "two-factor sign-in page.") % {"n": left})
+            return redirect(_next_url(request))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def otp_recovery_codes(request):
+    """New recovery codes for the signed-in account (the old ones stop working), shown once."""
+    try:
+        codes = services.otp_recovery_regenerate(user=request.user)
+    except ValidationError:
+        return redirect("accounts:otp_setup")
+    messages.success(request, _("New recovery codes made; the earlier ones no longer work."))
+    return _recovery_codes_page(request, codes, first_time=False)
+
+
+@capability_required("accounts.manage", "accounts.unlock")  # who may reset whom: services.check_otp_reset_allowed
+@require_POST
+def user_otp_reset(request, pk: int):
+    account = get_object_or_404(User, pk=pk)
+    try:
+        services.otp_reset(user=account, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Two-factor sign-in of “%(name)s” reset: the account sets up an authenticator "
+                                    "again at its next sign-in.") % {"name": account.username})
+    return redirect("accounts:user_detail", pk=account.pk)

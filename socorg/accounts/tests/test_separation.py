@@ -112,13 +112,21 @@ def test_security_admin_resets_the_system_admins_password_audited_and_notified()
     assert security.username in Notice.objects.filter(recipient=auditor).get().text()
 
 
-def test_the_notice_is_shown_once_at_the_next_sign_in():
+def test_the_notice_is_shown_once_at_the_next_complete_sign_in_not_to_the_password_alone():
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     security = make_user((Role.SECURITY_ADMIN, "100000"))
     system = make_user((Role.SYSTEM_ADMIN, "100000"))
+    device = TOTPDevice.objects.create(user=system, name="phone", confirmed=True)
     services.password_reset(user=system, password="Fresh-Start-7y", actor=security)
     client = client_as(None)
     response = client.post("/accounts/login/", {"username": system.username, "password": "Fresh-Start-7y"},
                            follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/2fa/verify/")
+    assert security.username not in response.content.decode()
+    assert Notice.objects.filter(recipient=system, seen_at=None).exists()
+    response = client.post("/accounts/2fa/verify/", {"token": f"{totp(device.bin_key):06d}"}, follow=True)
     assert "重置" in response.content.decode() and security.username in response.content.decode()
     assert not Notice.objects.filter(recipient=system, seen_at=None).exists()
 

@@ -233,7 +233,7 @@ def samples(world) -> dict[str, dict]:
         "alerts:assign": {"pk": world["alert"].pk}, "alerts:submit": {"pk": world["alert"].pk},
         "alerts:review": {"pk": world["alert"].pk},
         **{f"accounts:{name}": {"pk": world["clerk"].pk} for name in
-           ("user_grant", "user_deactivate", "user_activate", "user_password_reset")},
+           ("user_grant", "user_deactivate", "user_activate", "user_password_reset", "user_otp_reset")},
         "accounts:grant_revoke": {"pk": world["clerk"].pk, "grant_pk": world["clerk"].grants.first().pk},
         "party:party_coverage_add": {"pk": branch.pk},
         "party:party_coverage_end": {"pk": branch.pk, "coverage_id": coverage.pk},

@@ -106,3 +106,12 @@ def test_make_test_and_worker_set_debug_on_unless_told_otherwise(target, tmp_pat
     lines = run_make(target, tmp_path)
     assert lines and all(line.endswith(" DEBUG=1") for line in lines), lines
     assert all(line.endswith(" DEBUG=0") for line in run_make(target, tmp_path, DEBUG="0"))
+
+
+def test_production_mode_uses_secure_cookies(tmp_path):
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SOCORG_IDLE_MINUTES)")
+    clean = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SOCORG_VAR_DIR": str(tmp_path),
+             "DJANGO_SETTINGS_MODULE": "socorg.settings", "DEBUG": "0", "SOCORG_IDLE_MINUTES": "15", **PRODUCTION}
+    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["False", "True", "True", "15"], result.stderr
