@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "socorg.credit",
     "socorg.ratings",
     "socorg.complaints",
+    "socorg.exits",
     "socorg.exports",
     "socorg.demo",
 ]
@@ -225,6 +226,12 @@ OTP_TOTP_ISSUER = os.environ.get("SOCORG_2FA_ISSUER", "").strip() or "社会组�
 # Failed codes delay the next attempt 1, 2, 4, 8 … seconds (django-otp's throttling, per device).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Zombie screening (僵尸型社会组织, 2021 campaign): enabled criteria (comma-separated codes; empty = all five:
+# missed_reports, no_activity, outside_scope, unreachable, abnormal_list) and their parameters (socorg/exits/rules.py).
+SOCORG_ZOMBIE_CRITERIA = os.environ.get("SOCORG_ZOMBIE_CRITERIA", "")
+SOCORG_ZOMBIE_MISSED_REPORTS = int(os.environ.get("SOCORG_ZOMBIE_MISSED_REPORTS", "2"))
+SOCORG_ZOMBIE_ABNORMAL_DAYS = int(os.environ.get("SOCORG_ZOMBIE_ABNORMAL_DAYS", "365"))
+SOCORG_ZOMBIE_OUTSIDE_SCOPE_DAYS = int(os.environ.get("SOCORG_ZOMBIE_OUTSIDE_SCOPE_DAYS", "730"))
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

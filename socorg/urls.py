@@ -37,6 +37,7 @@ urlpatterns = [
     path("notices/", include("socorg.notices.urls")),
     path("complaints/", include("socorg.complaints.urls")),
     path("ratings/", include("socorg.ratings.urls")),
+    path("exits/", include("socorg.exits.urls")),
     path("exports/", include("socorg.exports.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -45,10 +45,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
                                                                         "reports.review", "registry.org_accounts",
                                                                         "inspections.change", "projects.apply",
                                                                         "credit.change", "complaints.view",
-                                                                        "complaints.change", "complaints.reveal"}
+                                                                        "complaints.change", "complaints.reveal",
+                                                                        "exits.view", "exits.change"}
                                  | _NOTICES_SEND),
     # Complaints (投诉举报) are handled by the registration authority; the party committee reads them.
-    Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "complaints.view"}
+    Role.PARTY_STAFF: frozenset(_READ_BUSINESS | _WRITE_BUSINESS | {"members.reveal", "complaints.view",
+                                                                     "exits.view"}
                                 | _NOTICES_SEND),
     Role.INSTRUCTOR: frozenset(_READ_BUSINESS | {"activities.change", "alerts.change"}),
     Role.ORG_ACCOUNT: frozenset({"regions.view", "registry.view", "party.view", "activities.view",

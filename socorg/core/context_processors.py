@@ -14,6 +14,7 @@ def navigation(request):
             "reports": user.has_capability("reports.view"),
             "complaints": user.has_capability("complaints.view"),
             "ratings": user.has_capability("ratings.view"),
+            "exits": user.has_capability("exits.view"),
             "audit": user.has_capability("audit.view"),
             "accounts": user.has_capability("accounts.manage") or user.has_capability("accounts.view"),
         },

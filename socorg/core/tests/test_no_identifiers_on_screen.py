@@ -44,7 +44,7 @@ ALLOWED_WORDS = {"socorg", "xlsx", "pdf", "docx", "xls", "ofd", "jpg", "jpeg", "
 NOT_PAGES = {"set_language", "javascript-catalog", "healthz", "accounts:logout", "ledger:template", "ledger:export",
              "ledger:status", "ledger:report", "coverage:export", "activities:attachment", "alerts:evidence",
              "exports:start", "exports:download", "notices:attachment", "notices:reply-file",
-             "notices:receipts-export", "complaints:attachment"}
+             "notices:receipts-export", "complaints:attachment", "exits:document"}
 PASSWORD = "Scan-Pages-1!"
 
 
@@ -174,6 +174,22 @@ def _notices(world) -> dict:
             "receipt": published.receipts.get(recipient=world["clerk"])}
 
 
+def _screening_case(world):
+    """An open zombie-screening case (every criterion's evidence shown) and a closed one, once."""
+    if "screening_case" not in world:
+        from socorg.core.audit import SYSTEM
+        from socorg.exits import services as exits
+        from socorg.regions.models import Region
+
+        with translation.override("zh-hans"):
+            run = exits.screening_run(region=Region.objects.get(code="530000"), actor=SYSTEM)
+            cases = list(run.cases.order_by("pk"))
+            exits.case_rectify(case=cases[-1], actor=world["clerk"], note="补报年报",
+                               documents=[SimpleUploadedFile("说明.pdf", b"%PDF-1.4 x")])
+        world["screening_case"] = cases[0]
+    return world["screening_case"]
+
+
 def _complaint(world):
     """A concluded complaint (every section of its page filled) and an unknown organization's, once."""
     from socorg.complaints import services as complaints
@@ -243,6 +259,8 @@ def samples(world) -> dict[str, dict]:
         "reports:sync": {"uscc": org.uscc},
         **{f"notices:{name}": {"pk": notices["published"].pk} for name in ("detail", "publish", "withdraw", "remind")},
         "notices:edit": {"pk": notices["draft"].pk}, "notices:inbox-detail": {"pk": notices["receipt"].pk},
+        **{f"exits:{name}": {"pk": _screening_case(world).pk}
+           for name in ("detail", "rectify", "deregister", "revoke")},
         **{f"complaints:{name}": {"pk": _complaint(world).pk}
            for name in ("detail", "reveal", "accept", "assign", "investigate", "conclude", "reply")},
         **{f"reports:{name}": {"uscc": org.uscc, "year": timezone.localdate().year - 1}

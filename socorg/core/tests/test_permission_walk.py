@@ -199,6 +199,13 @@ TABLE: dict[str, tuple[str, str]] = {
     "coverage:party_orgs": ("", "login 200 200 200 200 200 200 403 403 403 403 403"),
     "healthz": ("", "200 200 200 200 200 200 200 200 200 200 200 200"),
     "javascript-catalog": ("", "200 200 200 200 200 200 200 200 200 200 200 200"),
+    "exits:deregister": ("case", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "exits:detail": ("case", "login 200 200 403 403 404 403 403 403 403 403 403"),
+    "exits:document": ("missing", "login 404 404 403 403 404 403 403 403 403 403 403"),
+    "exits:list": ("", "login 200 200 403 403 200 403 403 403 403 403 403"),
+    "exits:rectify": ("case", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "exits:revoke": ("case", "login 405 405 403 403 405 403 403 403 403 403 403"),
+    "exits:run": ("", "login 405 403 403 403 405 403 403 403 403 403 403"),
     "ledger:confirm": ("missing", "login 405 405 403 403 405 403 403 403 403 403 403"),
     "exports:detail": ("missing", "login 404 404 404 404 404 404 404 404 404 404 404"),
     "exports:download": ("missing", "login 404 404 404 404 404 404 404 404 404 404 404"),
@@ -377,6 +384,18 @@ def _complaint(world: World):
     return world.complaint
 
 
+def _screening_case(world: World):
+    """A zombie-screening case about the world's organization (made once, on first use)."""
+    if getattr(world, "screening_case", None) is None:
+        from socorg.core.audit import SYSTEM
+        from socorg.exits.services import screening_run
+        from socorg.regions.models import Region
+
+        run = screening_run(region=Region.objects.get(code="530102"), actor=SYSTEM)
+        world.screening_case = run.cases.get(organization=world.org)
+    return world.screening_case
+
+
 def concrete(route: str, target: str, world: World) -> str:
     """The route with its arguments filled for the row's target object."""
     from socorg.alerts.rules import RULES
@@ -389,6 +408,7 @@ def concrete(route: str, target: str, world: World) -> str:
         "rating": {"party_org": world.branch.pk, "cycle": world.year},
         "missing": {"pk": MISSING}, "export": {"list_name": "orgs"}, "": {},
         "complaint": {"pk": _complaint(world).pk} if target == "complaint" else {},
+        "case": {"pk": _screening_case(world).pk} if target == "case" else {},
     }[target]
     import re
 

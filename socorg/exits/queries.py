@@ -1,0 +1,63 @@
+"""Exit figures per region (the seeds' kind: "注销 315, 撤销 89"): screening cases by outcome over a period, for the
+region's own level (本级) and each child region, and the cases behind each number."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from socorg.core.scope import in_subtree
+from socorg.regions.models import Region
+
+from .choices import CaseStatus
+from .models import ScreeningCase
+
+FIGURES = {
+    "found": Q(),
+    "open": Q(status=CaseStatus.OPEN),
+    "rectified": Q(status=CaseStatus.RECTIFIED),
+    "deregistered": Q(status=CaseStatus.DEREGISTERED),
+    "revoked": Q(status__in=(CaseStatus.REVOKED, CaseStatus.CERTIFICATE_REVOKED)),
+}
+
+FIGURE_LABELS = {"found": _("cases found"), "open": _("still open"), "rectified": _("rectified"),
+                 "deregistered": _("deregistered (注销)"), "revoked": _("revoked (撤销、吊销)")}
+
+
+def cases_in(region: Region, *, user=None, since: datetime.date | None = None, until: datetime.date | None = None):
+    """Cases under the region opened by runs as of [since, until] (None: any)."""
+    cases = ScreeningCase.objects.filter(in_subtree("organization__authority_region__code", region.scope_prefix))
+    if since:
+        cases = cases.filter(run__as_of__gte=since)
+    if until:
+        cases = cases.filter(run__as_of__lte=until)
+    if user is not None:
+        cases = cases & ScreeningCase.objects.visible_to(user, "view")
+    return cases
+
+
+def exit_figures(*, region: Region, user=None, since=None, until=None) -> dict:
+    """{"totals": {figure: n}, "rows": [(region, direct, {figure: n})]}: two aggregate queries."""
+    cases = cases_in(region, user=user, since=since, until=until)
+    aggregates = {f"n_{name}": Count("pk", filter=q) for name, q in FIGURES.items()}
+    totals = {k[2:]: v for k, v in cases.aggregate(**aggregates).items()}
+    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    for row in cases.order_by().values("organization__authority_region_id").annotate(**aggregates):
+        code = row["organization__authority_region_id"]
+        for key, value in row.items():
+            if key.startswith("n_"):
+                per_code[code][key[2:]] += value
+    children = list(region.children.order_by("code")) if region.level != "county" else []
+    by_prefix = {child.scope_prefix: child for child in children}
+    lengths = sorted({len(p) for p in by_prefix}, reverse=True)
+    direct, per_child = dict.fromkeys(FIGURES, 0), {}
+    for code, counts in per_code.items():
+        child = next((by_prefix[code[:n]] for n in lengths if code[:n] in by_prefix), None)
+        target = direct if child is None or code == region.code else per_child.setdefault(
+            child.code, dict.fromkeys(FIGURES, 0))
+        for key, value in counts.items():
+            target[key] += value
+    rows = [(region, True, direct)] if any(direct.values()) else []
+    rows += [(child, False, per_child[child.code]) for child in children if child.code in per_child]
+    return {"totals": totals, "rows": rows}
