@@ -376,6 +376,7 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": crontab(hour=2, minute=15)},
     "audit-daily-anchor": {"task": "socorg.core.tasks.anchor_audit_chain", "schedule": crontab(hour=0, minute=5)},
     "notices-daily-reminders": {"task": "socorg.notices.tasks.remind_unread", "schedule": crontab(hour=8, minute=0)},
+    "ratings-daily-suspensions": {"task": "socorg.ratings.tasks.suspend_stars", "schedule": crontab(hour=3, minute=0)},
     "credit-daily-escalate": {"task": "socorg.credit.tasks.escalate_credit_lists",
                               "schedule": crontab(hour=3, minute=15)},
 }

@@ -138,3 +138,22 @@ def test_a_covered_organization_on_the_serious_list_vetoes_every_star(model):
     assert [v["code"] for v in result.vetoes] == ["serious_list"]
     assert result.vetoes[0]["cap"] == 0 and result.vetoes[0]["organizations"] == ["五华区模范科技协会"]
     assert result.computed_points == 86  # the points stand; the stars are capped
+
+
+@pytest.mark.parametrize("options, message", [({"cycle": 99}, "不是有效的评定年度"),
+                                              ({"cycle": CYCLE, "region": "999999"}, "不存在")])
+def test_rate_refuses_a_bad_cycle_or_an_unknown_region(db, options, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("rate", format="json", stdout=StringIO(), **options)
+
+
+def test_rate_suspensions_refuses_a_bad_date_and_reports_the_count(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不是日期"):
+        call_command("rate-suspensions", as_of="2026-13-01")
+    out = StringIO()
+    call_command("rate-suspensions", stdout=out)
+    assert out.getvalue().strip() == "已暂停 0 个星级。"
