@@ -1,14 +1,16 @@
 """Bounded load test: mixed list / detail / coverage traffic at a fixed rate against gunicorn on loopback.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/socorg_load SOCORG_FIELD_KEY=… \
-        .venv/bin/python benchmarks/load.py [--rate 100] [--seconds 60] [--workers 4] [--port 8106]
+        .venv/bin/python benchmarks/load.py [--rate 100] [--duration 60] [--workers 4] [--port 8106]
 
-It starts gunicorn itself (127.0.0.1 only, DEBUG=0, `--workers` processes), creates a province-wide staff account
-with an API token in the loaded database, sends requests on an open-loop schedule (request i is due at i / rate
-seconds, whatever earlier requests are doing, so a slow server shows up as latency, not as a lower rate), ends at
-the latest 6 × `--seconds` after starting (requests not sent by then are counted as unsent), stops gunicorn and
-prints: requests, errors (any status other than 200, or no answer within --timeout), achieved rate and latency
-percentiles overall and per kind, both from the moment a request was due (queueing included) and from sending.
+It starts gunicorn itself (127.0.0.1 only, DEBUG=0 with plain HTTP allowed on loopback, `--workers` processes),
+creates a province-wide staff account with an API token in the loaded database, sends requests on an open-loop
+schedule (request i is due at i / rate seconds, whatever earlier requests are doing, so a slow server shows up as
+latency, not as a lower rate), ends at the latest 6 × `--duration` after starting (requests not sent by then are
+counted as unsent; every request gives up after --timeout), stops gunicorn and prints: requests, errors (any status
+other than 200, or no answer within --timeout), achieved rate and latency percentiles overall and per kind, both
+from the moment a request was due (queueing included) and from sending. It talks to 127.0.0.1 only (there is no
+host option) and refuses more than 100,000 requests. A smoke run: --rate 20 --duration 5.
 
 The traffic mix, with ids and codes drawn from the loaded data (seeded, so runs are comparable):
   30 % lists   (API organizations / party organizations / members / activities, first pages and filters)
@@ -52,7 +54,9 @@ def prepare(province: str, sample: int, seed: int) -> tuple[str, list[tuple[str,
     user = User.objects.filter(username=USER).first()
     if user is None:
         user = services.user_add(username=USER, grants=[(Role.BUREAU_STAFF, province), (Role.PARTY_STAFF, province)])
-    token = services.token_create(user=user)
+    # A machine client with no password: the first-login password change (which refuses its token) does not apply.
+    User.objects.filter(pk=user.pk).update(must_change_password=False)
+    token = services.token_create(user=user, expires_days=1)
     rng = random.Random(seed)
 
     def ids(queryset, field="pk"):
@@ -91,7 +95,8 @@ def prepare(province: str, sample: int, seed: int) -> tuple[str, list[tuple[str,
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
+    # Production mode, except that plain HTTP on loopback is not redirected to HTTPS (there is no TLS proxy here).
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SOCORG_SSL_REDIRECT": "0",
            "SECRET_KEY": os.environ.get("SECRET_KEY") or "load-test-" + "k" * 60}
     command = [str(ROOT / ".venv/bin/gunicorn"), "socorg.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
                "--log-level", "warning"]
@@ -117,9 +122,10 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def run(port: int, token: str, mix: list[tuple[str, str]], rate: float, seconds: float, timeout: float,
-        clients: int) -> list[tuple[str, str, int, float]]:
+        clients: int) -> tuple[list[tuple[str, str, int, float, float]], int, float]:
     """Send rate * seconds requests on schedule; returns (kind, url, status or 0, ms from due time, ms from sending)
-    per request."""
+    per request, how many were not sent by the hard stop, and the seconds from the first due time to the last
+    answer."""
     total = int(rate * seconds)
     jobs: queue.Queue = queue.Queue()
     results, unsent, lock = [], [], threading.Lock()
@@ -165,7 +171,7 @@ def run(port: int, token: str, mix: list[tuple[str, str]], rate: float, seconds:
         jobs.put(None)
     for thread in threads:
         thread.join()
-    return results, len(unsent)
+    return results, len(unsent), time.monotonic() - start
 
 
 def report(results, rate: float, seconds: float, wall: float) -> dict:
@@ -192,7 +198,8 @@ def report(results, rate: float, seconds: float, wall: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--duration", "--seconds", dest="seconds", type=float, default=60.0,
+                        help="seconds of scheduled traffic (the run ends at the latest 6 × this)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--province", default="530000")
@@ -200,16 +207,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64, help="client threads (concurrent connections)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    if args.rate * args.seconds > 100_000:
-        raise SystemExit("Refusing more than 100,000 requests: this is a bounded test.")
+    if not 0 < args.rate * args.seconds <= 100_000:
+        raise SystemExit("Between 1 and 100,000 requests (--rate × --duration): this is a bounded test.")
+    if not 0 < args.timeout <= 60:
+        raise SystemExit("--timeout must be between 0 and 60 seconds.")
+    if not os.environ.get("SOCORG_FIELD_KEY", "").strip():
+        raise SystemExit("Set SOCORG_FIELD_KEY to the key the data was loaded with: gunicorn runs with DEBUG=0, "
+                         "which refuses the embedded key, and must read the same encrypted fields.")
     token, mix = prepare(args.province, sample=500, seed=args.seed)
     process = start_gunicorn(args.port, args.workers)
-    started = time.monotonic()
     try:
-        results, unsent = run(args.port, token, mix, args.rate, args.seconds, args.timeout, args.clients)
+        results, unsent, wall = run(args.port, token, mix, args.rate, args.seconds, args.timeout, args.clients)
     finally:
         stop(process)
-    wall = time.monotonic() - started
     print(json.dumps({**report(results, args.rate, args.seconds, wall), "unsent_at_hard_stop": unsent},
                      ensure_ascii=False, indent=2))
 

@@ -1,0 +1,97 @@
+"""The load test's client (benchmarks/load.py, issue #10 continuous checks) is correct and bounded: against a
+loopback server that answers, every scheduled request is sent once and counted with its status; against one that
+never answers, the run still ends by itself, every request counted as an error (no answer within the timeout) or as
+unsent at the hard stop — nothing is lost and nothing hangs. No timing is asserted: the machine may be loaded."""
+
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+from benchmarks import load  # noqa: E402
+
+MIX = [("list", "/api/v1/orgs/"), ("detail", "/api/v1/orgs/X/"), ("coverage", "/api/v1/coverage/?region=530000")]
+
+
+class Server:
+    """A loopback HTTP server on a free port; `answer` decides what a GET gets (None: no answer at all)."""
+
+    def __init__(self, answer):
+        outer = self
+        self.seen, self.release = [], threading.Event()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.seen.append((self.path, self.headers.get("Authorization")))
+                status = answer(self.path)
+                if status is None:
+                    outer.release.wait(30)  # hold the connection: the client's timeout must end the wait
+                    return
+                body = b"{}"
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_every_scheduled_request_is_sent_once_and_counted():
+    server = Server(lambda path: 404 if path == "/api/v1/orgs/X/" else 200)
+    try:
+        results, unsent, wall = load.run(server.port, "k" * 40, MIX, rate=40, seconds=0.5, timeout=5, clients=4)
+    finally:
+        server.close()
+    assert unsent == 0 and len(results) == 20 and wall > 0
+    assert sorted(url for _kind, url, *_ in results) == sorted(url for _kind, url in (MIX * 7)[:20])
+    assert {auth for _path, auth in server.seen} == {"Token " + "k" * 40}
+    figures = load.report(results, rate=40, seconds=0.5, wall=wall)
+    assert figures["requests"] == 20
+    assert figures["errors"] == sum(1 for _kind, url in (MIX * 7)[:20] if url == "/api/v1/orgs/X/")
+    assert set(figures) >= {"all", "list", "detail", "coverage", "achieved_rate"}
+    assert figures["all"]["p95_ms"] >= figures["all"]["p50_ms"] >= 0
+
+
+def test_a_server_that_never_answers_cannot_hold_the_run():
+    server = Server(lambda path: None)
+    try:
+        results, unsent, _wall = load.run(server.port, "k" * 40, MIX, rate=20, seconds=0.2, timeout=0.5, clients=2)
+    finally:
+        server.close()
+    assert len(results) + unsent == 4
+    assert all(status == 0 for _kind, _url, status, *_ in results)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--rate", "2000", "--duration", "60"], "100,000"),
+    (["--rate", "0"], "100,000"),
+    (["--timeout", "600"], "--timeout"),
+])
+def test_the_command_refuses_an_unbounded_run_before_starting_anything(args, message, tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), *args], capture_output=True,
+                            text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode != 0 and message in result.stderr
+
+
+def test_the_command_needs_the_field_key_the_data_was_loaded_with(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), "--duration", "1"],
+                            capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode != 0 and "SOCORG_FIELD_KEY" in result.stderr
