@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("socorg.complaints.api.urls")),
     path("", include("socorg.projects.api.urls")),
     path("", include("socorg.ratings.api.urls")),
+    path("", include("socorg.inspections.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("complaints/", include("socorg.complaints.urls")),
     path("ratings/", include("socorg.ratings.urls")),
     path("exits/", include("socorg.exits.urls")),
+    path("inspections/", include("socorg.inspections.urls")),
     path("exports/", include("socorg.exports.urls")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),

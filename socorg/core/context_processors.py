@@ -15,6 +15,7 @@ def navigation(request):
             "complaints": user.has_capability("complaints.view"),
             "ratings": user.has_capability("ratings.view"),
             "exits": user.has_capability("exits.view"),
+            "inspections": user.has_capability("inspections.view"),
             "audit": user.has_capability("audit.view"),
             "accounts": user.has_capability("accounts.manage") or user.has_capability("accounts.view"),
         },

@@ -44,7 +44,8 @@ ALLOWED_WORDS = {"socorg", "xlsx", "pdf", "docx", "xls", "ofd", "jpg", "jpeg", "
 NOT_PAGES = {"set_language", "javascript-catalog", "healthz", "accounts:logout", "ledger:template", "ledger:export",
              "ledger:status", "ledger:report", "coverage:export", "activities:attachment", "alerts:evidence",
              "exports:start", "exports:download", "notices:attachment", "notices:reply-file",
-             "notices:receipts-export", "complaints:attachment", "exits:document"}
+             "notices:receipts-export", "complaints:attachment", "exits:document", "inspections:document",
+             "inspections:published-proof"}
 PASSWORD = "Scan-Pages-1!"
 
 
@@ -263,9 +264,22 @@ def samples(world) -> dict[str, dict]:
            for name in ("detail", "rectify", "deregister", "revoke")},
         **{f"complaints:{name}": {"pk": _complaint(world).pk}
            for name in ("detail", "reveal", "accept", "assign", "investigate", "conclude", "reply")},
+        **inspection_samples(world["clerk"]),
         **{f"reports:{name}": {"uscc": org.uscc, "year": timezone.localdate().year - 1}
            for name in ("detail", "edit", "submit", "return", "review")},
     }
+
+
+def inspection_samples(clerk) -> dict[str, dict]:
+    from socorg.inspections.testing import sample_drawn_plan
+
+    plan, selection, document = sample_drawn_plan(clerk)
+    page = {"pk": plan.pk}
+    return {**{f"inspections:{name}": page for name in ("detail", "commit", "draw", "cancel", "close", "conflict",
+                                                         "published-detail", "published-proof")},
+            "inspections:inspection": {"pk": plan.pk, "uscc": selection.uscc},
+            "inspections:rectified": {"pk": plan.pk, "uscc": selection.uscc},
+            "inspections:document": {"pk": document.pk}}
 
 
 def test_no_page_shows_an_internal_identifier(world):
