@@ -20,5 +20,11 @@ class InspectionPlanFilter(FilterSet):
         model = InspectionPlan
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = self.filters["year"]  # a year, not any number the column could hold
+        year.extra.update(min_value=1900, max_value=9999)
+        year.__dict__.pop("_field", None)
+
     def filter_region(self, queryset, name, value):
         return filter_subtree(queryset, "region__code", value)

@@ -150,3 +150,8 @@ def test_an_organization_account_cannot_reach_plans(clerk, orgs):
     account = make_user((Role.ORG_ACCOUNT, "530102"), organization=orgs[0])
     assert api_as(account).get(f"{URL}{plan['id']}/").status_code == 403
     assert api_as(account).get(URL).status_code == 403
+
+
+def test_a_year_filter_out_of_range_is_400_not_a_server_error(clerk):
+    response = api_as(clerk).get(URL + "?year=10000000")
+    assert response.status_code == 400 and "year" in response.json()
