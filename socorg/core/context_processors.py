@@ -16,6 +16,7 @@ def navigation(request):
             "ratings": user.has_capability("ratings.view"),
             "exits": user.has_capability("exits.view"),
             "inspections": user.has_capability("inspections.view"),
+            "credit": user.has_capability("credit.view"),
             "audit": user.has_capability("audit.view"),
             "accounts": user.has_capability("accounts.manage") or user.has_capability("accounts.view"),
         },

@@ -10,6 +10,11 @@ by itself by then (an entry past `expires_on` is out even before the daily job m
     penalties(org=None, kinds=None, since=None, until=None)     → Penalty queryset
     penalized_within(org, days=365, on=None, kinds=None)        → bool
     penalized_q(since, until, kinds=None, prefix="")            → Q over SocialOrganization
+    listings_of(org_ids, on=None)                               → {org_id: [{list, list_label, since, reasons}]}
+    penalties_of(org_ids, since=, until=)                       → {org_id: [Penalty, …]}
+
+Working days (complaints, deadlines elsewhere): credit.workdays.add_workdays(day, n) — the n-th Chinese working day
+after `day`; workdays.is_workday(day).
 """
 
 import datetime
@@ -95,3 +100,33 @@ def penalized_q(since: datetime.date, until: datetime.date, *, kinds=None, prefi
     if kinds:
         rows = rows.filter(kind__in=list(kinds))
     return Q(Exists(rows))
+
+
+def listings_of(org_ids, *, on: datetime.date | None = None) -> dict[int, list[dict]]:
+    """For a set of organization ids, their listings in force on `on` (one query):
+    {org_id: [{"list": "abnormal"|"serious", "list_label", "since", "reasons": [codes]}]} (orgs not listed absent;
+    a list's `since` is its oldest entry in force)."""
+    from .choices import CreditList
+
+    rows = (active_entries(on=on).filter(organization_id__in=list_ids(org_ids)).order_by()
+            .values_list("organization_id", "list", "reason", "decided_on"))
+    found: dict[int, dict[str, dict]] = {}
+    for org_id, list_code, reason, decided in rows:
+        item = found.setdefault(org_id, {}).setdefault(list_code, {
+            "list": list_code, "list_label": str(CreditList(list_code).label), "since": decided, "reasons": []})
+        item["since"] = min(item["since"], decided)
+        if reason not in item["reasons"]:
+            item["reasons"].append(reason)
+    return {org_id: sorted(lists.values(), key=lambda i: i["list"]) for org_id, lists in found.items()}
+
+
+def penalties_of(org_ids, *, since: datetime.date, until: datetime.date) -> dict[int, list[Penalty]]:
+    """For a set of organization ids, their penalties decided between `since` and `until` (inclusive, one query)."""
+    found: dict[int, list[Penalty]] = {}
+    for penalty in penalties(since=since, until=until).filter(organization_id__in=list_ids(org_ids)):
+        found.setdefault(penalty.organization_id, []).append(penalty)
+    return found
+
+
+def list_ids(org_ids) -> list[int]:
+    return sorted({int(i) for i in org_ids})

@@ -82,6 +82,7 @@ def org_detail(request, uscc: str):
         "history": _history(org),
         "obstacles": services.deletion_obstacles(org) if can_change else [],
         **_reports_context(user, org),
+        **_credit_context(user, org),
         "status_form": StatusChangeForm(),
     })
 
@@ -126,6 +127,13 @@ def _reports_context(user, org) -> dict:
     reports = AnnualReport.objects.visible_to(user, "view").filter(organization=org).order_by("-year")[:10]
     return {"annual_reports": list(reports), "reports_visible": True,
             "last_year": timezone.localdate().year - 1}
+
+
+def _credit_context(user, org) -> dict:
+    """The organization's credit history (the credit app), for those who may read it."""
+    from socorg.credit.views import credit_history
+
+    return credit_history(user, org)
 
 
 def _members_context(user, org) -> dict:

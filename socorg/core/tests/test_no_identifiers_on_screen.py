@@ -213,6 +213,27 @@ def _complaint(world):
     return world["complaint"]
 
 
+def _credit(world) -> dict:
+    """A credit-list entry with evidence and an objection, a penalty and a registered letter."""
+    from socorg.credit import services as credit
+
+    clerk, org = world["clerk"], world["org"]
+    with translation.override("zh-hans"):
+        entry = credit.entry_create(org=org, list="abnormal", reason="annual_report_missing", decision_no="五民异1号",
+                                    decided_on=timezone.localdate(), actor=clerk,
+                                    evidence={"year": 2025, "deadline": "2026-05-31", "submitted": False,
+                                              "conclusion": "unqualified"})
+        objection = credit.objection_record(entry=entry, received_on=timezone.localdate(), content="已报送",
+                                            actor=clerk)
+        credit.penalty_record(org=org, kind="fine", amount="1000", decision_no="五民罚1号",
+                              decided_on=timezone.localdate(), facts="违规收费", legal_basis="条例第三十条",
+                              issuing_authority="五华区民政局", actor=clerk)
+        letter = credit.letter_record(org=org, sent_on=timezone.localdate(), tracking_no="EMS1", actor=clerk)
+    return {"credit:entry-detail": {"pk": entry.pk}, "credit:entry-remove": {"pk": entry.pk},
+            "credit:objection-record": {"pk": entry.pk}, "credit:objection-answer": {"pk": objection.pk},
+            "credit:letter-answered": {"pk": letter.pk}}
+
+
 def samples(world) -> dict[str, dict]:
     """URL parameters for each page that takes some."""
     org, branch, activity = world["org"], world["branch"], world["activity"]
@@ -258,6 +279,7 @@ def samples(world) -> dict[str, dict]:
         "party:assignment_end": {"pk": instructor.pk, "assignment_id": assignment.pk},
         "activities:attachment-delete": {"pk": activity.attachments.first().pk},
         "reports:sync": {"uscc": org.uscc},
+        **_credit(world),
         **{f"notices:{name}": {"pk": notices["published"].pk} for name in ("detail", "publish", "withdraw", "remind")},
         "notices:edit": {"pk": notices["draft"].pk}, "notices:inbox-detail": {"pk": notices["receipt"].pk},
         **{f"exits:{name}": {"pk": _screening_case(world).pk}

@@ -248,3 +248,20 @@ def test_listed_q_and_listed_since_serve_set_based_filters(org, clerk):
     assert list(queries.organizations_listed_since("abnormal", D(2025, 11, 28)).values_list(
         "organization_id", flat=True)) == [org.pk]
     assert not queries.organizations_listed_since("abnormal", D(2025, 5, 31)).exists()
+
+
+def test_set_based_listings_and_penalties_for_other_apps(org, clerk):
+    other = make_org("530102")
+    listing(org, clerk, decided_on=D(2025, 6, 1), no="S1")
+    listing(org, clerk, reason="unreachable", decided_on=D(2025, 3, 1), no="S2")
+    listing(org, clerk, list="serious", reason="dishonest_debtor", decided_on=D(2026, 1, 1), no="S3")
+    found = queries.listings_of([org.pk, other.pk])
+    assert set(found) == {org.pk}
+    abnormal, serious = found[org.pk]
+    assert abnormal["list"] == "abnormal" and abnormal["since"] == D(2025, 3, 1)
+    assert sorted(abnormal["reasons"]) == ["annual_report_missing", "unreachable"]
+    assert serious["list"] == "serious" and serious["list_label"]
+    assert queries.listings_of([org.pk], on=D(2025, 2, 28)) == {}
+    penalize(org, clerk, PenaltyKind.WARNING)
+    assert list(queries.penalties_of([org.pk, other.pk], since=D(2026, 1, 1), until=D(2026, 12, 31))) == [org.pk]
+    assert queries.penalties_of([org.pk], since=D(2026, 9, 2), until=D(2026, 12, 31)) == {}
