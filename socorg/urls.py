@@ -37,6 +37,7 @@ urlpatterns = [
     path("alerts/", include("socorg.alerts.urls")),
     path("reports/", include("socorg.reports.urls")),
     path("credit/", include("socorg.credit.urls")),
+    path("projects/", include("socorg.projects.urls")),
     path("notices/", include("socorg.notices.urls")),
     path("complaints/", include("socorg.complaints.urls")),
     path("ratings/", include("socorg.ratings.urls")),

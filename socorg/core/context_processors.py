@@ -12,6 +12,8 @@ def navigation(request):
             "alerts": user.has_capability("alerts.view"),
             "ledger": user.has_capability("ledger.import") or user.has_capability("ledger.export"),
             "reports": user.has_capability("reports.view"),
+            # The label comes from the projects app's own catalog (socorg.projects.apps.NAV_LABEL).
+            "projects": user.has_capability("projects.view") and _projects_label(),
             "complaints": user.has_capability("complaints.view"),
             "ratings": user.has_capability("ratings.view"),
             "exits": user.has_capability("exits.view"),
@@ -22,3 +24,9 @@ def navigation(request):
         },
         "scope_regions": user.scope_regions(),
     }
+
+
+def _projects_label() -> str:
+    from socorg.projects.apps import NAV_LABEL
+
+    return str(NAV_LABEL)

@@ -29,6 +29,7 @@ from socorg.ledger.models import LedgerImport
 from socorg.ledger.tests.helpers import standard
 from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyOrganization
 from socorg.party.services import member_add, party_org_update
+from socorg.projects.tests.samples import page_samples as projects_samples
 from socorg.registry import services as registry
 from socorg.registry.models import SocialOrganization
 
@@ -289,6 +290,7 @@ def samples(world) -> dict[str, dict]:
         **inspection_samples(world["clerk"]),
         **{f"reports:{name}": {"uscc": org.uscc, "year": timezone.localdate().year - 1}
            for name in ("detail", "edit", "submit", "return", "review")},
+        **projects_samples(world["clerk"], org),
     }
 
 
