@@ -55,3 +55,18 @@ def test_the_command_prints_the_runs_counts_per_region(capsys, db):
 
     body = json.loads(capsys.readouterr().out)
     assert body["opened"] == 2 and body["per_region"] == {"530102": 1, "530103": 1}
+
+
+def test_demo_screening_closes_cases_through_the_services_and_the_registry_follows(db):
+    from django.core.management import call_command
+
+    from socorg.registry.models import SocialOrganization
+
+    make_user((Role.BUREAU_STAFF, "100000"), username="staff")
+    for _ in range(30):
+        make_org("530102", registered_on=datetime.date(2015, 1, 1))
+    call_command("demo_exits", seed=3, region="530100", close=12, verbosity=0)
+    closed = ScreeningCase.objects.exclude(status="open")
+    assert closed.count() == 12 and ScreeningCase.objects.filter(status="open").count() == 18
+    ended = SocialOrganization.objects.exclude(status="active").count()
+    assert ended == closed.exclude(status="rectified").count() > 0

@@ -76,6 +76,9 @@ class Command(BaseCommand):
         # Complaints in every state make the complaint list, its figures and the escalation meaningful.
         call_command("demo_complaints", seed=seed, region=region, replace=True, verbosity=options["verbosity"],
                      stdout=self.stdout)
+        # A zombie screening with some cases closed (by the demo staff account, when it exists) fills /exits/.
+        call_command("demo_exits", seed=seed, region=region or "100000", verbosity=options["verbosity"],
+                     stdout=self.stdout)
         # Fresh planner statistics: without them the first list queries on a million rows pick the wrong plans.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
