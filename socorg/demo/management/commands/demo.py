@@ -73,6 +73,9 @@ class Command(BaseCommand):
                          verbosity=options["verbosity"], stdout=self.stdout)
         # Last year's annual reports make the review queue and its figures meaningful (reports app).
         call_command("demo_reports", seed=seed, region=region, verbosity=options["verbosity"], stdout=self.stdout)
+        # Penalties, registered letters and listings decided from the candidates (credit app).
+        call_command("demo_credit", seed=seed, region=region, replace=True, verbosity=options["verbosity"],
+                     stdout=self.stdout)
         # Complaints in every state make the complaint list, its figures and the escalation meaningful.
         call_command("demo_complaints", seed=seed, region=region, replace=True, verbosity=options["verbosity"],
                      stdout=self.stdout)
