@@ -53,7 +53,7 @@ from socorg.reports.models import AnnualReport, PartyBuildingCorrection, SyncChe
 from socorg.reports.synchronization import SyncEvent, SyncState
 
 from . import credit_link
-from .rules import one_decimal, share_points
+from .rules import one_decimal, share_points, tenth
 from .scorecards import criteria_of
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
@@ -151,10 +151,12 @@ def _names(items, limit: int = 5) -> list[str]:
     return sorted(items)[:limit]
 
 
-def _org_measure(measure: str, params: dict, maximum, orgs: list[OrgFacts], cycle: int, day: datetime.date):
-    """(points, evidence) of an organization-level measure over the covered organizations `orgs`."""
+def _org_measure(measure: str, params: dict, maximum, orgs: list[OrgFacts], cycle: int, day: datetime.date,
+                 minimum: int | None = None):
+    """(points, evidence) of an organization-level measure over the covered organizations `orgs` (`minimum`: the
+    should-build threshold, read once by the caller)."""
     if measure == "standalone_where_should_build":
-        minimum = should_build_min_full_members()
+        minimum = should_build_min_full_members() if minimum is None else minimum
         should = [o for o in orgs if o.basis_full_members >= minimum]
         built = [o for o in should if o.standalone]
         return share_points(maximum, len(built), len(should)), {
@@ -198,16 +200,31 @@ def _org_measure(measure: str, params: dict, maximum, orgs: list[OrgFacts], cycl
         done = sum(o.sync_done for o in orgs)
         not_done = sum(o.sync_not_done for o in orgs)
         if done + not_done == 0:
-            return one_decimal(0), {"done": 0, "not_done": 0, "recorded": False}
+            return 0.0, {"done": 0, "not_done": 0, "recorded": False}
         return share_points(maximum, done, done + not_done), {"done": done, "not_done": not_done, "recorded": True}
     raise KeyError(measure)
 
 
 # --- the star rating -------------------------------------------------------------------------------------------
 
+_PERIODS: dict[tuple, list[tuple[int, int]]] = {}
+
+
 def _periods(cycle: int, period: str, founded_on, day: datetime.date) -> list[tuple[int, int]]:
     """The (first month, last month) of each period of the cycle that ended by `day` and that the branch existed
-    for from its first day."""
+    for from its first day (memoised: a founding date before the cycle counts as the cycle's first day)."""
+    if founded_on is not None and founded_on <= datetime.date(cycle, 1, 1):
+        founded_on = None
+    key = (cycle, period, founded_on, day)
+    found = _PERIODS.get(key)
+    if found is None:
+        if len(_PERIODS) > 100_000:
+            _PERIODS.clear()
+        found = _PERIODS[key] = _compute_periods(cycle, period, founded_on, day)
+    return found
+
+
+def _compute_periods(cycle: int, period: str, founded_on, day: datetime.date) -> list[tuple[int, int]]:
     months = PERIOD_MONTHS[period]
     found = []
     for first in range(1, 13, months):
@@ -220,13 +237,20 @@ def _periods(cycle: int, period: str, founded_on, day: datetime.date) -> list[tu
 
 
 def _activity_months(party_org_q: Q, cycle: int, day: datetime.date) -> dict[tuple[int, str], dict[int, int]]:
-    """{(party_org, type): {month: count}} of the cycle up to `day`: one grouped query."""
+    """{(party_org, type): {month: count}} of the cycle up to `day`: one grouped query, read through a plain cursor
+    (the ORM's per-value converters cost more than the query on hundreds of thousands of groups)."""
+    from django.db import connection
+
     counts: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     rows = (Activity.objects.filter(party_org_q, date__gte=datetime.date(cycle, 1, 1), date__lte=day)
             .annotate(month=ExtractMonth("date")).order_by().values_list("party_org_id", "type", "month")
             .annotate(n=Count("pk")))
-    for party_org, kind, month, n in rows.iterator(chunk_size=20000):
-        counts[(party_org, kind)][month] = n
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(20000):
+            for party_org, kind, month, n in batch:
+                counts[(party_org, kind)][int(month)] = n
     return counts
 
 
@@ -305,13 +329,15 @@ def compute_ratings(cycle: int, region_prefix: str, definition: dict, *, as_of: 
     committee_min = _committee_threshold() if needs_members else 0
     open_alerts, rectifications = _alert_facts(related_q, cycle, day)
     vetoes = {v["code"]: v["cap"] for v in definition.get("vetoes", [])}
-    credit = credit_link.credit_facts(list(facts), day) if {"serious_list", "abnormal_list"} & set(vetoes) else {}
+    credit = (credit_link.credit_facts(coverage_rows.values("organization_id"), day)
+              if facts and {"serious_list", "abnormal_list"} & set(vetoes) else {})
+    should_build_min = should_build_min_full_members()
 
     results = []
     for pk, region, name, groups, secretary, vacant_since, term_start, term_years, founded in party_orgs:
         orgs = [facts[o] for o in covered.get(pk, ()) if o in facts]
         rows = []
-        total = Decimal(0)
+        total = 0.0
         for criterion in criteria:
             maximum = criterion["points"]
             params = criterion.get("params", {})
@@ -327,27 +353,27 @@ def compute_ratings(cycle: int, region_prefix: str, definition: dict, *, as_of: 
                 months = params.get("months", 3)
                 tolerated = vacant_since is not None and add_months(vacant_since, months) >= day
                 in_post = bool(secretary) or tolerated
-                points = one_decimal(maximum if in_post else 0)
+                points = float(maximum if in_post else 0)
                 evidence = {"in_post": bool(secretary), "vacant_since": _iso(vacant_since), "months": months}
             elif measure == "term_on_time":
                 ends = add_years(term_start, term_years) if term_start else None
                 on_time = ends is not None and ends >= day
-                points = one_decimal(maximum if on_time else 0)
+                points = float(maximum if on_time else 0)
                 evidence = {"term_started_on": _iso(term_start), "term_years": term_years, "term_ends_on": _iso(ends)}
             elif measure == "no_open_alerts":
                 open_count, overdue, _high = open_alerts.get(pk, (0, 0, 0))
                 deduction = params.get("per_open", 2) * open_count + params.get("per_overdue", 3) * overdue
-                points = one_decimal(max(Decimal(0), Decimal(str(maximum)) - deduction))
+                points = tenth(max(0.0, maximum - deduction))
                 evidence = {"open": open_count, "overdue": overdue}
             elif measure == "rectifications_on_time":
                 due_count, on_time = rectifications.get(pk, (0, 0))
                 points = share_points(maximum, on_time, due_count)
                 evidence = {"due": due_count, "on_time": on_time}
             else:
-                points, evidence = _org_measure(measure, params, maximum, orgs, cycle, day)
+                points, evidence = _org_measure(measure, params, maximum, orgs, cycle, day, should_build_min)
             total += points
             rows.append({"code": criterion["code"], "kind": "computed", "section": criterion["section"],
-                         "points": float(points), "max": maximum, "evidence": evidence})
+                         "points": points, "max": maximum, "evidence": evidence})
         applied = []
         if "open_high_alert" in vetoes and open_alerts.get(pk, (0, 0, 0))[2]:
             applied.append({"code": "open_high_alert", "cap": vetoes["open_high_alert"],
@@ -362,7 +388,7 @@ def compute_ratings(cycle: int, region_prefix: str, definition: dict, *, as_of: 
             if failed:
                 applied.append({"code": "unqualified_report", "cap": vetoes["unqualified_report"],
                                 "organizations": _names(failed)})
-        results.append(ComputedRating(pk, region, name, rows, one_decimal(total), applied))
+        results.append(ComputedRating(pk, region, name, rows, one_decimal(tenth(total)), applied))
     return results
 
 
@@ -373,10 +399,13 @@ def _activity_points(params, maximum, months: dict[int, int], cycle, founded, da
         evidence = {"applies": False}
         if applies == "committee":
             evidence.update(full_members=full, min_full_members=committee_min)
-        return one_decimal(maximum), evidence
+        return float(maximum), evidence
     minimum = params.get("min_count", 1)
     periods = _periods(cycle, period, founded, day)
-    held = [sum(months.get(m, 0) for m in range(first, last + 1)) for first, last in periods]
+    if PERIOD_MONTHS[period] == 1:
+        held = [months.get(first, 0) for first, _last in periods]
+    else:
+        held = [sum(months.get(m, 0) for m in range(first, last + 1)) for first, last in periods]
     met = sum(1 for n in held if n >= minimum)
     return share_points(maximum, met, len(periods)), {
         "type": kind, "period": period, "periods": len(periods), "periods_met": met, "held": sum(held),
@@ -397,7 +426,7 @@ def org_party_section(org_ids: list[int], cycle: int, definition: dict, *, as_of
     result = {}
     for org_id in org_ids:
         entry = facts.get(org_id)
-        rows, total = [], Decimal(0)
+        rows, total = [], 0.0
         for criterion in section["criteria"]:
             if criterion["kind"] != "computed" or entry is None:
                 rows.append({"code": criterion["code"], "kind": criterion["kind"], "points": None,
@@ -406,8 +435,8 @@ def org_party_section(org_ids: list[int], cycle: int, definition: dict, *, as_of
             points, evidence = _org_measure(criterion["measure"], criterion.get("params", {}), criterion["points"],
                                             [entry], cycle, day)
             total += points
-            rows.append({"code": criterion["code"], "kind": "computed", "points": float(points),
+            rows.append({"code": criterion["code"], "kind": "computed", "points": points,
                          "max": criterion["points"], "evidence": evidence})
-        result[org_id] = {"cycle": cycle, "as_of": day.isoformat(), "points": float(one_decimal(total)),
+        result[org_id] = {"cycle": cycle, "as_of": day.isoformat(), "points": tenth(total),
                           "max": section["points"], "criteria": rows}
     return result

@@ -27,17 +27,20 @@ def available() -> bool:
 
 
 def credit_facts(org_ids, on: datetime.date) -> dict[int, CreditFacts]:
-    """{org_id: CreditFacts} for the organizations with any record (absent = nothing on record): penalties decided
+    """{org_id: CreditFacts} for the organizations (ids, or a values("…id") queryset) with any record (absent =
+    nothing on record): penalties decided
     in the year up to `on` (a year back to the same calendar day) and the list entries in force on `on`. Two queries
     (credit.queries: penalties, active_entries)."""
     if not available():
         return {}
+    from django.db.models import QuerySet
+
     from socorg.credit import queries
     from socorg.credit.choices import CreditList, PenaltyKind
 
     from .rules import PENALTY_LOOKBACK_YEARS, add_years
 
-    ids = list(org_ids)
+    ids = org_ids if isinstance(org_ids, QuerySet) else list(org_ids)  # a subquery stays one (national runs)
     found: dict[int, CreditFacts] = {}
     since = add_years(on, -PENALTY_LOOKBACK_YEARS)
     for org_id, kind, decided_on in (queries.penalties(since=since, until=on).filter(organization_id__in=ids)
