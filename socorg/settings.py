@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "socorg.inspections",
     "socorg.projects",
     "socorg.notices",
+    "socorg.public",
+    "captcha",
     "socorg.credit",
     "socorg.ratings",
     "socorg.complaints",
@@ -114,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socorg.public.guard.PublicIsolationMiddleware",  # the public site never reads the internal session
     # Messages before the idle timeout: the timeout tells the user why they were logged out.
     "django.contrib.messages.middleware.MessageMiddleware",
     "socorg.accounts.middleware.IdleTimeoutMiddleware",
@@ -403,3 +406,28 @@ LOGGING = {
 SOCORG_SERVICE_CATEGORIES = [c.strip() for c in os.environ.get("SOCORG_SERVICE_CATEGORIES", "").split(",")
                              if c.strip()]
 SOCORG_MATCH_WEIGHTS = json.loads(os.environ.get("SOCORG_MATCH_WEIGHTS", "") or "{}")
+
+# Public disclosure site (/public/, /api/v1/public/; docs/public.md). Per-IP limits (django-ratelimit; `N/s|m|h`),
+# page caching (seconds; changes through the services invalidate at once, bulk imports within this time), robots
+# rules, and what the deployment chooses to publish.
+SOCORG_PUBLIC_RATE = os.environ.get("SOCORG_PUBLIC_RATE", "120/m")
+SOCORG_PUBLIC_COMPLAINT_RATE = os.environ.get("SOCORG_PUBLIC_COMPLAINT_RATE", "5/h")
+SOCORG_PUBLIC_CACHE_SECONDS = int(os.environ.get("SOCORG_PUBLIC_CACHE_SECONDS", "300"))
+SOCORG_PUBLIC_ROBOTS = os.environ.get("SOCORG_PUBLIC_ROBOTS", "public")  # public | none | all
+SOCORG_PUBLIC_LEGAL_REPRESENTATIVE = env_bool("SOCORG_PUBLIC_LEGAL_REPRESENTATIVE", False)
+SOCORG_PUBLIC_FIGURE_LEVELS = env_list("SOCORG_PUBLIC_FIGURE_LEVELS", "national,province")
+# One cache shared by all web processes (rate limits and public pages): Redis in production.
+SOCORG_CACHE_URL = os.environ.get("SOCORG_CACHE_URL", "").strip()
+if SOCORG_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SOCORG_CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "socorg"}}
+    # A process-local cache: limits count per web process (docs/public.md says to set SOCORG_CACHE_URL).
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "django_ratelimit.W001",
+                              "django_ratelimit.E003"]
+RATELIMIT_IP_META_KEY = "socorg.core.middleware.client_ip"
+# The captcha works offline: a sum drawn as an image by the server (django-simple-captcha, no third party).
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_FONT_SIZE = 28

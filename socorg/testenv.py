@@ -7,3 +7,7 @@ this every `pytest` started by hand would stop at the production-mode check. A D
 import os
 
 os.environ.setdefault("DEBUG", "1")
+# The public site's per-IP limits count every request of the whole run from 127.0.0.1 (permission walk, schema
+# tests, page scans): tests of the limits set their own rates.
+os.environ.setdefault("SOCORG_PUBLIC_RATE", "100000/m")
+os.environ.setdefault("SOCORG_PUBLIC_COMPLAINT_RATE", "100000/h")

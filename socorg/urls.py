@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from socorg.core import views as core_views
+from socorg.public import views as public_views
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -19,6 +20,7 @@ api_v1 = [
     path("", include("socorg.reports.api.urls")),
     path("", include("socorg.credit.api.urls")),
     path("", include("socorg.notices.api.urls")),
+    path("", include("socorg.public.api.urls")),
     path("", include("socorg.complaints.api.urls")),
     path("", include("socorg.projects.api.urls")),
     path("", include("socorg.ratings.api.urls")),
@@ -39,6 +41,9 @@ urlpatterns = [
     path("credit/", include("socorg.credit.urls")),
     path("projects/", include("socorg.projects.urls")),
     path("notices/", include("socorg.notices.urls")),
+    path("public/", include("socorg.public.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("robots.txt", public_views.robots_txt, name="robots"),
     path("complaints/", include("socorg.complaints.urls")),
     path("ratings/", include("socorg.ratings.urls")),
     path("exits/", include("socorg.exits.urls")),

@@ -47,4 +47,8 @@ def page_not_found(request, exception):
     documents a JSON 404), Django's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    if request.path.startswith("/public/"):
+        from socorg.public.views import not_found
+
+        return not_found(request, exception)
     return defaults.page_not_found(request, exception)

@@ -46,7 +46,8 @@ NOT_PAGES = {"set_language", "javascript-catalog", "healthz", "accounts:logout",
              "ledger:status", "ledger:report", "coverage:export", "activities:attachment", "alerts:evidence",
              "exports:start", "exports:download", "notices:attachment", "notices:reply-file",
              "notices:receipts-export", "complaints:attachment", "exits:document", "inspections:document",
-             "inspections:published-proof"}
+             "inspections:published-proof", "public:inspection-proof", "robots", "captcha-image", "captcha-image-2x",
+             "captcha-audio", "captcha-refresh"}
 PASSWORD = "Scan-Pages-1!"
 
 
@@ -282,6 +283,7 @@ def samples(world) -> dict[str, dict]:
         "reports:sync": {"uscc": org.uscc},
         **_credit(world),
         **{f"notices:{name}": {"pk": notices["published"].pk} for name in ("detail", "publish", "withdraw", "remind")},
+        "public:inspection-plan": {"pk": 999999},
         "notices:edit": {"pk": notices["draft"].pk}, "notices:inbox-detail": {"pk": notices["receipt"].pk},
         **{f"exits:{name}": {"pk": _screening_case(world).pk}
            for name in ("detail", "rectify", "deregister", "revoke")},
