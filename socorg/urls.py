@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("socorg.notices.api.urls")),
     path("", include("socorg.public.api.urls")),
     path("", include("socorg.complaints.api.urls")),
+    path("", include("socorg.exits.api.urls")),
     path("", include("socorg.projects.api.urls")),
     path("", include("socorg.ratings.api.urls")),
     path("", include("socorg.inspections.api.urls")),
