@@ -103,3 +103,32 @@ class FactForm(_Form):
     found_on = DateField(label=_("date of the finding"), required=False)
     source_document = forms.CharField(label=_("source document"), max_length=200, required=False)
     note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+
+class ReasonSettingForm(_Form):
+    """A reason's settings: one whole-number field per parameter, labelled as the reason names it."""
+
+    enabled = forms.BooleanField(label=_("enabled"), required=False)
+    citation = forms.CharField(label=_("citation"), required=False, max_length=500,
+                               widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text=_("Empty means the reason's built-in citation."))
+
+    def __init__(self, *args, reason, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params = list(reason.param_specs)
+        for param in self.params:
+            self.fields[f"param_{param.name}"] = forms.IntegerField(
+                label=param.label, min_value=param.minimum, max_value=param.maximum, required=False,
+                help_text=_("default: %(value)s") % {"value": param.default})
+
+    @staticmethod
+    def initial_params(params: dict) -> dict:
+        return {f"param_{name}": value for name, value in params.items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["params"] = {p.name: cleaned.pop(f"param_{p.name}") for p in self.params
+                             if cleaned.get(f"param_{p.name}") is not None}
+        for p in self.params:
+            cleaned.pop(f"param_{p.name}", None)
+        return cleaned

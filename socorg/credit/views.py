@@ -7,7 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from .forms import (
     LetterForm,
     ObjectionForm,
     PenaltyForm,
+    ReasonSettingForm,
     RemoveForm,
     StatementForm,
 )
@@ -417,3 +418,46 @@ def statement_record(request, uscc: str):
         org=org, actor=request.user, reason=d["reason"], issued_by=d["issued_by"], document_no=d["document_no"],
         issued_on=d["issued_on"], note=d["note"], document=d["document"]),
         _("The statement has been recorded."), target)
+
+
+# --- the reasons (configuration) ------------------------------------------------------------------------------------
+
+def _may_configure(user) -> bool:
+    return can(user, "system.configure") or can(user, "credit.change", "100000")
+
+
+@capability_required("credit.view", "system.configure")
+def reason_list(request):
+    from .config import reason_configs
+
+    configs = reason_configs()
+    rows = [{"code": code, "title": config.reason.title, "list": CreditList(config.reason.list).label,
+             "enabled": config.enabled, "citation": config.citation, "problem": config.problem,
+             "params": [(str(p.label), config.params.get(p.name)) for p in config.reason.param_specs]}
+            for code, config in configs.items()]
+    return render(request, "credit/reason_list.html", {"rows": rows, "may_configure": _may_configure(request.user)})
+
+
+@capability_required("credit.change", "system.configure")
+def reason_edit(request, code: str):
+    from .config import reason_config
+    from .models import ReasonSetting
+
+    if code not in rules.REASONS:
+        raise Http404
+    if not _may_configure(request.user):
+        raise PermissionDenied
+    config = reason_config(code)
+    stored = ReasonSetting.objects.filter(code=code).first()
+    initial = {"enabled": config.enabled, "citation": stored.citation if stored else "",
+               **ReasonSettingForm.initial_params(config.params)}
+    form = ReasonSettingForm(request.POST or None, initial=initial, reason=config.reason)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reason_setting_update(code=code, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(request, _("The reason's settings have been saved."))
+            return redirect("credit:reasons")
+    return render(request, "credit/reason_form.html", {"form": form, "reason": config.reason})

@@ -233,7 +233,7 @@ def _credit(world) -> dict:
         letter = credit.letter_record(org=org, sent_on=timezone.localdate(), tracking_no="EMS1", actor=clerk)
     return {"credit:entry-detail": {"pk": entry.pk}, "credit:entry-remove": {"pk": entry.pk},
             "credit:objection-record": {"pk": entry.pk}, "credit:objection-answer": {"pk": objection.pk},
-            "credit:letter-answered": {"pk": letter.pk}}
+            "credit:letter-answered": {"pk": letter.pk}, "credit:reason-edit": {"code": "no_party_org"}}
 
 
 def samples(world) -> dict[str, dict]:

@@ -96,6 +96,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "credit:org": ("org", "login 200 200 200 200 404 404 200 404 403 403 403"),
     "credit:penalties": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
     "credit:penalty-create": ("", "login 200 403 403 403 200 403 403 403 403 403 403"),
+    "credit:reason-edit": ("rule", "login 404 403 403 403 404 403 403 403 404 403 403"),
+    "credit:reasons": ("", "login 200 200 200 200 200 200 200 200 200 403 403"),
     "credit:statement-record": ("org", "login 405 403 403 403 405 403 403 403 403 403 403"),
     "api-v1:annual-report-detail": ("missing", "401 404 404 404 404 404 404 404 404 403 403 403"),
     "api-v1:annual-report-list": ("", "401 200 200 200 200 200 200 200 200 403 403 403"),

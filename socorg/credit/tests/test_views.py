@@ -123,3 +123,22 @@ def test_out_of_scope_is_404_and_readers_cannot_decide(org, clerk):
     assert viewer.post(f"/credit/{entry.pk}/remove/", {"reason": "x"}).status_code == 403
     assert viewer.get("/credit/candidates/").status_code == 403
     assert client_as(make_user((Role.AUDIT_ADMIN, "100000"))).get("/credit/").status_code == 403
+
+
+def test_reasons_page_shows_citations_and_a_national_clerk_tunes_a_reason(org, clerk, national):
+    page = client_as(clerk).get("/credit/reasons/").content.decode()
+    assert "民政部《社会组织信用信息管理办法》" in page and "未按照有关规定设立党组织" in page
+    assert client_as(clerk).get("/credit/reasons/no_party_org/").status_code == 403  # a county clerk
+    client = client_as(national)
+    response = client.post("/credit/reasons/no_party_org/", {"enabled": "on", "param_alert_age_days": "-3",
+                                                             "citation": ""})
+    assert response.status_code == 200 and "ReasonSetting" not in response.content.decode()
+    from socorg.credit.config import reason_config
+
+    assert reason_config("no_party_org").params == {"alert_age_days": 90}
+    response = client.post("/credit/reasons/no_party_org/", {"enabled": "on", "param_alert_age_days": "30",
+                                                             "citation": "某省实施细则第八条"})
+    assert response.status_code == 302
+    config = reason_config("no_party_org")
+    assert config.params == {"alert_age_days": 30} and config.citation == "某省实施细则第八条"
+    assert client.get("/credit/reasons/nope/").status_code == 404
