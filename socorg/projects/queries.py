@@ -164,33 +164,40 @@ def eligibility_of(call: ProjectCall, org: SocialOrganization, today: datetime.d
     return rules.eligibility(call.rules, facts, today)
 
 
+def _region_organizations(call: ProjectCall):
+    from socorg.core.scope import in_subtree
+
+    return SocialOrganization.objects.filter(org_active_q()).filter(
+        in_subtree("authority_region__code", call.region.scope_prefix))
+
+
 def eligibility_all(call: ProjectCall, today: datetime.date | None = None, organizations=None):
     """(org id, verdict) for every organization registered in the call's region (or `organizations`), set-based:
     the same one-query-per-rule facts as for one organization, evaluated in memory."""
     today = today or timezone.localdate()
     if organizations is None:
-        from socorg.core.scope import in_subtree
-
-        organizations = SocialOrganization.objects.filter(org_active_q()).filter(
-            in_subtree("authority_region__code", call.region.scope_prefix))
+        organizations = _region_organizations(call)
     for pk, facts in facts_for(call, organizations, today).items():
         yield pk, rules.eligibility(call.rules, facts, today)
 
 
 def eligibility_summary(call: ProjectCall, today: datetime.date | None = None) -> dict:
     """How many organizations of the call's region are eligible, and how many each rule excludes."""
+    today = today or timezone.localdate()
     total = eligible = 0
     failed: Counter = Counter()
-    for _pk, verdict in eligibility_all(call, today):
+    for _pk, facts in facts_for(call, _region_organizations(call), today).items():
         total += 1
-        eligible += verdict["eligible"]
-        failed.update(r["rule"] for r in verdict["reasons"] if not r["passed"])
+        codes = rules.failed_rules(call.rules, facts, today)
+        eligible += not codes
+        failed.update(codes)
     return {"organizations": total, "eligible": eligible, "failed_by_rule": dict(failed)}
 
 
 # --- matching ------------------------------------------------------------------------------------------------------
 
 MATCH_LIMIT = 50
+ID_CHUNK = 5000
 
 
 def _candidates(need: Need, today: datetime.date) -> dict[int, dict]:
@@ -201,10 +208,11 @@ def _candidates(need: Need, today: datetime.date) -> dict[int, dict]:
     province, prefecture = code[:2], code[:4]
     covering = ancestor_codes(code)
     period = Q(starts_on__lte=need.ends_on, ends_on__gte=max(need.starts_on, today))
+    # scope_prefix: the range form of "starts with", which SQLite and PostgreSQL serve from the indexes.
     same = OfferKey.objects.filter(period, category=need.category).filter(
-        Q(region_code__startswith=province) | Q(region_code="100000"))
+        Q(region_code__scope_prefix=province) | Q(region_code="100000"))
     other = OfferKey.objects.filter(period).exclude(category=need.category).filter(
-        Q(region_code__startswith=prefecture) | Q(region_code__in=covering))
+        Q(region_code__scope_prefix=prefecture) | Q(region_code__in=covering))
     offers: dict[int, dict] = {}
     for queryset in (same, other):
         for offer_id, org_id, category, region_code, capacity in queryset.values_list(
@@ -223,25 +231,45 @@ def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | 
     candidates = _candidates(need, today)
     if not candidates:
         return []
-    org_ids = list({c["organization"] for c in candidates.values()})
-    listings = credit_listings(org_ids, today)
-    grades = evaluation_grades(org_ids, today)
-    completed = completed_projects(org_ids)
     weights = rules.weights()
     need_facts = {"category": need.category, "region": need.region_id, "people": need.people}
-    scored = []
+    # First the factors that need no other app's data: a lower bound of each score (no credit, grade or track
+    # record) and an upper bound (all of them). An offer whose upper bound lies below the `limit`-th best lower
+    # bound cannot be listed, so the credit lists, grades and projects are read only for the others.
+    extra = sum(weights[f] for f in ("credit", "rating", "track_record"))
+    bounded = []
     for offer_id, c in candidates.items():
-        org_id = c["organization"]
         area = rules.best_area(need.region_id, c["regions"])
         if area[0] == rules.AREA_NONE:
             continue
+        facts = {"categories": sorted(c["categories"]), "area": area, "capacity": c["capacity"],
+                 "credit_listing": UNAVAILABLE, "grade": None, "completed": 0}
+        bounded.append((rules.match_points(need=need_facts, offer=facts, weights=weights), offer_id, c, facts))
+    if len(bounded) > limit:
+        threshold = sorted((row[0] for row in bounded), reverse=True)[limit - 1] - extra - 0.02  # rounding
+        bounded = [row for row in bounded if row[0] >= threshold]
+    org_ids = sorted({c["organization"] for _low, _id, c, _f in bounded})
+    listings, grades, completed = {}, {}, {}
+    for start in range(0, len(org_ids), ID_CHUNK):  # SQLite allows a bounded number of query parameters
+        chunk = org_ids[start:start + ID_CHUNK]
+        for found, part in ((listings, credit_listings(chunk, today)), (grades, evaluation_grades(chunk, today)),
+                            (completed, completed_projects(chunk))):
+            if part == UNAVAILABLE:
+                found[UNAVAILABLE] = True
+            else:
+                found.update(part)
+    listings = UNAVAILABLE if listings.get(UNAVAILABLE) else listings
+    grades = UNAVAILABLE if grades.get(UNAVAILABLE) else grades
+    scored = []
+    for _low, offer_id, c, facts in bounded:
+        org_id = c["organization"]
         offer_facts = {
-            "categories": sorted(c["categories"]), "area": area, "capacity": c["capacity"],
+            **facts,
             "credit_listing": listings if listings == UNAVAILABLE else listings.get(org_id),
             "grade": grades if grades == UNAVAILABLE else grades.get(org_id),
             "completed": completed.get(org_id, 0),
         }
-        score, _reasons = rules.match_score(need=need_facts, offer=offer_facts, weights=weights)
+        score = rules.match_points(need=need_facts, offer=offer_facts, weights=weights)
         scored.append((-score, offer_id, org_id, offer_facts))
     scored.sort(key=lambda row: (row[0], row[1]))
     top = scored[:limit]

@@ -156,79 +156,113 @@ def years_between(start: datetime.date, end: datetime.date) -> int:
     return years
 
 
-def evaluate_rule(rule: dict, facts: dict, today: datetime.date) -> tuple[bool, str]:
-    """(passed, detail in Chinese) of one configured rule for one organization's facts (projects.queries)."""
+def rule_passed(rule: dict, facts: dict, today: datetime.date) -> bool:
+    """Whether one configured rule passes for one organization's facts (projects.queries) — the verdict alone, as
+    the set-based check of a whole region computes it; evaluate_rule adds the reason."""
     code = rule["rule"]
     if code == RuleCode.IN_REGION:
-        if facts["in_region"]:
-            return True, _("Registered in %(region)s, within the call's region %(call)s.") % {
-                "region": facts["region_name"], "call": facts["call_region_name"]}
-        return False, _("Registered in %(region)s, outside the call's region %(call)s, or no longer "
-                        "registered.") % {"region": facts["region_name"], "call": facts["call_region_name"]}
+        return facts["in_region"]
+    if code == RuleCode.NOT_ON_CREDIT_LIST:
+        return facts.get("credit_listing") is None
+    if code == RuleCode.REGISTERED_YEARS:
+        registered = facts.get("registered_on")
+        return registered is not None and years_between(registered, today) >= rule["min"]
+    if code == RuleCode.ANNUAL_REPORT_OK:
+        report = facts.get("last_report")
+        return report is None or report["conclusion"] != "unqualified"
+    if code == RuleCode.MIN_EVALUATION_GRADE:
+        grade = facts.get("evaluation_grade")
+        return grade not in (None, UNAVAILABLE) and grade >= rule["grade"]
+    if code == RuleCode.PARTY_COVERAGE:
+        if rule.get("require", "work") == "organization":
+            return facts["org_covered"]
+        return facts["org_covered"] or facts["work_covered"]
+    if code == RuleCode.NO_HIGH_ALERT:
+        return facts.get("high_alerts", 0) == 0
+    if code == RuleCode.MAX_AWARDS:
+        return facts.get("projects_in_progress", 0) < rule["max"]
+    raise ValueError(code)
+
+
+def rule_detail(rule: dict, facts: dict, today: datetime.date, passed: bool) -> str:
+    """The reason of one rule's verdict, in the user's language (Chinese by default)."""
+    code = rule["rule"]
+    if code == RuleCode.IN_REGION:
+        names = {"region": facts["region_name"], "call": facts["call_region_name"]}
+        if passed:
+            return _("Registered in %(region)s, within the call's region %(call)s.") % names
+        return _("Registered in %(region)s, outside the call's region %(call)s, or no longer registered.") % names
     if code == RuleCode.NOT_ON_CREDIT_LIST:
         listing = facts.get("credit_listing")
         if listing == UNAVAILABLE:
-            return False, _("The credit lists are not kept on this platform yet: the rule cannot be checked.")
+            return _("The credit lists are not kept on this platform yet: the rule cannot be checked.")
         if listing is None:
-            return True, _("Not on the abnormal-activity list nor on the serious-violation list.")
-        return False, _("On the %(list)s since %(since)s.") % {"list": listing["list"], "since": listing["since"]}
+            return _("Not on the abnormal-activity list nor on the serious-violation list.")
+        return _("On the %(list)s since %(since)s.") % {"list": listing["list"], "since": listing["since"]}
     if code == RuleCode.REGISTERED_YEARS:
         registered = facts.get("registered_on")
         if registered is None:
-            return False, _("The registration date is not recorded; at least %(min)d years are required.") % {
+            return _("The registration date is not recorded; at least %(min)d years are required.") % {
                 "min": rule["min"]}
-        years = years_between(registered, today)
-        detail = _("Registered on %(date)s, %(years)d full years ago; at least %(min)d required.") % {
-            "date": registered.isoformat(), "years": years, "min": rule["min"]}
-        return years >= rule["min"], detail
+        return _("Registered on %(date)s, %(years)d full years ago; at least %(min)d required.") % {
+            "date": registered.isoformat(), "years": years_between(registered, today), "min": rule["min"]}
     if code == RuleCode.ANNUAL_REPORT_OK:
         report = facts.get("last_report")
         if report is None:
-            return True, _("No reviewed annual report yet: nothing unqualified on record.")
-        detail = _("Last reviewed annual report (%(year)d): %(conclusion)s.") % {
+            return _("No reviewed annual report yet: nothing unqualified on record.")
+        return _("Last reviewed annual report (%(year)d): %(conclusion)s.") % {
             "year": report["year"], "conclusion": report["conclusion_label"]}
-        return report["conclusion"] != "unqualified", detail
     if code == RuleCode.MIN_EVALUATION_GRADE:
         grade = facts.get("evaluation_grade")
         if grade == UNAVAILABLE:
-            return False, _("Evaluation grades are not kept on this platform yet: the rule cannot be checked.")
+            return _("Evaluation grades are not kept on this platform yet: the rule cannot be checked.")
         if grade is None:
-            return False, _("No valid evaluation grade; at least %(min)dA is required.") % {"min": rule["grade"]}
-        detail = _("Evaluation grade %(grade)dA; at least %(min)dA required.") % {"grade": grade, "min": rule["grade"]}
-        return grade >= rule["grade"], detail
+            return _("No valid evaluation grade; at least %(min)dA is required.") % {"min": rule["grade"]}
+        return _("Evaluation grade %(grade)dA; at least %(min)dA required.") % {"grade": grade, "min": rule["grade"]}
     if code == RuleCode.PARTY_COVERAGE:
-        if rule.get("require", "work") == "organization":
-            if facts["org_covered"]:
-                return True, _("Covered by a party organization.")
-            return False, _("No party organization covers the organization; the call requires one.")
         if facts["org_covered"]:
-            return True, _("Covered by a party organization.")
+            return _("Covered by a party organization.")
+        if rule.get("require", "work") == "organization":
+            return _("No party organization covers the organization; the call requires one.")
         if facts["work_covered"]:
-            return True, _("No party organization, but party work reaches it (instructor or liaison).")
-        return False, _("Neither a party organization nor party work (instructor or liaison) covers the "
-                        "organization.")
+            return _("No party organization, but party work reaches it (instructor or liaison).")
+        return _("Neither a party organization nor party work (instructor or liaison) covers the "
+                 "organization.")
     if code == RuleCode.NO_HIGH_ALERT:
         count = facts.get("high_alerts", 0)
         if count == 0:
-            return True, _("No open high-severity alert.")
-        return False, _("%(count)d open high-severity alert(s): %(rules)s.") % {
+            return _("No open high-severity alert.")
+        return _("%(count)d open high-severity alert(s): %(rules)s.") % {
             "count": count, "rules": "、".join(facts.get("high_alert_titles", []))}
     if code == RuleCode.MAX_AWARDS:
-        held = facts.get("projects_in_progress", 0)
-        detail = _("%(held)d funded project(s) in progress; at most %(max)d allowed.") % {"held": held,
-                                                                                     "max": rule["max"]}
-        return held < rule["max"], detail
+        return _("%(held)d funded project(s) in progress; at most %(max)d allowed.") % {
+            "held": facts.get("projects_in_progress", 0), "max": rule["max"]}
     raise ValueError(code)
+
+
+def evaluate_rule(rule: dict, facts: dict, today: datetime.date) -> tuple[bool, str]:
+    """(passed, detail in Chinese) of one configured rule for one organization's facts."""
+    passed = rule_passed(rule, facts, today)
+    return passed, rule_detail(rule, facts, today, passed)
+
+
+def with_region(rules: list[dict]) -> list[dict]:
+    return [{"rule": RuleCode.IN_REGION.value}, *rules]
 
 
 def eligibility(rules: list[dict], facts: dict, today: datetime.date) -> dict:
     """{"eligible", "reasons": [{"rule", "passed", "detail"}]}: the call's region first, then every configured
     rule in its order, passed or not."""
     reasons = []
-    for rule in [{"rule": RuleCode.IN_REGION.value}, *rules]:
+    for rule in with_region(rules):
         passed, detail = evaluate_rule(rule, facts, today)
         reasons.append({"rule": rule["rule"], "passed": passed, "detail": detail})
     return {"eligible": all(r["passed"] for r in reasons), "reasons": reasons}
+
+
+def failed_rules(rules: list[dict], facts: dict, today: datetime.date) -> list[str]:
+    """The codes of the rules that fail (the set-based check: the same verdicts as eligibility(), no reasons)."""
+    return [rule["rule"] for rule in with_region(rules) if not rule_passed(rule, facts, today)]
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------
@@ -349,56 +383,69 @@ def _points(weight: float, fraction: float) -> float:
     return round(weight * fraction, 2)
 
 
+def match_fractions(*, need: dict, offer: dict) -> dict[str, float]:
+    """Each factor's fraction (0–1) of its weight for an offer and a need — the ranking's one definition."""
+    listing, grade = offer.get("credit_listing"), offer.get("grade")
+    return {
+        "category": 1.0 if need["category"] in offer["categories"] else 0.0,
+        "area": AREA_FRACTION[offer["area"][0]],
+        "capacity": 1.0 if offer["capacity"] >= need["people"] else offer["capacity"] / max(need["people"], 1),
+        "credit": 0.0 if listing else 1.0,  # listed, or lists not kept (UNAVAILABLE)
+        "rating": 0.0 if grade is None or grade == UNAVAILABLE else grade / GRADE_MAX,
+        "track_record": min(offer.get("completed", 0), TRACK_RECORD_FULL) / TRACK_RECORD_FULL,
+    }
+
+
+def match_points(*, need: dict, offer: dict, weights: dict[str, float]) -> float:
+    """The score (the sum of each factor's points, to 2 decimals), as the ranking sorts by it."""
+    fractions = match_fractions(need=need, offer=offer)
+    return round(sum(weights[f] * x for f, x in fractions.items()), 2)
+
+
 def match_score(*, need: dict, offer: dict, weights: dict[str, float]) -> tuple[float, list[dict]]:
     """The score of an offer for a need and its reasons [{"factor", "weight", "detail"}]: "weight" is the points
-    the factor contributed (the score is their sum), out of the configured weight ("max").
+    the factor contributed, to 2 decimals (the score is their sum), out of the configured weight ("max").
 
     need: {"category", "region", "region_names": {code: name}, "people"}; offer: {"categories", "area": (tier,
     code), "capacity", "credit_listing", "grade", "completed"}."""
     names = need.get("region_names", {})
-    reasons = []
-
-    def add(factor, fraction, detail):
-        reasons.append({"factor": factor, "weight": _points(weights[factor], fraction), "max": weights[factor],
-                        "detail": detail})
-
-    same = need["category"] in offer["categories"]
-    add(MatchFactor.CATEGORY.value, 1.0 if same else 0.0,
-        _("Offers %(category)s, the need's category.") % {"category": need["category"]} if same else
-        _("Offers %(offered)s, not %(category)s.") % {"offered": "、".join(offer["categories"]),
-                                                     "category": need["category"]})
-    tier, where = offer["area"]
+    fractions = match_fractions(need=need, offer=offer)
     place = names.get(need["region"], need["region"])
+    tier, where = offer["area"]
     area = names.get(where, where or "")
-    detail = {
-        AREA_COVERS: _("Its service area %(area)s covers %(place)s."),
-        AREA_INSIDE: _("Its service area %(area)s lies within %(place)s or its county."),
-        AREA_PREFECTURE: _("Its service area %(area)s lies in the same prefecture as %(place)s."),
-        AREA_PROVINCE: _("Its service area %(area)s lies in the same province as %(place)s."),
-        AREA_NONE: _("Its service area does not reach %(place)s's province."),
-    }[tier] % {"area": area, "place": place}
-    add(MatchFactor.AREA.value, AREA_FRACTION[tier], detail)
-    people, capacity = max(need["people"], 1), offer["capacity"]
-    enough = capacity >= need["people"]
-    add(MatchFactor.CAPACITY.value, 1.0 if enough else capacity / people,
-        (_("Capacity %(capacity)d people covers the %(people)d affected.") if enough else
-         _("Capacity %(capacity)d people, fewer than the %(people)d affected."))
-        % {"capacity": capacity, "people": need["people"]})
-    listing = offer.get("credit_listing")
+    listing, grade = offer.get("credit_listing"), offer.get("grade")
     if listing == UNAVAILABLE:
-        add(MatchFactor.CREDIT.value, 0.0, _("Credit lists are not kept on this platform yet."))
+        credit = _("Credit lists are not kept on this platform yet.")
     elif listing:
-        add(MatchFactor.CREDIT.value, 0.0, _("On the %(list)s since %(since)s.") % {"list": listing["list"],
-                                                                                    "since": listing["since"]})
+        credit = _("On the %(list)s since %(since)s.") % {"list": listing["list"], "since": listing["since"]}
     else:
-        add(MatchFactor.CREDIT.value, 1.0, _("Not on a credit list."))
-    grade = offer.get("grade")
+        credit = _("Not on a credit list.")
     if grade == UNAVAILABLE:
-        add(MatchFactor.RATING.value, 0.0, _("Evaluation grades are not kept on this platform yet."))
+        rating = _("Evaluation grades are not kept on this platform yet.")
     else:
-        add(MatchFactor.RATING.value, (grade or 0) / GRADE_MAX,
-            _("Evaluation grade %(grade)dA.") % {"grade": grade} if grade else _("No valid evaluation grade."))
-    completed = offer.get("completed", 0)
-    add(MatchFactor.TRACK_RECORD.value, min(completed, TRACK_RECORD_FULL) / TRACK_RECORD_FULL,
-        _("%(n)d funded project(s) completed.") % {"n": completed})
-    return round(sum(r["weight"] for r in reasons), 2), reasons
+        rating = _("Evaluation grade %(grade)dA.") % {"grade": grade} if grade else _("No valid evaluation grade.")
+    enough = offer["capacity"] >= need["people"]
+    details = {
+        MatchFactor.CATEGORY.value: (
+            _("Offers %(category)s, the need's category.") % {"category": need["category"]}
+            if fractions[MatchFactor.CATEGORY.value] else
+            _("Offers %(offered)s, not %(category)s.") % {"offered": "、".join(offer["categories"]),
+                                                         "category": need["category"]}),
+        MatchFactor.AREA.value: {
+            AREA_COVERS: _("Its service area %(area)s covers %(place)s."),
+            AREA_INSIDE: _("Its service area %(area)s lies within %(place)s or its county."),
+            AREA_PREFECTURE: _("Its service area %(area)s lies in the same prefecture as %(place)s."),
+            AREA_PROVINCE: _("Its service area %(area)s lies in the same province as %(place)s."),
+            AREA_NONE: _("Its service area does not reach %(place)s's province."),
+        }[tier] % {"area": area, "place": place},
+        MatchFactor.CAPACITY.value: (
+            _("Capacity %(capacity)d people covers the %(people)d affected.") if enough else
+            _("Capacity %(capacity)d people, fewer than the %(people)d affected."))
+        % {"capacity": offer["capacity"], "people": need["people"]},
+        MatchFactor.CREDIT.value: credit,
+        MatchFactor.RATING.value: rating,
+        MatchFactor.TRACK_RECORD.value: _("%(n)d funded project(s) completed.") % {"n": offer.get("completed", 0)},
+    }
+    reasons = [{"factor": factor, "weight": _points(weights[factor], fraction), "max": weights[factor],
+                "detail": details[factor]} for factor, fraction in fractions.items()]
+    return round(sum(weights[f] * x for f, x in fractions.items()), 2), reasons
