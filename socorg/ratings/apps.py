@@ -6,3 +6,11 @@ class RatingsConfig(AppConfig):
     name = "socorg.ratings"
     label = "ratings"
     verbose_name = _("Star ratings and evaluation grades")
+
+    def ready(self):
+        from socorg.core.home import register_home_cards, register_home_todos
+
+        from .home import ratings_cards, ratings_todos
+
+        register_home_cards(ratings_cards)
+        register_home_todos(ratings_todos)

@@ -81,30 +81,45 @@ def expiring_grades(queryset, on: datetime.date | None = None):
 
 def eligibility(org, on: datetime.date | None = None) -> dict:
     """{"eligible": bool, "reasons": [{"rule", "passed", "detail"}]} for an evaluation on a day (default today)."""
+    return eligibility_many([org], on)[org.pk]
+
+
+def eligibility_many(orgs, on: datetime.date | None = None) -> dict[int, dict]:
+    """eligibility() for many organizations at once (an evaluation round's list): three queries in all."""
+    from django.utils.translation import gettext as _
+
     from socorg.reports import rules as report_rules
     from socorg.reports.models import AnnualReport
 
     day = on or timezone.localdate()
-    # Last year's report once it is due (or filed); before its deadline, the one before.
-    report_year = day.year - 1
-    report = AnnualReport.objects.filter(organization=org, year=report_year).first()
-    if (report is None or report.first_submitted_at is None) and \
-            day <= report_rules.deadline(report_year, has_supervisor=bool(org.supervisor)):
-        report_year -= 1
-        report = AnnualReport.objects.filter(organization=org, year=report_year).first()
-    last_report = None if report is None else {"submitted": report.first_submitted_at is not None,
-                                               "conclusion": report.conclusion}
-    facts = credit_link.credit_facts([org.pk], day).get(org.pk, credit_link.CreditFacts())
-    reasons = rules.eligibility_reasons(registered_on=org.registered_on, on=day, last_report=last_report,
-                                        report_year=report_year, penalties=facts.penalties, listings=facts.listings)
-    if not credit_link.available():
-        from django.utils.translation import gettext as _
-
-        for reason in reasons:
-            if reason["rule"] in ("no_penalty_past_year", "not_on_credit_list"):
-                reason["detail"] = _("Not checked: the platform holds no credit records yet (the credit module is "
-                                     "not installed).")
-    return {"eligible": all(r["passed"] for r in reasons), "reasons": reasons}
+    orgs = list(orgs)
+    ids = [org.pk for org in orgs]
+    reports = {(org_id, year): {"submitted": submitted is not None, "conclusion": conclusion}
+               for org_id, year, submitted, conclusion in
+               AnnualReport.objects.filter(organization_id__in=ids, year__in=[day.year - 1, day.year - 2])
+               .values_list("organization_id", "year", "first_submitted_at", "conclusion")}
+    credit = credit_link.credit_facts(ids, day)
+    checked = credit_link.available()
+    verdicts = {}
+    for org in orgs:
+        # Last year's report once it is due (or filed); before its deadline, the one before.
+        report_year = day.year - 1
+        last = reports.get((org.pk, report_year))
+        if (last is None or not last["submitted"]) and \
+                day <= report_rules.deadline(report_year, has_supervisor=bool(org.supervisor)):
+            report_year -= 1
+            last = reports.get((org.pk, report_year))
+        facts = credit.get(org.pk, credit_link.CreditFacts())
+        reasons = rules.eligibility_reasons(registered_on=org.registered_on, on=day, last_report=last,
+                                            report_year=report_year, penalties=facts.penalties,
+                                            listings=facts.listings)
+        if not checked:
+            for reason in reasons:
+                if reason["rule"] in ("no_penalty_past_year", "not_on_credit_list"):
+                    reason["detail"] = _("Not checked: the platform holds no credit records yet (the credit module "
+                                         "is not installed).")
+        verdicts[org.pk] = {"eligible": all(r["passed"] for r in reasons), "reasons": reasons}
+    return verdicts
 
 
 # --- figures -----------------------------------------------------------------------------------------------------

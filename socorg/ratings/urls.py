@@ -8,6 +8,7 @@ urlpatterns = [
     path("model-branches/", views.model_branch_list, name="model-branches"),
     path("evaluations/", views.evaluation_list, name="evaluations"),
     path("evaluations/open/", views.evaluation_open, name="evaluation-open"),
+    path("evaluations/round/", views.evaluation_round, name="evaluation-round"),
     path("evaluations/<str:uscc>/", views.eligibility, name="eligibility"),
     path("<int:party_org>/<int:cycle>/", views.rating_detail, name="detail"),
     path("<int:party_org>/<int:cycle>/self-assessment/", views.rating_self_assess, name="self-assess"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
-from socorg.core.scope import can
+from socorg.core.scope import can, in_subtree
 from socorg.regions.models import Region
 from socorg.registry.models import SocialOrganization
 
@@ -262,6 +262,25 @@ def evaluation_list(request):
         "grade": grade, "warning_from": {g.pk: rules.warning_from(g.valid_to) for g in page},
         "can_evaluate": request.user.has_capability("ratings.evaluate"),
     })
+
+
+@capability_required("ratings.view")
+def evaluation_round(request):
+    """An evaluation round's list: the organizations of a region in force on the day, eligible or not, with the
+    reasons that failed (50 per page, computed set-based per page)."""
+    from socorg.registry.models import org_active_q
+
+    today = timezone.localdate()
+    region = _region(request.GET.get("region"))
+    orgs = (SocialOrganization.objects.visible_to(request.user, "view", domain="ratings")
+            .filter(org_active_q(on=today)).filter(in_subtree("authority_region__code", region.scope_prefix))
+            .order_by("uscc"))
+    page = BoundedPaginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    verdicts = queries.eligibility_many(page.object_list, today)
+    rows = [(org, verdicts[org.pk]["eligible"], [r["detail"] for r in verdicts[org.pk]["reasons"] if not r["passed"]])
+            for org in page.object_list]
+    return render(request, "ratings/evaluation_round.html", {"page": page, "rows": rows, "region": region,
+                                                             "today": today})
 
 
 @capability_required("ratings.view")

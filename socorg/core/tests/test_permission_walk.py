@@ -348,6 +348,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "ratings:detail": ("rating", "login 200 200 200 200 404 404 200 404 404 404 404"),
     "ratings:eligibility": ("org", "login 200 200 200 200 404 404 200 404 404 404 404"),
     "ratings:evaluation-open": ("", "login 302 302 302 302 302 302 302 302 403 403 403"),
+    "ratings:evaluation-round": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
     "ratings:evaluations": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
     "ratings:list": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),
     "ratings:model-branches": ("", "login 200 200 200 200 200 200 200 200 403 403 403"),

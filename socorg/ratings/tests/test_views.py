@@ -102,3 +102,21 @@ def test_the_eligibility_page_lists_the_reasons_and_refuses_a_bad_grade(model):
     assert response.status_code == 302 and EvaluationGrade.objects.get().grade == "5A"
     grades = client.get("/ratings/evaluations/").content.decode()
     assert "五华区模范科技协会" in grades
+
+
+def test_the_home_page_shows_the_ratings_cards_and_todos(rated):
+    account = own_account(rated["model"]["org"])
+    html = client_as(account).get("/").content.decode()
+    assert "待自评的星级评定" in html
+    rating = Rating.objects.get(party_org=rated["model"]["branch"])
+    services.rating_self_assess(rating=rating, actor=account, items=CLAIMS)
+    html = client_as(make_user((Role.PARTY_STAFF, "530102"))).get("/").content.decode()
+    assert "待审核的自评" in html and "即将到期的评估等级" in html
+
+
+def test_the_evaluation_round_lists_each_organization_with_the_reasons_it_fails(model, weak):
+    submitted_report(model["org"], timezone.localdate().year - 1, timezone.now())
+    html = client_as(make_user((Role.BUREAU_STAFF, "530102"))).get("/ratings/evaluations/round/",
+                                                                   {"region": "530102"}).content.decode()
+    assert "五华区模范科技协会" in html and "五华区薄弱商会" in html
+    assert html.count("符合参评条件") >= 1 and "年度工作报告未提交" in html
