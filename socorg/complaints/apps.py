@@ -8,6 +8,11 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and reports")
 
     def ready(self):
+        from socorg.core.home import register_home_todos
+
+        from .home import complaint_todos
+
+        register_home_todos(complaint_todos)
         # The audit log's words for this app's actions and summary keys (core.audit_labels).
         from socorg.core.audit_labels import ACTION_LABELS, EXTRA_KEY_LABELS
 

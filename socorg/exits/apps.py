@@ -8,6 +8,11 @@ class ExitsConfig(AppConfig):
     verbose_name = _("Zombie screening and exits")
 
     def ready(self):
+        from socorg.core.home import register_home_todos
+
+        from .home import exit_todos
+
+        register_home_todos(exit_todos)
         from socorg.core.audit_labels import ACTION_LABELS, EXTRA_KEY_LABELS, VALUE_LABELS
 
         from .choices import Criterion

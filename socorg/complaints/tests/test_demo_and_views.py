@@ -57,3 +57,32 @@ def test_another_county_gets_404_and_party_staff_cannot_act(org, clerk):
     assert client_as(party).get(f"/complaints/{complaint.pk}/").context["accept_form"] is None
     assert client_as(party).post(f"/complaints/{complaint.pk}/accept/", {"decision": "accept"}).status_code == 403
     assert Complaint.objects.get().status == "received"
+
+
+def test_the_home_page_lists_complaints_awaiting_acceptance_and_overdue(org, clerk):
+    import datetime
+
+    services.complaint_receive(actor=clerk, channel="phone", category="finances", description="x",
+                               organization_uscc=org.uscc, anonymous=True,
+                               received_on=timezone.localdate() - datetime.timedelta(days=40))
+    body = client_as(clerk).get("/").content.decode()
+    assert "待受理的投诉举报" in body and "/complaints/?overdue=true" in body
+    viewer = make_user((Role.VIEWER, "530102"))
+    assert "待受理的投诉举报" not in client_as(viewer).get("/").content.decode()
+
+
+def test_the_complaint_list_api_runs_a_constant_number_of_queries(org, clerk, django_assert_max_num_queries):
+    from socorg.core.testing import api_as
+
+    for _n in range(3):
+        services.complaint_receive(actor=clerk, channel="phone", category="finances", description="x",
+                                   organization_uscc=org.uscc, anonymous=True)
+    client = api_as(clerk)
+    client.get("/api/v1/complaints/")  # warm caches (grants, content types)
+    with django_assert_max_num_queries(8) as few:
+        client.get("/api/v1/complaints/")
+    for _n in range(10):
+        services.complaint_receive(actor=clerk, channel="phone", category="finances", description="x",
+                                   organization_uscc=org.uscc, anonymous=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/api/v1/complaints/")
