@@ -75,3 +75,13 @@ def test_an_unsorted_pool_is_refused_by_the_streaming_hasher():
     hasher.add(POOL[1])
     with pytest.raises(ValueError):
         hasher.add(POOL[0])
+
+
+def test_the_padded_hmac_equals_the_standard_library_hmac():
+    import hashlib
+    import hmac
+
+    for key in (bytes.fromhex(SEED), b"k", b"x" * 100):
+        keyed = draw.Keyed(key)
+        for message in (b"", b"51530102MJ0000002X", "51530102MJ0000002X|I004".encode(), "第一".encode() * 50):
+            assert keyed.digest(message) == hmac.digest(key, message, hashlib.sha256)
