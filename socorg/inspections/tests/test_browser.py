@@ -79,5 +79,5 @@ def test_plan_commit_draw_inspection_result_and_publication(page, live_server, o
     assert "责令整改" in results and "正式党员3名，未单独建立党支部" in results and "合格" in results
     with page.expect_download() as download:
         page.click("text=下载抽取证明（JSON）")
-    proof = json.loads(open(download.value.path(), encoding="utf-8").read())
+    proof = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert verify_proof(proof, expected_pool_sha256=plan.pool_sha256) == 2

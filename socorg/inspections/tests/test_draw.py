@@ -83,5 +83,5 @@ def test_the_padded_hmac_equals_the_standard_library_hmac():
 
     for key in (bytes.fromhex(SEED), b"k", b"x" * 100):
         keyed = draw.Keyed(key)
-        for message in (b"", b"51530102MJ0000002X", "51530102MJ0000002X|I004".encode(), "第一".encode() * 50):
+        for message in (b"", b"51530102MJ0000002X", b"51530102MJ0000002X|I004", "第一".encode() * 50):
             assert keyed.digest(message) == hmac.digest(key, message, hashlib.sha256)
