@@ -333,3 +333,13 @@ def test_the_console_resets_a_second_factor_audited_and_refuses_an_account_witho
     assert entry.actor is None and entry.actor_name == "system"
     with pytest.raises(CommandError, match="尚未启用两步验证"):
         call_command("reset_2fa", security.username)
+
+
+def test_the_audit_page_names_the_second_factor_events_in_words():
+    user = admin(enrolled=True)
+    with pytest.raises(ValidationError):
+        services.otp_verify(user=user, token="999999" if code(device_of(user)) != "999999" else "888888")
+    auditor = make_user((Role.AUDIT_ADMIN, "100000"))
+    page = client_as(auditor).get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "第二重身份验证未通过" in page and "验证器应用验证码" in page and "验证码错误" in page
+    assert "wrong_code" not in page and "otp_failed" not in page
