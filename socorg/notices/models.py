@@ -106,6 +106,15 @@ class NoticeAttachment(models.Model):
 
 
 class NoticeReceiptQuerySet(ScopedQuerySet):
+    def addressed_to(self, user, action: str = "view", *, domain: str | None = None):
+        """The receipts of `user` themselves (their inbox), whatever their roles: the scope of /api/v1/my-notices/
+        (core.api.viewsets.ScopedViewSet.scope_method). Reading and responding are both the recipient's own."""
+        if user is None:
+            raise TypeError("addressed_to() needs the acting user; pass it explicitly (None is not a user).")
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        return self.filter(recipient=user)
+
     def current(self):
         """Receipts of published notices not yet expired."""
         today = timezone.localdate()

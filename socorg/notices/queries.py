@@ -64,10 +64,14 @@ def audience(notice: Notice) -> dict[int, int | None]:
     return recipients
 
 
+def inbox_rows(receipts):
+    """Of these receipts, those of current notices (published, not expired): pinned first, then newest."""
+    return receipts.current().select_related("notice").order_by("-notice__pinned", "-notice__published_at", "-pk")
+
+
 def inbox(user):
     """The user's receipts of current notices (published, not expired): pinned first, then newest."""
-    return (NoticeReceipt.objects.current().filter(recipient=user).select_related("notice")
-            .order_by("-notice__pinned", "-notice__published_at", "-pk"))
+    return inbox_rows(NoticeReceipt.objects.addressed_to(user))
 
 
 def receipt_state(receipt: NoticeReceipt, today=None) -> str:

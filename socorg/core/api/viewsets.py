@@ -9,10 +9,14 @@ TypeError at import): the base builds every queryset as
 
 for EVERY action — list, retrieve, updates, deletes and custom actions alike. Which action is asked of visible_to:
 
-- a read (GET, HEAD, OPTIONS) asks "view", a write (POST, PUT, PATCH, DELETE) asks "change";
+- a read (GET, HEAD, OPTIONS) asks "view", a write (POST, PUT, PATCH, DELETE) asks "change" (`write_scope` names
+  another, e.g. "send" for notices);
 - `scope_actions = {"<viewset action>": "<visible_to action>"}` states an exception by name: a POST that only reads
   (`{"find": "view"}`), or an action with its own capability (`{"reveal": "reveal"}` → members.reveal,
   `{"review": "review"}` → reports.review).
+
+Rows that belong to one account rather than to a region (an inbox) name their model's own rule of the same
+signature in `scope_method` (`addressed_to(user, action, domain=None)`).
 
 A row outside that scope answers 404 (existence does not leak), with one refinement: a row the user may *see* but
 not act on answers 403, as the services answer for it, since its existence is no secret to them.
@@ -56,11 +60,21 @@ class ScopedViewSet(viewsets.GenericViewSet):
     #: The domain whose capability visible_to asks for (default: the model's own scope_domain), e.g. the
     #: organizations whose annual reports one may see: `visible_domain = "reports"` over SocialOrganization.
     visible_domain: str | None = None
+    #: The visible_to action of a write (a domain whose writing capability is not called "change": notices.send).
+    write_scope: str = WRITE
     #: Exceptions to "GET reads, everything else writes", by viewset action name.
     scope_actions: dict[str, str] = {}
+    #: The queryset method that scopes the rows, called as method(user, action, domain=visible_domain): visible_to,
+    #: or a model's own rule of the same signature for rows that belong to one account (an inbox: addressed_to).
+    scope_method: str = "visible_to"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        shadowed = {"parsed", "respond", "scoped_object", "scoped_queryset", "shape"} & {
+            name for name, member in cls.__dict__.items() if hasattr(member, "mapping")}
+        if shadowed:
+            raise TypeError(f"{cls.__name__}: the action {sorted(shadowed)} hides a ScopedViewSet helper; name the "
+                            "method otherwise and keep the address with @action(url_path=…, url_name=…).")
         if "get_queryset" in cls.__dict__:
             raise TypeError(f"{cls.__name__} defines get_queryset(): a ScopedViewSet's querysets are built by the "
                             "base (visible_to for every action); shape the rows in shape() instead.")
@@ -74,7 +88,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if named:
             return named
         request = getattr(self, "request", None)
-        return READ if request is None or request.method in SAFE_METHODS else WRITE
+        return READ if request is None or request.method in SAFE_METHODS else self.write_scope
 
     def shape(self, queryset):
         """The rows as this viewset reads them (select_related, prefetch, annotations, order). Never widens."""
@@ -84,9 +98,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
         """The rows the user may `action` (default: this request's scope action), shaped."""
         if self.queryset is None:
             raise TypeError(f"{type(self).__name__} names no queryset (the model's manager).")
-        rows = self.queryset.all().visible_to(self.request.user, action or self.scope_action(),
-                                              domain=self.visible_domain)
-        return self.shape(rows)
+        scope = getattr(self.queryset.all(), self.scope_method)
+        return self.shape(scope(self.request.user, action or self.scope_action(), domain=self.visible_domain))
 
     def get_queryset(self):
         return self.scoped_queryset()

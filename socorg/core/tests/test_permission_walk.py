@@ -554,3 +554,29 @@ def test_every_url_answers_each_actor_as_the_table_says(world):
             if got != expected:
                 wrong.append(f"{path} as {who}: expected {expected}, got {got}")
     assert not wrong, "\n".join(wrong)
+
+
+# API views that serve no model rows, so no ScopedViewSet: the schema and its docs, and the coverage figures and
+# trend of one region (scoped by coverage.access.figures_scope / visible_region: another region → 404).
+NOT_ROW_VIEWS = {"api-v1:schema", "api-v1:docs", "api-v1:coverage-figures", "api-v1:coverage-snapshots"}
+
+
+def _api_views(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _api_views(pattern.url_patterns,
+                                  namespace + (f"{pattern.namespace}:" if pattern.namespace else ""))
+        elif namespace.startswith("api-v1:"):
+            yield namespace + (pattern.name or str(pattern.pattern)), pattern.callback
+
+
+def test_every_api_view_is_a_scoped_viewset():
+    """Issue #12 item 7: every API view over rows derives from core.api.viewsets.ScopedViewSet, so visible_to
+    applies to every action of it (a new viewset that does not fails here, naming itself)."""
+    from socorg.core.api.viewsets import ScopedViewSet
+
+    unscoped = sorted({f"{name} ({getattr(view, 'cls', view).__module__}.{getattr(view, 'cls', view).__name__})"
+                       for name, view in _api_views(get_resolver().url_patterns)
+                       if name not in NOT_ROW_VIEWS and not issubclass(getattr(view, "cls", object), ScopedViewSet)})
+    assert not unscoped, ("These API views do not derive from core.api.viewsets.ScopedViewSet (see "
+                          "docs/architecture.md, 'The API of an app'): " + "; ".join(unscoped))

@@ -103,3 +103,11 @@ def test_input_is_parsed_by_the_input_serializer_with_field_errors(orgs):
     answer = api.post(f"/names/{orgs['home'].pk}/rename/", {"name": "长" * 51}, format="json")
     assert answer.status_code == status.HTTP_400_BAD_REQUEST and set(answer.json()) == {"name"}
     assert SocialOrganization.objects.get(pk=orgs["home"].pk).name == orgs["home"].name
+
+
+def test_an_action_that_would_hide_a_helper_is_refused_at_import():
+    with pytest.raises(TypeError, match="respond"):
+        class Hiding(ScopedViewSet):
+            @action(detail=True, methods=["post"])
+            def respond(self, request, pk=None):
+                return None

@@ -2,24 +2,25 @@
 publish / withdraw / remind, the completion table at …/receipts/) and /api/v1/my-notices/ (every account: its own
 current notices; reading one records the read receipt; …/respond/ sends the reply or file).
 
-Outside the scope (or another account's receipt) → 404; an account that sees but may not send → 403."""
+ScopedViewSets (core.api.viewsets): notices are read in the notices.view scope and written in the notices.send
+scope; the inbox is the caller's own receipts (NoticeReceipt.objects.addressed_to). Outside the scope (or another
+account's receipt) → 404; an account that sees a notice but may not send it → 403."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from socorg.core.api.viewsets import ScopedViewSet
 from socorg.party.models import ResponsibleBody
 from socorg.regions.models import Region
 from socorg.registry.models import SocialOrganization
 
-from .. import services
-from ..models import Notice
-from ..queries import inbox
+from .. import queries, services
+from ..models import Notice, NoticeReceipt
 from .serializers import (
     InboxSerializer,
     NoticeInputSerializer,
@@ -65,45 +66,40 @@ def _input_values(data: dict) -> dict:
 
 
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                    mixins.UpdateModelMixin, ScopedViewSet):
     """Notices in the caller's scope. POST / PUT write a draft (attachments through the page); publish, withdraw
     and remind are actions."""
 
+    queryset = Notice.objects
     serializer_class = NoticeSerializer
     permission_classes = [NoticePermission]
     http_method_names = ["get", "post", "put", "head", "options"]
+    write_scope = "send"
 
-    def get_queryset(self):
-        action_name = "view" if self.request.method in SAFE_METHODS else "send"
-        return (Notice.objects.visible_to(self.request.user, action_name).select_related("region")
-                .prefetch_related("bodies", "organizations", "attachments").order_by("-created_at", "-pk"))
+    def shape(self, queryset):
+        return (queryset.select_related("region").prefetch_related("bodies", "organizations", "attachments")
+                .order_by("-created_at", "-pk"))
 
     @extend_schema(request=NoticeInputSerializer, responses={201: NoticeSerializer})
     def create(self, request, *args, **kwargs):
-        data = NoticeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = services.notice_save(actor=request.user, **_input_values(data.validated_data))
-        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+        notice = services.notice_save(actor=request.user, **_input_values(self.parsed(NoticeInputSerializer)))
+        return self.respond(notice, status.HTTP_201_CREATED, reread=False)
 
     @extend_schema(request=NoticeInputSerializer, responses=NoticeSerializer)
     def update(self, request, *args, **kwargs):
         notice = self.get_object()
-        data = NoticeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = services.notice_save(actor=request.user, notice=notice, **_input_values(data.validated_data))
-        return Response(NoticeSerializer(notice).data)
+        values = _input_values(self.parsed(NoticeInputSerializer))
+        return self.respond(services.notice_save(actor=request.user, notice=notice, **values), reread=False)
 
     @extend_schema(request=None, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        notice = services.notice_publish(notice=self.get_object(), actor=request.user)
-        return Response(NoticeSerializer(notice).data)
+        return self.respond(services.notice_publish(notice=self.get_object(), actor=request.user), reread=False)
 
     @extend_schema(request=None, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        notice = services.notice_withdraw(notice=self.get_object(), actor=request.user)
-        return Response(NoticeSerializer(notice).data)
+        return self.respond(services.notice_withdraw(notice=self.get_object(), actor=request.user), reread=False)
 
     @extend_schema(request=None, responses={200: {"type": "object", "properties": {"reminded": {"type": "integer"}}}})
     @action(detail=True, methods=["post"])
@@ -120,26 +116,28 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return self.get_paginated_response(ReceiptSerializer(page, many=True).data)
 
 
-class MyNoticeViewSet(viewsets.ReadOnlyModelViewSet):
+class MyNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The caller's current notices (pinned first). Retrieving one records that it was read."""
 
+    queryset = NoticeReceipt.objects
+    scope_method = "addressed_to"  # the caller's own receipts, whatever their roles
+    scope_actions = {"respond_to": "view"}  # responding is the recipient's own act, like reading
     serializer_class = InboxSerializer
     permission_classes = [IsAuthenticated]
 
-    def get_queryset(self):
-        return inbox(self.request.user)
+    def shape(self, queryset):
+        return queries.inbox_rows(queryset)
 
     def retrieve(self, request, *args, **kwargs):
         receipt = services.notice_read(receipt=self.get_object(), actor=request.user)
-        return Response(InboxSerializer(receipt).data)
+        return self.respond(receipt, reread=False)
 
     @extend_schema(request=RespondSerializer, responses=InboxSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
-    def respond(self, request, pk=None):
-        receipt = get_object_or_404(self.get_queryset(), pk=pk)
-        data = RespondSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        receipt = services.notice_respond(receipt=receipt, actor=request.user,
-                                          reply=data.validated_data.get("reply", ""),
-                                          file=data.validated_data.get("file"))
-        return Response(InboxSerializer(receipt).data)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser],
+            url_path="respond", url_name="respond")
+    def respond_to(self, request, pk=None):  # (named apart from ScopedViewSet.respond, which answers)
+        receipt = self.get_object()
+        values = self.parsed(RespondSerializer)
+        receipt = services.notice_respond(receipt=receipt, actor=request.user, reply=values.get("reply", ""),
+                                          file=values.get("file"))
+        return self.respond(receipt, reread=False)
