@@ -397,13 +397,14 @@ def group_figures(region: Region, *, by: str, on: datetime.date | None, source: 
 
 
 def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on: datetime.date | None = None,
-                group: tuple[str, str] | None = None, responsible: ResponsibleBody | None = None):
+                group: tuple[str, str] | None = None, responsible: ResponsibleBody | None = None, rows=None):
     """The organizations counted by `measure` in the region (its 本级 only when `direct`; one breakdown group when
-    `group` = (by, key)), as the user may see them. For a past date the flags are recomputed as of that date."""
+    `group` = (by, key)), as the user may see them. For a past date the flags are recomputed as of that date.
+    `rows`: the organizations to choose from, already confined to the user's view (the API's ScopedViewSet)."""
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}")
     today = timezone.localdate()
-    rows = SocialOrganization.objects.visible_to(user, "view")
+    rows = SocialOrganization.objects.visible_to(user, "view") if rows is None else rows
     rows = (rows.filter(authority_region_id=region.code) if direct
             else rows.filter(in_subtree("authority_region__code", region.scope_prefix)))
     if responsible is not None:

@@ -36,6 +36,7 @@ organization, the member a payment is for) are looked up with `self.scoped_objec
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -44,6 +45,15 @@ from .permissions import CapabilityPermission
 
 READ = "view"
 WRITE = "change"
+
+
+class KeptFilterSetBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that leaves the FilterSet on the view (`view.filterset`), for a view that needs what
+    the FilterSet resolved (a list's total, the region of an export)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
 
 
 # A GenericViewSet whose every queryset is `shape(queryset.visible_to(user, scope_action()))`. Combine it with DRF's

@@ -7,7 +7,7 @@ from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.party.models import ResponsibleBody
 from socorg.registry.models import SocialOrganization
 
-from ..queries import BY_CHOICES, MEASURES
+from ..queries import BY_CHOICES
 
 
 class FiguresQuerySerializer(RefuseControlCharactersMixin, serializers.Serializer):
@@ -30,17 +30,6 @@ class FiguresQuerySerializer(RefuseControlCharactersMixin, serializers.Serialize
             raise serializers.ValidationError(_("The date %(date)s is in the future; give today or an earlier date.")
                                               % {"date": value.isoformat()})
         return value
-
-
-class OrgsQuerySerializer(FiguresQuerySerializer):
-    by = None
-    measure = serializers.ChoiceField(choices=list(MEASURES), default="all", required=False)
-    direct = serializers.BooleanField(default=False, required=False,
-                                      help_text=gettext_lazy("Only the region's own level (本级)"))
-    group_by = serializers.ChoiceField(choices=[c for c in BY_CHOICES if c != "region"], required=False,
-                                       help_text=gettext_lazy("With `group`: one group of a breakdown"))
-    group = serializers.CharField(required=False, allow_blank=True,
-                                  help_text=gettext_lazy("The group's key, e.g. foundation (by type)"))
 
 
 class RegionRefSerializer(RefuseControlCharactersMixin, serializers.Serializer):

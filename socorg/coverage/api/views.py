@@ -6,22 +6,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, renderers
+from rest_framework import mixins, renderers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from socorg.core.api.permissions import CapabilityPermission
+from socorg.core.api.viewsets import KeptFilterSetBackend, ScopedViewSet
+from socorg.registry.models import SocialOrganization
 
 from ..access import figures_scope, visible_region
 from ..excel import MAX_EXPORT_ROWS, XLSX_TYPE, orgs_workbook
-from ..queries import orgs_behind, region_figures
+from ..filters import OrgsBehindFilter
+from ..queries import region_figures
 from ..snapshots import trend
 from .serializers import (
     FiguresQuerySerializer,
     FiguresSerializer,
     OrgBehindSerializer,
-    OrgsQuerySerializer,
     SnapshotPointSerializer,
 )
 
@@ -57,13 +59,19 @@ class CoverageFiguresView(APIView):
                                         responsible=responsible).as_json())
 
 
-class CoverageOrgsView(generics.ListAPIView):
+class CoverageOrgsViewSet(mixins.ListModelMixin, ScopedViewSet):
     """The organizations behind a number: `measure` in a region (its 本级 only with `direct=true`), as of today or
     `as_of`. `format=xlsx` returns all of them as one formatted Excel sheet."""
 
-    permission_classes = [CapabilityPermission]
+    queryset = SocialOrganization.objects  # the organizations the caller may see (registry.view), as the figures
     serializer_class = OrgBehindSerializer
+    filterset_class = OrgsBehindFilter
+    filter_backends = [KeptFilterSetBackend]
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, XlsxRenderer]
+    scope_domain = "coverage"
+
+    def shape(self, queryset):
+        return queryset.select_related("authority_region").order_by("uscc")
 
     def finalize_response(self, request, response, *args, **kwargs):
         # An error answer to ?format=xlsx is JSON like every other error (the xlsx renderer only writes workbooks).
@@ -71,38 +79,27 @@ class CoverageOrgsView(generics.ListAPIView):
                 and request.accepted_renderer.format == "xlsx":
             request.accepted_renderer, request.accepted_media_type = renderers.JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
-    scope_domain = "coverage"
-    filter_backends = []
 
-    def get_queryset(self):
-        query = _query(OrgsQuerySerializer, self.request)
-        region, responsible = figures_scope(self.request.user, query.get("region"), query.get("responsible"))
-        self.region, self.query = region, query
-        group = (query["group_by"], query.get("group", "")) if query.get("group_by") else None
-        rows = orgs_behind(self.request.user, region, query["measure"], direct=query["direct"],
-                           on=query.get("as_of"), group=group, responsible=responsible)
-        return rows.select_related("authority_region").order_by("uscc")
-
-    @extend_schema(parameters=[OrgsQuerySerializer], responses={
-        200: OrgBehindSerializer(many=True), (200, XLSX_TYPE): OpenApiTypes.BINARY})
-    def get(self, request, *args, **kwargs):
+    @extend_schema(filters=True, responses={200: OrgBehindSerializer(many=True), (200, XLSX_TYPE): OpenApiTypes.BINARY})
+    def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "xlsx":
             return self._xlsx()
-        return super().get(request, *args, **kwargs)
+        return super().list(request, *args, **kwargs)
 
     def _xlsx(self):
         from ..views import MEASURE_LABELS  # the measures' names as the dashboard shows them
 
-        rows = self.get_queryset()
+        rows = self.filter_queryset(self.get_queryset())
+        region, values = self.filterset.region, self.filterset.values
         if rows.count() > MAX_EXPORT_ROWS:
             raise ValidationError({"region": [_("More than %(max)s organizations: narrow the region or the measure "
                                                 "to export them.") % {"max": f"{MAX_EXPORT_ROWS:,}"}]})
         title = _("%(region)s · %(measure)s · %(date)s") % {
-            "region": self.region.full_name, "measure": MEASURE_LABELS[self.query["measure"]],
-            "date": (self.query.get("as_of") or timezone.localdate()).isoformat()}
+            "region": region.full_name, "measure": MEASURE_LABELS[values["measure"]],
+            "date": (values.get("as_of") or timezone.localdate()).isoformat()}
         content = orgs_workbook((export_row(org) for org in rows.iterator(chunk_size=2000)), title)
         response = HttpResponse(content, content_type=XLSX_TYPE)
-        name = f"coverage-{self.region.code}-{self.query['measure']}.xlsx"
+        name = f"coverage-{region.code}-{values['measure']}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

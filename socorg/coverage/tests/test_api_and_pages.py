@@ -138,3 +138,22 @@ def test_users_without_coverage_rights_are_refused():
     admin = make_user((Role.SYSTEM_ADMIN, "100000"))
     assert client_as(admin).get("/coverage/").status_code == 403
     assert client_as(None).get("/coverage/").status_code == 302
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"measure": "nonsense"}, "measure"), ({"direct": "maybe"}, "direct"), ({"as_of": "2999-01-01"}, "as_of"),
+    ({"as_of": "not-a-date"}, "as_of"), ({"responsible": "999999"}, "responsible"),
+    ({"responsible": "x"}, "responsible"), ({"group_by": "region"}, "group_by"), ({"region": "53\x00000"}, "region"),
+])
+def test_the_orgs_list_filterset_names_the_bad_parameter_and_lists_nothing(params, field):
+    """The organizations behind a number filter through core.filters.FilterSet like every list: 400 naming it."""
+    response = api_as(make_user((Role.VIEWER, "530000"))).get("/api/v1/coverage/orgs/", params)
+    assert response.status_code == 400 and list(response.json()) == [field]
+
+
+def test_the_orgs_list_takes_direct_as_true_or_1(yunnan_data):
+    client = api_as(make_user((Role.VIEWER, "530000")))
+    as_true = client.get("/api/v1/coverage/orgs/", {"region": "530000", "direct": "true"}).json()["count"]
+    assert client.get("/api/v1/coverage/orgs/", {"region": "530000", "direct": "1"}).json()["count"] == as_true
+    everything = client.get("/api/v1/coverage/orgs/", {"region": "530000", "direct": "false"}).json()["count"]
+    assert everything > as_true

@@ -5,14 +5,13 @@ A ScopedViewSet (core.api.viewsets): reads are confined to visible_to(user, "vie
 registry.services, which check the authority region against the user's registry.change scope (outside → 400 on
 authority_region) and write nothing on failure."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from socorg.core.api.conditional import ConditionalUpdateMixin
-from socorg.core.api.viewsets import ScopedViewSet
+from socorg.core.api.viewsets import KeptFilterSetBackend, ScopedViewSet
 from socorg.core.scope import can
 
 from .. import services
@@ -20,14 +19,6 @@ from ..filters import ORG_LIST_ORDER, OrganizationFilter
 from ..models import SocialOrganization
 from ..totals import org_list_total
 from .serializers import OrganizationSerializer, StatusChangeSerializer
-
-
-class KeptFilterSetBackend(DjangoFilterBackend):
-    """DjangoFilterBackend that leaves the FilterSet on the view, so the view can compute the list's total."""
-
-    def get_filterset(self, request, queryset, view):
-        view.filterset = super().get_filterset(request, queryset, view)
-        return view.filterset
 
 
 class OrganizationViewSet(ConditionalUpdateMixin, mixins.ListModelMixin, ScopedViewSet):
