@@ -556,9 +556,11 @@ def test_every_url_answers_each_actor_as_the_table_says(world):
     assert not wrong, "\n".join(wrong)
 
 
-# API views that serve no model rows, so no ScopedViewSet: the schema and its docs, and the coverage figures and
-# trend of one region (scoped by coverage.access.figures_scope / visible_region: another region → 404).
-NOT_ROW_VIEWS = {"api-v1:schema", "api-v1:docs", "api-v1:coverage-figures", "api-v1:coverage-snapshots"}
+# API views that serve no model rows, so no ScopedViewSet: the schema and its docs, and figures (the coverage
+# figures and trend of one region, scoped by coverage.access.figures_scope / visible_region: another region → 404;
+# the projects' figures, summed over Project / Need .objects.visible_to(user, "view")).
+NOT_ROW_VIEWS = {"api-v1:schema", "api-v1:docs", "api-v1:coverage-figures", "api-v1:coverage-snapshots",
+                 "api-v1:project-figures"}
 
 
 def _api_views(patterns, namespace=""):
