@@ -95,6 +95,12 @@ def _column(model, field_name: str):
 
 
 def _bound(number_filter: django_filters.NumberFilter, model) -> None:
+    if number_filter.field_name.endswith("__year") and number_filter.lookup_expr in BOUNDED_LOOKUPS:
+        # The year of a date column: the years a date can have (`?year=86400` is refused, not a database error).
+        number_filter.field_class = forms.IntegerField
+        number_filter.extra.update(min_value=1, max_value=9999, error_messages={
+            **WHOLE_NUMBER_ERRORS, **number_filter.extra.get("error_messages", {})})
+        return
     column = _column(model, number_filter.field_name)
     if column is None or number_filter.lookup_expr not in BOUNDED_LOOKUPS:
         return

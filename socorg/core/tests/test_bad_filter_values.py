@@ -95,3 +95,20 @@ def test_every_filterset_of_the_project_builds_on_the_bounded_base():
     found = list(_project_filtersets())
     assert len(found) >= 7
     assert [fs.__name__ for fs in found if not issubclass(fs, FilterSet)] == []
+
+
+def test_a_year_of_a_date_column_is_bounded_to_the_years_a_date_can_have():
+    from socorg.registry.models import SocialOrganization
+
+    class ByYear(FilterSet):
+        year = django_filters.NumberFilter(field_name="registered_on__year")
+
+        class Meta:
+            model = SocialOrganization
+            fields = []
+
+    with translation.override("en"):
+        for value in ("86400", "0", "1.5"):
+            found = ByYear({"year": value}, queryset=SocialOrganization.objects.none())
+            assert not found.is_valid() and "year" in found.errors, value
+        assert ByYear({"year": "2024"}, queryset=SocialOrganization.objects.none()).is_valid()
