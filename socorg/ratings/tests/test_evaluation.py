@@ -145,11 +145,10 @@ def test_a_listing_removed_before_the_day_does_not_count(eligible_org):
     assert reasons_of(eligible_org)[0] is True
 
 
-def test_without_the_credit_module_the_credit_rules_say_they_were_not_checked(eligible_org):
+def test_without_the_credit_module_the_credit_rules_say_they_were_not_checked(eligible_org, monkeypatch):
     from socorg.ratings import credit_link
 
-    if credit_link.available():
-        pytest.skip("socorg.credit is installed")
+    monkeypatch.setattr(credit_link, "available", lambda: False)
     reasons = reasons_of(eligible_org)[1]
     assert "未核对" in reasons["no_penalty_past_year"]["detail"]
     assert "未核对" in reasons["not_on_credit_list"]["detail"]

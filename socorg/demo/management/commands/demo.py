@@ -73,6 +73,8 @@ class Command(BaseCommand):
                          verbosity=options["verbosity"], stdout=self.stdout)
         # Last year's annual reports make the review queue and its figures meaningful (reports app).
         call_command("demo_reports", seed=seed, region=region, verbosity=options["verbosity"], stdout=self.stdout)
+        # Last year's star ratings (some published), model branches and evaluation grades (ratings app).
+        call_command("demo_ratings", seed=seed, region=region, verbosity=options["verbosity"], stdout=self.stdout)
         # Penalties, registered letters and listings decided from the candidates (credit app).
         call_command("demo_credit", seed=seed, region=region, replace=True, verbosity=options["verbosity"],
                      stdout=self.stdout)
