@@ -32,9 +32,14 @@ def optional(module: str):
         return None
 
 
+def public_orgs():
+    """Organizations without their personal columns: the encrypted phone is never even read (nor decrypted) here."""
+    return SocialOrganization.objects.select_related("authority_region").defer("phone")
+
+
 def search_orgs(text: str):
     """Organizations by name, pinyin, initials or credit code (every word must match), most recent code first."""
-    orgs = SocialOrganization.objects.select_related("authority_region")
+    orgs = public_orgs()
     condition = search_condition(text, codes=("uscc",))
     return orgs.filter(condition).order_by("name_initials", "uscc") if text.strip() else orgs.none()
 
@@ -66,8 +71,9 @@ def org_public(org) -> dict:
                                           "valid_to": grade.valid_to}
     credit = optional("socorg.credit.queries")
     if credit is not None:
-        record["credit_lists"] = [credit_row(entry) for entry in
-                                  credit.active_entries(on=today).filter(organization=org).order_by("decided_on")]
+        record["credit_lists"] = [credit_row(entry) for entry in credit.active_entries(on=today).filter(
+            organization=org).select_related("organization__authority_region").defer("organization__phone")
+            .order_by("decided_on")]
     reports = optional("socorg.reports.models")
     if reports is not None:
         record["annual_reports"] = [
@@ -87,7 +93,7 @@ def credit_entries(text: str = ""):
     credit = optional("socorg.credit.queries")
     if credit is None:
         return None
-    entries = credit.active_entries().select_related("organization__authority_region")
+    entries = credit.active_entries().select_related("organization__authority_region").defer("organization__phone")
     if text.strip():
         entries = entries.filter(search_condition(text, names=("organization__name",),
                                                   pinyin=("organization__name_pinyin", "organization__name_initials"),
@@ -120,7 +126,8 @@ def plan_results(plan) -> list[dict]:
     if plan.status != "closed":
         return []
     rows = []
-    for selection in plan.selections.select_related("organization").order_by("position"):
+    for selection in plan.selections.select_related("organization").defer("organization__phone").order_by(
+            "position"):
         inspection = getattr(selection, "inspection", None)
         rows.append({"uscc": selection.uscc, "name": selection.organization.name,
                      "inspected_on": getattr(inspection, "inspected_on", None),
@@ -141,7 +148,7 @@ def grades(text: str = ""):
     if models is None or queries is None:
         return None
     found = models.EvaluationGrade.objects.filter(queries.valid_on_q(timezone.localdate())).select_related(
-        "organization__authority_region")
+        "organization__authority_region").defer("organization__phone")
     if text.strip():
         found = found.filter(search_condition(text, names=("organization__name",),
                                               pinyin=("organization__name_pinyin", "organization__name_initials"),
@@ -172,7 +179,8 @@ def awards():
     models = optional("socorg.projects.models")
     if models is None:
         return None
-    return models.Project.objects.select_related("application__organization", "application__call").order_by(
+    return models.Project.objects.select_related("application__organization", "application__call").defer(
+        "application__organization__phone").order_by(
         "-awarded_on", "-pk")
 
 

@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from socorg.registry.models import SocialOrganization
-
 from . import queries
 from .caching import cached
 from .forms import ComplaintForm, SearchForm, StatusForm
@@ -74,7 +72,7 @@ def org_search(request):
 @public("orgs")
 @cached
 def org_detail(request, uscc: str):
-    org = SocialOrganization.objects.select_related("authority_region").filter(uscc=uscc.strip().upper()[:18]).first()
+    org = queries.public_orgs().filter(uscc=uscc.strip().upper()[:18]).first()
     if org is None:
         raise Http404(_("No social organization has the unified social credit code “%(uscc)s”. Check the 18 "
                         "characters.") % {"uscc": uscc[:18]})

@@ -10,8 +10,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from socorg.registry.models import SocialOrganization
-
 from .. import queries
 from ..caching import cached
 from ..guard import public
@@ -86,8 +84,7 @@ class OrgDetailView(PublicView):
     def get(self, request, uscc: str):
         """One organization's public record: registration, status, evaluation grade, credit lists, annual-report
         conclusions."""
-        org = SocialOrganization.objects.select_related("authority_region").filter(
-            uscc=uscc.strip().upper()[:18]).first()
+        org = queries.public_orgs().filter(uscc=uscc.strip().upper()[:18]).first()
         if org is None:
             raise NotFound(_("No social organization has the unified social credit code “%(uscc)s”. Check the 18 "
                              "characters.") % {"uscc": uscc[:18]})

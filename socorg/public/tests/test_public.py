@@ -212,3 +212,17 @@ def test_complaints_from_one_address_are_limited(world, settings):
                          REMOTE_ADDR="203.0.113.20").status_code
              for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_public_pages_never_decrypt_personal_data(world, monkeypatch):
+    """The public site does not even read the encrypted columns: with decryption refused, every page still works."""
+    import socorg.core.crypto as crypto
+
+    def refuse(token):
+        raise AssertionError("the public site decrypted a personal field")
+
+    monkeypatch.setattr(crypto, "decrypt", refuse)
+    client = Client()
+    for url in public_urls(world["org"]):
+        if "complaints" not in url:
+            assert client.get(url, **ZH).status_code == 200, url
