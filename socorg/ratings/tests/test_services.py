@@ -212,3 +212,28 @@ def test_a_scorecard_version_is_validated_and_numbered(db):
     assert scorecard_for("star", 2026) == first and scorecard_for("star", 2028) == second
     assert scorecard_for("star", 2025).code == "national-default"
     assert Scorecard.objects.count() == 3
+
+
+def test_the_console_adds_a_scorecard_version_and_refuses_a_broken_one(db, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    good = tmp_path / "yunnan.json"
+    good.write_text(json.dumps(DEFAULT_STAR_DEFINITION), encoding="utf-8")
+    out = StringIO()
+    call_command("scorecard-add", str(good), kind="star", code="yunnan", name="云南省评星标准", first_cycle=2026,
+                 stdout=out)
+    assert "版本 1" in out.getvalue()
+    broken = copy.deepcopy(DEFAULT_STAR_DEFINITION)
+    broken["thresholds"] = {"5": 120}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(CommandError, match="分数线"):
+        call_command("scorecard-add", str(bad), kind="star", code="yunnan", name="云南省评星标准", first_cycle=2027)
+    assert Scorecard.objects.filter(code="yunnan").count() == 1
+    shown = StringIO()
+    call_command("scorecard-add", show_default="evaluation-10-of-100", stdout=shown)
+    assert json.loads(shown.getvalue())["total"] == 100
