@@ -144,13 +144,10 @@ class ActivitySheet(SheetHandler):
                                          "(%(expected)d); expected at most %(expected)d.")
                       % {"actual": attended, "expected": expected})
             return
-        key = (values["party_org"], values["type"], values["date"], values["topic"])
-        seen = self.run.state(ActivitySheetState).seen
-        if key in seen:
-            self.fail(row, "topic", _("The same party organization, type, date and topic already appear in row "
-                                      "%(row)d of this sheet; each meeting appears once.") % {"row": seen[key]})
-            return
-        seen[key] = row.number
+        self.once(row, self.run.state(ActivitySheetState).seen,
+                  (values["party_org"], values["type"], values["date"], values["topic"]), "topic",
+                  _("The same party organization, type, date and topic already appear in row %(row)d of this "
+                    "sheet; each meeting appears once."))
 
     def flush(self, rows: list[Row]) -> None:
         rows = [row for row in rows if not row.failed]
@@ -341,13 +338,9 @@ class DuesSheet(SheetHandler):
 
     def check_row(self, row: Row) -> None:
         values = row.values
-        key = (values["party_org"], values["member"], values["month"])
-        seen = self.run.state(DuesSheetState).seen
-        if key in seen:
-            self.fail(row, "month", _("The same member and month already appear in row %(row)d of this sheet; each "
-                                      "month of a member appears once.") % {"row": seen[key]})
-            return
-        seen[key] = row.number
+        self.once(row, self.run.state(DuesSheetState).seen, (values["party_org"], values["member"], values["month"]),
+                  "month", _("The same member and month already appear in row %(row)d of this sheet; each month of a "
+                             "member appears once."))
 
     def flush(self, rows: list[Row]) -> None:
         rows = [row for row in rows if not row.failed]

@@ -337,14 +337,11 @@ class FiledCommunitySheet(SheetHandler):
 
     def check_row(self, row: Row) -> None:
         values = row.values
-        seen = self.run.state(FiledSheetState).rows
         number = values["filing_number"]
-        if number in seen:
-            self.fail(row, "filing_number", _("The filing number %(number)s is already used in row %(row)d of this "
-                                              "sheet; each organization appears once.")
-                      % {"number": number, "row": seen[number]})
+        if not self.once(row, self.run.state(FiledSheetState).rows, number, "filing_number",
+                         _("The filing number %(number)s is already used in row %(row)d of this sheet; each "
+                           "organization appears once."), number=number):
             return
-        seen[number] = row.number
         code = values["filing_region"]
         region = self.run.region(code)
         if region is None or region.level != "county":

@@ -76,13 +76,9 @@ class AnnualReportSheet(SheetHandler):
             if problems:
                 self.fail(row, "reasons", problems.get("reasons") or problems.get("conclusion"))
                 return
-        key = (values["uscc"], year)
-        seen = self.run.state(ReportSheetState).seen
-        if key in seen:
-            self.fail(row, "year", _("The same organization and year already appear in row %(row)d of this sheet; "
-                                     "each report appears once.") % {"row": seen[key]})
-            return
-        seen[key] = row.number
+        self.once(row, self.run.state(ReportSheetState).seen, (values["uscc"], year), "year",
+                  _("The same organization and year already appear in row %(row)d of this sheet; each report "
+                    "appears once."))
 
     def flush(self, rows: list[Row]) -> None:
         rows = [row for row in rows if not row.failed]

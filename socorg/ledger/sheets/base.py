@@ -112,6 +112,15 @@ class SheetHandler:
         self.run.error(self, row.number, key, row.raw.get(key), message)
         row.failed = True
 
+    def once(self, row: Row, seen: dict, key, field: str, message: str, **params) -> bool:
+        """The one check that a row appears once in its sheet: `seen` maps each row key met so far to its row
+        number. A repeated key fails the row at `field` with `message` % {"row": first row, **params}."""
+        if key in seen:
+            self.fail(row, field, message % {"row": seen[key], **params})
+            return False
+        seen[key] = row.number
+        return True
+
     def check(self, row: Row, key: str, rule, **kwargs) -> None:
         """Apply a cross-field rule of socorg.*.rules to the row; its ValidationError fails the row at `key`."""
         try:
