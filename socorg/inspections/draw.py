@@ -45,6 +45,19 @@ class PoolHasher:
         self._previous = uscc
         self.size += 1
 
+    def add_chunk(self, usccs: list[str]) -> None:
+        """Add many USCCs at once (the streamed commit): the same checks, with the comparisons done by C code."""
+        if not usccs:
+            return
+        if (self._previous is not None and usccs[0] <= self._previous) or usccs != sorted(usccs) \
+                or len(set(usccs)) != len(usccs):
+            raise ValueError("pool chunk not strictly ascending")
+        if self._previous is not None:
+            self._hash.update(b"\n")
+        self._hash.update("\n".join(usccs).encode("utf-8"))
+        self._previous = usccs[-1]
+        self.size += len(usccs)
+
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
@@ -98,18 +111,23 @@ def draw_size(pool_size: int, *, share: Decimal | Fraction | str | None = None, 
 
 
 def select_organizations(seed: bytes, pool: Iterable[str], n: int) -> list[tuple[str, str]]:
-    """The n USCCs with the smallest keys, as (uscc, hex key) in key order (ties broken by USCC)."""
+    """The n USCCs with the smallest keys, as (uscc, hex key) in key order (ties broken by USCC).
+
+    Each entry is sorted as the 32-byte key followed by the USCC's bytes: one bytes comparison orders by key, then
+    by USCC (ASCII), with no tuple in between."""
     if n <= 0:
         return []
     digest = Keyed(seed).digest
-    keyed = ((digest(uscc.encode("utf-8")), uscc) for uscc in pool)
+    encoded = [uscc.encode("utf-8") for uscc in pool]
+    keyed = [digest(code) + code for code in encoded]
     if n < 1000:
         import heapq
 
         chosen = heapq.nsmallest(n, keyed)
     else:
-        chosen = sorted(keyed)[:n]
-    return [(uscc, key.hex()) for key, uscc in chosen]
+        keyed.sort()
+        chosen = keyed[:n]
+    return [(entry[32:].decode("utf-8"), entry[:32].hex()) for entry in chosen]
 
 
 @dataclass
@@ -137,12 +155,20 @@ def assign_inspectors(seed: bytes, selected: list[tuple[str, str]], inspector_id
     assignments: list[list[str]] = []
     shortages: list[Shortage] = []
     digest = Keyed(seed).digest
-    suffixes = [(i, f"|{i}".encode()) for i in inspector_ids]
+    suffixes = [f"|{i}".encode() for i in inspector_ids]
+    excluded_ids: dict[str, set[bytes]] = {}
+    for inspector, usccs in excluded.items():
+        for uscc in usccs:
+            excluded_ids.setdefault(uscc, set()).add(f"|{inspector}".encode())
     for uscc, _key in selected:
         prefix = uscc.encode("utf-8")
-        ranked = sorted((digest(prefix + suffix), i) for i, suffix in suffixes if uscc not in excluded.get(i, ()))
+        barred = excluded_ids.get(uscc)
+        # rank entries: 32-byte HMAC, then "|id" (ties, practically impossible, by id)
+        ranked = sorted(digest(prefix + suffix) + suffix for suffix in suffixes
+                        if barred is None or suffix not in barred)
         chosen: list[str] = []
-        for _rank, inspector in ranked:
+        for entry in ranked:
+            inspector = entry[33:].decode()
             if cap is not None and loads[inspector] >= cap:
                 continue
             chosen.append(inspector)

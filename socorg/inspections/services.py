@@ -249,21 +249,23 @@ def _locked(plan: InspectionPlan) -> InspectionPlan:
 
 
 def stream_pool(queryset) -> tuple[str, str, int]:
-    """The sorted pool of `queryset` as (newline-joined text, hex SHA-256, size), hashed while it streams from
-    the database in credit-code order. Should the database's collation order differ from code-point order, the
-    codes are sorted here instead (the hash is always over code-point order)."""
+    """The sorted pool of `queryset` as (newline-joined text, hex SHA-256, size), hashed chunk by chunk while it
+    streams from the database in credit-code order. Should the database's collation order differ from code-point
+    order, the codes are sorted here instead (the hash is always over code-point order)."""
     hasher = draw.PoolHasher()
     parts: list[str] = []
-    rows = queryset.order_by("uscc").values_list("uscc", flat=True).iterator(chunk_size=STREAM_CHUNK)
+    sql, params = queryset.order_by("uscc").values_list("uscc", flat=True).query.sql_with_params()
     try:
-        for uscc in rows:
-            hasher.add(uscc)
-            parts.append(uscc)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(STREAM_CHUNK):
+                chunk = [row[0] for row in rows]
+                hasher.add_chunk(chunk)
+                parts.append("\n".join(chunk))
     except ValueError:
-        parts = sorted(queryset.values_list("uscc", flat=True))
-        hasher = draw.PoolHasher()
-        for uscc in parts:
-            hasher.add(uscc)
+        codes = sorted(queryset.values_list("uscc", flat=True))
+        hasher, parts = draw.PoolHasher(), ["\n".join(codes)] if codes else []
+        hasher.add_chunk(codes)
     return "\n".join(parts), hasher.hexdigest(), hasher.size
 
 

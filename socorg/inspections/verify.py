@@ -19,17 +19,19 @@ def _require(condition: bool, message: str) -> None:
 
 
 def _pool_hash(pool: list) -> str:
-    hasher = PoolHasher()
+    if all(isinstance(uscc, str) and uscc for uscc in pool) and pool == sorted(pool) and len(set(pool)) == len(pool):
+        hasher = PoolHasher()
+        hasher.add_chunk(pool)
+        return hasher.hexdigest()
     previous = None
-    for index, uscc in enumerate(pool):
+    for index, uscc in enumerate(pool):  # name the first offending entry
         _require(isinstance(uscc, str) and uscc != "",
                  _("pool[%(i)d] is not a credit code.") % {"i": index})
         _require(previous is None or uscc > previous,
                  _("The pool is not sorted ascending without duplicates at pool[%(i)d] (%(uscc)s).")
                  % {"i": index, "uscc": uscc})
-        hasher.add(uscc)
         previous = uscc
-    return hasher.hexdigest()
+    raise ProofError(_("The pool is empty or not a list."))  # not reached: some entry above failed
 
 
 def verify_proof(proof, *, expected_pool_sha256: str | None = None) -> int:
