@@ -265,3 +265,21 @@ def test_set_based_listings_and_penalties_for_other_apps(org, clerk):
     penalize(org, clerk, PenaltyKind.WARNING)
     assert list(queries.penalties_of([org.pk, other.pk], since=D(2026, 1, 1), until=D(2026, 12, 31))) == [org.pk]
     assert queries.penalties_of([org.pk], since=D(2026, 9, 2), until=D(2026, 12, 31)) == {}
+
+
+def test_credit_escalate_command_is_idempotent_and_scheduled_daily(org, clerk, settings):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    listing(org, clerk, decided_on=D(2024, 11, 20), no="E1")
+    outputs = []
+    for _ in range(2):
+        out = StringIO()
+        call_command("credit_escalate", "--as-of", "2026-11-20", stdout=out)
+        outputs.append(json.loads(out.getvalue()))
+    assert outputs[0]["escalated"] == 1 and outputs[1]["escalated"] == 0 and outputs[1]["as_of"] == "2026-11-20"
+    assert CreditEntry.objects.filter(list="serious", automatic=True).count() == 1
+    schedule = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert "socorg.credit.tasks.escalate_credit_lists" in schedule
