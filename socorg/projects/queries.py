@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Min, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,43 +200,76 @@ MATCH_LIMIT = 50
 ID_CHUNK = 5000
 
 
-def _candidates(need: Need, today: datetime.date) -> dict[int, dict]:
-    """Offer keys that may serve the need, grouped by offer: of the need's category anywhere in its province (or
-    serving the nation), and of other categories in its prefecture or covering it. Active offers whose period
-    overlaps the need's."""
+def _candidate_keys(need: Need, today: datetime.date, weights: dict[str, float]):
+    """Offer keys that may serve the need, best first by the score's lower bound (category, area, capacity — what
+    the key alone decides, the same formula as rules.match_fractions): of the need's category anywhere in its
+    province (or serving the nation), of other categories in its prefecture or covering it; active offers whose
+    period overlaps the need's. The ranges are scope_prefix (index) ranges."""
     code = need.region_id
-    province, prefecture = code[:2], code[:4]
+    province, prefecture, own = code[:2], code[:4], rules.prefix_of(code)
     covering = ancestor_codes(code)
     period = Q(starts_on__lte=need.ends_on, ends_on__gte=max(need.starts_on, today))
-    # scope_prefix: the range form of "starts with", which SQLite and PostgreSQL serve from the indexes.
-    same = OfferKey.objects.filter(period, category=need.category).filter(
-        Q(region_code__scope_prefix=province) | Q(region_code="100000"))
-    other = OfferKey.objects.filter(period).exclude(category=need.category).filter(
-        Q(region_code__scope_prefix=prefecture) | Q(region_code__in=covering))
-    offers: dict[int, dict] = {}
-    for queryset in (same, other):
-        for offer_id, org_id, category, region_code, capacity in queryset.values_list(
-                "offer_id", "organization_id", "category", "region_code", "capacity").iterator(chunk_size=5000):
-            entry = offers.setdefault(offer_id, {"organization": org_id, "categories": set(), "regions": set(),
-                                                 "capacity": capacity})
-            entry["categories"].add(category)
-            entry["regions"].add(region_code)
-    return offers
+    same = Q(category=need.category) & (Q(region_code__scope_prefix=province) | Q(region_code="100000"))
+    other = ~Q(category=need.category) & (Q(region_code__scope_prefix=prefecture) | Q(region_code__in=covering))
+    area_weight = weights["area"]
+    tiers = [When(region_code__in=covering, then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_COVERS]))]
+    tiers.append(When(region_code__startswith=own, then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_INSIDE])))
+    if len(own) >= 4:
+        tiers.append(When(region_code__startswith=prefecture,
+                          then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_PREFECTURE])))
+    if len(own) >= 2:
+        tiers.append(When(region_code__startswith=province,
+                          then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_PROVINCE])))
+    people = max(need.people, 1)
+    lower = (Case(When(category=need.category, then=Value(weights["category"])), default=Value(0.0),
+                  output_field=FloatField())
+             + Case(*tiers, default=Value(0.0), output_field=FloatField())
+             + Case(When(capacity__gte=need.people, then=Value(weights["capacity"])),
+                    default=ExpressionWrapper(F("capacity") * Value(weights["capacity"] / people),
+                                              output_field=FloatField()), output_field=FloatField()))
+    columns = ("offer_id", "organization_id", "category", "region_code", "capacity", "lower")
+    parts = [OfferKey.objects.filter(period).filter(condition).annotate(lower=lower).values_list(*columns)
+             for condition in (same, other)]  # each part from its own index range
+    return parts[0].union(parts[1], all=True).order_by("-lower", "offer_id")
+
+
+def _offer_bounds(candidates: dict[int, dict], need_facts: dict, weights: dict[str, float]):
+    for c in candidates.values():
+        facts = {"categories": c["categories"], "area": rules.best_area(need_facts["region"], c["regions"]),
+                 "capacity": c["capacity"], "credit_listing": UNAVAILABLE, "grade": None, "completed": 0}
+        yield rules.match_points(need=need_facts, offer=facts, weights=weights)
 
 
 def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | None = None) -> list[dict]:
     """The offers ranked for the need: [{"offer_id", "organization_id", "score", "reasons"}], best first (ties by
     the offer's id). Factors and weights: projects.rules.match_score."""
     today = today or timezone.localdate()
-    candidates = _candidates(need, today)
-    if not candidates:
-        return []
     weights = rules.weights()
     need_facts = {"category": need.category, "region": need.region_id, "people": need.people}
-    # First the factors that need no other app's data: a lower bound of each score (no credit, grade or track
-    # record) and an upper bound (all of them). An offer whose upper bound lies below the `limit`-th best lower
-    # bound cannot be listed, so the credit lists, grades and projects are read only for the others.
-    extra = sum(weights[f] for f in ("credit", "rating", "track_record"))
+    # The keys come best first by the lower bound of the score (no credit, grade or track record); the rest of the
+    # score adds at most `extra`. Reading stops once the next key's bound lies below the `limit`-th best offer's
+    # bound minus `extra`: no offer after it can be listed. Credit lists, grades and projects are then read only
+    # for the offers that can.
+    extra = sum(weights[f] for f in ("credit", "rating", "track_record")) + 0.05  # + rounding
+    keys = _candidate_keys(need, today, weights)
+    candidates: dict[int, dict] = {}
+    offset, size = 0, max(limit * 10, 500)
+    while True:
+        rows = list(keys[offset:offset + size])
+        for offer_id, org_id, category, region_code, capacity, _lower in rows:
+            entry = candidates.setdefault(offer_id, {"organization": org_id, "categories": set(), "regions": set(),
+                                                     "capacity": capacity})
+            entry["categories"].add(category)
+            entry["regions"].add(region_code)
+        if len(rows) < size:
+            break
+        bounds = sorted((rows_lower for rows_lower in _offer_bounds(candidates, need_facts, weights)),
+                        reverse=True)
+        if len(bounds) >= limit and rows[-1][5] < bounds[limit - 1] - extra:
+            break
+        offset += size
+    if not candidates:
+        return []
     bounded = []
     for offer_id, c in candidates.items():
         area = rules.best_area(need.region_id, c["regions"])
@@ -246,7 +279,7 @@ def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | 
                  "credit_listing": UNAVAILABLE, "grade": None, "completed": 0}
         bounded.append((rules.match_points(need=need_facts, offer=facts, weights=weights), offer_id, c, facts))
     if len(bounded) > limit:
-        threshold = sorted((row[0] for row in bounded), reverse=True)[limit - 1] - extra - 0.02  # rounding
+        threshold = sorted((row[0] for row in bounded), reverse=True)[limit - 1] - extra
         bounded = [row for row in bounded if row[0] >= threshold]
     org_ids = sorted({c["organization"] for _low, _id, c, _f in bounded})
     listings, grades, completed = {}, {}, {}
