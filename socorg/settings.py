@@ -415,6 +415,7 @@ SOCORG_PUBLIC_COMPLAINT_RATE = os.environ.get("SOCORG_PUBLIC_COMPLAINT_RATE", "5
 SOCORG_PUBLIC_CACHE_SECONDS = int(os.environ.get("SOCORG_PUBLIC_CACHE_SECONDS", "300"))
 SOCORG_PUBLIC_ROBOTS = os.environ.get("SOCORG_PUBLIC_ROBOTS", "public")  # public | none | all
 SOCORG_PUBLIC_LEGAL_REPRESENTATIVE = env_bool("SOCORG_PUBLIC_LEGAL_REPRESENTATIVE", False)
+SOCORG_PUBLIC_STAR_RATINGS = env_bool("SOCORG_PUBLIC_STAR_RATINGS", False)  # published star ratings on the record
 SOCORG_PUBLIC_FIGURE_LEVELS = env_list("SOCORG_PUBLIC_FIGURE_LEVELS", "national,province")
 # One cache shared by all web processes (rate limits and public pages): Redis in production.
 SOCORG_CACHE_URL = os.environ.get("SOCORG_CACHE_URL", "").strip()

@@ -61,7 +61,7 @@ def org_public(org) -> dict:
         "supervisor": org.supervisor or _("none (registered directly)"),
         "status_changed_on": org.status_changed_on,
         "legal_representative": org.legal_representative if settings.SOCORG_PUBLIC_LEGAL_REPRESENTATIVE else None,
-        "evaluation_grade": None, "credit_lists": [], "annual_reports": [],
+        "evaluation_grade": None, "credit_lists": [], "annual_reports": [], "star_ratings": None,
     }
     ratings = optional("socorg.ratings.queries")
     if ratings is not None:
@@ -74,6 +74,14 @@ def org_public(org) -> dict:
         record["credit_lists"] = [credit_row(entry) for entry in credit.active_entries(on=today).filter(
             organization=org).select_related("organization__authority_region").defer("organization__phone")
             .order_by("decided_on")]
+    rating_models = optional("socorg.ratings.models")
+    if rating_models is not None and settings.SOCORG_PUBLIC_STAR_RATINGS:
+        latest: dict[int, dict] = {}
+        for rating in (rating_models.Rating.objects.filter(status="published", party_org__coverages__organization=org)
+                       .select_related("party_org").order_by("-cycle", "pk")):
+            latest.setdefault(rating.party_org_id, {"party_org": rating.party_org.name, "cycle": rating.cycle,
+                                                    "stars": rating.stars})
+        record["star_ratings"] = list(latest.values())
     reports = optional("socorg.reports.models")
     if reports is not None:
         record["annual_reports"] = [

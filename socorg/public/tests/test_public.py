@@ -226,3 +226,22 @@ def test_public_pages_never_decrypt_personal_data(world, monkeypatch):
     for url in public_urls(world["org"]):
         if "complaints" not in url:
             assert client.get(url, **ZH).status_code == 200, url
+
+
+def test_star_ratings_are_shown_only_where_the_deployment_publishes_them(world, settings):
+    from socorg.ratings.models import Rating, Scorecard
+
+    scorecard = Scorecard.objects.create(kind="star", code="test", version=1, name="测试评星标准", first_cycle=2025,
+                                         definition={})
+    Rating.objects.create(party_org=world["branch"], cycle=2025, region_id="530102", scorecard=scorecard,
+                          as_of="2025-12-31", status="published", stars=4)
+    Rating.objects.create(party_org=world["branch"], cycle=2026, region_id="530102", scorecard=scorecard,
+                          as_of="2026-06-30", status="reviewed", stars=5)
+    url = f"/api/v1/public/orgs/{world['org'].uscc}/"
+    assert Client().get(url).json()["star_ratings"] is None
+    settings.SOCORG_PUBLIC_STAR_RATINGS = True
+    from django.core.cache import cache
+
+    cache.clear()
+    assert Client().get(url).json()["star_ratings"] == [
+        {"party_org": "五华区科技创新协会党支部", "cycle": 2025, "stars": 4}]
