@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_write, snapshot
 from socorg.core.concurrency import unique_race
-from socorg.core.errors import FieldErrors
+from socorg.core.errors import FieldErrors, refuse_unknown_changes
 from socorg.core.scope import can, ensure_in_scope
 from socorg.party.choices import PartyOrgStatus
 from socorg.party.models import PartyMember, PartyOrganization
@@ -141,9 +141,7 @@ def activity_create(*, party_org, type: str, date: datetime.date, topic: str = "
 
 
 def activity_update(*, activity: Activity, actor, **changes) -> Activity:
-    unknown = set(changes) - UPDATABLE_FIELDS
-    if unknown:
-        raise TypeError(f"activity_update() cannot change {sorted(unknown)}")
+    refuse_unknown_changes("activity_update", changes, UPDATABLE_FIELDS)
     require_activity_scope(actor, activity.party_org)
     if "party_org" in changes:
         changes["party_org"] = resolve_party_org(changes["party_org"], actor)

@@ -33,3 +33,10 @@ class FieldErrors(dict):
     def raise_if_any(self) -> None:
         if self:
             raise ValidationError(dict(self))
+
+
+def refuse_unknown_changes(service: str, changes: dict, updatable, hint: str = "") -> None:
+    """A programming error, not bad input: an update service called with a field it does not change (TypeError)."""
+    unknown = set(changes) - set(updatable)
+    if unknown:
+        raise TypeError(f"{service}() cannot change {sorted(unknown)}{hint}")

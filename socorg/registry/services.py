@@ -14,7 +14,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import SYSTEM, audit_write
-from socorg.core.errors import FieldErrors
+from socorg.core.errors import FieldErrors, refuse_unknown_changes
 from socorg.core.scope import can, ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import FLAGS, refresh_coverage_flags, refresh_member_counts
@@ -198,9 +198,7 @@ def org_register(*, actor, uscc: str, name: str, org_type: str, authority_region
 @transaction.atomic
 def org_update(*, org: SocialOrganization, actor, **changes: Any) -> SocialOrganization:
     """Change editable fields (see EDITABLE_FIELDS); the whole resulting record is validated again."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"org_update() cannot change {sorted(unknown)}; status changes have their own services")
+    refuse_unknown_changes("org_update", changes, EDITABLE_FIELDS, "; status changes have their own services")
     _require_changeable(actor, org)
     org = _lock(org)
     before = _audit_picture(org)

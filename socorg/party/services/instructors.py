@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_changes, audit_write, snapshot
 from socorg.core.crypto import blind_index
-from socorg.core.errors import FieldErrors
+from socorg.core.errors import FieldErrors, refuse_unknown_changes
 from socorg.core.scope import ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import refresh_coverage_flags
@@ -88,9 +88,7 @@ def _lock(instructor: Instructor) -> Instructor:
 
 @transaction.atomic
 def instructor_update(*, instructor: Instructor, actor, **changes) -> Instructor:
-    unknown = set(changes) - UPDATABLE_FIELDS
-    if unknown:
-        raise TypeError(f"instructor_update() cannot change {sorted(unknown)}")
+    refuse_unknown_changes("instructor_update", changes, UPDATABLE_FIELDS)
     require_region(actor, "party.change", instructor.region_id)
     locked = _lock(instructor)
     before = snapshot(locked, AUDITED_FIELDS)

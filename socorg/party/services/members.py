@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_changes, audit_write, snapshot
 from socorg.core.crypto import blind_index
-from socorg.core.errors import FieldErrors
+from socorg.core.errors import FieldErrors, refuse_unknown_changes
 from socorg.core.scope import ensure_in_scope, require
 from socorg.coverage.state import refresh_member_counts
 from socorg.registry import rules as registry_rules
@@ -165,9 +165,7 @@ def member_add(*, name: str, party_org: PartyOrganization, actor, gender: str = 
 
 @transaction.atomic
 def member_update(*, member: PartyMember, actor, **changes) -> PartyMember:
-    unknown = set(changes) - UPDATABLE_FIELDS
-    if unknown:
-        raise TypeError(f"member_update() cannot change {sorted(unknown)}")
+    refuse_unknown_changes("member_update", changes, UPDATABLE_FIELDS)
     require_region(actor, "members.change", member.party_org.region_id)
     locked = (PartyMember.objects.select_for_update(of=("self",)).select_related("party_org", "employer")
               .get(pk=member.pk))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from socorg.core.audit import audit_changes, audit_write, snapshot
 from socorg.core.concurrency import unique_race
-from socorg.core.errors import FieldErrors
+from socorg.core.errors import FieldErrors, refuse_unknown_changes
 from socorg.core.scope import ensure_in_scope
 from socorg.core.text import pinyin_full, pinyin_initials
 from socorg.coverage.state import refresh_coverage_flags
@@ -232,9 +232,7 @@ def _lock(party_org: PartyOrganization) -> PartyOrganization:
 @transaction.atomic
 def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> PartyOrganization:
     """Change any of UPDATABLE_FIELDS; status changes go through party_org_dissolve."""
-    unknown = set(changes) - UPDATABLE_FIELDS
-    if unknown:
-        raise TypeError(f"party_org_update() cannot change {sorted(unknown)}")
+    refuse_unknown_changes("party_org_update", changes, UPDATABLE_FIELDS)
     require_region(actor, "party.change", party_org.region_id)
     locked = _lock(party_org)
     before = snapshot(locked, AUDITED_FIELDS)
