@@ -15,6 +15,11 @@ class Channel(models.TextChoices):
 STAFF_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.VISIT, Channel.REFERRAL)
 
 
+def staff_channel_choices():
+    """The channels staff record (the API's choices; named once in settings' ENUM_NAME_OVERRIDES)."""
+    return [(c.value, c.label) for c in STAFF_CHANNELS]
+
+
 class Category(models.TextChoices):
     """What the complaint is about (the matters a registration authority investigates)."""
 

@@ -156,7 +156,7 @@ class InspectionForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.For
         return initial
 
 
-class RectifiedForm(forms.Form):
+class RectifiedForm(RefuseControlCharactersMixin, forms.Form):
     rectified_on = DateField(label=_("rectified on"), required=False)
 
 

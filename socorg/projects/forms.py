@@ -109,7 +109,7 @@ class ApplicationForm(Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(RefuseControlCharactersMixin, forms.Form):
     experts = forms.MultipleChoiceField(label=_("experts"), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, experts=(), **kwargs):

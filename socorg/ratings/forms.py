@@ -4,7 +4,7 @@ beside the fields: points_<criterion>, reason_<criterion>, …)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from socorg.core.forms import RefuseControlCharactersMixin, ServiceErrorsMixin
+from socorg.core.forms import DateInput, RefuseControlCharactersMixin, ServiceErrorsMixin
 
 from .choices import Grade
 from .scorecards import EVALUATION_PRESETS
@@ -65,17 +65,17 @@ class ReviewForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
 
 class ModelBranchForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("designation"), max_length=100, initial=_("标准化规范化示范党支部"))
-    valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("valid from"), widget=DateInput())
+    valid_to = forms.DateField(label=_("valid until"), widget=DateInput())
     basis = forms.CharField(label=_("criteria met"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     decision_number = forms.CharField(label=_("decision number"), max_length=100)
 
 
 class EvaluationForm(RefuseControlCharactersMixin, ServiceErrorsMixin, forms.Form):
     grade = forms.ChoiceField(label=_("grade"), choices=Grade.choices)
-    valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("valid until"), required=False, help_text=_("Empty: five years."),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
     decision_number = forms.CharField(label=_("decision number"), max_length=100)
     total_points = forms.DecimalField(label=_("total points"), required=False, min_value=0, decimal_places=1)
     scorecard_code = forms.ChoiceField(label=_("scorecard"), required=False,

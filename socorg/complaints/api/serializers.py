@@ -7,19 +7,19 @@ from rest_framework import serializers
 from socorg.core.api.serializers import RefuseControlCharactersMixin
 from socorg.core.crypto import mask
 
-from ..choices import STAFF_CHANNELS, Category, Outcome, ReplyMethod
+from ..choices import Category, Outcome, ReplyMethod, staff_channel_choices
 from ..models import Complaint, ComplaintAttachment
 from ..rules import is_overdue, mask_name
 
 
-class ComplaintAttachmentSerializer(serializers.ModelSerializer):
+class ComplaintAttachmentSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     class Meta:
         model = ComplaintAttachment
         fields = ["id", "stage", "name", "size", "uploaded_at"]
         read_only_fields = fields
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     uscc = serializers.SerializerMethodField()
@@ -74,7 +74,7 @@ class ComplaintCreatedSerializer(ComplaintSerializer):
 
 
 class ComplaintInputSerializer(RefuseControlCharactersMixin, serializers.Serializer):
-    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in STAFF_CHANNELS])
+    channel = serializers.ChoiceField(choices=staff_channel_choices())
     category = serializers.ChoiceField(choices=Category.choices)
     description = serializers.CharField(max_length=5000)
     organization_uscc = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -123,7 +123,7 @@ class ReplyInputSerializer(RefuseControlCharactersMixin, serializers.Serializer)
     replied_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ComplainantRevealSerializer(serializers.Serializer):
+class ComplainantRevealSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     complainant_name = serializers.CharField()
     complainant_phone = serializers.CharField()
     complainant_contact = serializers.CharField()

@@ -8,7 +8,7 @@ from socorg.core.api.serializers import RefuseControlCharactersMixin
 from ..models import CreditEntry, Penalty
 
 
-class CreditEntrySerializer(serializers.ModelSerializer):
+class CreditEntrySerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     uscc = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     list_label = serializers.CharField(source="get_list_display", read_only=True)
@@ -49,7 +49,7 @@ class CreditRemoveSerializer(RefuseControlCharactersMixin, serializers.Serialize
     decided_on = serializers.DateField(allow_null=True, required=False, default=None)
 
 
-class PenaltySerializer(serializers.ModelSerializer):
+class PenaltySerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     uscc = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

@@ -8,7 +8,7 @@ from socorg.credit.choices import ENDING_PENALTIES
 from ..models import CaseDocument, ScreeningCase, ScreeningRun
 
 
-class ScreeningRunSerializer(serializers.ModelSerializer):
+class ScreeningRunSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
 
     class Meta:
@@ -17,14 +17,14 @@ class ScreeningRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseDocumentSerializer(serializers.ModelSerializer):
+class CaseDocumentSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     class Meta:
         model = CaseDocument
         fields = ["id", "name", "uploaded_at"]
         read_only_fields = fields
 
 
-class ScreeningCaseSerializer(serializers.ModelSerializer):
+class ScreeningCaseSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     uscc = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     region = serializers.CharField(source="organization.authority_region_id", read_only=True)

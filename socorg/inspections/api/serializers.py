@@ -11,7 +11,7 @@ from ..choices import InspectionResult, ItemState
 from ..models import Inspection, InspectionPlan, PlanInspector
 
 
-class PublicInspectorSerializer(serializers.ModelSerializer):
+class PublicInspectorSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     id = serializers.CharField(source="code", read_only=True)
 
     class Meta:
@@ -26,7 +26,7 @@ PLAN_PUBLIC_FIELDS = ["id", "plan_uid", "name", "year", "region", "region_name",
                       "public_value", "seed", "drawn_at", "closed_at", "cancelled_at", "cancel_reason", "inspectors"]
 
 
-class PublicPlanSerializer(serializers.ModelSerializer):
+class PublicPlanSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     """What anyone may read about a plan (the public site shows it): the plan, its commitment and draw, the
     inspectors' identifiers, names and units."""
 
@@ -56,7 +56,7 @@ class PlanSerializer(PublicPlanSerializer):
                 for i in plan.inspectors.select_related("account__user").order_by("code")]
 
 
-class PublicInspectionSerializer(serializers.ModelSerializer):
+class PublicInspectionSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     """One published inspection result (the organization is public record; inspectors by identifier)."""
 
     uscc = serializers.CharField(source="selection.uscc", read_only=True)
@@ -100,7 +100,7 @@ class PlanInputSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     inspectors = InspectorInputSerializer(many=True)
 
 
-class CommitResultSerializer(serializers.Serializer):
+class CommitResultSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     pool_sha256 = serializers.CharField()
     pool_size = serializers.IntegerField()
     committed_at = serializers.DateTimeField()
@@ -110,20 +110,20 @@ class DrawInputSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     public_value = serializers.CharField(max_length=200, trim_whitespace=False)
 
 
-class ProofInspectorSerializer(serializers.Serializer):
+class ProofInspectorSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField()
     unit = serializers.CharField()
     excluded_for = serializers.ListField(child=serializers.CharField())
 
 
-class ProofSelectedSerializer(serializers.Serializer):
+class ProofSelectedSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     uscc = serializers.CharField()
     key = serializers.CharField()
     inspectors = serializers.ListField(child=serializers.CharField())
 
 
-class ProofSerializer(serializers.Serializer):
+class ProofSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     """Documentation of the proof's shape (docs/inspections.md): socorg-draw-v1."""
 
     algorithm = serializers.CharField()
@@ -164,6 +164,6 @@ class InspectionInputSerializer(RefuseControlCharactersMixin, serializers.Serial
     rectification_deadline = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class PublicResultsSerializer(serializers.Serializer):
+class PublicResultsSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     plan = PublicPlanSerializer()
     inspections = PublicInspectionSerializer(many=True)

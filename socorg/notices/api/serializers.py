@@ -10,7 +10,7 @@ from ..models import Notice, NoticeReceipt
 from ..queries import completion
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
     bodies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     organizations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="uscc")
@@ -49,7 +49,7 @@ class NoticeInputSerializer(RefuseControlCharactersMixin, serializers.Serializer
     remind_after_days = serializers.IntegerField(required=False, default=3, min_value=0, max_value=90)
 
 
-class ReceiptSerializer(serializers.ModelSerializer):
+class ReceiptSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     recipient = serializers.CharField(source="recipient.__str__", read_only=True)
     organization = serializers.SlugRelatedField(read_only=True, slug_field="uscc")
     has_file = serializers.SerializerMethodField()
@@ -64,7 +64,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
         return bool(receipt.reply_file)
 
 
-class InboxSerializer(serializers.ModelSerializer):
+class InboxSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     """A notice as its recipient sees it (no audience, no figures)."""
 
     title = serializers.CharField(source="notice.title", read_only=True)

@@ -1,6 +1,7 @@
 """Funded projects and matching over the API: a read shape per model and one input shape per write. Validation
 beyond field types lives in projects.rules / projects.services."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from socorg.core.api.serializers import RefuseControlCharactersMixin
@@ -67,13 +68,15 @@ class ProjectCallInputSerializer(Input):
     criteria = CriterionSerializer(many=True, required=False, default=list)
 
 
-class ReasonSerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="ProjectEligibilityReason")
+class ReasonSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     rule = serializers.CharField()
     passed = serializers.BooleanField()
     detail = serializers.CharField()
 
 
-class EligibilitySerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="ProjectEligibility")
+class EligibilitySerializer(RefuseControlCharactersMixin, serializers.Serializer):
     eligible = serializers.BooleanField()
     reasons = ReasonSerializer(many=True)
 
@@ -84,7 +87,7 @@ class EligibilityQuerySerializer(Input):
 
 # --- experts, applications, reviews ----------------------------------------------------------------------------------
 
-class ExpertSerializer(serializers.ModelSerializer):
+class ExpertSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True)
     affiliation = serializers.CharField(source="affiliation.uscc", read_only=True, default=None)
@@ -109,7 +112,7 @@ class BudgetLineSerializer(Input):
     amount = serializers.DecimalField(**MONEY)
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     uscc = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     call_name = serializers.CharField(source="call.name", read_only=True)
@@ -140,6 +143,7 @@ class ApplicationInputSerializer(Input):
     places = serializers.ListField(child=serializers.CharField(max_length=6), required=False, default=list)
 
 
+@extend_schema_serializer(component_name="ProjectAssignInput")
 class AssignInputSerializer(Input):
     experts = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
@@ -153,7 +157,7 @@ class ReasonInputSerializer(Input):
     reason = serializers.CharField(max_length=500)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     expert_name = serializers.CharField(source="expert.name", read_only=True)
     application_title = serializers.CharField(source="application.title", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -184,7 +188,7 @@ class ScoresInputSerializer(Input):
 
 # --- projects ----------------------------------------------------------------------------------------------------
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     paid = serializers.SerializerMethodField()
 
@@ -199,7 +203,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return str(payment.amount) if payment else None
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     conclusion_label = serializers.CharField(source="get_conclusion_display", read_only=True)
 
@@ -210,14 +214,14 @@ class EvaluationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "milestone", "amount", "paid_on"]
         read_only_fields = fields
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     application = ApplicationSerializer(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
@@ -252,6 +256,7 @@ class PaymentInputSerializer(Input):
     paid_on = serializers.DateField()
 
 
+@extend_schema_serializer(component_name="ProjectEvaluationInput")
 class EvaluationInputSerializer(Input):
     stage = serializers.ChoiceField(choices=EvaluationStage.choices)
     evaluated_on = serializers.DateField()
@@ -279,7 +284,7 @@ class CompleteInputSerializer(Input):
 
 # --- needs, offers, matches -----------------------------------------------------------------------------------------
 
-class NeedSerializer(serializers.ModelSerializer):
+class NeedSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -302,7 +307,7 @@ class NeedInputSerializer(Input):
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class OfferSerializer(serializers.ModelSerializer):
+class OfferSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     uscc = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -325,20 +330,20 @@ class OfferInputSerializer(Input):
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class MatchReasonSerializer(serializers.Serializer):
+class MatchReasonSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     factor = serializers.CharField()
     weight = serializers.FloatField(help_text="points this factor contributed to the score")
     max = serializers.FloatField(help_text="the factor's configured weight")
     detail = serializers.CharField()
 
 
-class RankedOfferSerializer(serializers.Serializer):
+class RankedOfferSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     offer = OfferSerializer()
     score = serializers.FloatField()
     reasons = MatchReasonSerializer(many=True)
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class MatchSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     offer = OfferSerializer(read_only=True)
     need_title = serializers.CharField(source="need.title", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)

@@ -68,7 +68,7 @@ class PublicView(APIView):
 class OrgSearchView(PublicView):
     group = "api-orgs"
 
-    @extend_schema(parameters=[Q_PARAM, PAGE_PARAM], responses=PAGE_SCHEMA)
+    @extend_schema(operation_id="public_orgs_list", parameters=[Q_PARAM, PAGE_PARAM], responses=PAGE_SCHEMA)
     def get(self, request):
         """Organizations by name, pinyin or credit code (public fields)."""
         text = _q(request)
@@ -103,7 +103,7 @@ class CreditListView(PublicView):
 class InspectionPlanListView(PublicView):
     group = "api-lists"
 
-    @extend_schema(parameters=[PAGE_PARAM], responses=PAGE_SCHEMA)
+    @extend_schema(operation_id="public_inspection_plans_list", parameters=[PAGE_PARAM], responses=PAGE_SCHEMA)
     def get(self, request):
         """Random-inspection plans from their commitment on: pool hash, public value, draw, results."""
         return _page_answer(request, _section(queries.inspection_plans()), queries.plan_row)

@@ -1,13 +1,16 @@
 """Shapes of /api/v1/ratings/, /api/v1/party-orgs/{id}/ratings/{cycle}/, the eligibility and /api/v1/evaluations/."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
+
+from socorg.core.api.serializers import RefuseControlCharactersMixin
 
 from .. import rules
 from ..models import EvaluationGrade, Rating
 from ..scorecards import VETO_LABELS, label
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     party_org_name = serializers.CharField(source="party_org.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     suspended = serializers.BooleanField(source="is_suspended", read_only=True)
@@ -18,7 +21,7 @@ class RatingSerializer(serializers.ModelSerializer):
                   "total_points", "computed_points", "suspended", "published_at"]
 
 
-class CriterionSerializer(serializers.Serializer):
+class CriterionSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     code = serializers.CharField()
     label = serializers.SerializerMethodField()
     kind = serializers.CharField()
@@ -41,7 +44,7 @@ class CriterionSerializer(serializers.Serializer):
         return float(rules.effective_points(criterion))
 
 
-class VetoSerializer(serializers.Serializer):
+class VetoSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     code = serializers.CharField()
     label = serializers.SerializerMethodField()
     cap = serializers.IntegerField()
@@ -68,39 +71,40 @@ class RatingDetailSerializer(RatingSerializer):
         return {"code": rating.scorecard.code, "version": rating.scorecard.version, "name": rating.scorecard.name}
 
 
-class ItemSerializer(serializers.Serializer):
+class ItemSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     code = serializers.CharField()
     points = serializers.CharField(allow_blank=True, required=False, default="")
     reason = serializers.CharField(allow_blank=True, required=False, default="")
     evidence = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class SelfAssessmentSerializer(serializers.Serializer):
+class SelfAssessmentSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     criteria = ItemSerializer(many=True, help_text="every judged criterion: points, reason, evidence")
 
 
-class ReviewSerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="RatingReview")
+class ReviewSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, required=False, default="")
     adjustments = ItemSerializer(many=True, required=False, default=list,
                                  help_text="criteria whose points the committee changes, each with its reason")
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     rule = serializers.CharField()
     passed = serializers.BooleanField()
     detail = serializers.CharField()
 
 
-class EligibilitySerializer(serializers.Serializer):
+class EligibilitySerializer(RefuseControlCharactersMixin, serializers.Serializer):
     eligible = serializers.BooleanField()
     reasons = ReasonSerializer(many=True)
 
 
-class EvaluationGradeSerializer(serializers.ModelSerializer):
+class EvaluationGradeSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
     uscc = serializers.CharField(source="organization.uscc", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
@@ -110,7 +114,7 @@ class EvaluationGradeSerializer(serializers.ModelSerializer):
                   "total_points", "party_building", "created_at"]
 
 
-class EvaluationInputSerializer(serializers.Serializer):
+class EvaluationInputSerializer(RefuseControlCharactersMixin, serializers.Serializer):
     uscc = serializers.CharField()
     grade = serializers.CharField(help_text="5A, 4A, 3A, 2A or 1A")
     valid_from = serializers.DateField()
