@@ -178,9 +178,7 @@ class ActivitySheet(SheetHandler):
                 updates.append((row, current))
             else:
                 self.run.count(self.kind, "unchanged")
-        self.run.count(self.kind, "created", len(creates))
-        self.run.count(self.kind, "updated", len(updates))
-        if self.run.writing:
+        if self.counted(creates, updates):
             self._write(creates, updates)
 
     def _allowed(self, row: Row, party_org: PartyOrganization) -> bool:
@@ -384,9 +382,7 @@ class DuesSheet(SheetHandler):
                 updates.append((row, current))
             else:
                 self.run.count(self.kind, "unchanged")
-        self.run.count(self.kind, "created", len(creates))
-        self.run.count(self.kind, "updated", len(updates))
-        if self.run.writing:
+        if self.counted(creates, updates):
             self._write(creates, updates, members)
 
     def _write(self, creates, updates, members) -> None:

@@ -306,9 +306,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
             if (party_org.parent.name if party_org.parent_id else "") != values["parent"]:
                 parents.append((row.number, values["name"], values["parent"]))
             updates.append((row, party_org, change))
-        self.run.count(self.kind, "created", len(creates))
-        self.run.count(self.kind, "updated", len(updates))
-        if self.run.writing:
+        if self.counted(creates, updates):
             self._write(creates, updates, found, covered)
 
     def _parent_region(self, parent_name: str) -> str | None:
@@ -495,9 +493,7 @@ class InstructorSheet(_ReferenceSheet):
             change = self._change_of(row, instructor, found, assigned.get(instructor.pk, {}))
             if change is not None:
                 updates.append((row, instructor, change))
-        self.run.count(self.kind, "created", len(creates))
-        self.run.count(self.kind, "updated", len(updates))
-        if self.run.writing:
+        if self.counted(creates, updates):
             self._write(creates, updates, found, assigned)
 
     def _changes(self, instructor, values: dict, region: str, links: dict) -> dict | None:

@@ -212,9 +212,7 @@ class OrganizationSheet(SheetHandler):
             for field in changed:
                 setattr(org, field, values[field])
             updates.append((org, changed, before))
-        self.run.count(self.kind, "created", len(creates))
-        self.run.count(self.kind, "updated", len(updates))
-        if self.run.writing:
+        if self.counted(creates, updates):
             if creates:
                 self._insert(creates)
             if updates:
@@ -390,9 +388,7 @@ class FiledCommunitySheet(SheetHandler):
             for field in changed:
                 setattr(found, field, values[field])
             updates.append((found, changed, before))
-        self.run.count(self.kind, "created", len(creates))
-        self.run.count(self.kind, "updated", len(updates))
-        if not self.run.writing:
+        if not self.counted(creates, updates):
             return
         created = FiledCommunityOrganization.objects.bulk_create(creates, batch_size=2000)
         records = [AuditRecord("registry.filed.create", org, after=_filed_picture(org, FILED_FIELDS))

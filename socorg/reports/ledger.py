@@ -111,9 +111,7 @@ class AnnualReportSheet(SheetHandler):
                 updates.append((row, current, desired))
             else:
                 self.run.count(self.kind, "unchanged")
-        self.run.count(self.kind, "created", len(creates))
-        self.run.count(self.kind, "updated", len(updates))
-        if self.run.writing:
+        if self.counted(creates, updates):
             self._write(creates, updates)
 
     def _allowed(self, row: Row, org: SocialOrganization) -> bool:

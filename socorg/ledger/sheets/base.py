@@ -112,6 +112,12 @@ class SheetHandler:
         self.run.error(self, row.number, key, row.raw.get(key), message)
         row.failed = True
 
+    def counted(self, creates: list, updates: list) -> bool:
+        """Count what a flush creates and updates; True when the run writes (not a dry run)."""
+        self.run.count(self.kind, "created", len(creates))
+        self.run.count(self.kind, "updated", len(updates))
+        return self.run.writing
+
     def once(self, row: Row, seen: dict, key, field: str, message: str, **params) -> bool:
         """The one check that a row appears once in its sheet: `seen` maps each row key met so far to its row
         number. A repeated key fails the row at `field` with `message` % {"row": first row, **params}."""
