@@ -171,6 +171,9 @@ class ReportOrgBucket(models.Model):
     first_due_year = models.IntegerField(_("first year due"))
     second_half = models.BooleanField(_("registered in the second half of the year before"))
     end_year = models.IntegerField(_("first year no longer due"))
+    # The same counts a second time per province (region = the province's code): a national figure then reads a
+    # few thousand rows instead of one row set per county.
+    rollup = models.BooleanField(_("province total"), default=False)
     orgs = models.BigIntegerField(_("organizations"), default=0)
 
     class Meta:
@@ -178,7 +181,7 @@ class ReportOrgBucket(models.Model):
         verbose_name_plural = _("annual-report organization counts")
         default_permissions = ()
         constraints = [models.UniqueConstraint(
-            fields=["region", "supervised", "first_due_year", "second_half", "end_year"],
+            fields=["rollup", "region", "supervised", "first_due_year", "second_half", "end_year"],
             name="reports_bucket_key")]
 
     def __str__(self):

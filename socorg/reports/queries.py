@@ -125,11 +125,15 @@ def uses_maintained(*, year: int, region: Region, user=None) -> bool:
 
 def maintained_by_code(*, year: int, region: Region, today: datetime.date) -> dict[str, dict]:
     """{authority region code: the year's figures} from the maintained counts, for the region's subtree: two
-    grouped reads of a few rows per region, whatever the number of organizations."""
+    grouped reads of a few rows per region, whatever the number of organizations. For the nation the codes are the
+    provinces' (the buckets' province totals), which the drill-down folds exactly as the regions below them."""
     per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys((*FIGURES, *Conclusion.values), 0))
     submitted_due: dict[tuple[str, bool], int] = defaultdict(int)
     due_by_group: dict[tuple[str, bool], int] = defaultdict(int)
-    buckets = (ReportOrgBucket.objects.filter(in_subtree("region__code", region.scope_prefix), end_year__gt=year)
+    # The nation reads the province totals; a province or below reads its regions' own rows.
+    rows = (ReportOrgBucket.objects.filter(rollup=True) if not region.scope_prefix
+            else ReportOrgBucket.objects.filter(in_subtree("region__code", region.scope_prefix), rollup=False))
+    buckets = (rows.filter(end_year__gt=year)
                .filter(Q(first_due_year__lte=year) | Q(second_half=True, first_due_year=year + 1))
                .order_by().values("region_id", "supervised")
                .annotate(due=Sum("orgs", filter=Q(first_due_year__lte=year)),
@@ -140,7 +144,7 @@ def maintained_by_code(*, year: int, region: Region, today: datetime.date) -> di
     counts = (ReportYearCounts.objects.filter(in_subtree("region__code", region.scope_prefix), year=year)
               .values("region_id", "supervised", *YEAR_COLUMNS))
     for row in counts:
-        code = row["region_id"]
+        code = row["region_id"][:2] + "0000" if not region.scope_prefix else row["region_id"]  # as the buckets
         for key in ("submitted", "late", "reviewed", *Conclusion.values):
             per_code[code][key] += row[key]
         submitted_due[code, row["supervised"]] += row["submitted_due"]

@@ -36,7 +36,7 @@ ORG_TABLE = "registry_socialorganization"
 REPORT_TABLE = "reports_annualreport"
 BUCKETS = "reports_reportorgbucket"
 YEAR_COUNTS = "reports_reportyearcounts"
-BUCKET_KEYS = ("region_id", "supervised", "first_due_year", "second_half", "end_year")
+BUCKET_KEYS = ("rollup", "region_id", "supervised", "first_due_year", "second_half", "end_year")
 BUCKET_COLUMNS = ("orgs",)
 YEAR_KEYS = ("region_id", "year", "supervised")
 YEAR_COLUMNS = ("submitted", "late", "reviewed", *Conclusion.values, "submitted_due")
@@ -102,10 +102,15 @@ class Sql:
     def in_window(self, o: str) -> str:
         return f"{self.end(o)} > {self.first}"
 
-    def bucket_values(self, o: str, sign: int) -> str:
-        """region_id, supervised, first_due_year, second_half, end_year, orgs."""
+    def bucket_region(self, o: str, rollup: bool) -> str:
+        """The authority region, or for the province totals its province's code."""
+        return f"substr({o}.authority_region_id, 1, 2) || '0000'" if rollup else f"{o}.authority_region_id"
+
+    def bucket_values(self, o: str, sign: int, rollup: bool) -> str:
+        """rollup, region_id, supervised, first_due_year, second_half, end_year, orgs."""
         names = (*BUCKET_KEYS, *BUCKET_COLUMNS)
-        values = (f"{o}.authority_region_id", self.supervised(o), self.first_due(o), self.second_half(o),
+        flag = ("1" if rollup else "0") if self.vendor == "sqlite" else ("TRUE" if rollup else "FALSE")
+        values = (flag, self.bucket_region(o, rollup), self.supervised(o), self.first_due(o), self.second_half(o),
                   self.end(o), str(sign))
         return ", ".join(f"{value} AS {name}" for value, name in zip(values, names, strict=True))
 
@@ -127,12 +132,16 @@ class Sql:
 
 
 def _sqlite_bucket(sql: Sql, row: str, sign: int) -> str:
-    where = sql.in_window(row)
-    if sign < 0:
-        keys = (f"{row}.authority_region_id", sql.supervised(row), sql.first_due(row), sql.second_half(row),
-                sql.end(row))
-        where += f" AND {sqlite_exists_guard(BUCKETS, BUCKET_KEYS, keys)}"
-    return sqlite_upsert(BUCKETS, BUCKET_KEYS, BUCKET_COLUMNS, f"SELECT {sql.bucket_values(row, sign)} WHERE {where}")
+    statements = []
+    for rollup in (False, True):
+        where = sql.in_window(row)
+        if sign < 0:
+            keys = ("1" if rollup else "0", sql.bucket_region(row, rollup), sql.supervised(row), sql.first_due(row),
+                    sql.second_half(row), sql.end(row))
+            where += f" AND {sqlite_exists_guard(BUCKETS, BUCKET_KEYS, keys)}"
+        statements.append(sqlite_upsert(BUCKETS, BUCKET_KEYS, BUCKET_COLUMNS,
+                                        f"SELECT {sql.bucket_values(row, sign, rollup)} WHERE {where}"))
+    return " ".join(statements)
 
 
 def _sqlite_reports(sql: Sql, o: str, r: str, from_where: str, sign: int) -> str:
@@ -179,7 +188,8 @@ def postgresql_statements() -> list[str]:
     sql = Sql("postgresql")
 
     def buckets(table: str, sign: int) -> str:
-        return f"SELECT {sql.bucket_values('o', sign)} FROM {table} o WHERE {sql.in_window('o')}"
+        return " UNION ALL ".join(f"SELECT {sql.bucket_values('o', sign, rollup)} FROM {table} o "
+                                  f"WHERE {sql.in_window('o')}" for rollup in (False, True))
 
     def org_reports(table: str, sign: int) -> str:
         return (f"SELECT {sql.report_values('o', 'r', sign)} FROM {table} o "
@@ -238,10 +248,11 @@ def rebuild_counts() -> None:
     sums = ", ".join(f"SUM({c})" for c in YEAR_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {BUCKETS}")
-        cursor.execute(f"INSERT INTO {BUCKETS} ({', '.join((*BUCKET_KEYS, *BUCKET_COLUMNS))}) "
-                       f"SELECT region_id, supervised, first_due_year, second_half, end_year, COUNT(*) FROM "
-                       f"(SELECT {sql.bucket_values('o', +1)} FROM {ORG_TABLE} o WHERE {sql.in_window('o')}) d "
-                       f"GROUP BY {groups}")
+        for rollup in (False, True):
+            cursor.execute(f"INSERT INTO {BUCKETS} ({', '.join((*BUCKET_KEYS, *BUCKET_COLUMNS))}) "
+                           f"SELECT {', '.join(BUCKET_KEYS)}, COUNT(*) FROM "
+                           f"(SELECT {sql.bucket_values('o', +1, rollup)} FROM {ORG_TABLE} o "
+                           f"WHERE {sql.in_window('o')}) d GROUP BY {groups}")
         cursor.execute(f"DELETE FROM {YEAR_COUNTS}")
         cursor.execute(f"INSERT INTO {YEAR_COUNTS} ({', '.join((*YEAR_KEYS, *YEAR_COLUMNS))}) "
                        f"SELECT region_id, year, supervised, {sums} FROM "
