@@ -75,7 +75,9 @@ class AnnualReport(models.Model):
                                    name="reports_conclusion_only_when_reviewed"),
         ]
         # The review queue: a year's reports by status, newest submission first.
-        indexes = [models.Index(fields=["year", "status", "-submitted_at"], name="reports_queue_idx")]
+        indexes = [models.Index(fields=["year", "status", "-submitted_at"], name="reports_queue_idx"),
+                   # The queue's default order (every status of a year, newest submission first).
+                   models.Index(fields=["year", "-submitted_at", "-id"], name="reports_year_submitted_idx")]
 
     def __str__(self):
         return f"{self.organization} · {self.year}"
