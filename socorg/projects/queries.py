@@ -213,12 +213,17 @@ def _candidate_keys(need: Need, today: datetime.date, weights: dict[str, float])
     other = ~Q(category=need.category) & (Q(region_code__scope_prefix=prefecture) | Q(region_code__in=covering))
     area_weight = weights["area"]
     tiers = [When(region_code__in=covering, then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_COVERS]))]
-    tiers.append(When(region_code__startswith=own, then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_INSIDE])))
+    def under(prefix: str) -> Q:  # the one subtree condition (an empty prefix: the whole country)
+        from socorg.core.scope import in_subtree
+
+        return in_subtree("region_code", prefix) if prefix else Q(region_code__isnull=False)
+
+    tiers.append(When(under(own), then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_INSIDE])))
     if len(own) >= 4:
-        tiers.append(When(region_code__startswith=prefecture,
+        tiers.append(When(under(prefecture),
                           then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_PREFECTURE])))
     if len(own) >= 2:
-        tiers.append(When(region_code__startswith=province,
+        tiers.append(When(under(province),
                           then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_PROVINCE])))
     people = max(need.people, 1)
     lower = (Case(When(category=need.category, then=Value(weights["category"])), default=Value(0.0),
