@@ -28,6 +28,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT_MARKER = "'"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPLACEMENT = "\ufffd"
+# Past this many rows a list export is refused (the user narrows the region or the filter); Excel itself stops at
+# 1,048,576 rows, and a write-only sheet of this size stays within a request's time.
+MAX_EXPORT_ROWS = 200_000
 
 
 def safe_text(text: str) -> str:
@@ -121,18 +124,30 @@ def comment_of(text: str, author: str = "socorg", **size) -> Comment:
     return Comment(CONTROL_CHARACTERS.sub(REPLACEMENT, str(text)), author, **size)
 
 
+def header_style() -> dict:
+    """The look of a list's header cells (white bold on the platform's red, centred, wrapped, thin borders)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="A61B1B"),
+            "border": thin_border(), "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}
+
+
+def thin_border():
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="BBBBBB")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
 def table_workbook(*, sheet_title: str, title: str, columns, rows, freeze: str = "C3") -> bytes:
     """A one-sheet list for a person: a bold title line, a coloured header, then one row per item, thin borders.
 
     `columns`: (label, width) pairs; `rows`: iterables of values in column order (streamed: write-only sheet).
     Every list export (the organizations behind a number, a completion table, …) uses this, so they all look alike.
     """
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Font
 
-    thin = Side(style="thin", color="BBBBBB")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_style = {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="A61B1B"),
-                    "border": border, "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}
+    border, header = thin_border(), header_style()
     workbook = XlsxWriter()
     sheet = workbook.create_sheet(sheet_title)
     sheet.freeze_panes = freeze
@@ -140,7 +155,7 @@ def table_workbook(*, sheet_title: str, title: str, columns, rows, freeze: str =
     for index, (_label, width) in enumerate(columns):
         sheet.column_dimensions[_column_letter(index)].width = width
     sheet.append([sheet.new_cell(title, font=Font(bold=True))])
-    sheet.append([sheet.new_cell(label, **header_style) for label, _width in columns])
+    sheet.append([sheet.new_cell(label, **header) for label, _width in columns])
     for row in rows:
         sheet.append([sheet.new_cell(value, border=border) for value in row])
     return workbook.to_bytes()

@@ -3,25 +3,28 @@ organizations behind a number. Formatted header, frozen header row (and name col
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 
-from socorg.core.xlsx import XLSX_TYPE, SheetWriter, XlsxWriter, table_workbook
+from socorg.core.xlsx import (
+    MAX_EXPORT_ROWS,
+    XLSX_TYPE,
+    SheetWriter,
+    XlsxWriter,
+    header_style,
+    table_workbook,
+    thin_border,
+)
 
 from .tables import COLUMNS, figure_rows
 
 __all__ = ["MAX_EXPORT_ROWS", "XLSX_TYPE", "figures_workbook", "orgs_workbook"]
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
-THIN = Side(style="thin", color="BBBBBB")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BORDER = thin_border()
 BOLD = Font(bold=True)
-# Past this, an export is refused: narrow the region or the measure (Excel itself stops at 1,048,576 rows).
-MAX_EXPORT_ROWS = 200_000
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _header(sheet: SheetWriter, labels: list[str]) -> list:
-    return [sheet.new_cell(label, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=HEADER_ALIGNMENT)
+    style = header_style()
+    return [sheet.new_cell(label, **style)
             for label in labels]
 
 

@@ -179,8 +179,6 @@ FIGURE_ORG_COLUMNS = [
     (gettext_lazy("report status"), 12), (gettext_lazy("first submitted on"), 12),
     (gettext_lazy("submitted late"), 8), (gettext_lazy("conclusion"), 12),
 ]
-# Past this, an export is refused (narrow the region); Excel itself stops at 1,048,576 rows.
-MAX_EXPORT_ROWS = 200_000
 
 
 def figure_org_rows(orgs, year: int):

@@ -21,7 +21,7 @@ from socorg.core.maps import RegionMap, percent
 from socorg.core.models import AuditEntry
 from socorg.core.pagination import BoundedPaginator
 from socorg.core.scope import can
-from socorg.core.xlsx import XLSX_TYPE, table_workbook
+from socorg.core.xlsx import MAX_EXPORT_ROWS, XLSX_TYPE, table_workbook
 from socorg.party.choices import Formation, InstructorKind, PartyOrgKind
 from socorg.regions.models import Region
 
@@ -32,7 +32,6 @@ from .forms import AnnualReportForm, ReturnForm, ReviewForm, SyncCheckForm
 from .models import AnnualReport, SyncCheck
 from .queries import (
     FIGURE_ORG_COLUMNS,
-    MAX_EXPORT_ROWS,
     figure_org_rows,
     organizations_behind,
     organizations_visible,
