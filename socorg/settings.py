@@ -8,6 +8,7 @@ variable turn development mode on.
 
 import json
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,7 +49,17 @@ SOCORG_FIELD_KEYS_OLD = [k.strip() for k in os.environ.get("SOCORG_FIELD_KEY_OLD
 # Django's own deployment check asks for at least 50 characters in the signing key.
 SECRET_KEY_MIN_LENGTH = 50
 
-if not DEBUG:
+# Commands that read only the code — never the data, never a secret, never serving — run whatever the mode, so a
+# tool checking for missing migrations or compiling catalogs needs no deployment secrets (they then use the embedded
+# defaults, which they never apply to anything). Every other start in production mode is checked below.
+OFFLINE_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "help", "version", "verify_draw"}
+
+
+def _offline_command(argv: list[str]) -> bool:
+    return len(argv) > 1 and argv[1].replace("-", "_") in OFFLINE_COMMANDS
+
+
+if not DEBUG and not _offline_command(sys.argv):
     _problems = []
     if SECRET_KEY == _DEFAULT_SECRET_KEY:
         _problems.append("SECRET_KEY is unset (the embedded default may only be used with DEBUG=1)")

@@ -16,6 +16,26 @@ def start(tmp_path, **env) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def socorg_command(tmp_path, *args, **env) -> subprocess.CompletedProcess:
+    clean = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SOCORG_VAR_DIR": str(tmp_path), **env}
+    return subprocess.run([str(Path(sys.executable).parent / "socorg"), *args], env=clean, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_migration_check_runs_without_deployment_secrets(tmp_path):
+    """Tools that check for model changes without a migration run `socorg makemigrations --check` with no
+    environment at all: a command that reads only the code needs no secret."""
+    result = socorg_command(tmp_path, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_a_command_touching_the_data_still_refuses_the_embedded_defaults(tmp_path):
+    result = socorg_command(tmp_path, "migrate", "--no-input")
+    assert result.returncode != 0
+    assert "socorg refuses to start in production mode" in result.stderr
+
+
 def test_production_mode_without_any_secret_refuses_to_start_naming_every_problem(tmp_path):
     result = start(tmp_path, DEBUG="0")
     assert result.returncode != 0
