@@ -13,6 +13,8 @@ What is kept (the definitions are those of reports.queries, which the property t
 
 Organizations whose last due year precedes SOCORG_REPORT_MAINTAINED_FROM are left out of the buckets and earlier
 registrations are clamped to it: figures of earlier years are counted live (reports.queries).
+A migration that rebuilds a counts table on SQLite (a changed constraint or column) must drop these triggers first,
+as 0005_bucket_province_totals does: SQLite refuses to rename a table a trigger names; post_migrate reinstalls them.
 Why triggers: see coverage.triggers (bulk paths — the ledger, the demo generator — skip Python per row).
 """
 

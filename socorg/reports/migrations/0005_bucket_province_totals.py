@@ -2,6 +2,23 @@
 
 from django.db import migrations, models
 
+# The count triggers (reports.triggers) reference the counts tables; SQLite refuses to rebuild a table that a trigger
+# names ("no such table" while the copy is renamed). Drop them first: post_migrate installs them again, with the new
+# definition, and recounts.
+TRIGGERS = ["reports_org_ins", "reports_org_del", "reports_org_upd", "reports_rep_ins", "reports_rep_del",
+            "reports_rep_upd"]
+
+
+def drop_count_triggers(apps, schema_editor):
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            else:
+                table = "reports_annualreport" if "_rep_" in name else "registry_socialorganization"
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+
 
 class Migration(migrations.Migration):
 
@@ -11,6 +28,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_count_triggers, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name='reportorgbucket',
             name='reports_bucket_key',
