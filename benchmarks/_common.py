@@ -49,3 +49,12 @@ def database_label() -> str:
 
     settings = connection.settings_dict
     return f"{connection.vendor} {settings['NAME']}"
+
+def busiest_county() -> str:
+    from django.db.models import Count
+
+    from socorg.registry.models import SocialOrganization
+
+    row = (SocialOrganization.objects.filter(authority_level="county").values("authority_region_id")
+           .annotate(n=Count("id")).order_by("-n").first())
+    return row["authority_region_id"] if row else "530102"

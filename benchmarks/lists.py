@@ -14,7 +14,7 @@ import argparse
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from _common import database_label, percentile, setup_django, timed
+from _common import busiest_county, database_label, percentile, setup_django, timed
 
 PAGE = 50
 DEEP_PAGE = 200  # offset 9,950
@@ -92,15 +92,6 @@ def run_bound(sql: str) -> None:
         cursor.execute(sql)
         cursor.fetchall()
 
-
-def busiest_county() -> str:
-    from django.db.models import Count
-
-    from socorg.registry.models import SocialOrganization
-
-    row = (SocialOrganization.objects.filter(authority_level="county").values("authority_region_id")
-           .annotate(n=Count("id")).order_by("-n").first())
-    return row["authority_region_id"] if row else "530102"
 
 
 def search_terms() -> tuple[str, str]:

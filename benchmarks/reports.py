@@ -21,7 +21,7 @@ The benchmark's users are created in a transaction that is rolled back: the data
 
 import argparse
 
-from _common import database_label, percentile, setup_django, timed
+from _common import busiest_county, database_label, percentile, setup_django, timed
 
 setup_django()
 
@@ -35,14 +35,6 @@ from socorg.regions.models import Region  # noqa: E402
 from socorg.registry.models import SocialOrganization  # noqa: E402
 from socorg.reports import queries  # noqa: E402
 from socorg.reports.models import AnnualReport  # noqa: E402
-
-
-def busiest_county() -> str:
-    from django.db.models import Count
-
-    row = (SocialOrganization.objects.filter(authority_level="county").values("authority_region_id")
-           .annotate(n=Count("id")).order_by("-n").first())
-    return row["authority_region_id"] if row else "530102"
 
 
 def group_bound(region: Region):

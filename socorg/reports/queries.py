@@ -294,6 +294,16 @@ def report_figures_by_region(*, year: int, region: Region, user=None,
     return rows
 
 
+def totals_of(rows: list[RegionRow], year: int, region: Region) -> ReportFigures:
+    """The region's figures as the sum of its drill-down rows (本级 and every child: each code lies in exactly one),
+    so a page showing both computes them once."""
+    totals = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
+    for row in rows:
+        for key in totals:
+            totals[key] += row.figures[key]
+    return _figures(year, region, totals)
+
+
 def _live_by_code(*, year: int, region: Region, user, today: datetime.date) -> dict[str, dict]:
     """{authority region code: the year's figures}, counted from the organizations and reports in scope."""
     orgs, reports = _scoped(user, region)

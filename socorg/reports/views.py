@@ -35,9 +35,9 @@ from .queries import (
     figure_org_rows,
     organizations_behind,
     organizations_visible,
-    report_figures,
     report_figures_by_region,
     sync_figures,
+    totals_of,
 )
 from .synchronization import SyncEvent, SyncState, checklist
 
@@ -92,7 +92,7 @@ def report_list(request):
     region_rows = report_figures_by_region(year=year, region=region, user=request.user)
     return render(request, "reports/report_list.html", {
         "filter": reports, "page": page, "year": year, "region": region,
-        "figures": report_figures(year=year, region=region, user=request.user),
+        "figures": totals_of(region_rows, year, region),
         "figure_columns": FIGURE_COLUMNS,
         "region_rows": [(row, [(key, row.figures[key]) for key, _label in FIGURE_COLUMNS]) for row in region_rows],
         "region_map": _region_map(region, year, region_rows),
