@@ -11,6 +11,7 @@ are validated against each rule's `param_specs`.
 """
 
 import datetime
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -18,8 +19,21 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -72,6 +86,32 @@ class Finding:
     evidence: dict[str, Any]
     episode: str = ""
     uscc: str = ""
+    message: str = ""  # set by set-based rules (computed in SQL with the finding)
+
+
+# The columns of a set-based rule's findings query (Rule.findings_query), in this order.
+FINDING_COLUMNS = ("finding_subject", "finding_region", "finding_name", "finding_evidence", "finding_episode",
+                   "finding_message")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
+
+
+def sql_format(template: str, **values):
+    """The SQL expression of `template % values` for a (translated) message template with %(name)s / %(name)d
+    placeholders, each value an expression: one translation, applied to every row in the database."""
+    parts, position = [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        if match.start() > position:
+            parts.append(Value(template[position:match.start()]))
+        parts.append(Value("%") if match.group(0) == "%%" else values[match.group(1)])
+        position = match.end()
+    if position < len(template):
+        parts.append(Value(template[position:]))
+    return Concat(*parts, output_field=TextField()) if len(parts) > 1 else parts[0]
+
+
+def as_text(expression):
+    """A date or number column as the text Python's str() gives (ISO dates), for messages built in SQL."""
+    return Cast(expression, CharField())
 
 
 @dataclass(frozen=True)
@@ -176,11 +216,33 @@ class Rule:
             raise ValidationError({"params": problems})
         return cleaned
 
+    def findings_query(self, as_of: datetime.date, region_prefix: str, params: dict):
+        """Set-based rules return a queryset of FINDING_COLUMNS (subject id, region code, name, evidence as a JSON
+        object, occurrence, message), built with `finding_values`: the scan then writes its alerts with INSERT …
+        SELECT, without a round trip through Python. None: the rule computes its findings in Python (evaluate)."""
+        return None
+
     def evaluate(self, as_of: datetime.date, region_prefix: str, params: dict) -> list[Finding]:
-        raise NotImplementedError
+        query = self.findings_query(as_of, region_prefix, params)
+        if query is None:
+            raise NotImplementedError
+        return [Finding(subject, region, name, evidence, episode, message=message)
+                for subject, region, name, evidence, episode, message in query]
 
     def message(self, finding: Finding, params: dict) -> str:
+        if self.findings_query.__func__ is not Rule.findings_query:  # set-based: computed with the finding
+            return finding.message
         raise NotImplementedError
+
+    @staticmethod
+    def finding_values(rows, *, region: str, name: str, evidence: dict, message, episode=None, subject: str = "pk"):
+        """`rows` reduced to FINDING_COLUMNS; `evidence` maps keys to expressions (kept in this order, as the
+        evidence dict of a finding computed in Python would be)."""
+        return rows.annotate(
+            finding_subject=F(subject), finding_region=F(region), finding_name=F(name),
+            finding_evidence=JSONObject(**evidence), finding_episode=episode if episode is not None else Value(""),
+            finding_message=message,
+        ).order_by().values_list(*FINDING_COLUMNS)
 
 
 RULES: dict[str, Rule] = {}
@@ -233,7 +295,7 @@ class ShouldBuildMissing(Rule):
     param_specs = (Param("min_full_members", gettext_lazy("full members from which a branch is required"), 3, 1, 50,
                          setting="SOCORG_SHOULD_BUILD_MIN_FULL_MEMBERS"),)
 
-    def evaluate(self, as_of, region_prefix, params):
+    def findings_query(self, as_of, region_prefix, params):
         # Uncorrelated NOT IN (organization_id is never NULL): PostgreSQL hashes the set once instead of probing
         # per organization, which matters at a million organizations.
         standalone = PartyCoverage.objects.filter(
@@ -241,15 +303,15 @@ class ShouldBuildMissing(Rule):
             party_org__formation=Formation.STANDALONE, party_org__is_functional=False).values("organization_id")
         rows = (SocialOrganization.objects.filter(orgs_active_on(as_of, region_prefix),
                                                   basis_full_members__gte=params["min_full_members"])
-                .exclude(pk__in=standalone)
-                .order_by().values_list("pk", "authority_region_id", "name", "uscc", "basis_full_members"))
-        return [Finding(pk, region, name, {"full_members": full, "min_full_members": params["min_full_members"]},
-                        uscc=uscc) for pk, region, name, uscc, full in rows]
-
-    def message(self, finding, params):
-        return _("%(name)s has %(full)d full party members but no standalone party branch (one is required from "
-                 "%(min)d full members).") % {"name": finding.name, "full": finding.evidence["full_members"],
-                                              "min": finding.evidence["min_full_members"]}
+                .exclude(pk__in=standalone))
+        minimum = Value(params["min_full_members"])
+        return self.finding_values(
+            rows, region="authority_region_id", name="name",
+            evidence={"full_members": F("basis_full_members"), "min_full_members": minimum},
+            message=sql_format(_("%(name)s has %(full)d full party members but no standalone party branch (one is "
+                                 "required from %(min)d full members)."),
+                               name=F("name"), full=as_text(F("basis_full_members")),
+                               min=Value(str(params["min_full_members"]))))
 
 
 @register
@@ -262,20 +324,17 @@ class NoWorkCoverage(Rule):
     severity = Severity.MEDIUM
     subject_type = SubjectType.SOCIAL_ORG
 
-    def evaluate(self, as_of, region_prefix, params):
+    def findings_query(self, as_of, region_prefix, params):
         covered = PartyCoverage.objects.filter(period_q(as_of), party_orgs_active_on(as_of, "", "party_org__")) \
             .values("organization_id")
         on_duty = instructor_on_duty_q("instructor__", as_of)
         assigned = InstructorAssignment.objects.filter(period_q(as_of), on_duty).values("organization_id")
         rows = (SocialOrganization.objects.filter(orgs_active_on(as_of, region_prefix))
-                .exclude(pk__in=covered).exclude(pk__in=assigned)
-                .order_by().values_list("pk", "authority_region_id", "name", "uscc", "registered_on"))
-        return [Finding(pk, region, name, {"registered_on": _date(registered)}, uscc=uscc)
-                for pk, region, name, uscc, registered in rows]
-
-    def message(self, finding, params):
-        return _("%(name)s is covered neither by a party organization nor by an instructor or liaison.") % {
-            "name": finding.name}
+                .exclude(pk__in=covered).exclude(pk__in=assigned))
+        return self.finding_values(
+            rows, region="authority_region_id", name="name", evidence={"registered_on": F("registered_on")},
+            message=sql_format(_("%(name)s is covered neither by a party organization nor by an instructor or "
+                                 "liaison."), name=F("name")))
 
 
 # --- party-organization rules: officers and terms ------------------------------------------------------------
@@ -390,7 +449,7 @@ class _ActivityShortfall(Rule):
             party_orgs_active_on(as_of, region_prefix), kind=PartyOrgKind.BRANCH,
         ).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=start))
 
-    def evaluate(self, as_of, region_prefix, params):
+    def findings_query(self, as_of, region_prefix, params):
         start, end, label = last_full_period(as_of, self.period_of(params))
         held = Activity.objects.filter(party_org=OuterRef("pk"), type=self.activity_type, date__gte=start,
                                        date__lte=end)
@@ -404,28 +463,24 @@ class _ActivityShortfall(Rule):
             rows = rows.filter(held_count__lt=minimum)
         last_held = (Activity.objects.filter(party_org=OuterRef("pk"), type=self.activity_type, date__lte=as_of)
                      .order_by().values("party_org").annotate(last=Max("date")).values("last"))
-        rows = rows.annotate(last_held_on=Subquery(last_held)).order_by().values_list(
-            "pk", "region_id", "name", "held_count", "last_held_on", *self.extra_columns())
-        findings = []
-        for pk, region, name, count, last, *extra in rows:
-            evidence = {"period": label, "period_start": _date(start), "period_end": _date(end), "held": count,
-                        "required": minimum, "last_held_on": _date(last), **dict(zip(self.extra_columns(), extra,
-                                                                                         strict=True))}
-            findings.append(Finding(pk, region, name, evidence, episode=label))
-        return findings
+        rows = rows.annotate(last_held_on=Subquery(last_held))
+        evidence = {"period": Value(label), "period_start": Value(_date(start)), "period_end": Value(_date(end)),
+                    "held": F("held_count"), "required": Value(minimum), "last_held_on": F("last_held_on"),
+                    **{column: F(column) for column in self.extra_columns()}}
+        if minimum == 1:
+            template = _("%(name)s recorded no %(type)s in %(period)s (last one: %(last)s).")
+        else:
+            template = _("%(name)s recorded %(held)d %(type)s in %(period)s; at least %(required)d are required "
+                         "(last one: %(last)s).")
+        message = sql_format(template, name=F("name"), type=Value(str(ActivityType(self.activity_type).label)),
+                             period=Value(period_label(label)), held=as_text(F("held_count")),
+                             required=Value(str(minimum)),
+                             last=Coalesce(as_text(F("last_held_on")), Value(_("never recorded"))))
+        return self.finding_values(rows, region="region_id", name="name", evidence=evidence, episode=Value(label),
+                                   message=message)
 
     def extra_columns(self) -> tuple[str, ...]:
         return ()
-
-    def message(self, finding, params):
-        evidence = finding.evidence
-        values = {"name": finding.name, "type": ActivityType(self.activity_type).label,
-                  "period": period_label(evidence["period"]), "held": evidence["held"],
-                  "required": evidence["required"], "last": evidence["last_held_on"] or _("never recorded")}
-        if evidence["required"] == 1:
-            return _("%(name)s recorded no %(type)s in %(period)s (last one: %(last)s).") % values
-        return _("%(name)s recorded %(held)d %(type)s in %(period)s; at least %(required)d are required (last one: "
-                 "%(last)s).") % values
 
 
 @register

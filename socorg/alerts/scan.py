@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from socorg.core.audit import SYSTEM, audit_write
-from socorg.core.bulk import TableWriter
 from socorg.core.scope import in_subtree, subtree_sql
 
 from .choices import OPEN_STATUSES, AlertStatus, SubjectType
@@ -81,30 +80,27 @@ def open_alerts(region_prefix: str = ""):
 
 
 def apply_rule(config: RuleConfig, as_of: datetime.date, region_prefix: str) -> RuleOutcome:
-    """Set-based: the findings are loaded into a temporary table once; resolving, clearing, refreshing and opening
-    are then one statement each that compares keys in the database. Python touches only the findings (to build
-    their evidence) and, for new or changed alerts, their messages — never the unchanged open alerts."""
+    """Set-based: the findings go into a temporary table — straight from the rule's query (INSERT … SELECT) for a
+    set-based rule, from its Finding objects otherwise — and resolving, clearing, refreshing and opening are then
+    one statement each that compares keys in the database. Only what changed is written."""
     rule = config.rule
     outcome = RuleOutcome(rule.code, config.enabled, problem=config.problem)
     clock = time.perf_counter()
-    findings = {}
-    if config.enabled:
-        findings = {f"{rule.subject_type}:{f.subject_id}": f
-                    for f in rule.evaluate(as_of, region_prefix, config.params)}
-        outcome.findings = len(findings)
-    outcome.evaluate_seconds = time.perf_counter() - clock
     with transaction.atomic(), connection.cursor() as cursor:
         _lock_rule(rule)
-        # Serialised as Django's JSONField does, so that SQLite (which compares JSON as text) sees equal evidence
-        # as equal; PostgreSQL compares jsonb values.
-        evidence = {key: json.dumps(f.evidence) for key, f in findings.items()}
-        _load_findings(cursor, findings, evidence)
+        _create_temp_table(cursor, FINDINGS, f"subject_key varchar(40) NOT NULL, subject_id bigint NOT NULL, "
+                                             f"region_id varchar(6) NOT NULL, evidence {_json_type()} NOT NULL, "
+                                             f"episode varchar(40) NOT NULL, message text NOT NULL")
+        if config.enabled:
+            outcome.findings = _load_findings(cursor, config, as_of, region_prefix)
+        _index_or_analyze(cursor, FINDINGS)
+        outcome.evaluate_seconds = time.perf_counter() - clock
         where = _OpenAlerts(rule.code, region_prefix)
         reason = CONDITION_GONE if config.enabled else RULE_DISABLED
         outcome.resolved = _resolve(cursor, where, as_of, reason)
         _clear_accepted(cursor, where, as_of)
-        outcome.updated = _refresh(cursor, config, where, findings, evidence)
-        outcome.opened = _open(cursor, config, where, findings, evidence, as_of)
+        outcome.updated = _refresh(cursor, config, where)
+        outcome.opened = _open(cursor, config, where, as_of)
         cursor.execute(f"DROP TABLE {FINDINGS}")
     outcome.seconds = time.perf_counter() - clock
     return outcome
@@ -119,8 +115,8 @@ def _lock_rule(rule) -> None:
 # --- the findings table and the set-based statements ---------------------------------------------------------
 
 FINDINGS = "alerts_scan_finding"
-CHANGES = "alerts_scan_change"
 ALERTS = Alert._meta.db_table
+FINDING_FIELDS = ["subject_key", "subject_id", "region_id", "evidence", "episode", "message"]
 
 
 def _create_temp_table(cursor, name: str, columns: str) -> None:
@@ -152,12 +148,24 @@ def _index_or_analyze(cursor, table: str) -> None:
         cursor.execute(f"CREATE UNIQUE INDEX {table}_key ON {table} (subject_key)")
 
 
-def _load_findings(cursor, findings: dict, evidence: dict) -> None:
-    _create_temp_table(cursor, FINDINGS, f"subject_key varchar(40) NOT NULL, region_id varchar(6) NOT NULL, "
-                                         f"evidence {_json_type()} NOT NULL, episode varchar(40) NOT NULL")
-    _write_rows(cursor, FINDINGS, ["subject_key", "region_id", "evidence", "episode"],
-                ((key, f.region_id, evidence[key], f.episode) for key, f in findings.items()))
-    _index_or_analyze(cursor, FINDINGS)
+def _load_findings(cursor, config: RuleConfig, as_of, region_prefix: str) -> int:
+    """The rule's findings into the temporary table; returns their number."""
+    rule = config.rule
+    query = rule.findings_query(as_of, region_prefix, config.params)
+    if query is not None:
+        sql, params = query.query.sql_with_params()
+        cursor.execute(
+            f"INSERT INTO {FINDINGS} ({', '.join(FINDING_FIELDS)}) "
+            f"SELECT %s || CAST(q.finding_subject AS varchar(20)), q.finding_subject, q.finding_region, "
+            f"q.finding_evidence, q.finding_episode, q.finding_message FROM ({sql}) q",
+            [f"{rule.subject_type}:", *params])
+        return cursor.rowcount
+    findings = {f"{rule.subject_type}:{f.subject_id}": f for f in rule.evaluate(as_of, region_prefix, config.params)}
+    # Serialised as Django's JSONField does (SQLite compares the normalised JSON text, PostgreSQL jsonb values).
+    _write_rows(cursor, FINDINGS, FINDING_FIELDS,
+                ((key, f.subject_id, f.region_id, json.dumps(f.evidence), f.episode, rule.message(f, config.params))
+                 for key, f in findings.items()))
+    return len(findings)
 
 
 class _OpenAlerts:
@@ -189,59 +197,56 @@ def _clear_accepted(cursor, where: _OpenAlerts, as_of) -> None:
         [_day(as_of), where.code, AlertStatus.ACCEPTED, *where.region_params])
 
 
-def _refresh(cursor, config: RuleConfig, where: _OpenAlerts, findings: dict, evidence: dict) -> int:
-    """Open alerts whose evidence, occurrence, severity or region changed get the new picture: the changed keys
-    are found in SQL, their new messages written to a second temporary table, and one UPDATE … FROM applies them."""
+def _evidence_differs() -> str:
+    if connection.vendor == "postgresql":
+        return f"{ALERTS}.evidence <> f.evidence"
+    # SQLite keeps JSON as text: compare it minified, so the same evidence written by the ORM counts as equal.
+    return f"json({ALERTS}.evidence) <> json(f.evidence)"
+
+
+def _refresh(cursor, config: RuleConfig, where: _OpenAlerts) -> int:
+    """Open alerts whose evidence, occurrence, severity or region changed get the new picture (and message) in one
+    UPDATE … FROM; unchanged ones are not written."""
     cursor.execute(
-        f"SELECT f.subject_key FROM {FINDINGS} f JOIN {ALERTS} ON {ALERTS}.rule = %s "
-        f"AND {ALERTS}.subject_key = f.subject_key AND {where.status_in} "
-        f"WHERE {ALERTS}.evidence <> f.evidence OR {ALERTS}.episode <> f.episode OR {ALERTS}.severity <> %s "
-        f"OR {ALERTS}.region_id <> f.region_id",
-        [where.code, *where.statuses, config.severity])
-    changed = [key for (key,) in cursor.fetchall()]
-    if not changed:
-        return 0
-    _create_temp_table(cursor, CHANGES, "subject_key varchar(40) NOT NULL, message text NOT NULL")
-    _write_rows(cursor, CHANGES, ["subject_key", "message"],
-                ((key, config.rule.message(findings[key], config.params)) for key in changed))
-    _index_or_analyze(cursor, CHANGES)
-    cursor.execute(
-        f"UPDATE {ALERTS} SET message = c.message, evidence = f.evidence, episode = f.episode, "
-        f"region_id = f.region_id, severity = %s, updated_at = %s "
-        f"FROM {CHANGES} c JOIN {FINDINGS} f ON f.subject_key = c.subject_key "
-        f"WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = c.subject_key AND {where.status_in}",
-        [config.severity, _now(), where.code, *where.statuses])
-    cursor.execute(f"DROP TABLE {CHANGES}")
-    return len(changed)
+        f"UPDATE {ALERTS} SET message = f.message, evidence = f.evidence, episode = f.episode, "
+        f"region_id = f.region_id, severity = %s, updated_at = %s FROM {FINDINGS} f "
+        f"WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = f.subject_key AND {where.status_in} "
+        f"AND ({_evidence_differs()} OR {ALERTS}.episode <> f.episode OR {ALERTS}.severity <> %s "
+        f"OR {ALERTS}.region_id <> f.region_id)",
+        [config.severity, _now(), where.code, *where.statuses, config.severity])
+    return cursor.rowcount
 
 
 OPEN_FIELDS = ["rule", "subject_type", "subject_key", "party_org", "organization", "region", "severity", "message",
                "evidence", "episode", "status", "opened_on", "updated_at"]
 
 
-def _open(cursor, config: RuleConfig, where: _OpenAlerts, findings: dict, evidence: dict, as_of) -> int:
-    """Findings without an open alert, and not an occurrence whose rectification was accepted, become new alerts.
-    They are inserted as plain rows (COPY on PostgreSQL, executemany on SQLite) in key order, so the unique index
-    on open alerts is filled page by page rather than at random."""
+def _defaults() -> tuple[list[str], list]:
+    """The alert columns a scan does not set, with their defaults in database form."""
+    omitted = [f for f in Alert._meta.concrete_fields
+               if f.name not in OPEN_FIELDS and not f.primary_key and not f.auto_created]
+    return [f.column for f in omitted], [f.get_db_prep_save(f.get_default(), connection) for f in omitted]
+
+
+def _open(cursor, config: RuleConfig, where: _OpenAlerts, as_of) -> int:
+    """Findings without an open alert, and not an occurrence whose rectification was accepted, become new alerts in
+    one INSERT … SELECT, in key order (so the unique index on open alerts is filled page by page)."""
+    rule = config.rule
+    party = rule.subject_type == SubjectType.PARTY_ORG
+    columns = [Alert._meta.get_field(name).column for name in OPEN_FIELDS]
+    default_columns, defaults = _defaults()
     cursor.execute(
-        f"SELECT f.subject_key FROM {FINDINGS} f WHERE NOT EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s "
+        f"INSERT INTO {ALERTS} ({', '.join(columns + default_columns)}) "
+        f"SELECT %s, %s, f.subject_key, {'f.subject_id' if party else 'NULL'}, {'NULL' if party else 'f.subject_id'}, "
+        f"f.region_id, %s, f.message, f.evidence, f.episode, %s, %s, %s{''.join(', %s' for _ in defaults)} "
+        f"FROM {FINDINGS} f WHERE NOT EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s "
         f"AND {ALERTS}.subject_key = f.subject_key AND {where.status_in}) "
         f"AND NOT EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = f.subject_key "
         f"AND {ALERTS}.status = %s AND {ALERTS}.cleared_on IS NULL AND {ALERTS}.episode = f.episode) "
         f"ORDER BY f.subject_key",
-        [where.code, *where.statuses, where.code, AlertStatus.ACCEPTED])
-    new = [key for (key,) in cursor.fetchall()]
-    rule = config.rule
-    party = rule.subject_type == SubjectType.PARTY_ORG
-    stamp, day = _now(), _day(as_of)
-    writer = TableWriter(Alert, OPEN_FIELDS)
-    for key in new:
-        f = findings[key]
-        writer.add((rule.code, rule.subject_type, key, f.subject_id if party else None,
-                    None if party else f.subject_id, f.region_id, config.severity, rule.message(f, config.params),
-                    evidence[key], f.episode, AlertStatus.OPEN, day, stamp))
-    writer.flush()
-    return writer.count
+        [rule.code, rule.subject_type, config.severity, AlertStatus.OPEN, _day(as_of), _now(), *defaults,
+         where.code, *where.statuses, where.code, AlertStatus.ACCEPTED])
+    return cursor.rowcount
 
 
 def _day(day: datetime.date):
