@@ -17,7 +17,7 @@ from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.decorators import capability_required
 from socorg.core.middleware import mark_no_store
-from socorg.core.pagination import BoundedPaginator, page_size
+from socorg.core.pagination import list_page, page_size
 from socorg.core.pickers import PICKER_LIMIT, picker_text, within_capability
 from socorg.core.scope import can
 from socorg.core.search import search_condition
@@ -39,8 +39,7 @@ PAGE_SIZE = 50
 def _page(request, filterset, *, labels=(), links=None):
     """The requested page, its rows carrying `<field>_label` for each choice field in `labels` and one URL
     attribute per entry of `links` ({attribute: (view name, function row -> argument)}), prepared once per page."""
-    page = BoundedPaginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page = list_page(request, filterset.qs, page_size(request))
     add_labels(page.object_list, filterset.queryset.model, *labels)
     for attribute, (viewname, argument) in (links or {}).items():
         link = row_link(viewname)

@@ -18,7 +18,7 @@ from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.crypto import mask
 from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
-from socorg.core.pagination import BoundedPaginator, page_size
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.party.choices import Formation, PartyOrgKind
 from socorg.party.models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization
@@ -43,10 +43,8 @@ def _org_or_404(user, uscc: str, action: str = "view") -> SocialOrganization:
 def org_list(request):
     orgs = org_list_filterset(request.GET, request.user)
     # The list shows no phone: do not decrypt one per row.
-    paginator = BoundedPaginator(orgs.qs.defer("phone"), page_size(request),
-                                 exact_count=lambda: org_list_total(orgs, request.user))
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page = list_page(request, orgs.qs.defer("phone"), page_size(request),
+                     exact_count=lambda: org_list_total(orgs, request.user))
     detail_url = row_link("registry:detail", "uscc")
     add_labels(page.object_list, SocialOrganization, "org_type", "category", "status")
     for org in page.object_list:

@@ -39,6 +39,7 @@ def sort_link(context, field: str, label: str):
     descending = current == field
     query["ordering"] = f"-{field}" if descending else field
     query.pop("page", None)
+    query.pop("cursor", None)  # a cursor belongs to one order
     arrow = "▲" if current == field else "▼" if current == f"-{field}" else ""
     return format_html('<a href="?{}">{} {}</a>', query.urlencode(), label, arrow)
 
