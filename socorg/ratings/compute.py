@@ -1,10 +1,13 @@
-"""The computed criteria, set-based (like the early-warning scan): a fixed number of grouped queries over the whole
-region answer every party organization at once, never one query per branch.
+"""The computed criteria, set-based (like the early-warning scan): a fixed number of grouped queries per chunk of
+party organizations answer every branch of the chunk at once, never one query per branch.
 
-`compute_ratings(cycle, region_prefix, definition)` → one ComputedRating per party organization in force at the
-end of the cycle (or today, for the running year), each criterion with its points, its maximum and the evidence
-behind the points. `org_party_section(org_ids, cycle, definition)` computes the party-building section of the
-evaluation scorecard for social organizations from the same facts.
+`compute_chunks(cycle, region_prefix, definition)` yields, chunk by chunk of CHUNK_SIZE party organizations in id
+order (memory stays bounded by one chunk, whatever the region), one ComputedRating per party organization in force
+at the end of the cycle (or today, for the running year), each criterion with its points, its maximum and the
+evidence behind the points; `compute_ratings` is the same as one list. Within a chunk each criterion is evaluated as
+a column (_Column): a key per branch of what decides its points and evidence, and the criterion's JSON encoded once
+per distinct key. `org_party_section(org_ids, cycle, definition)` computes the party-building section of the
+evaluation scorecard for social organizations from the same facts and the same per-organization rules (_org_part).
 
 What each measure reads (docs/ratings.md):
 - activity_periods: socorg.activities records of the type, per month / quarter / half-year / year of the cycle up to
@@ -22,12 +25,12 @@ What each measure reads (docs/ratings.md):
 """
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Min, Q
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from socorg.activities.models import Activity
@@ -64,16 +67,6 @@ def cycle_as_of(cycle: int, today: datetime.date | None = None) -> datetime.date
     today = today or timezone.localdate()
     end = datetime.date(cycle, 12, 31)
     return end if end < today else today - datetime.timedelta(days=1)
-
-
-@dataclass(slots=True)
-class ComputedRating:
-    party_org_id: int
-    region_id: str
-    name: str
-    criteria: list[dict]
-    computed_points: Decimal
-    vetoes: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -151,58 +144,72 @@ def _names(items, limit: int = 5) -> list[str]:
     return sorted(items)[:limit]
 
 
+def _org_part(measure: str, o: OrgFacts, cycle: int, day: datetime.date, minimum: int) -> tuple[int, int, str | None]:
+    """One covered organization's part in an organization-level measure: (counted, met, its name when counted and
+    not met). A measure over several organizations adds the parts up (_org_points)."""
+    if measure == "standalone_where_should_build":
+        if o.basis_full_members < minimum:
+            return 0, 0, None
+        return (1, 1, None) if o.standalone else (1, 0, o.name)
+    if measure == "party_clause":
+        return (1, 1, None) if o.party_clause else (1, 0, o.name)
+    if measure == "instructor_in_post":
+        return 1, int(o.instructor), None
+    if measure == "org_coverage":
+        return 1, int(o.covered), None
+    if measure == "work_coverage":
+        return 1, int(o.covered or o.instructor), None
+    if measure == "annual_report_party_section":
+        report_year = cycle - 1
+        if report_rules.is_exempt(o.registered_on, report_year) or (
+                o.registered_on is not None and o.registered_on.year > report_year):
+            return 0, 0, None
+        submitted = bool(o.report and o.report["submitted"])
+        if not submitted and day <= report_rules.deadline(report_year, has_supervisor=o.has_supervisor):
+            return 0, 0, None  # not yet due
+        return (1, 1, None) if o.report and o.report["complete"] else (1, 0, o.name)
+    if measure == "sync_items":
+        return o.sync_done + o.sync_not_done, o.sync_done, None
+    raise KeyError(measure)
+
+
+def _org_points(measure: str, maximum, counted: int, met: int, missing, cycle: int, minimum: int):
+    """(points, evidence) of an organization-level measure from its parts added up (`missing`: the names of the
+    organizations counted and not meeting it)."""
+    if measure == "standalone_where_should_build":
+        return share_points(maximum, met, counted), {"should_build": counted, "built": met,
+                                                     "min_full_members": minimum, "missing": _names(missing)}
+    if measure == "party_clause":
+        return share_points(maximum, met, counted), {"organizations": counted, "with_clause": met,
+                                                     "missing": _names(missing)}
+    if measure == "instructor_in_post":
+        return share_points(maximum, met, counted), {"organizations": counted, "with_instructor": met}
+    if measure in ("org_coverage", "work_coverage"):
+        return share_points(maximum, met, counted), {"organizations": counted, "covered": met}
+    if measure == "annual_report_party_section":
+        return share_points(maximum, met, counted), {"report_year": cycle - 1, "due": counted, "complete": met,
+                                                     "missing": _names(missing)}
+    if measure == "sync_items":
+        if counted == 0:
+            return 0.0, {"done": 0, "not_done": 0, "recorded": False}
+        return share_points(maximum, met, counted), {"done": met, "not_done": counted - met, "recorded": True}
+    raise KeyError(measure)
+
+
 def _org_measure(measure: str, params: dict, maximum, orgs: list[OrgFacts], cycle: int, day: datetime.date,
                  minimum: int | None = None):
     """(points, evidence) of an organization-level measure over the covered organizations `orgs` (`minimum`: the
     should-build threshold, read once by the caller)."""
-    if measure == "standalone_where_should_build":
-        minimum = should_build_min_full_members() if minimum is None else minimum
-        should = [o for o in orgs if o.basis_full_members >= minimum]
-        built = [o for o in should if o.standalone]
-        return share_points(maximum, len(built), len(should)), {
-            "should_build": len(should), "built": len(built), "min_full_members": minimum,
-            "missing": _names(o.name for o in should if not o.standalone)}
-    if measure == "party_clause":
-        with_clause = [o for o in orgs if o.party_clause]
-        return share_points(maximum, len(with_clause), len(orgs)), {
-            "organizations": len(orgs), "with_clause": len(with_clause),
-            "missing": _names(o.name for o in orgs if not o.party_clause)}
-    if measure == "instructor_in_post":
-        with_instructor = [o for o in orgs if o.instructor]
-        return share_points(maximum, len(with_instructor), len(orgs)), {
-            "organizations": len(orgs), "with_instructor": len(with_instructor)}
-    if measure == "org_coverage":
-        covered = [o for o in orgs if o.covered]
-        return share_points(maximum, len(covered), len(orgs)), {"organizations": len(orgs), "covered": len(covered)}
-    if measure == "work_coverage":
-        covered = [o for o in orgs if o.covered or o.instructor]
-        return share_points(maximum, len(covered), len(orgs)), {"organizations": len(orgs), "covered": len(covered)}
-    if measure == "annual_report_party_section":
-        report_year = cycle - 1
-        checked = complete = 0
-        missing = []
-        for o in orgs:
-            if report_rules.is_exempt(o.registered_on, report_year) or (
-                    o.registered_on is not None and o.registered_on.year > report_year):
-                continue
-            deadline = report_rules.deadline(report_year, has_supervisor=o.has_supervisor)
-            submitted = bool(o.report and o.report["submitted"])
-            if not submitted and day <= deadline:
-                continue  # not yet due
-            checked += 1
-            if o.report and o.report["complete"]:
-                complete += 1
-            else:
-                missing.append(o.name)
-        return share_points(maximum, complete, checked), {"report_year": report_year, "due": checked,
-                                                          "complete": complete, "missing": _names(missing)}
-    if measure == "sync_items":
-        done = sum(o.sync_done for o in orgs)
-        not_done = sum(o.sync_not_done for o in orgs)
-        if done + not_done == 0:
-            return 0.0, {"done": 0, "not_done": 0, "recorded": False}
-        return share_points(maximum, done, done + not_done), {"done": done, "not_done": not_done, "recorded": True}
-    raise KeyError(measure)
+    minimum = should_build_min_full_members() if minimum is None else minimum
+    counted = met = 0
+    missing = []
+    for o in orgs:
+        c, m, name = _org_part(measure, o, cycle, day, minimum)
+        counted += c
+        met += m
+        if name is not None:
+            missing.append(name)
+    return _org_points(measure, maximum, counted, met, missing, cycle, minimum)
 
 
 # --- the star rating -------------------------------------------------------------------------------------------
@@ -236,21 +243,25 @@ def _compute_periods(cycle: int, period: str, founded_on, day: datetime.date) ->
     return found
 
 
-def _activity_months(party_org_q: Q, cycle: int, day: datetime.date) -> dict[tuple[int, str], dict[int, int]]:
-    """{(party_org, type): {month: count}} of the cycle up to `day`: one grouped query, read through a plain cursor
-    (the ORM's per-value converters cost more than the query on hundreds of thousands of groups)."""
+def _activity_months(party_org_q: Q, types, cycle: int, day: datetime.date) -> dict[str, dict[int, tuple]]:
+    """{type: {party_org: (count in January, …, count in December)}} of the cycle up to `day`: one grouped query
+    with a filtered count per month, read through a plain cursor (the ORM's per-value converters cost more than the
+    query on hundreds of thousands of groups)."""
     from django.db import connection
 
-    counts: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-    rows = (Activity.objects.filter(party_org_q, date__gte=datetime.date(cycle, 1, 1), date__lte=day)
-            .annotate(month=ExtractMonth("date")).order_by().values_list("party_org_id", "type", "month")
-            .annotate(n=Count("pk")))
+    per_month = {f"m{month}": Count("pk", filter=Q(date__gte=datetime.date(cycle, month, 1),
+                                                   date__lt=add_months(datetime.date(cycle, month, 1), 1)))
+                 for month in range(1, 13)}
+    rows = (Activity.objects.filter(party_org_q, type__in=sorted(types), date__gte=datetime.date(cycle, 1, 1),
+                                    date__lte=day)
+            .order_by().values_list("party_org_id", "type").annotate(**per_month))
     sql, params = rows.query.sql_with_params()
+    counts: dict[str, dict[int, tuple]] = {kind: {} for kind in types}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(20000):
-            for party_org, kind, month, n in batch:
-                counts[(party_org, kind)][int(month)] = n
+            for row in batch:
+                counts[row[1]][row[0]] = row[2:]
     return counts
 
 
@@ -303,113 +314,281 @@ def _alert_facts(party_org_q: Q, cycle: int, day: datetime.date):
     return open_counts, rectifications
 
 
-def compute_ratings(cycle: int, region_prefix: str, definition: dict, *, as_of: datetime.date | None = None,
-                    party_org_ids=None) -> list[ComputedRating]:
-    """The computed criteria of every party organization in force on the cycle's date in the region subtree (or
-    only `party_org_ids`). Judged criteria come back with 0 points and no evidence: people score them."""
-    day = as_of or cycle_as_of(cycle)
-    party_orgs_q = party_org_active_q("", day) & in_subtree("region__code", region_prefix)
-    if party_org_ids is not None:
-        party_orgs_q &= Q(pk__in=list(party_org_ids))
-    party_orgs = list(PartyOrganization.objects.filter(party_orgs_q).order_by("pk").values_list(
-        "pk", "region_id", "name", "has_party_groups", "secretary_name", "secretary_vacant_since",
-        "term_started_on", "term_years", "founded_on"))
-    # The same set, as a condition on rows that point at a party organization.
-    related_q = Q(party_org__in=PartyOrganization.objects.filter(party_orgs_q).values("pk"))
-    criteria = criteria_of(definition)
-    measures = {c.get("measure") for c in criteria}
-    covered: dict[int, list[int]] = defaultdict(list)
-    coverage_rows = PartyCoverage.objects.filter(related_q, active_on("", day)).order_by()
-    for party_org, org_id in coverage_rows.values_list("party_org_id", "organization_id").iterator(chunk_size=20000):
-        covered[party_org].append(org_id)
-    facts = org_facts(coverage_rows.values("organization_id"), cycle, day) if covered else {}
-    activity = _activity_months(related_q, cycle, day) if "activity_periods" in measures else {}
-    needs_members = any(c.get("params", {}).get("applies") == "committee" for c in criteria)
-    full_members = _full_members(related_q, day) if needs_members else {}
-    committee_min = _committee_threshold() if needs_members else 0
-    open_alerts, rectifications = _alert_facts(related_q, cycle, day)
-    vetoes = {v["code"]: v["cap"] for v in definition.get("vetoes", [])}
-    credit = (credit_link.credit_facts(coverage_rows.values("organization_id"), day)
-              if facts and {"serious_list", "abnormal_list"} & set(vetoes) else {})
-    should_build_min = should_build_min_full_members()
+@dataclass(slots=True)
+class ComputedRating:
+    """One party organization's computed criteria: `criteria_json` is the stored list of criteria as JSON text
+    (each {"code", "kind", "section", "points", "max", "evidence"}; judged ones with points null), `points` the sum
+    of the computed points before rounding."""
 
-    results = []
-    for pk, region, name, groups, secretary, vacant_since, term_start, term_years, founded in party_orgs:
-        orgs = [facts[o] for o in covered.get(pk, ()) if o in facts]
-        rows = []
-        total = 0.0
-        for criterion in criteria:
-            maximum = criterion["points"]
-            params = criterion.get("params", {})
-            measure = criterion.get("measure")
+    party_org_id: int
+    region_id: str
+    name: str
+    criteria_json: str
+    computed_points: Decimal
+    points: float
+    vetoes: list[dict] = field(default_factory=list)
+
+    @property
+    def criteria(self) -> list[dict]:
+        return json.loads(self.criteria_json)
+
+
+@dataclass(slots=True)
+class Chunk:
+    """The computed ratings of the party organizations in force with ids first_id…last_id (ascending)."""
+
+    first_id: int
+    last_id: int
+    ratings: list[ComputedRating]
+
+
+class _Column:
+    """One criterion evaluated for a whole chunk: `cells`, one (points, JSON text of the criterion) per party
+    organization in chunk order. The cell is memoised by the key that decides points and evidence (`make(key)` →
+    (points, evidence)): most branches share the same figures, so a criterion's JSON is encoded once per distinct
+    evidence, not once per branch. Loops add cells as `cells.append(memo.get(key) or encode(key))`."""
+
+    __slots__ = ("cells", "criterion", "make", "memo")
+
+    def __init__(self, criterion: dict, make):
+        self.criterion, self.make, self.memo = criterion, make, {}
+        self.cells: list[tuple[float, str]] = []
+
+    def encode(self, key) -> tuple[float, str]:
+        points, evidence = self.make(key)
+        found = self.memo[key] = (points, json.dumps(
+            {"code": self.criterion["code"], "kind": "computed", "section": self.criterion["section"],
+             "points": points, "max": self.criterion["points"], "evidence": evidence}, ensure_ascii=False))
+        return found
+
+    def fill(self, keys) -> "_Column":
+        memo, encode = self.memo, self.encode
+        self.cells = [memo.get(key) or encode(key) for key in keys]
+        return self
+
+
+class _Run:
+    """The figures of one run that do not depend on the chunk: the scorecard's criteria, vetoes and the rule
+    thresholds read from configuration."""
+
+    def __init__(self, cycle: int, day: datetime.date, definition: dict):
+        self.cycle, self.day = cycle, day
+        self.criteria = criteria_of(definition)
+        self.measures = {c.get("measure") for c in self.criteria if c["kind"] == "computed"}
+        self.activity_types = {c["params"]["type"] for c in self.criteria
+                               if c["kind"] == "computed" and c.get("measure") == "activity_periods"}
+        self.needs_members = any(c["kind"] == "computed" and c.get("params", {}).get("applies") == "committee"
+                                 for c in self.criteria)
+        self.committee_min = _committee_threshold() if self.needs_members else 0
+        self.vetoes = {v["code"]: v["cap"] for v in definition.get("vetoes", [])}
+        self.should_build_min = should_build_min_full_members()
+        self.judged_texts = {c["code"]: json.dumps({"code": c["code"], "kind": "judged", "section": c["section"],
+                                                    "points": None, "max": c["points"], "evidence": {}},
+                                                   ensure_ascii=False)
+                             for c in self.criteria if c["kind"] != "computed"}
+        self.rounded: dict[float, Decimal] = {}
+
+    def compute(self, party_orgs_q: Q, first_id: int, last_id: int) -> list[ComputedRating]:
+        cycle, day = self.cycle, self.day
+        party_orgs = list(PartyOrganization.objects.filter(party_orgs_q).order_by("pk").values_list(
+            "pk", "region_id", "name", "has_party_groups", "secretary_name", "secretary_vacant_since",
+            "term_started_on", "term_years", "founded_on"))
+        if not party_orgs:
+            return []
+        # The same set, as a condition on rows that point at a party organization (the id range lets the planner
+        # probe the (party_org, …) indexes).
+        related_q = Q(party_org_id__gte=first_id, party_org_id__lte=last_id,
+                      party_org__in=PartyOrganization.objects.filter(party_orgs_q).values("pk"))
+        covered: dict[int, list[int]] = defaultdict(list)
+        coverage_rows = PartyCoverage.objects.filter(related_q, active_on("", day)).order_by()
+        for party_org, org_id in coverage_rows.values_list("party_org_id", "organization_id").iterator(
+                chunk_size=20000):
+            covered[party_org].append(org_id)
+        facts = org_facts(coverage_rows.values("organization_id"), cycle, day) if covered else {}
+        activity = _activity_months(related_q, self.activity_types, cycle, day) if self.activity_types else {}
+        full_members = _full_members(related_q, day) if self.needs_members else {}
+        open_alerts, rectifications = _alert_facts(related_q, cycle, day)
+        credit = (credit_link.credit_facts(coverage_rows.values("organization_id"), day)
+                  if facts and {"serious_list", "abnormal_list"} & set(self.vetoes) else {})
+        orgs_of = [tuple(o for o in covered.get(row[0], ()) if o in facts) for row in party_orgs]
+
+        texts_by_criterion = []
+        points_by_criterion = []
+        for criterion in self.criteria:
             if criterion["kind"] != "computed":
-                rows.append({"code": criterion["code"], "kind": "judged", "section": criterion["section"],
-                             "points": None, "max": maximum, "evidence": {}})
+                texts_by_criterion.append([self.judged_texts[criterion["code"]]] * len(party_orgs))
                 continue
-            if measure == "activity_periods":
-                points, evidence = _activity_points(params, maximum, activity.get((pk, params["type"]), {}), cycle,
-                                                    founded, day, groups, full_members.get(pk, 0), committee_min)
-            elif measure == "secretary_in_post":
-                months = params.get("months", 3)
+            cells = self._column(criterion, party_orgs, orgs_of, facts, activity, full_members, open_alerts,
+                                 rectifications).cells
+            texts_by_criterion.append([cell[1] for cell in cells])
+            points_by_criterion.append([cell[0] for cell in cells])
+        totals = [sum(points) for points in zip(*points_by_criterion, strict=True)] if points_by_criterion else \
+            [0.0] * len(party_orgs)
+        results = []
+        rounded = self.rounded
+        for index, (texts, row) in enumerate(zip(zip(*texts_by_criterion, strict=True), party_orgs, strict=True)):
+            pk, total = row[0], totals[index]
+            computed_points = rounded.get(total)
+            if computed_points is None:
+                computed_points = rounded[total] = one_decimal(tenth(total))
+            results.append(ComputedRating(pk, row[1], row[2], "[" + ", ".join(texts) + "]", computed_points, total,
+                                          self._vetoes(pk, orgs_of[index], facts, open_alerts, credit)))
+        if len(rounded) > 100_000:
+            rounded.clear()
+        return results
+
+    def _column(self, criterion, party_orgs, orgs_of, facts, activity, full_members, open_alerts,
+                rectifications) -> _Column:
+        """The criterion's cells for the chunk: first the key of every party organization (what decides its
+        points and evidence), then the memoised cells."""
+        cycle, day = self.cycle, self.day
+        maximum, params, measure = criterion["points"], criterion.get("params", {}), criterion["measure"]
+        if measure == "activity_periods":
+            kind, period = params["type"], params["period"]
+            applies, minimum = params.get("applies", "all"), params.get("min_count", 1)
+            committee_min = self.committee_min
+
+            def make(key):
+                if key[0] == "committee":
+                    return float(maximum), {"applies": False, "full_members": key[1],
+                                            "min_full_members": committee_min}
+                if key[0] == "groups":
+                    return float(maximum), {"applies": False}
+                periods, met, held = key
+                return share_points(maximum, met, periods), {
+                    "type": kind, "period": period, "periods": periods, "periods_met": met, "held": held,
+                    "min_per_period": minimum}
+
+            counts = activity.get(kind, {})
+            periods_of: dict = {}
+
+            def keys():
+                for pk, _region, _name, groups, *_rest, founded in party_orgs:
+                    if applies == "committee":
+                        full = full_members.get(pk, 0)
+                        if full < committee_min:
+                            yield "committee", full
+                            continue
+                    elif applies == "party_groups" and not groups:
+                        yield ("groups",)
+                        continue
+                    periods = periods_of.get(founded)
+                    if periods is None:
+                        periods = periods_of[founded] = _periods(cycle, period, founded, day)
+                    months = counts.get(pk)
+                    if months is None:
+                        yield len(periods), 0, 0
+                        continue
+                    held = [sum(months[first - 1:last]) for first, last in periods]
+                    yield len(periods), sum(1 for n in held if n >= minimum), sum(held)
+
+            return _Column(criterion, make).fill(keys())
+        if measure == "secretary_in_post":
+            months = params.get("months", 3)
+
+            def make(key):
+                secretary, vacant_since = key
                 tolerated = vacant_since is not None and add_months(vacant_since, months) >= day
-                in_post = bool(secretary) or tolerated
-                points = float(maximum if in_post else 0)
-                evidence = {"in_post": bool(secretary), "vacant_since": _iso(vacant_since), "months": months}
-            elif measure == "term_on_time":
+                return float(maximum if secretary or tolerated else 0), {
+                    "in_post": secretary, "vacant_since": _iso(vacant_since), "months": months}
+
+            return _Column(criterion, make).fill((bool(row[4]), row[5]) for row in party_orgs)
+        if measure == "term_on_time":
+            def make(key):
+                term_start, term_years = key
                 ends = add_years(term_start, term_years) if term_start else None
-                on_time = ends is not None and ends >= day
-                points = float(maximum if on_time else 0)
-                evidence = {"term_started_on": _iso(term_start), "term_years": term_years, "term_ends_on": _iso(ends)}
-            elif measure == "no_open_alerts":
-                open_count, overdue, _high = open_alerts.get(pk, (0, 0, 0))
-                deduction = params.get("per_open", 2) * open_count + params.get("per_overdue", 3) * overdue
-                points = tenth(max(0.0, maximum - deduction))
-                evidence = {"open": open_count, "overdue": overdue}
-            elif measure == "rectifications_on_time":
-                due_count, on_time = rectifications.get(pk, (0, 0))
-                points = share_points(maximum, on_time, due_count)
-                evidence = {"due": due_count, "on_time": on_time}
-            else:
-                points, evidence = _org_measure(measure, params, maximum, orgs, cycle, day, should_build_min)
-            total += points
-            rows.append({"code": criterion["code"], "kind": "computed", "section": criterion["section"],
-                         "points": points, "max": maximum, "evidence": evidence})
+                return float(maximum if ends is not None and ends >= day else 0), {
+                    "term_started_on": _iso(term_start), "term_years": term_years, "term_ends_on": _iso(ends)}
+
+            return _Column(criterion, make).fill((row[6], row[7]) for row in party_orgs)
+        if measure == "no_open_alerts":
+            per_open, per_overdue = params.get("per_open", 2), params.get("per_overdue", 3)
+
+            def make(key):
+                open_count, overdue = key
+                deduction = per_open * open_count + per_overdue * overdue
+                return tenth(max(0.0, maximum - deduction)), {"open": open_count, "overdue": overdue}
+
+            none = (0, 0, 0)
+            return _Column(criterion, make).fill(tuple(open_alerts.get(row[0], none)[:2]) for row in party_orgs)
+        if measure == "rectifications_on_time":
+            none = (0, 0)
+            return _Column(criterion, lambda key: (share_points(maximum, key[1], key[0]),
+                                                   {"due": key[0], "on_time": key[1]})
+                           ).fill(tuple(rectifications.get(row[0], none)) for row in party_orgs)
+        # An organization-level measure: each covered organization's part once, added up per branch.
+        minimum = self.should_build_min
+        parts = {org_id: _org_part(measure, entry, cycle, day, minimum) for org_id, entry in facts.items()}
+
+        def org_keys():
+            for orgs in orgs_of:
+                if len(orgs) == 1:
+                    counted, met, name = parts[orgs[0]]
+                    yield counted, met, () if name is None else (name,)
+                    continue
+                counted = met = 0
+                missing = []
+                for org_id in orgs:
+                    c, m, name = parts[org_id]
+                    counted += c
+                    met += m
+                    if name is not None:
+                        missing.append(name)
+                yield counted, met, tuple(sorted(missing))
+
+        return _Column(criterion, lambda key: _org_points(measure, maximum, key[0], key[1], key[2], cycle, minimum)
+                       ).fill(org_keys())
+
+    def _vetoes(self, pk: int, orgs: tuple, facts, open_alerts, credit) -> list[dict]:
+        vetoes = self.vetoes
         applied = []
-        if "open_high_alert" in vetoes and open_alerts.get(pk, (0, 0, 0))[2]:
-            applied.append({"code": "open_high_alert", "cap": vetoes["open_high_alert"],
-                            "count": open_alerts[pk][2]})
-        for code, list_code in (("serious_list", "serious"), ("abnormal_list", "abnormal")):
-            if code in vetoes:
-                listed = [facts[o].name for o in covered.get(pk, ()) if o in credit and credit[o].on_list(list_code)]
-                if listed:
-                    applied.append({"code": code, "cap": vetoes[code], "organizations": _names(listed)})
+        if "open_high_alert" in vetoes:
+            found = open_alerts.get(pk)
+            if found and found[2]:
+                applied.append({"code": "open_high_alert", "cap": vetoes["open_high_alert"], "count": found[2]})
+        if credit:
+            for code, list_code in (("serious_list", "serious"), ("abnormal_list", "abnormal")):
+                if code in vetoes:
+                    listed = [facts[o].name for o in orgs if o in credit and credit[o].on_list(list_code)]
+                    if listed:
+                        applied.append({"code": code, "cap": vetoes[code], "organizations": _names(listed)})
         if "unqualified_report" in vetoes:
-            failed = [o.name for o in orgs if o.report and o.report["conclusion"] == Conclusion.UNQUALIFIED]
+            failed = [facts[o].name for o in orgs
+                      if facts[o].report and facts[o].report["conclusion"] == Conclusion.UNQUALIFIED]
             if failed:
                 applied.append({"code": "unqualified_report", "cap": vetoes["unqualified_report"],
                                 "organizations": _names(failed)})
-        results.append(ComputedRating(pk, region, name, rows, one_decimal(tenth(total)), applied))
-    return results
+        return applied
 
 
-def _activity_points(params, maximum, months: dict[int, int], cycle, founded, day, groups, full, committee_min):
-    kind, period = params["type"], params["period"]
-    applies = params.get("applies", "all")
-    if (applies == "committee" and full < committee_min) or (applies == "party_groups" and not groups):
-        evidence = {"applies": False}
-        if applies == "committee":
-            evidence.update(full_members=full, min_full_members=committee_min)
-        return float(maximum), evidence
-    minimum = params.get("min_count", 1)
-    periods = _periods(cycle, period, founded, day)
-    if PERIOD_MONTHS[period] == 1:
-        held = [months.get(first, 0) for first, _last in periods]
-    else:
-        held = [sum(months.get(m, 0) for m in range(first, last + 1)) for first, last in periods]
-    met = sum(1 for n in held if n >= minimum)
-    return share_points(maximum, met, len(periods)), {
-        "type": kind, "period": period, "periods": len(periods), "periods_met": met, "held": sum(held),
-        "min_per_period": minimum}
+CHUNK_SIZE = 20_000
+
+
+def compute_chunks(cycle: int, region_prefix: str, definition: dict, *, as_of: datetime.date | None = None,
+                   party_org_ids=None, chunk_size: int | None = None):
+    """The computed criteria of every party organization in force on the cycle's date in the region subtree (or
+    only `party_org_ids`), chunk by chunk of `chunk_size` party organizations in id order (default CHUNK_SIZE): a
+    generator of Chunk, so that memory stays bounded by one chunk whatever the region. Each chunk is a fixed number
+    of grouped queries; each criterion is then evaluated as a column over the chunk (_Column). Judged criteria come
+    back with no points and no evidence: people score them."""
+    day = as_of or cycle_as_of(cycle)
+    size = chunk_size or CHUNK_SIZE
+    in_force = party_org_active_q("", day) & in_subtree("region__code", region_prefix)
+    if party_org_ids is not None:
+        in_force &= Q(pk__in=list(party_org_ids))
+    ids = list(PartyOrganization.objects.filter(in_force).order_by("pk").values_list("pk", flat=True))
+    run = _Run(cycle, day, definition)
+    for start in range(0, len(ids), size):
+        first, last = ids[start], ids[min(start + size, len(ids)) - 1]
+        yield Chunk(first, last, run.compute(in_force & Q(pk__gte=first, pk__lte=last), first, last))
+
+
+def compute_ratings(cycle: int, region_prefix: str, definition: dict, *, as_of: datetime.date | None = None,
+                    party_org_ids=None, chunk_size: int | None = None) -> list[ComputedRating]:
+    """Every chunk of compute_chunks at once (a list: for a region or a few party organizations)."""
+    return [rating for chunk in compute_chunks(cycle, region_prefix, definition, as_of=as_of,
+                                               party_org_ids=party_org_ids, chunk_size=chunk_size)
+            for rating in chunk.ratings]
 
 
 def _iso(day) -> str | None:

@@ -33,7 +33,7 @@ class RatingsDemo:
         result = services.rate_cycle(cycle=self.cycle, region_prefix=self.prefix, actor=SYSTEM)
         published = self._publish()
         graded = self._grades()
-        return {"ratings": len(result.computed), "published": published, "grades": graded}
+        return {"ratings": result.rated, "published": published, "grades": graded}
 
     def _publish(self) -> int:
         now = timezone.now()

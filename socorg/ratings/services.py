@@ -11,6 +11,7 @@ authority records evaluation grades (ratings.evaluate)."""
 import datetime
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -79,12 +80,13 @@ class RateResult:
     cycle: int
     as_of: datetime.date
     region_prefix: str
-    computed: list = field(default_factory=list)
+    computed: list = field(default_factory=list)  # every ComputedRating, only when asked for (keep_computed)
+    rated: int = 0
     created: int = 0
     refreshed: int = 0
     frozen: int = 0
     seconds: float = 0.0
-    stars: dict = field(default_factory=dict)  # {party_org: stars as stored after the run}
+    by_stars: Counter = field(default_factory=Counter)  # {stars: party organizations} as stored after the run
 
 
 def _recount(rating_criteria: list[dict], definition: dict, vetoes: list[dict]) -> tuple[Decimal, int]:
@@ -106,38 +108,48 @@ def _merge(new: list[dict], old: list[dict]) -> list[dict]:
 
 
 def rate_cycle(*, cycle: int, region_prefix: str = "", actor=None, as_of: datetime.date | None = None,
-               party_org_ids=None) -> RateResult:
+               party_org_ids=None, chunk_size: int | None = None, keep_computed: bool = False) -> RateResult:
     """Compute the cycle's criteria for every party organization in force in the region subtree and store them:
     new ratings start as computed; computed and self-assessed ones get fresh computed points (what people entered
-    is kept); reviewed, approved and published ones are frozen. One transaction, one audit entry for the run."""
+    is kept); reviewed, approved and published ones are frozen. Chunk by chunk of party organizations
+    (compute.compute_chunks; memory is bounded by one chunk), all in one transaction with one audit entry for the
+    run. `keep_computed` also returns every ComputedRating (for a region's listing; not for the nation)."""
     clock = time.perf_counter()
     scorecard = queries.scorecard_for(ScorecardKind.STAR, cycle)
     day = as_of or compute.cycle_as_of(cycle)
-    results = compute.compute_ratings(cycle, region_prefix, scorecard.definition, as_of=day,
-                                      party_org_ids=party_org_ids)
-    outcome = RateResult(cycle, day, region_prefix, results)
+    outcome = RateResult(cycle, day, region_prefix)
+    thresholds = scorecard.definition.get("thresholds", {})
     with transaction.atomic():
-        existing = _existing(cycle, region_prefix, party_org_ids)
-        thresholds = scorecard.definition.get("thresholds", {})
-        rows = []
-        for result in results:
-            status, old, stored_stars = existing.get(result.party_org_id, (None, [], 0))
-            if status in FROZEN_STATUSES:
-                outcome.frozen += 1
-                outcome.stars[result.party_org_id] = stored_stars
-                continue
-            criteria = _merge(result.criteria, old) if old else result.criteria
-            total = rules.tenth(sum(rules.effective_float(c) for c in criteria))
-            stars = rules.stars_for(total, thresholds, [v["cap"] for v in result.vetoes])
-            outcome.stars[result.party_org_id] = stars
-            rows.append((result.party_org_id, result.region_id, day, json.dumps(criteria, ensure_ascii=False),
-                         str(result.computed_points), str(total), stars,
-                         json.dumps(result.vetoes, ensure_ascii=False)))
-            if status is None:
-                outcome.created += 1
-            else:
-                outcome.refreshed += 1
-        _upsert(rows, cycle=cycle, scorecard_id=scorecard.pk)
+        stage = _Stage(cycle=cycle, scorecard_id=scorecard.pk)
+        for chunk in compute.compute_chunks(cycle, region_prefix, scorecard.definition, as_of=day,
+                                            party_org_ids=party_org_ids, chunk_size=chunk_size):
+            existing = _existing(cycle, region_prefix, party_org_ids, chunk.first_id, chunk.last_id)
+            rows = []
+            for result in chunk.ratings:
+                status, old, stored_stars = existing.get(result.party_org_id, (None, None, 0))
+                if status in FROZEN_STATUSES:
+                    outcome.frozen += 1
+                    outcome.by_stars[stored_stars] += 1
+                    continue
+                if old:
+                    criteria = _merge(result.criteria, old)
+                    total = rules.tenth(sum(rules.effective_float(c) for c in criteria))
+                    criteria_json = json.dumps(criteria, ensure_ascii=False)
+                else:  # nothing entered by people: the computed points are the total
+                    total, criteria_json = rules.tenth(result.points), result.criteria_json
+                stars = rules.stars_for(total, thresholds, [v["cap"] for v in result.vetoes])
+                outcome.by_stars[stars] += 1
+                rows.append((result.party_org_id, result.region_id, day, criteria_json, str(result.computed_points),
+                             str(total), stars, json.dumps(result.vetoes, ensure_ascii=False)))
+                if status is None:
+                    outcome.created += 1
+                else:
+                    outcome.refreshed += 1
+            stage.apply(rows)
+            outcome.rated += len(chunk.ratings)
+            if keep_computed:
+                outcome.computed.extend(chunk.ratings)
+        stage.drop()
         outcome.seconds = time.perf_counter() - clock
         audit_write(action="ratings.cycle.compute", obj=scorecard, actor=actor or SYSTEM,
                     object_repr=_("Star ratings computed for %(cycle)d") % {"cycle": cycle},
@@ -147,15 +159,17 @@ def rate_cycle(*, cycle: int, region_prefix: str = "", actor=None, as_of: dateti
     return outcome
 
 
-def _existing(cycle: int, region_prefix: str, party_org_ids) -> dict:
-    """{party_org: (status, criteria, stars)} of the cycle's stored ratings in the region (or of the party orgs),
-    locked; the criteria only where people entered something (what _merge keeps)."""
-    rows = Rating.objects.select_for_update().filter(cycle=cycle)
+def _existing(cycle: int, region_prefix: str, party_org_ids, first_id: int, last_id: int) -> dict:
+    """{party_org: (status, criteria, stars)} of the cycle's stored ratings of party organizations first_id…last_id
+    in the region (or among the party orgs), locked; the criteria only where people entered something (what _merge
+    keeps)."""
+    rows = Rating.objects.select_for_update().filter(cycle=cycle, party_org_id__gte=first_id,
+                                                     party_org_id__lte=last_id)
     if party_org_ids is not None:
         rows = rows.filter(party_org_id__in=list(party_org_ids))
     else:
         rows = rows.filter(in_subtree("region__code", region_prefix))
-    found = {party_org: (status, [], stars) for party_org, status, stars in
+    found = {party_org: (status, None, stars) for party_org, status, stars in
              rows.order_by().values_list("party_org_id", "status", "stars").iterator(chunk_size=20000)}
     entered = rows.exclude(status__in=FROZEN_STATUSES).filter(self_assessed_at__isnull=False)
     for party_org, criteria in entered.order_by().values_list("party_org_id", "criteria").iterator(chunk_size=5000):
@@ -169,39 +183,57 @@ STAGE_COLUMNS = ["party_org_id", "region_id", "as_of", "criteria", "computed_poi
                  "vetoes"]
 
 
-def _upsert(rows: list[tuple], *, cycle: int, scorecard_id: int) -> None:
-    """Insert or refresh the computed ratings set-based: the rows go into a temporary table (PostgreSQL COPY,
-    SQLite executemany) and one INSERT … ON CONFLICT applies them. (Django's bulk_create passes PostgreSQL arrays,
-    whose escaping of the JSON text costs more than the whole computation: measured 16 s for 5,467 ratings.)"""
-    from django.db import connection
+class _Stage:
+    """Insert or refresh computed ratings set-based, chunk by chunk: the rows go into a temporary table (PostgreSQL
+    COPY, SQLite executemany) and one INSERT … ON CONFLICT applies them. (Django's bulk_create passes PostgreSQL
+    arrays, whose escaping of the JSON text costs more than the whole computation: measured 16 s for 5,467
+    ratings.)"""
 
-    table = Rating._meta.db_table
-    json_type = "jsonb" if connection.vendor == "postgresql" else "text"
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} (party_org_id bigint NOT NULL, region_id varchar(6) NOT NULL, "
-                       f"as_of date NOT NULL, criteria {json_type} NOT NULL, computed_points numeric(6, 1) NOT NULL, "
-                       f"total_points numeric(6, 1) NOT NULL, stars smallint NOT NULL, vetoes {json_type} NOT NULL)")
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(STAGE_COLUMNS)}) VALUES "
-                               f"({', '.join(['%s'] * len(STAGE_COLUMNS))})",
-                               [(*row[:2], row[2].isoformat(), *row[3:]) for row in rows])
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        refreshed = ["region_id", "scorecard_id", "as_of", "criteria", "computed_points", "total_points", "stars",
-                     "vetoes", "updated_at"]
-        cursor.execute(
-            f"INSERT INTO {table} (party_org_id, cycle, region_id, scorecard_id, as_of, status, criteria, "
-            f"computed_points, total_points, stars, vetoes, review_comment, suspension_notice, updated_at) "
-            f"SELECT party_org_id, %s, region_id, %s, as_of, %s, criteria, computed_points, total_points, stars, "
-            f"vetoes, '', '', %s FROM {STAGE} WHERE true "
-            f"ON CONFLICT (party_org_id, cycle) DO UPDATE SET "
-            + ", ".join(f"{column} = excluded.{column}" for column in refreshed),
-            [cycle, scorecard_id, RatingStatus.COMPUTED, now])
-        cursor.execute(f"DROP TABLE {STAGE}")
+    def __init__(self, *, cycle: int, scorecard_id: int):
+        from django.db import connection
+
+        self.connection, self.cycle, self.scorecard_id = connection, cycle, scorecard_id
+        self.postgres = connection.vendor == "postgresql"
+        json_type = "jsonb" if self.postgres else "text"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} (party_org_id bigint NOT NULL, "
+                           f"region_id varchar(6) NOT NULL, as_of date NOT NULL, criteria {json_type} NOT NULL, "
+                           f"computed_points numeric(6, 1) NOT NULL, total_points numeric(6, 1) NOT NULL, "
+                           f"stars smallint NOT NULL, vetoes {json_type} NOT NULL)")
+
+    def apply(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        table = Rating._meta.db_table
+        with self.connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(STAGE_COLUMNS)}) VALUES "
+                                   f"({', '.join(['%s'] * len(STAGE_COLUMNS))})",
+                                   [(*row[:2], row[2].isoformat(), *row[3:]) for row in rows])
+            now = self.connection.ops.adapt_datetimefield_value(timezone.now())
+            compared = ["region_id", "scorecard_id", "as_of", "criteria", "computed_points", "total_points", "stars",
+                        "vetoes"]
+            # A rating whose figures did not change is not rewritten (a nightly re-run writes only what moved).
+            differs = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+            cursor.execute(
+                f"INSERT INTO {table} (party_org_id, cycle, region_id, scorecard_id, as_of, status, criteria, "
+                f"computed_points, total_points, stars, vetoes, review_comment, suspension_notice, updated_at) "
+                f"SELECT party_org_id, %s, region_id, %s, as_of, %s, criteria, computed_points, total_points, stars, "
+                f"vetoes, '', '', %s FROM {STAGE} WHERE true "
+                f"ON CONFLICT (party_org_id, cycle) DO UPDATE SET "
+                + ", ".join(f"{column} = excluded.{column}" for column in [*compared, "updated_at"])
+                + " WHERE " + " OR ".join(f"{table}.{column} {differs} excluded.{column}" for column in compared),
+                [self.cycle, self.scorecard_id, RatingStatus.COMPUTED, now])
+            cursor.execute(f"TRUNCATE {STAGE}" if self.postgres else f"DELETE FROM {STAGE}")
+
+    def drop(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {STAGE}")
 
 
 # --- the cycle workflow -------------------------------------------------------------------------------------------
@@ -369,13 +401,15 @@ def veto_events(ratings: list[Rating], as_of: datetime.date) -> dict[int, list[s
     from socorg.party.models import PartyCoverage, active_on
 
     by_party_org = {r.party_org_id: r for r in ratings}
+    caps_of = {pk: {v["code"]: v["cap"] for v in definition.get("vetoes", [])} for pk, definition in
+               Scorecard.objects.filter(pk__in={r.scorecard_id for r in ratings}).values_list("pk", "definition")}
     found: dict[int, list[str]] = {}
     alerts = (Alert.objects.filter(subject_type=SubjectType.PARTY_ORG, party_org_id__in=list(by_party_org),
                                    severity=Severity.HIGH, status__in=OPEN_STATUSES, opened_on__lte=as_of)
               .order_by("opened_on").values_list("party_org_id", "opened_on", "message"))
     for party_org, opened_on, message in alerts:
         rating = by_party_org[party_org]
-        caps = {v["code"]: v["cap"] for v in rating.scorecard.definition.get("vetoes", [])}
+        caps = caps_of[rating.scorecard_id]
         if "open_high_alert" in caps and caps["open_high_alert"] < rating.stars and \
                 opened_on >= timezone.localdate(rating.published_at):
             found.setdefault(rating.pk, []).append(
@@ -387,7 +421,7 @@ def veto_events(ratings: list[Rating], as_of: datetime.date) -> dict[int, list[s
         facts = credit_link.credit_facts([org for _p, org, _n in coverage], as_of)
         for party_org, org_id, org_name in coverage:
             rating = by_party_org[party_org]
-            caps = {v["code"]: v["cap"] for v in rating.scorecard.definition.get("vetoes", [])}
+            caps = caps_of[rating.scorecard_id]
             for item in facts.get(org_id, credit_link.CreditFacts()).listings:
                 code = f"{item['code']}_list"
                 if code in caps and caps[code] < rating.stars and \
@@ -398,25 +432,32 @@ def veto_events(ratings: list[Rating], as_of: datetime.date) -> dict[int, list[s
     return found
 
 
-def suspend_on_vetoes(*, as_of: datetime.date | None = None, region_prefix: str = "", actor=None) -> int:
+def suspend_on_vetoes(*, as_of: datetime.date | None = None, region_prefix: str = "", actor=None,
+                      chunk_size: int | None = None) -> int:
     """Suspend the stars of published ratings hit by a veto event since publication, with a notice naming the
-    events (shown on the rating and recorded in the audit log). Returns how many were suspended."""
+    events (shown on the rating and recorded in the audit log). Chunk by chunk of ratings (their criteria are not
+    read), in one transaction. Returns how many were suspended."""
     day = as_of or timezone.localdate()
+    size = chunk_size or compute.CHUNK_SIZE
     suspended = 0
     with transaction.atomic():
-        ratings = list(Rating.objects.select_for_update().select_related("scorecard")
-                       .filter(status=RatingStatus.PUBLISHED, suspended_on__isnull=True, stars__gt=0)
-                       .filter(in_subtree("region__code", region_prefix)))
-        events = veto_events(ratings, day)
-        for rating in ratings:
-            if rating.pk not in events:
-                continue
-            before = snapshot(rating, RATING_AUDITED)
-            rating.suspended_on = day
-            rating.suspension_notice = "\n".join(events[rating.pk])
-            rating.save(update_fields=["suspended_on", "suspension_notice", "updated_at"])
-            _audit(rating, "suspend", actor or SYSTEM, before)
-            suspended += 1
+        candidates = (Rating.objects.filter(status=RatingStatus.PUBLISHED, suspended_on__isnull=True, stars__gt=0)
+                      .filter(in_subtree("region__code", region_prefix)))
+        ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), size):
+            part = ids[start:start + size]
+            ratings = list(candidates.select_for_update().filter(pk__gte=part[0], pk__lte=part[-1])
+                           .defer("criteria", "vetoes").order_by("pk"))
+            events = veto_events(ratings, day)
+            for rating in ratings:
+                if rating.pk not in events:
+                    continue
+                before = snapshot(rating, RATING_AUDITED)
+                rating.suspended_on = day
+                rating.suspension_notice = "\n".join(events[rating.pk])
+                rating.save(update_fields=["suspended_on", "suspension_notice", "updated_at"])
+                _audit(rating, "suspend", actor or SYSTEM, before)
+                suspended += 1
     return suspended
 
 

@@ -157,3 +157,34 @@ def test_rate_suspensions_refuses_a_bad_date_and_reports_the_count(db):
     out = StringIO()
     call_command("rate-suspensions", stdout=out)
     assert out.getvalue().strip() == "已暂停 0 个星级。"
+
+
+def test_rating_chunk_by_chunk_stores_exactly_what_one_chunk_stores(model, weak, staff):
+    """The nation is rated in chunks of party organizations (bounded memory); the chunks must not change a figure:
+    chunks of one branch each store the same rows as a single chunk, and compute the same criteria."""
+    from socorg.party.tests.factories import make_org, make_party_org
+    from socorg.ratings import services
+    from socorg.ratings.models import Rating
+
+    from .conftest import activities
+
+    org = make_org("530102", registered_on=d(1, 1, CYCLE - 3))
+    newcomer = make_party_org(staff, orgs=[org], founded_on=d(7, 1), coverage_start_on=d(7, 1))
+    activities(newcomer, "member_assembly", [d(8, 1)])
+
+    def stored():
+        return list(Rating.objects.filter(cycle=CYCLE).order_by("party_org_id").values_list(
+            "party_org_id", "criteria", "computed_points", "total_points", "stars", "vetoes", "as_of", "status"))
+
+    result = services.rate_cycle(cycle=CYCLE, region_prefix="530102", chunk_size=1)
+    assert result.rated == result.created == 3 and sum(result.by_stars.values()) == 3
+    chunked = stored()
+    Rating.objects.filter(cycle=CYCLE).delete()
+    services.rate_cycle(cycle=CYCLE, region_prefix="530102")
+    assert stored() == chunked
+    assert {row[0] for row in chunked} == {model["branch"].pk, weak["branch"].pk, newcomer.pk}
+
+    def computed_all(chunk_size):
+        return [(r.party_org_id, r.criteria, r.computed_points, r.vetoes)
+                for r in compute_ratings(CYCLE, "5301", DEFAULT_STAR_DEFINITION, chunk_size=chunk_size)]
+    assert computed_all(1) == computed_all(2) == computed_all(None)

@@ -6,7 +6,6 @@ prints {"cycle", "rated", "by_stars": {"5": n, â€¦, "0": n}, "ratings": [...]} â
 --region."""
 
 import json
-from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -35,11 +34,11 @@ class Command(BaseCommand):
                 raise CommandError(_("Region %(code)s does not exist; give a 6-digit GB/T 2260 code such as 530000.")
                                    % {"code": region})
             prefix = found.scope_prefix
-        result = rate_cycle(cycle=cycle, region_prefix=prefix, actor=SYSTEM)
+        # The nation is rated chunk by chunk without keeping the criteria; only a region's are listed.
+        result = rate_cycle(cycle=cycle, region_prefix=prefix, actor=SYSTEM, keep_computed=region is not None)
         suspend_on_vetoes(region_prefix=prefix, actor=SYSTEM)
-        counts = Counter(result.stars.values())
-        output = {"cycle": cycle, "rated": len(result.computed),
-                  "by_stars": {key: counts.get(int(key), 0) for key in STAR_KEYS}}
+        output = {"cycle": cycle, "rated": result.rated,
+                  "by_stars": {key: result.by_stars.get(int(key), 0) for key in STAR_KEYS}}
         if region is not None:
             output["ratings"] = [{"party_org": r.party_org_id, "computed_points": float(r.computed_points),
                                   "criteria": [{"code": c["code"], "points": c["points"], "max": c["max"],
