@@ -1,27 +1,41 @@
 """Funded-project eligibility and needs matching (issue #17), against bounds measured in the same run.
 
-Usage — builds its own synthetic data set into the database it is given (an empty, migrated one), then times:
+Usage — builds its own synthetic data set into the database it is given (an empty, migrated one of your own), then
+times (PostgreSQL, the production database; SQLite works the same way with a sqlite:// URL):
 
-    DATABASE_URL=sqlite:////tmp/socorg_projects_bench.sqlite3 .venv/bin/socorg migrate
-    DATABASE_URL=sqlite:////tmp/socorg_projects_bench.sqlite3 nice -n 10 .venv/bin/python benchmarks/projects.py \\
-        --build --orgs 100000 --offers 1000000
+    createdb -h 127.0.0.1 -U postgres socorg_projects_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/socorg_projects_bench DEBUG=1
+    .venv/bin/socorg migrate
+    nice -n 10 .venv/bin/python benchmarks/projects.py --build --orgs 100000 --offers 1000000
+    nice -n 10 .venv/bin/python benchmarks/projects.py            # again, on the data already built
+
+and the eligibility alone, read-only, on the national data set (the call is created in a transaction rolled back):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/socorg_bench nice -n 10 .venv/bin/python benchmarks/projects.py \\
+        --national-db
 
 - "one-org eligibility": `queries.eligibility_of` for one organization with all seven rule codes of the issue
   (credit lists, registration, annual report, evaluation grade, coverage, high alerts, awards) — target ≤ 20 ms;
 - "national eligibility": `queries.eligibility_summary` of a national call over every organization, set-based (one
-  query per rule's data, the verdicts in memory) — target ≤ 60 s for the ~0.9 million organizations of a national
-  deployment (the run prints organizations per second, so a smaller run extrapolates linearly);
-- "matches": `queries.matches_for` of a need over all offers — target ≤ 200 ms with 1,000,000 offers;
+  query per rule's data, the verdicts in memory) — target ≤ 60 s nationally (on a smaller set the run extrapolates
+  to 880,000 organizations; --national-db measures the real thing);
+- "matches": `queries.matches_for` and `GET /api/v1/needs/{id}/matches/` for needs of every category in the county
+  with the most offer keys, in its prefecture and in its province — target ≤ 200 ms with 1,000,000 offers;
 - bounds: a bare `SELECT id FROM registry_socialorganization` (national), and for the matches the candidate
-  index range alone (`SELECT … FROM projects_offerkey WHERE category = … AND region_code LIKE '53%'`).
+  index range of the county need (`SELECT … FROM projects_offerkey WHERE category = … AND <its province's subtree>`
+  in the form of core.scope.subtree_sql:
+  every key of its category in its province, what a ranking reading all candidates would read).
 
 Data (--build): organizations spread over every county, 5 % on a credit list, 20 % with an evaluation grade, 30 %
 with a reviewed annual report (3 % of them unqualified), 2 % with an open high alert; offers by random organizations
-with 1–2 categories of the vocabulary and a service area of their county (70 %), prefecture (20 %) or province.
+with 1–2 categories of the vocabulary and a service area of their county (70 %), prefecture (20 %) or province;
+then ANALYZE.
 """
 
 import argparse
 import datetime
+import itertools
+import os
 import random
 import time
 
@@ -33,6 +47,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from socorg.core.scope import subtree_sql  # noqa: E402
 from socorg.projects import queries, rules  # noqa: E402
 from socorg.projects.models import Need, Offer, OfferKey, ProjectCall  # noqa: E402
 from socorg.regions.models import Region  # noqa: E402
@@ -115,8 +130,92 @@ def build(orgs: int, offers: int, seed: int = 17) -> None:
 
 
 def report(label: str, samples: list[float], target: str) -> None:
-    print(f"{label:<34} p50 {percentile(samples, 50):9.1f} ms  p95 {percentile(samples, 95):9.1f} ms  "
+    print(f"{label:<40} p50 {percentile(samples, 50):9.1f} ms  p95 {percentile(samples, 95):9.1f} ms  "
           f"(n={len(samples)}; target {target})")
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def eligibility(args, today) -> None:
+    """One organization's eligibility (all seven rule codes), then the set-based national check."""
+    nation = Region.objects.get(code="100000")
+    call = ProjectCall.objects.create(name="基准", kind="venture", region=nation, budget=1, opens_on=today,
+                                      closes_on=today, rules=ISSUE_RULES)
+    total = SocialOrganization.objects.count()
+    step = max(1, total // (args.repeat + 2))
+    rows = list(SocialOrganization.objects.order_by("pk").only("pk")[::step][:args.repeat + 2])
+    position = {"i": 0}
+
+    def one():
+        org = rows[position["i"] % len(rows)]
+        position["i"] += 1
+        queries.eligibility_of(call, org, today)
+
+    report("one-org eligibility (7 rules)", timed(one, args.repeat), "≤ 20 ms")
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM registry_socialorganization")
+            cursor.fetchall()
+
+    bound = timed(bare, 3, warmup=1)
+    started = time.perf_counter()
+    summary = queries.eligibility_summary(call, today)
+    seconds = time.perf_counter() - started
+    rate = summary["organizations"] / seconds if seconds else 0
+    extrapolated = "" if args.national_db else f" → {880_000 / rate if rate else 0:.0f} s for 880,000"
+    print(f"national eligibility (set-based)   {seconds:9.2f} s for {summary['organizations']:,} organizations "
+          f"({rate:,.0f}/s{extrapolated}; target ≤ 60 s); bound (bare id scan of {total:,}) p50 "
+          f"{percentile(bound, 50):.0f} ms, ratio {seconds * 1000 / percentile(bound, 50):.0f}×; eligible "
+          f"{summary['eligible']:,}; failed by rule {summary['failed_by_rule']}")
+
+
+def measure_needs(label: str, needs: list, client, repeat: int) -> None:
+    turn = itertools.cycle(needs)
+    listed = []
+    report(f"matches, {label}", timed(lambda: listed.append(len(queries.matches_for(next(turn)))), repeat),
+           "≤ 200 ms with 1,000,000 offers")
+
+    def api():
+        response = client.get(f"/api/v1/needs/{next(turn).pk}/matches/")
+        assert response.status_code == 200, response.status_code
+
+    report("  GET /api/v1/needs/{id}/matches/", timed(api, repeat), "≤ 200 ms")
+    print(f"  offers listed per need: {min(listed)}–{max(listed)}")
+
+
+def matching(args, today) -> None:
+    """Ranked matches of needs in the county with the most offer keys, its prefecture and its province (one need
+    per category, in turn), through queries.matches_for and through the API; the bound is the candidate index range
+    of the county need: every key of its category in its province, what a ranking that read all candidates reads."""
+    from socorg.accounts.roles import Role
+    from socorg.core.testing import api_as, make_user
+
+    busiest = (OfferKey.objects.exclude(region_code__endswith="00").values("region_code").order_by()
+               .annotate(n=Count("id")).order_by("-n").first())
+    code = busiest["region_code"] if busiest else "530102"
+    vocabulary = rules.categories()
+    client = api_as(make_user((Role.BUREAU_STAFF, code[:2] + "0000"), username="bench-projects"))
+    for label, place in (("county", code), ("prefecture", code[:4] + "00"), ("province", code[:2] + "0000")):
+        needs = [Need.objects.create(title="基准需求", region_id=place, category=category, people=100,
+                                     starts_on=today, ends_on=today + datetime.timedelta(days=60))
+                 for category in vocabulary]
+        measure_needs(f"{label} need ({place})", needs, client, args.repeat)
+
+    subtree, subtree_params = subtree_sql("region_code", code[:2])  # the index range of the scope's subtrees
+
+    def candidate_range():
+        category = need_category["c"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT offer_id, organization_id, region_code, capacity FROM projects_offerkey "
+                           f"WHERE category = %s{subtree}", [category, *subtree_params])
+            cursor.fetchall()
+        need_category["c"] = vocabulary[(vocabulary.index(category) + 1) % len(vocabulary)]
+
+    need_category = {"c": vocabulary[0]}
+    report("bound: candidate index range (county need)", timed(candidate_range, args.repeat), "—")
 
 
 def main():
@@ -125,61 +224,28 @@ def main():
     parser.add_argument("--orgs", type=int, default=20_000)
     parser.add_argument("--offers", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--national-db", action="store_true",
+                        help="read-only on an existing data set (the national one): only the eligibility measures, "
+                             "the call created inside a transaction rolled back")
+    parser.add_argument("--only", choices=["eligibility", "matching"], default=None)
     args = parser.parse_args()
+    if args.build and args.national_db:
+        parser.error("--build writes data: not with --national-db")
     if args.build:
         build(args.orgs, args.offers)
+        with connection.cursor() as cursor:  # planner statistics of the fresh tables
+            cursor.execute("ANALYZE")
     print(f"database: {database_label()}; organizations {SocialOrganization.objects.count():,}; offers "
-          f"{Offer.objects.count():,}; offer keys {OfferKey.objects.count():,}")
+          f"{Offer.objects.count():,}; offer keys {OfferKey.objects.count():,}; load average {load_average()}; "
+          f"{timezone.now():%Y-%m-%d %H:%M} UTC")
     today = timezone.localdate()
     with transaction.atomic():
-        nation = Region.objects.get(code="100000")
-        call = ProjectCall.objects.create(name="基准", kind="venture", region=nation, budget=1, opens_on=today,
-                                          closes_on=today, rules=ISSUE_RULES)
-        step = max(1, SocialOrganization.objects.count() // (args.repeat + 2))
-        rows = list(SocialOrganization.objects.order_by("pk")[::step][:args.repeat + 2])
-        position = {"i": 0}
-
-        def one():
-            org = rows[position["i"] % len(rows)]
-            position["i"] += 1
-            queries.eligibility_of(call, org, today)
-
-        report("one-org eligibility (7 rules)", timed(one, args.repeat), "≤ 20 ms")
-
-        def bare():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT id FROM registry_socialorganization")
-                cursor.fetchall()
-
-        bound = timed(bare, 3, warmup=1)
-        started = time.perf_counter()
-        summary = queries.eligibility_summary(call, today)
-        seconds = time.perf_counter() - started
-        rate = summary["organizations"] / seconds if seconds else 0
-        print(f"national eligibility (set-based)   {seconds:9.2f} s for {summary['organizations']:,} organizations "
-              f"({rate:,.0f}/s → {880_000 / rate if rate else 0:.0f} s for 880,000; target ≤ 60 s); bound (bare id "
-              f"scan) p50 {percentile(bound, 50):.0f} ms; eligible {summary['eligible']:,}; failed by rule "
-              f"{summary['failed_by_rule']}")
-
-        # The need sits in the county with the most offer keys (the heaviest candidate range).
-        busiest = (OfferKey.objects.exclude(region_code__endswith="00").values("region_code").order_by()
-                   .annotate(n=Count("id")).order_by("-n").first())
-        code = busiest["region_code"] if busiest else "530102"
-        need = Need.objects.create(title="基准需求", region_id=code, category=rules.categories()[0], people=100,
-                                   starts_on=today, ends_on=today + datetime.timedelta(days=60))
-        results = []
-        report("matches for one need", timed(lambda: results.append(len(queries.matches_for(need))), args.repeat),
-               "≤ 200 ms with 1,000,000 offers")
-
-        def candidate_range():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT offer_id, organization_id, region_code, capacity FROM projects_offerkey "
-                               "WHERE category = %s AND region_code LIKE %s", [need.category, code[:2] + "%"])
-                cursor.fetchall()
-
-        report("bound: candidate index range", timed(candidate_range, args.repeat), "—")
-        print(f"need in {code}; {results[-1] if results else 0} offers listed")
+        if args.only != "matching":
+            eligibility(args, today)
+        if args.only != "eligibility" and not args.national_db:
+            matching(args, today)
         transaction.set_rollback(True)
+    print(f"load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,17 @@ class MilestoneStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("milestone status", "Pending")
     REPORTED = "reported", pgettext_lazy("milestone status", "Reported")
     ACCEPTED = "accepted", pgettext_lazy("milestone status", "Accepted")
+    CANCELLED = "cancelled", pgettext_lazy("milestone status", "Cancelled with the project")
+
+
+class TerminationReason(models.TextChoices):
+    ORGANIZATION_REQUEST = "organization_request", _("At the organization's request")
+    BREACH = "breach", _("Breach of the contract")
+    EVALUATION_FAILED = "evaluation_failed", _("Failed evaluation, not rectified")
+    CREDIT_LISTING = "credit_listing", _("The organization was placed on a credit list")
+    ORGANIZATION_ENDED = "organization_ended", _("The organization was deregistered or revoked")
+    FORCE_MAJEURE = "force_majeure", _("Force majeure")
+    OTHER = "other", pgettext_lazy("project termination reason", "Other")
 
 
 class EvaluationStage(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.forms import DateField, RefuseControlCharactersMixin, ServiceErrorsMixin
 
 from . import rules
-from .choices import CallKind, EvaluationConclusion, EvaluationStage
+from .choices import CallKind, EvaluationConclusion, EvaluationStage, TerminationReason
 
 
 def _category_choices():
@@ -174,6 +174,15 @@ class CompleteForm(Form):
     money_spent = forms.DecimalField(label=_("money spent (yuan)"), max_digits=14, decimal_places=2)
     outcome = forms.CharField(label=_("outcome"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     completed_on = DateField(label=_("completed on"))
+
+
+class TerminateForm(Form):
+    reason = forms.ChoiceField(label=_("reason for terminating"), choices=TerminationReason.choices)
+    detail = forms.CharField(label=_("termination decision"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("why the project ends, the decision's number, what was agreed about the "
+                                         "money"))
+    terminated_on = DateField(label=_("terminated on"))
 
 
 class ExpertForm(Form):

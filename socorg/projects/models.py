@@ -23,6 +23,7 @@ from .choices import (
     OfferStatus,
     ProjectStatus,
     ReviewStatus,
+    TerminationReason,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -199,7 +200,8 @@ class Review(models.Model):
 
 
 class Project(models.Model):
-    """An awarded application: the amount, the contract's milestones, evaluations, payments and the outcome."""
+    """An awarded application: the amount, the contract's milestones, evaluations, payments and the outcome — or
+    its termination (终止): when, why, the decision; its milestones not accepted by then are cancelled."""
 
     scope_domain = "projects"
     scope_region_field = "application__organization__authority_region__code"
@@ -216,6 +218,11 @@ class Project(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("awarded by"), **USER)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.CharField(_("reason for terminating"), max_length=24, blank=True,
+                                          choices=TerminationReason.choices)
+    termination_detail = models.TextField(_("termination decision"), blank=True)
+    terminated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("terminated by"), **USER)
 
     objects = ScopedManager()
 

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Min, Q, Sum, Value, When
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from socorg.registry.models import SocialOrganization, org_active_q
 
 from . import rules
 from .choices import NeedStatus, ProjectStatus
-from .models import Need, OfferKey, Project, ProjectCall, ancestor_codes
+from .models import Need, Offer, OfferKey, Project, ProjectCall, ancestor_codes
 
 UNAVAILABLE = rules.UNAVAILABLE
 
@@ -194,128 +194,129 @@ def eligibility_summary(call: ProjectCall, today: datetime.date | None = None) -
     return {"organizations": total, "eligible": eligible, "failed_by_rule": dict(failed)}
 
 
+# --- termination -------------------------------------------------------------------------------------------------
+
+def termination_effect(project: Project) -> dict:
+    """What terminating the project does to its money: the milestones not accepted are cancelled and their tranches
+    withheld (never paid); accepted milestones keep their tranche payable, paid or not.
+    {"cancelled": [Milestone], "withheld": Decimal, "payable": Decimal (accepted, unpaid), "paid": Decimal}."""
+    from .choices import MilestoneStatus
+    from .models import Milestone
+
+    milestones = list(Milestone.objects.filter(project=project).select_related("payment").order_by("due_on", "pk"))
+    cancelled = [m for m in milestones if m.status not in (MilestoneStatus.ACCEPTED, MilestoneStatus.CANCELLED)]
+    accepted = [m for m in milestones if m.status == MilestoneStatus.ACCEPTED]
+    paid = [m.payment.amount for m in accepted if hasattr(m, "payment")]
+    return {"cancelled": cancelled, "withheld": sum((m.tranche for m in cancelled), Decimal(0)),
+            "payable": sum((m.tranche for m in accepted if not hasattr(m, "payment")), Decimal(0)),
+            "paid": sum(paid, Decimal(0))}
+
+
 # --- matching ------------------------------------------------------------------------------------------------------
 
 MATCH_LIMIT = 50
-ID_CHUNK = 5000
+ORG_FACTORS = ("credit", "rating", "track_record")  # what the key does not carry: read per organization
 
 
-def _candidate_keys(need: Need, today: datetime.date, weights: dict[str, float]):
-    """Offer keys that may serve the need, best first by the score's lower bound (category, area, capacity — what
-    the key alone decides, the same formula as rules.match_fractions): of the need's category anywhere in its
-    province (or serving the nation), of other categories in its prefecture or covering it; active offers whose
-    period overlaps the need's. The ranges are scope_prefix (index) ranges."""
+def _area_ranges(need: Need) -> list[tuple[int, Q]]:
+    """The need's place seen from the offer keys: (area tier, the keys' regions in that tier), closest first and
+    disjoint — the regions covering the place (its own code and those above it), then the rest of its own subtree,
+    of its prefecture, of its province (rules.area_tier, as index ranges: core.scope.in_subtree)."""
+    from socorg.core.scope import in_subtree
+
     code = need.region_id
-    province, prefecture, own = code[:2], code[:4], rules.prefix_of(code)
-    covering = ancestor_codes(code)
-    period = Q(starts_on__lte=need.ends_on, ends_on__gte=max(need.starts_on, today))
-    same = Q(category=need.category) & (Q(region_code__scope_prefix=province) | Q(region_code="100000"))
-    other = ~Q(category=need.category) & (Q(region_code__scope_prefix=prefecture) | Q(region_code__in=covering))
-    area_weight = weights["area"]
-    tiers = [When(region_code__in=covering, then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_COVERS]))]
-    def under(prefix: str) -> Q:  # the one subtree condition (an empty prefix: the whole country)
-        from socorg.core.scope import in_subtree
-
-        return in_subtree("region_code", prefix) if prefix else Q(region_code__isnull=False)
-
-    tiers.append(When(under(own), then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_INSIDE])))
-    if len(own) >= 4:
-        tiers.append(When(under(prefecture),
-                          then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_PREFECTURE])))
-    if len(own) >= 2:
-        tiers.append(When(under(province),
-                          then=Value(area_weight * rules.AREA_FRACTION[rules.AREA_PROVINCE])))
-    people = max(need.people, 1)
-    lower = (Case(When(category=need.category, then=Value(weights["category"])), default=Value(0.0),
-                  output_field=FloatField())
-             + Case(*tiers, default=Value(0.0), output_field=FloatField())
-             + Case(When(capacity__gte=need.people, then=Value(weights["capacity"])),
-                    default=ExpressionWrapper(F("capacity") * Value(weights["capacity"] / people),
-                                              output_field=FloatField()), output_field=FloatField()))
-    columns = ("offer_id", "organization_id", "category", "region_code", "capacity", "lower")
-    parts = [OfferKey.objects.filter(period).filter(condition).annotate(lower=lower).values_list(*columns)
-             for condition in (same, other)]  # each part from its own index range
-    return parts[0].union(parts[1], all=True).order_by("-lower", "offer_id")
+    own = rules.prefix_of(code)
+    covering = Q(region_code__in=ancestor_codes(code))
+    ranges, taken = [(rules.AREA_COVERS, covering)], covering
+    nested = [(rules.AREA_INSIDE, own), (rules.AREA_PREFECTURE, code[:4] if len(own) >= 4 else None),
+              (rules.AREA_PROVINCE, code[:2] if len(own) >= 2 else None)]
+    widest = None
+    for area, prefix in nested:
+        if prefix is None or prefix == widest or len(prefix) == 6:  # empty, or a single code (covering already)
+            continue
+        subtree = in_subtree("region_code", prefix) if prefix else Q(region_code__isnull=False)
+        ranges.append((area, subtree & ~taken))
+        taken, widest = taken | subtree, prefix
+    return ranges
 
 
-def _offer_bounds(candidates: dict[int, dict], need_facts: dict, weights: dict[str, float]):
-    for c in candidates.values():
-        facts = {"categories": c["categories"], "area": rules.best_area(need_facts["region"], c["regions"]),
-                 "capacity": c["capacity"], "credit_listing": UNAVAILABLE, "grade": None, "completed": 0}
-        yield rules.match_points(need=need_facts, offer=facts, weights=weights)
+def _match_tiers(need: Need, weights: dict[str, float]) -> list[tuple[float, int, bool, Q]]:
+    """The candidate ranges of a need, best first: (points every offer first found there is sure of — category
+    and area, what the key alone decides —, area tier, same category, condition). Offers of the need's category
+    anywhere in its province (or serving a region above it); of other categories only in its prefecture or
+    covering it. An offer has a key for each category × region, so the first range an offer appears in is the one
+    of its best category and area: its true category and area points."""
+    ranges = _area_ranges(need)
+    near = len(rules.prefix_of(need.region_id)) >= 4
+    same = Q(category=need.category)
+    tiers = []
+    for area, condition in ranges:
+        area_points = weights["area"] * rules.AREA_FRACTION[area]
+        tiers.append((weights["category"] + area_points, area, True, same & condition))
+        if area == rules.AREA_COVERS or (near and area >= rules.AREA_PREFECTURE):
+            tiers.append((area_points, area, False, ~same & condition))
+    return sorted(tiers, key=lambda tier: -tier[0])
+
+
+def _organization_facts(org_ids, today: datetime.date) -> tuple[dict | str, dict | str, dict]:
+    """(credit listings, grades, completed projects) of a set of organization ids (a queryset of ids, read as a
+    subquery); the first two UNAVAILABLE when their app is not installed."""
+    return credit_listings(org_ids, today), evaluation_grades(org_ids, today), completed_projects(org_ids)
 
 
 def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | None = None) -> list[dict]:
     """The offers ranked for the need: [{"offer_id", "organization_id", "score", "reasons"}], best first (ties by
-    the offer's id). Factors and weights: projects.rules.match_score."""
+    the offer's id). Factors and weights: projects.rules.match_score.
+
+    The candidate ranges (`_match_tiers`) are read best first, each from its own index range of OfferKey: once
+    `limit` offers are scored and the next range's sure points plus everything else an offer can add (capacity,
+    credit, rating, track record) fall below the `limit`-th score, no later offer can be listed and reading stops.
+    Credit lists, grades and completed projects are read only for the organizations of the ranges read."""
     today = today or timezone.localdate()
     weights = rules.weights()
     need_facts = {"category": need.category, "region": need.region_id, "people": need.people}
-    # The keys come best first by the lower bound of the score (no credit, grade or track record); the rest of the
-    # score adds at most `extra`. Reading stops once the next key's bound lies below the `limit`-th best offer's
-    # bound minus `extra`: no offer after it can be listed. Credit lists, grades and projects are then read only
-    # for the offers that can.
-    extra = sum(weights[f] for f in ("credit", "rating", "track_record")) + 0.05  # + rounding
-    keys = _candidate_keys(need, today, weights)
-    candidates: dict[int, dict] = {}
-    offset, size = 0, max(limit * 10, 500)
-    while True:
-        rows = list(keys[offset:offset + size])
-        for offer_id, org_id, category, region_code, capacity, _lower in rows:
-            entry = candidates.setdefault(offer_id, {"organization": org_id, "categories": set(), "regions": set(),
-                                                     "capacity": capacity})
-            entry["categories"].add(category)
-            entry["regions"].add(region_code)
-        if len(rows) < size:
-            break
-        bounds = sorted((rows_lower for rows_lower in _offer_bounds(candidates, need_facts, weights)),
-                        reverse=True)
-        if len(bounds) >= limit and rows[-1][5] < bounds[limit - 1] - extra:
-            break
-        offset += size
-    if not candidates:
-        return []
-    bounded = []
-    for offer_id, c in candidates.items():
-        area = rules.best_area(need.region_id, c["regions"])
-        if area[0] == rules.AREA_NONE:
-            continue
-        facts = {"categories": sorted(c["categories"]), "area": area, "capacity": c["capacity"],
-                 "credit_listing": UNAVAILABLE, "grade": None, "completed": 0}
-        bounded.append((rules.match_points(need=need_facts, offer=facts, weights=weights), offer_id, c, facts))
-    if len(bounded) > limit:
-        threshold = sorted((row[0] for row in bounded), reverse=True)[limit - 1] - extra
-        bounded = [row for row in bounded if row[0] >= threshold]
-    org_ids = sorted({c["organization"] for _low, _id, c, _f in bounded})
+    rest = weights["capacity"] + sum(weights[f] for f in ORG_FACTORS) + 0.01  # + rounding to 2 decimals
+    period = Q(starts_on__lte=need.ends_on, ends_on__gte=max(need.starts_on, today))
+    seen: set[int] = set()
     listings, grades, completed = {}, {}, {}
-    for start in range(0, len(org_ids), ID_CHUNK):  # SQLite allows a bounded number of query parameters
-        chunk = org_ids[start:start + ID_CHUNK]
-        for found, part in ((listings, credit_listings(chunk, today)), (grades, evaluation_grades(chunk, today)),
-                            (completed, completed_projects(chunk))):
-            if part == UNAVAILABLE:
-                found[UNAVAILABLE] = True
-            else:
-                found.update(part)
-    listings = UNAVAILABLE if listings.get(UNAVAILABLE) else listings
-    grades = UNAVAILABLE if grades.get(UNAVAILABLE) else grades
-    scored = []
-    for _low, offer_id, c, facts in bounded:
-        org_id = c["organization"]
-        offer_facts = {
-            **facts,
-            "credit_listing": listings if listings == UNAVAILABLE else listings.get(org_id),
-            "grade": grades if grades == UNAVAILABLE else grades.get(org_id),
-            "completed": completed.get(org_id, 0),
-        }
-        score = rules.match_points(need=need_facts, offer=offer_facts, weights=weights)
-        scored.append((-score, offer_id, org_id, offer_facts))
-    scored.sort(key=lambda row: (row[0], row[1]))
-    top = scored[:limit]
-    codes = {need.region_id} | {f["area"][1] for *_x, f in top if f["area"][1]}
+    scored: list[tuple[float, int, int, dict]] = []  # (-score, offer id, organization id, facts), best `limit`
+    for points, area, same, condition in _match_tiers(need, weights):
+        if len(scored) >= limit and points + rest < -scored[limit - 1][0]:
+            break
+        keys = OfferKey.objects.filter(period, condition)
+        found: dict[int, tuple[int, str, int, str]] = {}
+        for offer_id, org_id, code, capacity, category in keys.values_list("offer_id", "organization_id",
+                                                                           "region_code", "capacity", "category"):
+            if offer_id in seen:
+                continue
+            known = found.get(offer_id)
+            if known is None or code < known[1]:  # the first code of the best area names it in the reasons
+                found[offer_id] = (org_id, code, capacity, category)
+        if not found:
+            continue
+        seen.update(found)
+        # The organizations' facts by a subquery of the same range: no list of ids travels to the database.
+        more = _organization_facts(keys.values("organization_id"), today)
+        listings, grades, completed = (new if new == UNAVAILABLE else {**old, **new}
+                                       for old, new in zip((listings, grades, completed), more, strict=True))
+        for offer_id, (org_id, code, capacity, category) in found.items():
+            facts = {"categories": [category] if same else [], "area": (area, code), "capacity": capacity,
+                     "credit_listing": listings if listings == UNAVAILABLE else listings.get(org_id),
+                     "grade": grades if grades == UNAVAILABLE else grades.get(org_id),
+                     "completed": completed.get(org_id, 0)}
+            scored.append((-rules.match_points(need=need_facts, offer=facts, weights=weights), offer_id, org_id,
+                           facts))
+        scored.sort(key=lambda row: (row[0], row[1]))
+        del scored[limit:]
+    if not scored:
+        return []
+    categories = dict(Offer.objects.filter(pk__in=[row[1] for row in scored]).values_list("pk", "categories"))
+    codes = {need.region_id} | {facts["area"][1] for *_x, facts in scored}
     need_facts["region_names"] = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     results = []
-    for _neg, offer_id, org_id, offer_facts in top:
-        score, reasons = rules.match_score(need=need_facts, offer=offer_facts, weights=weights)
+    for _neg, offer_id, org_id, facts in scored:
+        facts["categories"] = categories.get(offer_id, facts["categories"])
+        score, reasons = rules.match_score(need=need_facts, offer=facts, weights=weights)
         results.append({"offer_id": offer_id, "organization_id": org_id, "score": score, "reasons": reasons})
     return results
 

@@ -371,10 +371,12 @@ def area_tier(need_code: str, offer_code: str) -> int:
 
 
 def best_area(need_code: str, offer_codes) -> tuple[int, str | None]:
+    """The best area tier of an offer's service regions for the need's place, and the region that reaches it (the
+    smallest code of those that do)."""
     best, where = AREA_NONE, None
     for code in offer_codes:
         tier = area_tier(need_code, code)
-        if tier > best:
+        if tier > best or (tier == best and tier != AREA_NONE and code < where):
             best, where = tier, code
     return best, where
 

@@ -31,6 +31,7 @@ from .choices import (
     OfferStatus,
     ProjectStatus,
     ReviewStatus,
+    TerminationReason,
 )
 from .models import (
     Application,
@@ -52,7 +53,8 @@ CALL_FIELDS = ("name", "kind", "funder", "region", "budget", "max_per_project", 
                "categories", "rules", "criteria")
 APPLICATION_FIELDS = ("call", "organization", "title", "category", "amount_requested", "people_served", "places",
                       "status", "decision_reason", "average_score")
-PROJECT_FIELDS = ("amount", "awarded_on", "status", "people_served", "money_spent", "outcome", "completed_on")
+PROJECT_FIELDS = ("amount", "awarded_on", "status", "people_served", "money_spent", "outcome", "completed_on",
+                  "terminated_on", "termination_reason", "termination_detail")
 NEED_FIELDS = ("title", "region", "township", "category", "people", "starts_on", "ends_on", "status")
 OFFER_FIELDS = ("organization", "title", "categories", "regions", "capacity", "starts_on", "ends_on", "status")
 MATCH_FIELDS = ("need", "offer", "score", "status", "decline_reason", "people_served", "outcome", "completed_on")
@@ -597,6 +599,43 @@ def project_complete(*, actor, project: Project, people_served: int, money_spent
     audit_write(action="projects.project.complete", obj=project, actor=actor, before=before,
                 after={**snapshot(project, PROJECT_FIELDS),
                        "contributions": [[c.code, p, str(m)] for c, p, m in rows]})
+    return project
+
+
+@transaction.atomic
+def project_terminate(*, actor, project: Project, reason: str, detail: str, terminated_on: datetime.date,
+                      today: datetime.date | None = None) -> Project:
+    """Terminate a project in progress (终止) on a date, for a reason (TerminationReason) explained in the decision.
+    Its milestones not accepted by then are cancelled and their tranches withheld; accepted milestones keep their
+    tranche payable (the work was accepted). No milestone, evaluation or outcome is recorded afterwards."""
+    project = _locked_project(project)
+    _require_change(actor, project.application.organization.authority_region_id)
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if project.status != ProjectStatus.IN_PROGRESS:
+        errors["status"] = _("Only a project in progress can be terminated.")
+    if reason not in TerminationReason.values:
+        errors["reason"] = _("Choose the reason for terminating the project.")
+    if not _text(detail):
+        errors["detail"] = _("Give the decision: why the project ends and what was agreed about the money.")
+    _not_future(terminated_on, errors, "terminated_on", today)
+    if "terminated_on" not in errors and terminated_on < project.awarded_on:
+        errors["terminated_on"] = _("The project cannot end before its award (%(date)s).") % {
+            "date": project.awarded_on.isoformat()}
+    _raise(errors)
+    before = snapshot(project, PROJECT_FIELDS)
+    list(project.milestones.select_for_update().values_list("pk", flat=True))  # no report or acceptance meanwhile
+    effect = queries.termination_effect(project)
+    Milestone.objects.filter(pk__in=[m.pk for m in effect["cancelled"]]).update(status=MilestoneStatus.CANCELLED)
+    project.status, project.terminated_on = ProjectStatus.TERMINATED, terminated_on
+    project.termination_reason, project.termination_detail = reason, _text(detail)
+    project.terminated_by = actor if getattr(actor, "pk", None) else None
+    project.save(update_fields=["status", "terminated_on", "termination_reason", "termination_detail",
+                                "terminated_by"])
+    audit_write(action="projects.project.terminate", obj=project, actor=actor, before=before,
+                after={**snapshot(project, PROJECT_FIELDS),
+                       "cancelled_milestones": [[m.pk, m.title, str(m.tranche)] for m in effect["cancelled"]],
+                       "withheld": str(effect["withheld"]), "payable": str(effect["payable"])})
     return project
 
 

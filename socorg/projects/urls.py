@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/milestones/", views.milestone_add, name="milestone-add"),
     path("<int:pk>/evaluations/", views.evaluation_add, name="evaluation-add"),
     path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/terminate/", views.terminate, name="terminate"),
     path("milestones/<int:pk>/report/", views.milestone_report, name="milestone-report"),
     path("milestones/<int:pk>/accept/", views.milestone_accept, name="milestone-accept"),
     path("milestones/<int:pk>/pay/", views.payment_add, name="pay"),

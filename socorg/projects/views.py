@@ -21,7 +21,7 @@ from socorg.core.xlsx import XLSX_TYPE, XlsxWriter
 from socorg.registry.models import SocialOrganization
 
 from . import queries, rules, services
-from .choices import ApplicationStatus, MatchStatus, ReviewStatus
+from .choices import ApplicationStatus, MatchStatus, ProjectStatus, ReviewStatus
 from .filters import ApplicationFilter, NeedFilter, OfferFilter, ProjectCallFilter, ProjectFilter
 from .forms import (
     ApplicationForm,
@@ -39,6 +39,7 @@ from .forms import (
     PaymentForm,
     ReasonForm,
     ScoresForm,
+    TerminateForm,
 )
 from .models import Application, Expert, Match, Milestone, Need, Offer, Project, ProjectCall, Review
 
@@ -287,6 +288,8 @@ def _project_page(request, project, status=200, **forms):
         "payment_form": forms.get("payment_form") or PaymentForm(initial={"paid_on": timezone.localdate()}),
         "report_form": forms.get("report_form") or MilestoneReportForm(),
         "complete_form": forms.get("complete_form") or CompleteForm(initial={"completed_on": timezone.localdate()}),
+        "terminate_form": forms.get("terminate_form") or TerminateForm(initial={"terminated_on": timezone.localdate()}),
+        "termination": queries.termination_effect(project) if project.status == ProjectStatus.IN_PROGRESS else None,
         "error_milestone": forms.get("milestone"),
     }, status=status)
 
@@ -329,6 +332,14 @@ def complete(request, pk: int):
     project = _project(request, pk)
     return _project_post(request, project, "complete_form", CompleteForm(request.POST), lambda f: (
         services.project_complete(actor=request.user, project=project, **f.cleaned_data)))
+
+
+@require_POST
+@capability_required("projects.change")
+def terminate(request, pk: int):
+    project = _project(request, pk)
+    return _project_post(request, project, "terminate_form", TerminateForm(request.POST), lambda f: (
+        services.project_terminate(actor=request.user, project=project, **f.cleaned_data)))
 
 
 def _milestone(request, pk):

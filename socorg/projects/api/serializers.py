@@ -7,7 +7,7 @@ from rest_framework import serializers
 from socorg.core.api.serializers import RefuseControlCharactersMixin
 
 from .. import services
-from ..choices import CallKind, EvaluationConclusion, EvaluationStage, RuleCode
+from ..choices import CallKind, EvaluationConclusion, EvaluationStage, RuleCode, TerminationReason
 from ..models import (
     Application,
     Evaluation,
@@ -228,12 +228,14 @@ class ProjectSerializer(RefuseControlCharactersMixin, serializers.ModelSerialize
     evaluations = EvaluationSerializer(many=True, read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
     contributions = serializers.SerializerMethodField()
+    termination_reason_label = serializers.CharField(source="get_termination_reason_display", read_only=True)
 
     class Meta:
         model = Project
         fields = ["id", "application", "amount", "awarded_on", "status", "status_label", "people_served",
                   "money_spent", "outcome", "completed_on", "milestones", "evaluations", "payments",
-                  "contributions"]
+                  "contributions", "terminated_on", "termination_reason", "termination_reason_label",
+                  "termination_detail"]
         read_only_fields = fields
 
     def get_contributions(self, project) -> list[dict]:
@@ -280,6 +282,12 @@ class CompleteInputSerializer(Input):
     outcome = serializers.CharField(max_length=5000)
     completed_on = serializers.DateField()
     contributions = ContributionInputSerializer(many=True, required=False, default=list)
+
+
+class TerminateInputSerializer(Input):
+    reason = serializers.ChoiceField(choices=TerminationReason.choices)
+    detail = serializers.CharField(max_length=5000)
+    terminated_on = serializers.DateField()
 
 
 # --- needs, offers, matches -----------------------------------------------------------------------------------------

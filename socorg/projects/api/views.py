@@ -220,6 +220,14 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):
         services.project_complete(actor=request.user, project=project, **values)
         return self.respond(project)
 
+    @extend_schema(request=s.TerminateInputSerializer, responses=s.ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        """Terminate the project: its milestones not yet accepted are cancelled and their tranches withheld."""
+        project = self.get_object()
+        services.project_terminate(actor=request.user, project=project, **self.parsed(s.TerminateInputSerializer))
+        return self.respond(project)
+
 
 class MilestoneViewSet(mixins.RetrieveModelMixin, Base):
     queryset = Milestone.objects
@@ -281,8 +289,10 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):
             return Response(s.MatchSerializer(match).data, status=status.HTTP_201_CREATED)
         ranked = queries.matches_for(need)
         offers = Offer.objects.select_related("organization").in_bulk([r["offer_id"] for r in ranked])
-        return Response([{"offer": s.OfferSerializer(offers[r["offer_id"]]).data, "score": r["score"],
-                          "reasons": r["reasons"]} for r in ranked])
+        # One serializer for the list: its fields are built once, not once per offer.
+        shown = s.OfferSerializer([offers[r["offer_id"]] for r in ranked], many=True).data
+        return Response([{"offer": offer, "score": r["score"], "reasons": r["reasons"]}
+                         for offer, r in zip(shown, ranked, strict=True)])
 
 
 class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):

@@ -41,7 +41,7 @@ def page_samples(clerk, org) -> dict[str, dict]:
         **{f"projects:{name}": {"pk": application.pk}
            for name in ("application", "assign", "score", "conflict", "award", "reject")},
         **{f"projects:{name}": {"pk": project.pk} for name in ("project", "milestone-add", "evaluation-add",
-                                                                "complete")},
+                                                                "complete", "terminate")},
         **{f"projects:{name}": {"pk": milestone.pk} for name in ("milestone-report", "milestone-accept", "pay")},
         "projects:need": {"pk": need.pk}, "projects:propose": {"pk": need.pk},
         "projects:match": {"pk": match.pk}, "projects:match-decide": {"pk": match.pk, "decision": "accept"},

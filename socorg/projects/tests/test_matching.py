@@ -5,6 +5,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.test import override_settings
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from socorg.core.testing import make_user
 from socorg.party.tests.factories import make_org
@@ -174,3 +179,62 @@ def test_rating_and_completed_projects_break_ties_and_reasons_say_so(county):
     assert [m["offer_id"] for m in ranked][:2] == [rated.pk, plain.pk]
     assert ranked[0]["reasons"][4]["detail"] == "评估等级4A。"
     assert ranked[2]["reasons"][3]["detail"].endswith("起列入活动异常名录。")
+
+
+# --- the ranked list is the one-pair score of every candidate, sorted ----------------------------------------------
+
+PLACES = ("530102", "530103", "530100", "530000", "530302", "530300", "100000", "110101")
+NEED_PLACES = ("530102", "530100", "530000")
+CATEGORIES = ("养老服务", "助残服务", "儿童关爱")
+offer_specs = st.fixed_dictionaries({
+    "org": st.integers(0, 3),
+    "categories": st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=2, unique=True),
+    "regions": st.lists(st.sampled_from(PLACES), min_size=1, max_size=3, unique=True),
+    "capacity": st.sampled_from([5, 60, 120, 400]),
+    "expired": st.booleans(),
+})
+
+
+def is_candidate(need, offer) -> bool:
+    """The offers the ranking considers: of the need's category anywhere in its province or serving a region
+    above it; of another category only covering the place or, for a county or prefecture, within its
+    prefecture; active, with a period overlapping the need's."""
+    from socorg.projects import rules
+
+    area, _where = rules.best_area(need.region_id, offer.regions)
+    near = len(rules.prefix_of(need.region_id)) >= 4
+    reaches = (need.category in offer.categories and area != rules.AREA_NONE) or area == rules.AREA_COVERS or (
+        near and area >= rules.AREA_PREFECTURE)
+    return reaches and offer.status == "active" and offer.ends_on >= max(need.starts_on, TODAY)
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                          HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(offer_specs, min_size=1, max_size=10), place=st.sampled_from(NEED_PLACES),
+       category=st.sampled_from(CATEGORIES), people=st.sampled_from([50, 200]), limit=st.integers(1, 6),
+       weights=st.sampled_from([{}, {"capacity": 150}, {"area": 10, "credit": 60, "rating": 30}]))
+@example(  # capacity outweighs area: a big offer in the province beats a small one covering the place
+    specs=[{"org": 0, "categories": ["养老服务"], "regions": ["530102"], "capacity": 5, "expired": False},
+           {"org": 1, "categories": ["养老服务"], "regions": ["530302"], "capacity": 400, "expired": False}],
+    place="530102", category="养老服务", people=200, limit=1, weights={"capacity": 150})
+def test_the_ranking_is_every_candidates_own_score_best_first(db, specs, place, category, people, limit, weights):
+    with transaction.atomic(), override_settings(SOCORG_MATCH_WEIGHTS=weights):
+        nation = make_user(("bureau_staff", "100000"))
+        orgs = [make_org("530102", registered_on=LONG_AGO), make_org("530302", registered_on=LONG_AGO),
+                make_org("110101", registered_on=LONG_AGO), make_org("530102", registered_on=LONG_AGO)]
+        list_on_credit(orgs[1])
+        grade(orgs[2], "5A")
+        grade(orgs[3], "3A")
+        for spec in specs:
+            ends = START - datetime.timedelta(days=1) if spec["expired"] else END
+            services.offer_post(actor=nation, org=orgs[spec["org"]], title="服务", categories=spec["categories"],
+                                regions=spec["regions"], capacity=spec["capacity"],
+                                starts_on=START - datetime.timedelta(days=30), ends_on=ends)
+        need = services.need_post(actor=nation, title="需求", region=place, category=category, people=people,
+                                  starts_on=START, ends_on=END)
+        expected = sorted(((services.score_of(need, offer), offer.pk) for offer in Offer.objects.all()
+                           if is_candidate(need, offer)), key=lambda row: (-row[0][0], row[1]))[:limit]
+        ranked = queries.matches_for(need, limit=limit)
+        assert [(m["offer_id"], m["score"], m["reasons"]) for m in ranked] == [
+            (pk, score, reasons) for (score, reasons), pk in expected]
+        transaction.set_rollback(True)
