@@ -384,6 +384,7 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "socorg.projects.choices.NeedStatus",
         "OfferStatusEnum": "socorg.projects.choices.OfferStatus",
         "MatchStatusEnum": "socorg.projects.choices.MatchStatus",
+        "ProjectTerminationReasonEnum": "socorg.projects.choices.TerminationReason",
     },
 }
 
