@@ -1,6 +1,7 @@
 """Ledger import benchmark (not run by the test suite).
 
     .venv/bin/python benchmarks/ledger.py [--orgs 100000] [--die-rows 20000] [--million] [--postgres URL]
+        [--base URL [--index-study]] [--no-sqlite] [--no-die]
 
 1. Generates a workbook of N social organizations (valid USCCs from make_uscc over real county codes), N/5 party
    organizations (standalone branches and joint branches of up to 5 organizations, under committees) and N/10
@@ -10,6 +11,20 @@
 3. Imports the organizations-only workbook with our importer and with django-import-export (a minimal
    ModelResource, its default row-by-row import in one transaction) into empty databases and prints the ratio.
 4. With --million: a dry-run import of a 1,000,000-row 「社会组织」 sheet (streamed) and its peak memory.
+5. On PostgreSQL, the machine's bound in the same run: the rows every COPY of the import wrote, copied again (as
+   COPY text, read back from the database beforehand) into tables of the same columns with no indexes, no
+   constraints but NOT NULL and no triggers, in one committed transaction. The import's rows/s over the bound's
+   rows/s (same workbook rows) is the ratio the README reports. The time of each table's COPY inside the import
+   (indexes and triggers as they are) is printed beside the bound's.
+6. With --base URL (PostgreSQL): the same workbook imported into a database that already holds data — the
+   national set — inside a transaction that is rolled back at the end (the deferred foreign-key checks are run
+   before, with SET CONSTRAINTS ALL IMMEDIATE, so their cost is counted): the honest case of a large import into
+   a full registry; nothing is kept. With --index-study also, on that database and always rolled back: the
+   organizations' COPY with the indexes as they are, with a large GIN pending list (gin_pending_list_limit and
+   work_mem for the transaction, the pending lists merged by gin_clean_pending_list before the end), with GIN
+   fastupdate off, and with the trigram indexes dropped before and built again after the load. The last takes
+   an exclusive lock on the registry table for its duration: run the study on your own copy, never on a shared
+   database.
 
 Every measurement runs in its own subprocess, so peak memory (ru_maxrss) and CPU time (ru_utime + ru_stime, printed
 beside wall time because the shared machine is loaded) are that import's alone; on PostgreSQL the server's own
@@ -156,21 +171,107 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _timed_copies() -> dict:
+    """Wrap TableWriter's COPY to time it per table; also note each table's highest id before its first COPY (so
+    the bound phase can read back exactly the rows the import wrote). Returns {table: [rows, seconds, id_before]}."""
+    from django.db import connection
+
+    from socorg.core import bulk
+
+    copies: dict[str, list] = {}
+    copy = bulk.TableWriter._copy
+
+    def timed(writer, rows):
+        if writer.table not in copies:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(writer.table)}")
+                copies[writer.table] = [0, 0.0, cursor.fetchone()[0]]
+        started = time.perf_counter()
+        copy(writer, rows)
+        copies[writer.table][0] += len(rows)
+        copies[writer.table][1] += time.perf_counter() - started
+
+    bulk.TableWriter._copy = timed
+    return copies
+
+
 def worker(phase: str, path: str) -> None:
     import django
 
     django.setup()
+    if phase == "bound":
+        return print(json.dumps(bound(json.loads(path))))
+    if phase == "index-study":
+        return print(json.dumps(index_study(path)))
+    copies = _timed_copies()
     started, cpu_started = time.perf_counter(), _cpu()
-    if phase in ("ours", "dry"):
+    created = {}
+    if phase in ("ours", "dry", "ours-base"):
+        from django.db import connection, transaction
+
         from socorg.ledger.importer import import_ledger
 
-        run = import_ledger(path, dry_run=phase == "dry")
-        ok, errors = run.ok, [e.message for e in run.errors[:3]]
+        if phase == "ours-base":
+            # Into a database holding data, rolled back at the end: the deferred foreign-key checks a commit would
+            # run are run (and timed) first.
+            with transaction.atomic():
+                run = import_ledger(path)
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                seconds, cpu = time.perf_counter() - started, _cpu() - cpu_started
+                transaction.set_rollback(True)
+        else:
+            run = import_ledger(path, dry_run=phase == "dry")
+        ok, errors, created = run.ok, [e.message for e in run.errors[:3]], run.counts["created"]
     else:
         ok, errors = _import_export(path)
-    seconds, cpu = time.perf_counter() - started, _cpu() - cpu_started
+    if phase != "ours-base":
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "ok": ok, "errors": errors}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "ok": ok, "errors": errors,
+                      "created": created, "copies": copies}))
+
+
+BOUND_PREFIX = "ledger_bound_"
+
+
+def bound(copies: dict) -> dict:
+    """The machine's bound for the import's writes: the rows each COPY of the import wrote (read back as COPY text
+    before the clock starts) copied into tables of the same columns without indexes, constraints (but NOT NULL) or
+    triggers, in one committed transaction; the tables are dropped afterwards. Returns the seconds, per table and
+    in all (commit included)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    data = {}
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table, (_rows, _seconds, id_before) in copies.items():
+            chunks = []
+            with raw.copy(f"COPY (SELECT * FROM {quote(table)} WHERE id > {int(id_before)} ORDER BY id) "
+                          f"TO STDOUT") as copy:
+                for chunk in copy:
+                    chunks.append(bytes(chunk))
+            data[table] = chunks
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(BOUND_PREFIX + table)}")
+            cursor.execute(f"CREATE TABLE {quote(BOUND_PREFIX + table)} (LIKE {quote(table)} INCLUDING DEFAULTS)")
+    per_table = {}
+    connection.set_autocommit(False)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table, chunks in data.items():
+            table_started = time.perf_counter()
+            with cursor.cursor.copy(f"COPY {quote(BOUND_PREFIX + table)} FROM STDIN") as copy:
+                for chunk in chunks:
+                    copy.write(chunk)
+            per_table[table] = time.perf_counter() - table_started
+    connection.commit()
+    seconds = time.perf_counter() - started
+    connection.set_autocommit(True)
+    with connection.cursor() as cursor:
+        for table in data:
+            cursor.execute(f"DROP TABLE {quote(BOUND_PREFIX + table)}")
+    return {"seconds": seconds, "tables": per_table}
 
 
 def _import_export(path: str):
@@ -216,6 +317,81 @@ def _import_export(path: str):
     errors = [str(e.error) for e in result.base_errors[:3]] + [
         str(err.error) for _n, errs in list(result.row_errors())[:3] for err in errs]
     return not result.has_errors(), errors
+
+
+ORG_TABLE = "registry_socialorganization"
+
+
+def index_study(spec: str) -> dict:
+    """The organizations' COPY of the import (its rows read from the fresh database where it ran) into this
+    database's registry table, each variant in its own transaction rolled back: seconds per variant."""
+    import psycopg
+    from django.db import connection
+
+    spec = json.loads(spec)
+    with psycopg.connect(spec["source"]) as source, source.cursor() as cursor:
+        cursor.execute("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute WHERE "
+                       "attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped AND attname <> 'id'",
+                       [ORG_TABLE])
+        columns = cursor.fetchone()[0]
+        with cursor.copy(f"COPY (SELECT {columns} FROM {ORG_TABLE} WHERE id > {int(spec['id_before'])}) "
+                         f"TO STDOUT") as copy:
+            data = [bytes(chunk) for chunk in copy]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), am.amname, "
+                       "i.indisprimary OR i.indisunique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                       "JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = %s::regclass", [ORG_TABLE])
+        indexes = cursor.fetchall()
+        cursor.execute(f"SELECT count(*) FROM {ORG_TABLE}")
+        base_rows = cursor.fetchone()[0]
+    gin = [(name, definition) for name, definition, method, _unique in indexes if method == "gin"]
+    secondary = [(name, definition) for name, definition, _method, unique in indexes if not unique]
+
+    def load(raw) -> float:
+        started = time.perf_counter()
+        with raw.copy(f"COPY {ORG_TABLE} ({columns}) FROM STDIN") as copy:
+            for chunk in data:
+                copy.write(chunk)
+        raw.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        return time.perf_counter() - started
+
+    def variant(before=(), after=()) -> dict:
+        timings = {}
+        connection.set_autocommit(False)
+        try:
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                started = time.perf_counter()
+                for statement in before:
+                    raw.execute(statement)
+                timings["before"] = time.perf_counter() - started
+                timings["copy"] = load(raw)
+                started = time.perf_counter()
+                for statement in after:
+                    raw.execute(statement)
+                timings["after"] = time.perf_counter() - started
+        finally:
+            connection.rollback()
+            connection.set_autocommit(True)
+        timings["total"] = timings["before"] + timings["copy"] + timings["after"]
+        return timings
+
+    large_pending = ["SET LOCAL gin_pending_list_limit = '1GB'", "SET LOCAL work_mem = '256MB'",
+                     "SET LOCAL maintenance_work_mem = '256MB'"]
+    results = {"base_rows": base_rows, "rows": sum(chunk.count(b"\n") for chunk in data),
+               "gin": [name for name, _d in gin], "secondary": len(secondary)}
+    results["as is"] = variant()
+    results["large GIN pending list, merged before the end"] = variant(
+        large_pending, [f"SELECT gin_clean_pending_list('{name}'::regclass)" for name, _d in gin])
+    results["GIN fastupdate off"] = variant([f"ALTER INDEX {name} SET (fastupdate = off)" for name, _d in gin])
+    results["as is (again)"] = variant()
+    results["trigram indexes dropped, built after"] = variant(
+        ["SET LOCAL maintenance_work_mem = '256MB'"] + [f"DROP INDEX {name}" for name, _d in gin],
+        [definition for _name, definition in gin])
+    results["every secondary index dropped, built after"] = variant(
+        ["SET LOCAL maintenance_work_mem = '256MB'"] + [f"DROP INDEX {name}" for name, _d in secondary],
+        [definition for _name, definition in secondary])
+    return results
 
 
 # --- orchestration --------------------------------------------------------------------------------------------
@@ -270,8 +446,8 @@ def _socorg(args: list[str], url: str) -> None:
 def measure(phase: str, path: Path, url: str) -> dict:
     # DEBUG off: Django would otherwise record every query (time and memory a production import does not spend).
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "socorg.settings", "PYTHONPATH": str(ROOT),
-           "DEBUG": "0", "SECRET_KEY": "benchmark-only-secret", "SOCORG_FIELD_KEY": "benchmark-only-field-key",
-           "ALLOWED_HOSTS": "localhost"}
+           "DEBUG": "0", "SECRET_KEY": "benchmark-only-secret-" + "x" * 40,
+           "SOCORG_FIELD_KEY": "benchmark-only-field-key", "ALLOWED_HOSTS": "localhost"}
     out = subprocess.run([PYTHON, __file__, "--worker", phase, str(path)], env=env, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
@@ -282,9 +458,22 @@ def counties() -> list[str]:
     import django
 
     django.setup()
+    from django.db import connections
+
     from socorg.regions.models import Region
 
-    return list(Region.objects.current().filter(level="county").order_by("code").values_list("code", flat=True))
+    codes = list(Region.objects.current().filter(level="county").order_by("code").values_list("code", flat=True))
+    connections.close_all()  # the template database is copied next: no session may stay on it
+    return codes
+
+
+def report_copies(label: str, result: dict, bound_result: dict | None = None) -> None:
+    """Each table's COPY inside the import (indexes and triggers as they are) and, with the bound, the same rows'
+    COPY into bare tables."""
+    for table, (rows, seconds, _id_before) in sorted(result["copies"].items(), key=lambda item: -item[1][1]):
+        bare = bound_result["tables"].get(table) if bound_result else None
+        print(f"[{label}]   COPY {table}: {rows:,} rows in {seconds:.2f} s"
+              + (f" (bare table: {bare:.2f} s, {seconds / bare:.1f}×)" if bare else ""))
 
 
 def main() -> None:
@@ -293,16 +482,27 @@ def main() -> None:
     parser.add_argument("--die-rows", type=int, default=20_000)
     parser.add_argument("--million", action="store_true", help="also measure a 1,000,000-row sheet (dry run)")
     parser.add_argument("--postgres", help="e.g. postgres://postgres@127.0.0.1:5432/socorg_ledger")
+    parser.add_argument("--base", help="PostgreSQL database holding data (the national set): the full workbook is "
+                                       "imported into it inside a transaction that is rolled back")
+    parser.add_argument("--index-study", action="store_true",
+                        help="with --base: the organizations' COPY under GIN settings and index rebuilds (rolled "
+                             "back; locks the registry table: only on a database of your own)")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite measurements")
+    parser.add_argument("--no-die", action="store_true", help="skip the django-import-export comparison")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(*args.worker)
+    if (args.base or args.index_study) and not args.postgres:
+        parser.error("--base and --index-study need --postgres (the bound and the study's rows come from there)")
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socorg.settings")
     os.environ.setdefault("DEBUG", "1")  # development mode on the embedded defaults (DEBUG is off when unset)
     sys.path.insert(0, str(ROOT))
-    databases = [Database(None)] + ([Database(args.postgres)] if args.postgres else [])
-    os.environ["DATABASE_URL"] = f"sqlite:///{databases[0].template}"
+    databases = ([] if args.no_sqlite else [Database(None)]) + ([Database(args.postgres)] if args.postgres else [])
+    first = databases[0]
+    os.environ["DATABASE_URL"] = (f"sqlite:///{first.template}" if first.url is None
+                                  else f"{first.base}/{first.template_name}")
     codes = counties()
     full, small = WORK / f"full-{args.orgs}.xlsx", WORK / f"orgs-{args.die_rows}.xlsx"
     started = time.perf_counter()
@@ -311,11 +511,39 @@ def main() -> None:
     print(f"generated {full.name} ({full_rows} rows, {full.stat().st_size / 1e6:.1f} MB) and {small.name} "
           f"in {time.perf_counter() - started:.1f} s")
     for database in databases:
-        result = measure("ours", full, database.fresh())
+        url = database.fresh()
+        result = measure("ours", full, url)
         assert result["ok"], result["errors"]
         print(f"[{database.label}] full import with validation: {full_rows} rows in {result['seconds']:.1f} s = "
               f"{full_rows / result['seconds']:,.0f} rows/s; importing process CPU {result['cpu']:.1f} s = "
               f"{full_rows / result['cpu']:,.0f} rows/s of CPU; peak {result['peak_mb']:.0f} MB")
+        if database.url is not None:
+            bound_result = measure("bound", json.dumps(result["copies"]), url)
+            bound_rate = full_rows / bound_result["seconds"]
+            print(f"[{database.label}] bound (the import's COPYs into bare tables, same rows, committed): "
+                  f"{bound_result['seconds']:.2f} s = {bound_rate:,.0f} rows/s; ratio "
+                  f"{full_rows / result['seconds'] / bound_rate:.3f}")
+            report_copies(database.label, result, bound_result)
+            if args.base:
+                based = measure("ours-base", full, args.base)
+                assert based["ok"], based["errors"]
+                print(f"[{database.label} base] full import into {args.base.rsplit('/', 1)[-1]}, rolled back: "
+                      f"{full_rows} rows in {based['seconds']:.1f} s = {full_rows / based['seconds']:,.0f} rows/s "
+                      f"(CPU {based['cpu']:.1f} s); ratio to the bound {full_rows / based['seconds'] / bound_rate:.3f};"
+                      f" created {based['created']}")
+                report_copies(f"{database.label} base", based, bound_result)
+                if args.index_study:
+                    spec = {"source": url, "id_before": result["copies"][ORG_TABLE][2]}
+                    study = measure("index-study", json.dumps(spec), args.base)
+                    print(f"[{database.label} base] organizations' COPY, {study['rows']:,} rows into "
+                          f"{study['base_rows']:,} ({len(study['gin'])} GIN, {study['secondary']} secondary "
+                          f"indexes), each rolled back:")
+                    for name, timing in study.items():
+                        if isinstance(timing, dict):
+                            print(f"    {name}: {timing['total']:.1f} s (before {timing['before']:.1f}, COPY "
+                                  f"{timing['copy']:.1f}, after {timing['after']:.1f})")
+        if args.no_die:
+            continue
         ours = measure("ours", small, database.fresh())
         theirs = measure("die", small, database.fresh())
         assert ours["ok"], ours["errors"]
@@ -325,7 +553,7 @@ def main() -> None:
               f"{theirs['seconds']:.1f} s wall / {theirs['cpu']:.1f} s CPU ({args.die_rows / theirs['seconds']:,.0f} "
               f"rows/s): {theirs['seconds'] / ours['seconds']:.1f}× faster by wall time, "
               f"{theirs['cpu'] / ours['cpu']:.1f}× by CPU time")
-    if args.million:
+    if args.million and not args.no_sqlite:
         million = WORK / "orgs-1000000.xlsx"
         if not million.exists():
             orgs_workbook(million, codes, 1_000_000)

@@ -192,10 +192,18 @@ class CreatedRowsState:
 
     Nothing but the load's own links can cover an organization it created, so their flags follow from the links it
     wrote (note_coverage / note_assignment) and the reach of the party organizations it created from theirs
-    (note_reach), without re-reading them: written set-based, one UPDATE per flag combination and batch, reach as
-    plain rows. Organizations neither covered nor assigned keep the default False. Existing rows touched by the
-    load go through refresh_coverage_flags() / refresh_party_reach() instead. A ledger test compares the result
-    with coverage_flags_from_scratch() and a rebuild of the counts."""
+    (note_reach), without re-reading them. Existing rows touched by the load go through refresh_coverage_flags() /
+    refresh_party_reach() instead. A ledger test compares the result with coverage_flags_from_scratch() and a
+    rebuild of the counts.
+
+    The load declares the links it is about to write before it writes any organization (expect_coverage /
+    expect_assignment, by USCC: the ledger reads its party and instructor sheets' lists first), so a new
+    organization is inserted with its final flags (expected_flags) and no UPDATE follows — on PostgreSQL every
+    updated row is a new tuple in each of the table's indexes. write_flags() still compares what was inserted with
+    the links actually written and updates only the organizations where the two differ (none when the declaration
+    was complete), so the stored flags never depend on the declaration being right."""
+
+    NO_FLAGS = (False, False, False, False)
 
     def __init__(self, created_org_ids: set[int]):
         self.created_org_ids = created_org_ids  # filled by the load as it creates organizations
@@ -204,6 +212,38 @@ class CreatedRowsState:
         self.standalone: set[int] = set()
         self.assigned: set[int] = set()
         self.reach: set[tuple[int, str, bool]] = set()
+        # Declared before the write, by USCC (see expect_coverage); and the flags each created row got.
+        self.expected_covered: set[str] = set()
+        self.expected_formal: set[str] = set()
+        self.expected_standalone: set[str] = set()
+        self.expected_assigned: set[str] = set()
+        self.inserted_flags: dict[int, tuple[bool, ...]] = {}  # created org id → flags inserted (any True)
+
+    def expect_coverage(self, codes, covering: CoveringState) -> None:
+        """The load will link these organizations (by USCC) to a party organization left in this state."""
+        if covering.active:
+            self.expected_covered.update(codes)
+            if not covering.functional:
+                self.expected_formal.update(codes)
+            if covering.standalone:
+                self.expected_standalone.update(codes)
+
+    def expect_assignment(self, codes, *, on_duty: bool) -> None:
+        """The load will assign an instructor (on duty or not) to these organizations (by USCC)."""
+        if on_duty:
+            self.expected_assigned.update(codes)
+
+    def expected_flags(self, code: str) -> tuple[bool, ...]:
+        """The flags (FLAGS order) an organization created with this USCC will have once the declared links are
+        written: what to insert it with."""
+        covered = code in self.expected_covered
+        return (covered, code in self.expected_formal, covered or code in self.expected_assigned,
+                code in self.expected_standalone)
+
+    def note_inserted(self, org_id: int, flags: tuple[bool, ...]) -> None:
+        """A created organization was inserted with these flags."""
+        if flags != self.NO_FLAGS:
+            self.inserted_flags[org_id] = flags
 
     def note_coverage(self, org_id: int, covering: CoveringState) -> None:
         """A coverage link written by the load, in force today, by a party organization as the load leaves it."""
@@ -235,16 +275,26 @@ class CreatedRowsState:
                 writer.add(row)
             writer.flush()
 
-    def write_flags(self, batch_size: int = 5000) -> None:
+    def final_flags(self) -> dict[int, tuple[bool, ...]]:
+        """{created org id: its flags (FLAGS order)} from the links written, for those with any flag set."""
+        return {org_id: (org_id in self.covered, org_id in self.formal, True, org_id in self.standalone)
+                for org_id in (self.covered | self.assigned) & self.created_org_ids}
+
+    def write_flags(self, batch_size: int = 5000) -> int:
+        """Set the flags of the created organizations whose inserted flags differ from those the written links
+        give (one UPDATE per flag combination and batch); returns how many there were."""
+        final = self.final_flags()
         groups: dict[tuple[bool, ...], list[int]] = {}
-        for org_id in (self.covered | self.assigned) & self.created_org_ids:
-            flags = (org_id in self.covered, org_id in self.formal, True, org_id in self.standalone)
-            groups.setdefault(flags, []).append(org_id)
+        for org_id in final.keys() | self.inserted_flags.keys():
+            flags = final.get(org_id, self.NO_FLAGS)
+            if flags != self.inserted_flags.get(org_id, self.NO_FLAGS):
+                groups.setdefault(flags, []).append(org_id)
         for flags, ids in groups.items():
             ids.sort()
             for start in range(0, len(ids), batch_size):
                 SocialOrganization.objects.filter(pk__in=ids[start:start + batch_size]).update(
                     **dict(zip(FLAGS, flags, strict=True)))
+        return sum(len(ids) for ids in groups.values())
 
 
 def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:

@@ -31,6 +31,7 @@ from . import bulkwrite
 from .headers import HeaderMapping, find_header, map_headers, normalize_sheet_name, range_text
 from .issues import Issue, IssueLog
 from .sheets import NOTES_SHEET, Column, Row, SheetHandler, handler_for, kinds, registered_sheets
+from .values import CellError
 from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
 
 CHUNK_ROWS = 2000
@@ -203,6 +204,7 @@ class ImportRun:
                     self._import_sheets(workbook, plan)
                 else:
                     with transaction.atomic():
+                        self._preread(workbook, plan)
                         self._import_sheets(workbook, plan)
                         if self.issues.errors:
                             transaction.set_rollback(True)
@@ -265,6 +267,40 @@ class ImportRun:
                 "The workbook contains none of the ledger sheets (%(names)s): use the template, whose sheet names "
                 "are recognised.") % {"names": "、".join(h.sheet_name for h in registered_sheets())})
         return plan
+
+    def _preread(self, workbook: LedgerWorkbook, plan) -> None:
+        """Hand the handlers that read ahead (SheetHandler.preread_keys) their columns of every row before any
+        sheet is written. Header problems and bad cells are left to the import's own pass, which reports them; the
+        sheet stays loaded for that pass (workbook.rows(keep=True))."""
+        for handler_class, sheet in plan:
+            if not handler_class.preread_keys:
+                continue
+            handler = handler_class(self)
+            silent = IssueLog()
+            rows = workbook.rows(sheet, keep=True)
+            header = find_header(handler, rows, silent)
+            if header is None:
+                continue
+            mapping, ok = map_headers(handler, *header, workbook.scan(sheet), silent)
+            if not ok:
+                continue
+            keys = mapping.keys_by_index
+            parsers = handler.parsers()
+            columns = [(column.key, column.default, parsers.get(column.key)) for column in handler.columns
+                       if column.key in handler_class.preread_keys]
+            for number, cells in rows:
+                row = _row(keys, number, cells)
+                if row is None:
+                    continue
+                values = {}
+                try:
+                    for key, default, parse in columns:
+                        raw = row.raw.get(key)
+                        values[key] = (list(default) if isinstance(default, list) else default) if raw is None \
+                            else parse(raw) if parse else raw
+                except CellError:
+                    continue
+                handler.preread(values)
 
     def _import_sheets(self, workbook: LedgerWorkbook, plan) -> None:
         for handler_class, sheet in plan:

@@ -331,7 +331,9 @@ class LedgerWorkbook:
         loaded = self._calamine_sheet(sheet)
         return loaded.total_height
 
-    def rows(self, sheet: SheetInfo) -> Iterator[tuple[int, list]]:
+    def rows(self, sheet: SheetInfo, keep: bool = False) -> Iterator[tuple[int, list]]:
+        """The sheet's rows; a sheet read with calamine is released after its last row unless `keep` (a first of
+        two passes)."""
         if self.streams(sheet):
             yield from StreamingSheetReader(self).rows(sheet)
             return
@@ -346,7 +348,8 @@ class LedgerWorkbook:
         except CalamineError as error:
             raise WorkbookError(_("The workbook is damaged (%(error)s); open it in Excel and save it again.")
                                 % {"error": error}) from None
-        self._loaded.pop(sheet.name, None)
+        if not keep:
+            self._loaded.pop(sheet.name, None)
 
     def _calamine_sheet(self, sheet: SheetInfo):
         if sheet.name in self._loaded:

@@ -257,6 +257,13 @@ class PartyOrganizationSheet(_ReferenceSheet):
     UPDATE_FIELDS = frozenset({"updated_at", "status_changed_on", "secretary_vacant_since"})
     LINK_STATE_FIELDS = frozenset({"formation", "is_functional", "status"})  # what decides the covering state
     UPDATE_ACTION = "party.org.update"
+    preread_keys = frozenset({"organizations", "formation", "is_functional", "status"})
+
+    def preread(self, values: dict) -> None:
+        """Every row's list, read before the 「社会组织」 sheet is written: its new organizations are inserted with
+        the flags this party organization, as the row leaves it, gives them (coverage.state.CreatedRowsState)."""
+        self.run.created_state.expect_coverage(values["organizations"], covering_state(
+            values["status"], values["formation"], values["is_functional"]))
 
     def check_row(self, row: Row) -> None:
         values = row.values
@@ -283,7 +290,9 @@ class PartyOrganizationSheet(_ReferenceSheet):
     def flush(self, rows: list[Row]) -> None:
         found = self.resolve_codes(rows)
         names = [row.values["name"] for row in rows]
-        existing = {p.name: p for p in PartyOrganization.objects.filter(name__in=names).select_related("parent")}
+        known = bulkwrite.ids_of(PartyOrganization, ("name",), "name", names)  # plain SQL; only these are loaded
+        existing = {p.name: p for p in PartyOrganization.objects.filter(pk__in=list(known.values())).select_related(
+            "parent")} if known else {}
         covered = _active_links(PartyCoverage, "party_org_id", [p.pk for p in existing.values()])
         parents = self.run.state(PartySheetState).parents
         creates, updates = [], []
@@ -458,6 +467,12 @@ class InstructorSheet(_ReferenceSheet):
     UPDATE_FIELDS = frozenset({"updated_at", "left_on"})
     LINK_STATE_FIELDS = frozenset({"status"})
     UPDATE_ACTION = "party.instructor.update"
+    preread_keys = frozenset({"organizations", "status"})
+
+    def preread(self, values: dict) -> None:
+        """As for 「党组织」: the organizations an instructor on duty is assigned to are work-covered."""
+        self.run.created_state.expect_assignment(values["organizations"],
+                                                 on_duty=values["status"] == InstructorStatus.ON_DUTY)
 
     def check_row(self, row: Row) -> None:
         values = row.values
@@ -476,8 +491,10 @@ class InstructorSheet(_ReferenceSheet):
 
     def flush(self, rows: list[Row]) -> None:
         found = self.resolve_codes(rows)
-        existing = {(i.name, i.phone_index): i for i in Instructor.objects.filter(
-            phone_index__in=[row.values["phone_index"] for row in rows], kind=InstructorKind.INSTRUCTOR)}
+        known = bulkwrite.ids_of(Instructor, ("name", "phone_index"), "phone_index",
+                                 [row.values["phone_index"] for row in rows], kind=InstructorKind.INSTRUCTOR.value)
+        existing = {(i.name, i.phone_index): i for i in Instructor.objects.filter(pk__in=list(known.values()))
+                    } if known else {}
         assigned = _active_links(InstructorAssignment, "instructor_id", [i.pk for i in existing.values()])
         creates, updates = [], []
         for row in rows:

@@ -61,7 +61,7 @@ INSERT_FIELDS = ("uscc", "name", "name_pinyin", "name_initials", "org_type", "ca
                  "authority_level", "supervisor", "registered_on", "status", "status_changed_on",
                  "declared_full_members", "declared_probationary_members", "full_members", "probationary_members",
                  "basis_full_members", "party_clause_in_charter", "legal_representative", "phone", "created_at",
-                 "updated_at")
+                 "updated_at", "org_covered", "org_covered_formal", "work_covered", "standalone")
 OBJECT_TYPE = SocialOrganization._meta.label_lower
 EXAMPLE_USCC = make_uscc("530102", "social_group", "MJ000001")  # the template's example row
 MAX_INT = 2**63 - 1  # what parse_int reads; the count rule sets the range
@@ -188,9 +188,10 @@ class OrganizationSheet(SheetHandler):
     # --- comparison and writing -----------------------------------------------------------------------------
 
     def flush(self, rows: list[Row]) -> None:
-        codes = [row.values["uscc"] for row in rows]
-        existing = {org.uscc: org for org in SocialOrganization.objects.filter(uscc__in=codes).only("id", "uscc",
-                                                                                                    *FIELDS)}
+        # Which codes exist, by plain SQL (the usual large import creates nearly all): only those are loaded.
+        known = bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [row.values["uscc"] for row in rows])
+        existing = {org.uscc: org for org in SocialOrganization.objects.filter(pk__in=list(known.values())).only(
+            "id", "uscc", *FIELDS)} if known else {}
         creates: list[tuple[str, dict]] = []
         updates: list[tuple[SocialOrganization, list[str], dict]] = []
         for row in rows:
@@ -220,13 +221,17 @@ class OrganizationSheet(SheetHandler):
 
     def _insert(self, creates: list[tuple[str, dict]]) -> None:
         """New organizations as plain rows (see bulkwrite): effective member counts are the declared ones, as no
-        member record can refer to an organization that did not exist; the coverage flags start False and are set
-        after the whole workbook is written (ImportRun._after_write)."""
+        member record can refer to an organization that did not exist; the coverage flags are those the party and
+        instructor sheets' lists, read before any sheet was written (ImportRun._preread), will give them, so no
+        UPDATE follows (ImportRun._after_write corrects any organization whose links turn out otherwise)."""
         run = self.run
         writer = run.table_writer(SocialOrganization, INSERT_FIELDS)
         stamp = bulkwrite.db_now()
         db_date = bulkwrite.db_date
+        expected = run.created_state.expected_flags
+        flags_of = {}
         for code, v in creates:
+            flags_of[code] = flags = expected(code)
             pinyin, initials = pinyin_pair(v["name"])
             writer.add((code, v["name"], pinyin[:600], initials[:200], v["org_type"], v["category"],
                         v["authority_region_id"], v["authority_level"], v["supervisor"], db_date(v["registered_on"]),
@@ -234,10 +239,12 @@ class OrganizationSheet(SheetHandler):
                         v["declared_probationary_members"], v["declared_full_members"],
                         v["declared_probationary_members"], v["declared_full_members"],
                         v["party_clause_in_charter"], v["legal_representative"],
-                        encrypt(v["phone"]) if v["phone"] else "", stamp, stamp))
+                        encrypt(v["phone"]) if v["phone"] else "", stamp, stamp, *flags))
         writer.flush()
         ids = bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [code for code, _v in creates])
         run.created_org_ids.update(ids.values())
+        for code, flags in flags_of.items():
+            run.created_state.note_inserted(ids[code], flags)
         audit = run.audit_writer()
         for code, v in creates:
             audit.add("registry.org.register", OBJECT_TYPE, ids[code], v["name"], after=_values_picture(v))

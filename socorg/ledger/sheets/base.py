@@ -61,6 +61,9 @@ class SheetHandler:
     order: ClassVar[int] = 100
     columns: ClassVar[tuple[Column, ...]] = ()
 
+    # Columns the engine reads ahead, before any sheet is written (ImportRun._preread); see preread().
+    preread_keys: ClassVar[frozenset[str]] = frozenset()
+
     def __init__(self, run):
         self.run = run
         self._plan: tuple[dict, list, list] | None = None
@@ -133,6 +136,12 @@ class SheetHandler:
             rule(**kwargs)
         except ValidationError as error:
             self.fail(row, key, " ".join(error.messages))
+
+    def preread(self, values: dict) -> None:
+        """One row's `preread_keys` values, parsed by the columns' parsers (an absent cell: the column's default),
+        handed over before any sheet is written — e.g. the party sheets' lists of organizations, so that new
+        organizations are inserted with their final coverage flags. Only while writing; a row with a cell that
+        does not parse is skipped (the import's own pass reports it, and an import with errors writes nothing)."""
 
     # --- per chunk and at the end ----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ after a first import and after a second one that mixes new rows with changes to 
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from socorg.core.crypto import decrypt
 from socorg.core.models import AuditEntry
@@ -120,3 +121,69 @@ def test_created_rows_carry_pinyin_encrypted_phones_and_one_audit_entry_each(tmp
     assert entry.object_type == "registry.socialorganization" and entry.object_repr == "测试协会1"
     assert entry.after["registered_on"] is None and entry.after["phone_set"] is True
     assert entry.actor_name == "system"
+
+
+def flag_updates(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "registry_socialorganization"')]
+
+
+def test_new_organizations_are_inserted_with_their_final_flags_read_from_the_party_and_instructor_sheets(tmp_path):
+    """The party and instructor sheets' lists are read before the 「社会组织」 sheet is written: the new
+    organizations' rows are inserted with the flags the old UPDATE after the write gave them, and no UPDATE of the
+    organizations follows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run = import_ledger(first_workbook(tmp_path / "1.xlsx"))
+    assert run.ok, [e.message for e in run.errors]
+    assert flag_updates(queries) == []
+    assert run.created_state.inserted_flags == run.created_state.final_flags() != {}
+    assert_derived_state_matches_a_recount()
+    flags = {o.uscc: (o.org_covered, o.org_covered_formal, o.work_covered, o.standalone)
+             for o in SocialOrganization.objects.all()}
+    assert flags[uscc(1)] == (True, True, True, True)  # a standalone branch
+    assert flags[uscc(3, "110101")] == (True, True, True, False)  # in a joint branch
+    assert flags[uscc(4)] == (True, False, True, False)  # only a functional branch
+    assert flags[uscc(6)] == (False, False, True, False)  # only an instructor on duty
+    assert flags[uscc(8, "110101")] == (False, False, False, False)  # its instructor has left
+
+
+def test_flags_the_lists_read_ahead_do_not_give_are_corrected_after_the_write(tmp_path, monkeypatch):
+    """The stored flags follow the links written, not the read-ahead: without it (a handler reading nothing
+    ahead), the covered organizations are inserted uncovered and set by one UPDATE after the write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from socorg.party.ledger import InstructorSheet, PartyOrganizationSheet
+
+    monkeypatch.setattr(PartyOrganizationSheet, "preread", lambda self, values: None)
+    monkeypatch.setattr(InstructorSheet, "preread", lambda self, values: None)
+    with CaptureQueriesContext(connection) as queries:
+        run = import_ledger(first_workbook(tmp_path / "1.xlsx"))
+    assert run.ok, [e.message for e in run.errors]
+    assert flag_updates(queries)
+    assert_derived_state_matches_a_recount()
+    assert SocialOrganization.objects.get(uscc=uscc(1)).standalone
+
+
+def test_a_new_organization_listed_by_an_existing_party_organization_is_inserted_covered(tmp_path):
+    """A follow-up workbook whose existing joint branch gains a new organization: the read-ahead takes the branch's
+    state from its row, as the write leaves it, so every new organization was inserted with the flags its links
+    give it (nothing left for the correction after the write)."""
+    assert import_ledger(first_workbook(tmp_path / "1.xlsx")).ok
+    run = import_ledger(second_workbook(tmp_path / "2.xlsx"))
+    assert run.ok, [e.message for e in run.errors]
+    assert run.created_state.inserted_flags == run.created_state.final_flags() != {}
+    assert_derived_state_matches_a_recount()
+    created = SocialOrganization.objects.filter(uscc__in=[uscc(9), uscc(10, "110101"), uscc(11)])
+    assert {o.uscc: o.org_covered for o in created} == {uscc(9): True, uscc(10, "110101"): True, uscc(11): False}
+    assert SocialOrganization.objects.get(uscc=uscc(11)).work_covered  # 钱七, on duty
+
+
+@override_settings(SOCORG_LEDGER_STREAM_BYTES=0)
+def test_sheets_read_with_the_streaming_reader_are_read_ahead_alike(tmp_path):
+    run = import_ledger(first_workbook(tmp_path / "1.xlsx"))
+    assert run.ok, [e.message for e in run.errors]
+    assert run.created_state.inserted_flags == run.created_state.final_flags() != {}
+    assert_derived_state_matches_a_recount()
