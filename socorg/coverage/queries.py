@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socorg.core.scope import in_subtree
-from socorg.party.models import PartyOrganization, Responsibility, ResponsibleBody
+from socorg.party.models import PartyOrganization, Responsibility, ResponsibleBody, party_org_active_q
 from socorg.regions.choices import Level
 from socorg.regions.models import Region
 from socorg.registry.choices import AuthorityLevel, Category, OrgType
@@ -102,9 +102,10 @@ def totals(counts: dict) -> dict:
 
 
 def count_annotations(prefix: str = "") -> dict:
-    """Aggregates over SocialOrganization rows, reading the flags from the stored columns or, with prefix "calc_",
-    from the aliases of state.flag_expressions()."""
+    """Aggregates over SocialOrganization rows, reading the flags and member counts from the stored columns or, with
+    prefix "calc_", from the aliases of state.flag_expressions() and state.member_count_expressions()."""
     covered, formal, work, standalone = (f"{prefix}{flag}" for flag in state.FLAGS)
+    basis, full = f"{prefix}basis_full_members", f"{prefix}full_members"
     # Named n_<count>: an annotation may not shadow the flag columns it counts.
     return {
         "n_orgs": Count("pk"),
@@ -112,9 +113,9 @@ def count_annotations(prefix: str = "") -> dict:
         "n_org_covered_formal": Count("pk", filter=Q(**{formal: True})),
         "n_work_covered": Count("pk", filter=Q(**{work: True})),
         "n_standalone": Count("pk", filter=Q(**{standalone: True})),
-        "n_should_build": Count("pk", filter=Q(basis_full_members__gte=MIN)),
-        "n_should_build_built": Count("pk", filter=Q(basis_full_members__gte=MIN, **{standalone: True})),
-        "n_full_members": Coalesce(Sum("full_members"), Value(0)),
+        "n_should_build": Count("pk", filter=Q(**{f"{basis}__gte": MIN})),
+        "n_should_build_built": Count("pk", filter=Q(**{f"{basis}__gte": MIN, standalone: True})),
+        "n_full_members": Coalesce(Sum(full), Value(0)),
     }
 
 
@@ -126,10 +127,15 @@ def counts_of(row: dict) -> dict:
 def orgs_on(on: datetime.date | None, source: str):
     """Organizations in the statistics with the flags to count: stored flags, or recomputed as of `on`."""
     if source == "scratch":
-        flags = state.flag_expressions(on=on)
-        rows = SocialOrganization.objects.active_on(on)
-        return rows.alias(**{f"calc_{k}": v for k, v in flags.items()}), count_annotations("calc_")
+        return as_of_aliases(SocialOrganization.objects.active_on(on), on), count_annotations("calc_")
     return SocialOrganization.objects.active_on(), count_annotations()
+
+
+def as_of_aliases(rows, on: datetime.date | None):
+    """Alias calc_<flag> and calc_<member count> on organization rows: their values as of `on` (a past day from
+    the dated history, docs/history.md; today recomputed flags and the stored member counts)."""
+    values = {**state.flag_expressions(on=on), **state.member_count_expressions(on)}
+    return rows.alias(**{f"calc_{k}": v for k, v in values.items()})
 
 
 # --- sources: per-code organization counts and per-key party organization counts ------------------------------
@@ -210,7 +216,7 @@ class CountsSource:
         on = self.on if self.source == "scratch" else None
         rows = self.only_responsible(state._reach_source(on=on), "organization_id")
         counts = {"n": Count("party_org_id", distinct=True),
-                  "f": Count("party_org_id", distinct=True, filter=Q(party_org__is_functional=True))}
+                  "f": Count("party_org_id", distinct=True, filter=functional_q(on))}
         if length == 0:
             result = rows.aggregate(**counts)
             return {"": (result["n"], result["f"])}
@@ -220,6 +226,11 @@ class CountsSource:
             grouped = grouped.filter(reach_key__in=keys)
         grouped = grouped.order_by().values("reach_key").annotate(**counts)
         return {row["reach_key"]: (row["n"], row["f"]) for row in grouped}
+
+
+def functional_q(on: datetime.date | None) -> Q:
+    """Coverage rows whose party organization was functional on `on` (from the dated history for a past day)."""
+    return party_org_active_q("party_org__", on, is_functional=True)
 
 
 def filed_counts(prefix: str, on: datetime.date | None = None) -> dict[str, int]:
@@ -382,7 +393,7 @@ def group_figures(region: Region, *, by: str, on: datetime.date | None, source: 
     rows = orgs.order_by().values(field).annotate(**annotations).order_by(field)
     party_rows = (party_rows.order_by().values(party_field)
                   .annotate(n=Count("party_org_id", distinct=True),
-                            f=Count("party_org_id", distinct=True, filter=Q(party_org__is_functional=True))))
+                            f=Count("party_org_id", distinct=True, filter=functional_q(on))))
     party = {row[party_field]: (row["n"], row["f"]) for row in party_rows}
     result = []
     for row in rows:
@@ -415,8 +426,7 @@ def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on:
         rows = rows.filter(**{BY_FIELDS[group[0]]: group[1]})
     condition = MEASURES[measure]
     if on is not None and on < today:
-        rows = rows.active_on(on).annotate(
-            **{f"calc_{k}": v for k, v in state.flag_expressions(on=on).items()})
+        rows = as_of_aliases(rows.active_on(on), on)
         condition = _on_calculated_flags(condition)
     else:
         rows = rows.active_on()
@@ -424,14 +434,14 @@ def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on:
 
 
 def _on_calculated_flags(condition: Q) -> Q:
-    flags = set(state.FLAGS)
+    flags = {*state.FLAGS, *state.MEMBER_COUNTS}
     children = []
     for child in condition.children:
         if isinstance(child, Q):
             children.append(_on_calculated_flags(child))
             continue
         name, value = child
-        children.append((f"calc_{name}" if name in flags else name, value))
+        children.append((f"calc_{name}" if name.split("__")[0] in flags else name, value))
     result = Q()
     result.children, result.connector, result.negated = children, condition.connector, condition.negated
     return result

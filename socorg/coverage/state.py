@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Substr
 
 from socorg.party.choices import Formation, PartyOrgStatus
 from socorg.party.models import (
@@ -38,11 +38,14 @@ FLAGS = ("org_covered", "org_covered_formal", "work_covered", "standalone")
 
 def flag_expressions(on=None) -> dict:
     """The flags as SQL expressions over SocialOrganization rows, evaluated as of `on` (default today)."""
-    covering = PartyCoverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on),
-                                       organization=OuterRef("pk"))
-    covered = Exists(covering)
-    formal = covering.filter(party_org__is_functional=False)
-    standalone = Exists(formal.filter(party_org__formation=Formation.STANDALONE))
+    def covering(**values):
+        # the party organization in force on the day with the values it had then (history for a past day)
+        return PartyCoverage.objects.filter(active_on(on=on), party_org_active_q("party_org__", on, **values),
+                                            organization=OuterRef("pk"))
+
+    covered = Exists(covering())
+    formal = covering(is_functional=False)
+    standalone = Exists(covering(is_functional=False, formation=Formation.STANDALONE))
     assigned = Exists(InstructorAssignment.objects.filter(active_on(on=on), instructor_on_duty_q("instructor__", on),
                                                           organization=OuterRef("pk")))
     work = Case(When(Q(covered) | Q(assigned), then=Value(True)), default=Value(False))
@@ -297,26 +300,18 @@ class CreatedRowsState:
         return sum(len(ids) for ids in groups.values())
 
 
-def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:
-    """Set the effective member counts of organizations: from active member records where the organization has
-    any, otherwise the declared counts; and the full members counted toward should-build on the deployment's basis
-    (party.rules.should_build_basis: every full member employed there, or only the full-time staff among the member
-    records; the declared count where there are no records). Called by member and organization services on every
-    change."""
-    from django.db.models import Count, IntegerField
-    from django.db.models.functions import Coalesce
+MEMBER_COUNTS = ("full_members", "basis_full_members", "probationary_members")
 
+
+def _member_counts(members, declared_full, declared_probationary) -> dict:
+    """The effective member counts of the organization at OuterRef("pk") (the one rule, today and as of a day): from
+    its member records (`members`: the rows counted, one per member, with `membership` and `is_full_time_staff`)
+    where it has any, otherwise the declared counts; and the full members counted toward should-build on the
+    deployment's basis (party.rules.should_build_basis)."""
     from socorg.party.choices import Membership
-    from socorg.party.models import PartyMember
     from socorg.party.rules import should_build_basis
 
-    orgs = SocialOrganization.objects.all()
-    if org_ids is not None:
-        ids = list(set(org_ids))
-        if not ids:
-            return 0
-        orgs = orgs.filter(pk__in=ids)
-    members = PartyMember.objects.filter(employer=OuterRef("pk"), is_active=True).order_by().values("employer")
+    members = members.order_by().values("employer")
 
     def counted(**kinds):
         subquery = members.filter(**kinds).annotate(n=Count("pk")).values("n")
@@ -326,11 +321,47 @@ def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:
     basis = {"membership": Membership.FULL}
     if should_build_basis() == "full_time_staff":
         basis["is_full_time_staff"] = True
-    return orgs.update(
-        full_members=Case(When(has_records, then=counted(membership=Membership.FULL)),
-                          default=F("declared_full_members"), output_field=IntegerField()),
-        basis_full_members=Case(When(has_records, then=counted(**basis)),
-                                default=F("declared_full_members"), output_field=IntegerField()),
-        probationary_members=Case(When(has_records, then=counted(membership=Membership.PROBATIONARY)),
-                                  default=F("declared_probationary_members"), output_field=IntegerField()),
-    )
+    return {
+        "full_members": Case(When(has_records, then=counted(membership=Membership.FULL)),
+                             default=declared_full, output_field=IntegerField()),
+        "basis_full_members": Case(When(has_records, then=counted(**basis)),
+                                   default=declared_full, output_field=IntegerField()),
+        "probationary_members": Case(When(has_records, then=counted(membership=Membership.PROBATIONARY)),
+                                     default=declared_probationary, output_field=IntegerField()),
+    }
+
+
+def member_count_expressions(on=None) -> dict:
+    """The member counts of SocialOrganization rows as of `on`: today the stored columns (refresh_member_counts
+    keeps them); a past day from the dated history — the member periods in force that day (joins, leaves,
+    transfers, 转正 as recorded) and the declared counts the organization had then (docs/history.md)."""
+    from socorg.party.models import MemberPeriod
+    from socorg.registry.models import OrgPeriod, is_past
+
+    if not is_past(on):
+        return {name: F(name) for name in MEMBER_COUNTS}
+    period = OrgPeriod.objects.valid_on(on).filter(organization=OuterRef("pk"))
+
+    def declared(field):
+        return Coalesce(Subquery(period.values(field)[:1]), Value(0))
+
+    return _member_counts(MemberPeriod.objects.valid_on(on).filter(employer=OuterRef("pk")),
+                          declared("declared_full_members"), declared("declared_probationary_members"))
+
+
+def refresh_member_counts(org_ids: Iterable[int] | None = None) -> int:
+    """Set the effective member counts of organizations: from active member records where the organization has
+    any, otherwise the declared counts; and the full members counted toward should-build on the deployment's basis
+    (party.rules.should_build_basis: every full member employed there, or only the full-time staff among the member
+    records; the declared count where there are no records). Called by member and organization services on every
+    change."""
+    from socorg.party.models import PartyMember
+
+    orgs = SocialOrganization.objects.all()
+    if org_ids is not None:
+        ids = list(set(org_ids))
+        if not ids:
+            return 0
+        orgs = orgs.filter(pk__in=ids)
+    members = PartyMember.objects.filter(employer=OuterRef("pk"), is_active=True)
+    return orgs.update(**_member_counts(members, F("declared_full_members"), F("declared_probationary_members")))

@@ -1,12 +1,12 @@
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import EncryptedTextField
 from socorg.core.scope import ScopedManager, ScopedQuerySet
-from socorg.registry.models import is_past
+from socorg.registry.models import is_past, outer_pk
 
 from .choices import (
     JOINT_BRANCH_MAX_ORGS,
@@ -40,15 +40,16 @@ def active_on(prefix: str = "", on=None) -> Q:
     )
 
 
-def party_org_active_q(prefix: str = "", on=None) -> Q:
+def party_org_active_q(prefix: str = "", on=None, **values) -> Q:
     """The one definition of a party organization in force on a date (docs/domain.md): founded by then — an
     unknown founding date counts — and not dissolved on or before it (status_changed_on records the dissolution).
-    For today (None) this is the current status: no date may lie in the future."""
+    For today (None) this is the current status: no date may lie in the future. A past day reads the dated history
+    (PartyOrgPeriod, kept by triggers; docs/history.md). `values` (kind, formation, is_functional, region_id) are
+    those the party organization had on the day."""
     if not is_past(on):
-        return Q(**{f"{prefix}status": PartyOrgStatus.ACTIVE})
-    founded = Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lte": on})
-    return founded & (Q(**{f"{prefix}status": PartyOrgStatus.ACTIVE})
-                      | Q(**{f"{prefix}status": PartyOrgStatus.DISSOLVED, f"{prefix}status_changed_on__gt": on}))
+        return Q(**{f"{prefix}status": PartyOrgStatus.ACTIVE}, **{f"{prefix}{k}": v for k, v in values.items()})
+    periods = PartyOrgPeriod.objects.valid_on(on).filter(party_org=OuterRef(outer_pk(prefix)), **values)
+    return Q(Exists(periods))
 
 
 def instructor_on_duty_q(prefix: str = "", on=None) -> Q:
@@ -358,3 +359,67 @@ class Responsibility(models.Model):
 
     def __str__(self):
         return f"{self.body} → {self.organization}"
+
+
+class PeriodHistoryQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        """The periods in force on `day` (at most one per source row)."""
+        from socorg.core.history import valid_on_q
+
+        return self.filter(valid_on_q(day))
+
+
+class PartyOrgPeriod(models.Model):
+    """A stretch of time [valid_from, valid_to) during which a party organization was in force (founded, not
+    dissolved) with these values (docs/history.md). Kept by database triggers (party.history); never by hand."""
+
+    party_org = models.ForeignKey(PartyOrganization, verbose_name=_("party organization"),
+                                  on_delete=models.DO_NOTHING, db_constraint=False, related_name="periods")
+    kind = models.CharField(_("kind"), max_length=32, choices=PartyOrgKind.choices)
+    formation = models.CharField(_("formation"), max_length=32, choices=Formation.choices)
+    is_functional = models.BooleanField(_("functional party organization"), default=False)
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.DO_NOTHING,
+                               db_constraint=False, related_name="+")
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PeriodHistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party organization period")
+        verbose_name_plural = _("party organization periods")
+        default_permissions = ()
+        indexes = [models.Index(fields=["party_org", "valid_to"], name="party_orgperiod_org_idx")]
+
+    def __str__(self):
+        return f"{self.party_org_id} {self.valid_from or '…'}–{self.valid_to or '…'}"
+
+
+class MemberPeriod(models.Model):
+    """A stretch of time [valid_from, valid_to) during which a party member was on the records (joined, not left)
+    with this employer, party organization and membership: joins, leaves, transfers and 转正 as dated rows
+    (docs/history.md). Kept by database triggers (party.history); never by hand."""
+
+    member = models.ForeignKey(PartyMember, verbose_name=_("party member"), on_delete=models.DO_NOTHING,
+                               db_constraint=False, related_name="periods")
+    employer = models.ForeignKey("registry.SocialOrganization", verbose_name=_("employing social organization"),
+                                 null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                 related_name="+")
+    party_org = models.ForeignKey(PartyOrganization, verbose_name=_("party organization"),
+                                  on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    membership = models.CharField(_("membership"), max_length=16, choices=Membership.choices)
+    is_full_time_staff = models.BooleanField(_("full-time staff of the standing office"), default=False)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PeriodHistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party member period")
+        verbose_name_plural = _("party member periods")
+        default_permissions = ()
+        indexes = [models.Index(fields=["member", "valid_to"], name="party_mperiod_member_idx"),
+                   models.Index(fields=["employer", "valid_to"], name="party_mperiod_employer_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.valid_from or '…'}–{self.valid_to or '…'}"

@@ -1,7 +1,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +24,15 @@ def org_active_q(prefix: str = "", on: datetime.date | None = None) -> Q:
     suspends the activities, not the registration). `prefix` reaches the organization through a relation."""
     if not is_past(on):
         return Q(**{f"{prefix}status__in": REGISTERED_STATUSES})
-    registered = Q(**{f"{prefix}registered_on__isnull": True}) | Q(**{f"{prefix}registered_on__lte": on})
-    not_ended = Q(**{f"{prefix}status__in": REGISTERED_STATUSES}) | Q(**{f"{prefix}status_changed_on__gt": on})
-    return registered & not_ended
+    # A past day reads the dated history (OrgPeriod, kept by triggers; docs/history.md): the periods start at the
+    # registration date (unknown: always) and end at deregistration or revocation, as the rule above says, and a
+    # change recorded later does not reach back before its day.
+    return Q(Exists(OrgPeriod.objects.valid_on(on).filter(organization=OuterRef(outer_pk(prefix)))))
+
+
+def outer_pk(prefix: str) -> str:
+    """The path to the primary key of the row a `prefix` ("", "organization__", …) reaches (its foreign key)."""
+    return f"{prefix[:-2]}_id" if prefix else "pk"
 
 
 class SocialOrganizationQuerySet(ScopedQuerySet):
@@ -157,3 +163,42 @@ class FiledCommunityOrganization(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrgPeriodQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """The period of each organization in force on `day` (at most one per organization)."""
+        from socorg.core.history import valid_on_q
+
+        return self.filter(valid_on_q(day))
+
+
+class OrgPeriod(models.Model):
+    """A stretch of time [valid_from, valid_to) during which a social organization was registered (in force) with
+    these values: the dated history "as of" figures read (docs/history.md). Kept by database triggers on
+    registry_socialorganization (registry.history); never written by hand."""
+
+    organization = models.ForeignKey(SocialOrganization, verbose_name=_("social organization"),
+                                     on_delete=models.DO_NOTHING, db_constraint=False, related_name="periods")
+    status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices)
+    authority_region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
+                                         on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    org_type = models.CharField(_("type"), max_length=32, choices=OrgType.choices)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    authority_level = models.CharField(_("registration level"), max_length=16, choices=AuthorityLevel.choices)
+    declared_full_members = models.PositiveIntegerField(_("declared full party members"), default=0)
+    declared_probationary_members = models.PositiveIntegerField(_("declared probationary party members"),
+                                                                default=0)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+
+    objects = OrgPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization period")
+        verbose_name_plural = _("organization periods")
+        default_permissions = ()
+        indexes = [models.Index(fields=["organization", "valid_to"], name="registry_orgperiod_org_idx")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.valid_from or '…'}–{self.valid_to or '…'}"

@@ -2,9 +2,9 @@
 
 Enter once: the organization types none of this. Party organizations covering it (kind, formation, secretary),
 full and probationary members, instructors and liaisons, organizational-life counts for the year and the party
-clause in the charter, all as the platform knew them on that day. Member records carry no membership history, so
-counts use each member's current membership type among those who had joined by the day and not left before it
-(the same limit as "as of" coverage; docs/domain.md). Organizations without member records use their declared
+clause in the charter, all as the platform knew them on that day: members, party organizations and the
+organization's declared counts come from the dated history (docs/history.md) — a member who moves after 31
+December still counts where they were then. Organizations without member records that day use their declared
 counts, as everywhere else.
 
 Set-based: `party_building_for(orgs, year)` answers for a list of organizations in a fixed number of queries (the
@@ -13,14 +13,14 @@ demo data and any bulk use), and `party_building_as_of(org, year)` is the same f
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from socorg.activities.models import Activity
 from socorg.coverage.state import instructor_on_duty_q, party_org_active_q
 from socorg.party.choices import Formation, Membership
-from socorg.party.models import InstructorAssignment, PartyCoverage, PartyMember, active_on
+from socorg.party.models import InstructorAssignment, MemberPeriod, PartyCoverage, PartyOrgPeriod, active_on
 from socorg.party.rules import should_build_min_full_members
-from socorg.registry.models import SocialOrganization
+from socorg.registry.models import OrgPeriod, SocialOrganization
 
 
 def year_end(year: int) -> datetime.date:
@@ -40,13 +40,23 @@ def party_building_for(orgs: list[SocialOrganization], year: int) -> dict[int, d
                  .select_related("party_org").order_by("party_org__name"))
     for coverage in coverages:
         party_orgs[coverage.organization_id].append(coverage.party_org)
-    with_records = set(PartyMember.objects.filter(employer_id__in=ids).values_list("employer_id", flat=True)
-                       .distinct())
-    counted = (PartyMember.objects.filter(employer_id__in=ids)
-               .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
-               .filter(Q(is_active=True, left_on__isnull=True) | Q(left_on__gt=day))
+    # The party organizations' kind, formation and functional flag as they were on the day.
+    values_then = {row["party_org_id"]: row for row in PartyOrgPeriod.objects.valid_on(day).filter(
+        party_org_id__in={p.pk for covering in party_orgs.values() for p in covering})
+        .values("party_org_id", "kind", "formation", "is_functional")}
+    for covering in party_orgs.values():
+        for party_org in covering:
+            then = values_then.get(party_org.pk, {})
+            for field in ("kind", "formation", "is_functional"):
+                setattr(party_org, field, then.get(field, getattr(party_org, field)))
+    # Members on the records that day (joins, leaves, transfers and 转正 as dated in the history), else the counts
+    # the organization declared then: the rule of coverage.state.member_count_expressions.
+    counted = (MemberPeriod.objects.valid_on(day).filter(employer_id__in=ids)
                .order_by().values_list("employer_id", "membership").annotate(n=Count("pk")))
     members = {(employer, membership): n for employer, membership, n in counted}
+    with_records = {employer for employer, _ in members}
+    declared = {row[0]: row[1:] for row in OrgPeriod.objects.valid_on(day).filter(organization_id__in=ids)
+                .values_list("organization_id", "declared_full_members", "declared_probationary_members")}
     instructors: dict[int, list] = defaultdict(list)
     assignments = (InstructorAssignment.objects.filter(active_on(on=day), instructor_on_duty_q("instructor__", day),
                                                        organization_id__in=ids)
@@ -67,7 +77,8 @@ def party_building_for(orgs: list[SocialOrganization], year: int) -> dict[int, d
             full = members.get((org.pk, Membership.FULL), 0)
             probationary = members.get((org.pk, Membership.PROBATIONARY), 0)
         else:
-            full, probationary = org.declared_full_members, org.declared_probationary_members
+            full, probationary = declared.get(org.pk, (org.declared_full_members,
+                                                       org.declared_probationary_members))
         activities: dict[str, int] = defaultdict(int)
         for party_org in covering:
             for kind, n in activity_counts.get(party_org.pk, {}).items():
