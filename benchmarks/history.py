@@ -1,0 +1,131 @@
+"""The cost of the dated history (docs/history.md): figures as of a past day, and the triggers on member writes.
+
+Usage (on a database loaded with `socorg demo --scale national`, with the party 0012 / registry 0008 migrations):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/socorg_bench .venv/bin/python benchmarks/history.py
+    DATABASE_URL=sqlite:////tmp/socorg_bench.sqlite3 .venv/bin/python benchmarks/history.py
+
+In one run:
+- "as-of": the national figures with one level of drill-down (totals, 本级, 34 provinces, party organizations) as
+  of a past day (31 December of last year), read from the period tables; bound: the same figures for today from a
+  from-scratch recount (`source="scratch"`: the flags by EXISTS subqueries, the stored member counts) — what an
+  as-of figure cost before the history, which recomputed the past the same way from today's rows;
+- "member write": one member's employer changed by a single-row UPDATE (what a transfer writes), with the history
+  triggers; bound: the same UPDATE with the history triggers dropped;
+- "bulk insert": 50,000 member rows inserted by one INSERT … SELECT (the shape of the demo's and the ledger's COPY),
+  with the triggers; bound: without them.
+Every write happens inside a transaction that is rolled back (the triggers are dropped inside it too): the data
+set is left as it was.
+"""
+
+import argparse
+import datetime
+import statistics
+import time
+
+from _common import database_label, setup_django
+
+setup_django()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from socorg.coverage.queries import region_figures  # noqa: E402
+from socorg.party.history import MEMBER_HISTORY  # noqa: E402
+from socorg.party.models import MemberPeriod, PartyMember  # noqa: E402
+from socorg.regions.models import Region  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def once(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def drop_member_triggers(cursor) -> None:
+    names = MEMBER_HISTORY.trigger_set().names[connection.vendor]
+    for name in names:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {MEMBER_HISTORY.source}")
+        else:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def member_writes(repeat: int) -> tuple[list[float], list[float]]:
+    """Milliseconds per single-row UPDATE of a member's employer, with and without the history triggers."""
+    members = list(PartyMember.objects.filter(is_active=True, employer__isnull=False)
+                   .order_by("pk").values_list("pk", "employer_id")[:repeat])
+    other = members[-1][1]
+    with_history, without = [], []
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            def move(pk, employer):
+                cursor.execute("UPDATE party_partymember SET employer_id = %s WHERE id = %s", [employer, pk])
+
+            for pk, employer in members:      # warm the plan and the pages first
+                move(pk, employer)
+            for pk, _ in members:
+                with_history.append(once(lambda pk=pk: move(pk, other)))
+            drop_member_triggers(cursor)
+            for pk, employer in members:
+                without.append(once(lambda pk=pk, employer=employer: move(pk, employer)))
+            raise Rollback
+    except Rollback:
+        pass
+    return with_history, without
+
+
+def bulk_insert(rows: int) -> tuple[float, float]:
+    """Milliseconds to insert `rows` member rows in one statement, with and without the history triggers."""
+    columns = ("name, gender, id_number, id_number_index, phone, membership, joined_on, probation_ends_on, "
+               "party_org_id, employer_id, is_full_time_staff, is_active, left_on, created_at, updated_at")
+    select = (f"SELECT name, gender, id_number, '', phone, membership, joined_on, probation_ends_on, party_org_id, "
+              f"employer_id, is_full_time_staff, is_active, left_on, created_at, updated_at FROM party_partymember "
+              f"ORDER BY id LIMIT {rows}")
+    timings = []
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            timings.append(once(lambda: cursor.execute(f"INSERT INTO party_partymember ({columns}) {select}")))
+            drop_member_triggers(cursor)
+            timings.append(once(lambda: cursor.execute(f"INSERT INTO party_partymember ({columns}) {select}")))
+            raise Rollback
+    except Rollback:
+        pass
+    return timings[0], timings[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of the national figures")
+    parser.add_argument("--writes", type=int, default=200, help="single-member writes timed")
+    parser.add_argument("--bulk", type=int, default=50_000, help="rows of the bulk insert")
+    args = parser.parse_args()
+
+    day = datetime.date(timezone.localdate().year - 1, 12, 31)
+    nation = Region.objects.get(code="100000")
+    print(f"database: {database_label()} · members: {PartyMember.objects.count():,} · "
+          f"member periods: {MemberPeriod.objects.count():,}")
+
+    as_of = [once(lambda: region_figures(nation, on=day)) for _ in range(args.repeat)]
+    bound = [once(lambda: region_figures(nation, source="scratch")) for _ in range(args.repeat)]
+    print(f"as-of {day} national figures: median {statistics.median(as_of):,.0f} ms "
+          f"(runs {', '.join(f'{t:,.0f}' for t in as_of)}); bound (today, scratch recount): "
+          f"median {statistics.median(bound):,.0f} ms; ratio {statistics.median(as_of) / statistics.median(bound):.2f}")
+
+    with_history, without = member_writes(args.writes)
+    m_with, m_without = statistics.median(with_history), statistics.median(without)
+    print(f"member write (1-row UPDATE of the employer, {len(with_history)} runs): median {m_with:.3f} ms with "
+          f"history, {m_without:.3f} ms without; added {m_with - m_without:.3f} ms; ratio {m_with / m_without:.2f}")
+
+    bulk_with, bulk_without = bulk_insert(args.bulk)
+    print(f"bulk insert of {args.bulk:,} members: {bulk_with:,.0f} ms with history "
+          f"({args.bulk / bulk_with * 1000:,.0f} rows/s), {bulk_without:,.0f} ms without "
+          f"({args.bulk / bulk_without * 1000:,.0f} rows/s); ratio {bulk_with / bulk_without:.2f}")
+
+
+if __name__ == "__main__":
+    main()
