@@ -98,8 +98,9 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     # Production mode, except that plain HTTP on loopback is not redirected to HTTPS (there is no TLS proxy here).
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SOCORG_SSL_REDIRECT": "0",
            "SECRET_KEY": os.environ.get("SECRET_KEY") or "load-test-" + "k" * 60}
-    command = [str(ROOT / ".venv/bin/gunicorn"), "socorg.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-               "--log-level", "warning"]
+    # The production configuration (socorg/gunicorn_conf.py: preloaded, warmed application), as README says to run it.
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:socorg.gunicorn_conf", "socorg.wsgi",
+               "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -93,14 +93,14 @@ def load(args) -> dict:
     from urllib.parse import quote
 
     mix = []
-    for uscc, name in orgs:
+    for i, (uscc, name) in enumerate(orgs):
         q = quote(fragment(name))
         mix += [("uscc", f"/api/v1/public/orgs/{uscc}/"), ("uscc", f"/public/orgs/{uscc}/"),
                 ("uscc", f"/api/v1/public/orgs/{uscc}/"), ("uscc", f"/public/orgs/{uscc}/"),
                 ("search", f"/api/v1/public/orgs/?q={q}"), ("search", f"/public/orgs/?q={q}"),
                 ("search", f"/api/v1/public/orgs/?q={q}"),
                 ("lists", "/api/v1/public/credit-lists/"), ("lists", "/api/v1/public/grades/"),
-                ("home", "/public/" if len(mix) % 2 else "/api/v1/public/figures/")]
+                ("home", "/public/" if i % 2 else "/api/v1/public/figures/")]
     random.Random(args.seed).shuffle(mix)
     process = loadtest.start_gunicorn(args.port, args.workers)
     try:

@@ -201,7 +201,12 @@ def award_row(project) -> dict:
 
 def party_figures() -> list[dict]:
     """Aggregate party-building figures at the levels the deployment publishes (SOCORG_PUBLIC_FIGURE_LEVELS:
-    national, province): from the coverage app's maintained counts; no organization is named."""
+    national, province): from the coverage app's maintained counts; no organization is named.
+
+    Three queries whatever the number of regions: the regions, and the maintained per-authority counts (a few
+    thousand rows nationally) summed here per region subtree — the same sums as coverage's region_figures, which
+    also builds every region's breakdown (over 200 queries and a second on the province demo data: a stall each
+    time the public cache is emptied)."""
     coverage = optional("socorg.coverage.queries")
     if coverage is None:
         return []
@@ -213,9 +218,19 @@ def party_figures() -> list[dict]:
         regions.append(Region.objects.get(code="100000"))
     if "province" in levels:
         regions += list(Region.objects.current().filter(level="province").order_by("code"))
+    if not regions:
+        return []
+    per_code = coverage.CountsSource("maintained").org_counts("")
+    sums = {(len(region.scope_prefix), region.scope_prefix): coverage.empty_counts() for region in regions}
+    lengths = sorted({length for length, _prefix in sums})
+    for code, counts in per_code.items():
+        for length in lengths:
+            target = sums.get((length, code[:length]))
+            if target is not None:
+                coverage.add_into(target, counts)
     rows = []
     for region in regions:
-        totals = coverage.region_figures(region).totals
+        totals = coverage.totals(sums[(len(region.scope_prefix), region.scope_prefix)])
         if not totals.get("orgs"):
             continue
         rows.append({"region": region.full_name, "code": region.code, "orgs": totals.get("orgs", 0),
