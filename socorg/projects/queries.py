@@ -265,8 +265,9 @@ def _organization_facts(org_ids, today: datetime.date) -> tuple[dict | str, dict
 
 
 def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | None = None) -> list[dict]:
-    """The offers ranked for the need: [{"offer_id", "organization_id", "score", "reasons"}], best first (ties by
-    the offer's id). Factors and weights: projects.rules.match_score.
+    """The offers ranked for the need: [{"offer_id", "organization_id", "score", "reasons", "offer"}], best first
+    (ties by the offer's id; "offer" is the Offer with its organization). Factors and weights:
+    projects.rules.match_score.
 
     The candidate ranges (`_match_tiers`) are read best first, each from its own index range of OfferKey: once
     `limit` offers are scored and the next range's sure points plus everything else an offer can add (capacity,
@@ -310,14 +311,15 @@ def matches_for(need: Need, *, limit: int = MATCH_LIMIT, today: datetime.date | 
         del scored[limit:]
     if not scored:
         return []
-    categories = dict(Offer.objects.filter(pk__in=[row[1] for row in scored]).values_list("pk", "categories"))
+    offers = Offer.objects.select_related("organization").in_bulk([row[1] for row in scored])
     codes = {need.region_id} | {facts["area"][1] for *_x, facts in scored}
     need_facts["region_names"] = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     results = []
     for _neg, offer_id, org_id, facts in scored:
-        facts["categories"] = categories.get(offer_id, facts["categories"])
+        facts["categories"] = offers[offer_id].categories
         score, reasons = rules.match_score(need=need_facts, offer=facts, weights=weights)
-        results.append({"offer_id": offer_id, "organization_id": org_id, "score": score, "reasons": reasons})
+        results.append({"offer_id": offer_id, "organization_id": org_id, "score": score, "reasons": reasons,
+                        "offer": offers[offer_id]})
     return results
 
 

@@ -669,7 +669,8 @@ def need_post(*, actor, title: str, region: str, category: str, people: int, sta
     return need
 
 
-def _offer_keys(offer: Offer) -> list[OfferKey]:
+def offer_keys(offer: Offer) -> list[OfferKey]:
+    """The matching keys of an offer: one per category × region of its service area (written with the offer)."""
     return [OfferKey(offer=offer, organization_id=offer.organization_id, category=category, region_code=code,
                      capacity=offer.capacity, starts_on=offer.starts_on, ends_on=offer.ends_on)
             for category in offer.categories for code in offer.regions]
@@ -706,7 +707,7 @@ def offer_post(*, actor, org: SocialOrganization, title: str, categories, region
     offer = Offer.objects.create(organization=org, title=_text(title), description=_text(description),
                                  categories=categories, regions=regions, capacity=capacity, starts_on=starts_on,
                                  ends_on=ends_on, created_by=actor if getattr(actor, "pk", None) else None)
-    OfferKey.objects.bulk_create(_offer_keys(offer))
+    OfferKey.objects.bulk_create(offer_keys(offer))
     audit_write(action="projects.offer.post", obj=offer, actor=actor, after=snapshot(offer, OFFER_FIELDS))
     return offer
 

@@ -433,11 +433,10 @@ def _need(request, pk):
 
 def _need_page(request, need, status=200, complete_form=None):
     ranked = queries.matches_for(need)
-    offers = Offer.objects.select_related("organization").in_bulk([r["offer_id"] for r in ranked])
     from .choices import MatchFactor
 
     factors = dict(MatchFactor.choices)
-    rows = [{"offer": offers[r["offer_id"]], "score": r["score"],
+    rows = [{"offer": r["offer"], "score": r["score"],
              "reasons": [{**x, "title": factors[x["factor"]]} for x in r["reasons"]]} for r in ranked]
     matches = list(need.matches.select_related("offer__organization"))
     proposed = {m.offer_id for m in matches}

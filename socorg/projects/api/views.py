@@ -288,9 +288,8 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):
             match = services.match_propose(actor=request.user, need=need, offer=offer)
             return Response(s.MatchSerializer(match).data, status=status.HTTP_201_CREATED)
         ranked = queries.matches_for(need)
-        offers = Offer.objects.select_related("organization").in_bulk([r["offer_id"] for r in ranked])
         # One serializer for the list: its fields are built once, not once per offer.
-        shown = s.OfferSerializer([offers[r["offer_id"]] for r in ranked], many=True).data
+        shown = s.OfferSerializer([r["offer"] for r in ranked], many=True).data
         return Response([{"offer": offer, "score": r["score"], "reasons": r["reasons"]}
                          for offer, r in zip(shown, ranked, strict=True)])
 

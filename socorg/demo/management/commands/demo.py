@@ -84,6 +84,9 @@ class Command(BaseCommand):
         # A zombie screening with some cases closed (by the demo staff account, when it exists) fills /exits/.
         call_command("demo_exits", seed=seed, region=region or "100000", verbosity=options["verbosity"],
                      stdout=self.stdout)
+        # Calls of every kind with applications, reviews, projects, needs, offers and matches fill /projects/.
+        call_command("demo_projects", seed=seed, region=region, replace=True, verbosity=options["verbosity"],
+                     stdout=self.stdout)
         # Fresh planner statistics: without them the first list queries on a million rows pick the wrong plans.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
