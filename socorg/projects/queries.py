@@ -36,11 +36,11 @@ def credit_listings(org_ids, on: datetime.date | None = None) -> dict[int, dict]
     from socorg.credit.queries import active_entries
 
     found: dict[int, dict] = {}
+    labels = {code: str(label) for code, label in CreditList.choices}
     rows = (active_entries(on=on).filter(organization_id__in=org_ids).order_by()
             .values("organization_id", "list").annotate(since=Min("decided_on")))
     for row in sorted(rows, key=lambda r: (r["organization_id"], r["list"] != CreditList.SERIOUS)):
-        found.setdefault(row["organization_id"], {"list": str(CreditList(row["list"]).label),
-                                                  "since": row["since"].isoformat()})
+        found.setdefault(row["organization_id"], {"list": labels[row["list"]], "since": row["since"].isoformat()})
     return found
 
 
@@ -50,6 +50,7 @@ def evaluation_grades(org_ids, on: datetime.date) -> dict[int, int] | str:
     a set of ids or a subquery."""
     if not apps.is_installed("socorg.ratings"):
         return UNAVAILABLE
+    from socorg.ratings.choices import GRADE_RANK
     from socorg.ratings.models import EvaluationGrade
     from socorg.ratings.queries import valid_on_q
 
@@ -58,7 +59,7 @@ def evaluation_grades(org_ids, on: datetime.date) -> dict[int, int] | str:
             .order_by("organization_id", "-valid_from").values_list("organization_id", "grade"))
     for org_id, grade in rows:
         if org_id not in found:
-            found[org_id] = EvaluationGrade(grade=grade).rank
+            found[org_id] = GRADE_RANK[grade]  # EvaluationGrade.rank, without a model instance per row
     return found
 
 
@@ -67,14 +68,14 @@ def last_reports(org_ids) -> dict[int, dict]:
     from socorg.reports.choices import Conclusion, ReportStatus
     from socorg.reports.models import AnnualReport
 
-    labels = dict(Conclusion.choices)
+    labels = {code: str(label) for code, label in Conclusion.choices}  # translated once, not once per report
     latest: dict[int, dict] = {}
     rows = (AnnualReport.objects.filter(organization_id__in=org_ids, status=ReportStatus.REVIEWED)
             .order_by("organization_id", "-year").values_list("organization_id", "year", "conclusion"))
     for org_id, year, conclusion in rows:
         if org_id not in latest:
             latest[org_id] = {"year": year, "conclusion": conclusion,
-                              "conclusion_label": str(labels.get(conclusion, conclusion))}
+                              "conclusion_label": labels.get(conclusion, conclusion)}
     return latest
 
 
@@ -86,9 +87,16 @@ def open_high_alerts(org_ids) -> dict[int, list[str]]:
     from socorg.party.models import PartyCoverage
 
     found: dict[int, list[str]] = defaultdict(list)
+    titles: dict[str, str] = {}
+
+    def title(rule: str) -> str:
+        if rule not in titles:
+            titles[rule] = _rule_title(rule)
+        return titles[rule]
+
     open_high = Alert.objects.filter(status__in=OPEN_STATUSES, severity=Severity.HIGH)
     for org_id, rule in open_high.filter(organization_id__in=org_ids).values_list("organization_id", "rule"):
-        found[org_id].append(_rule_title(rule))
+        found[org_id].append(title(rule))
     today = timezone.localdate()
     covering = (PartyCoverage.objects.filter(organization_id__in=org_ids, start_on__lte=today)
                 .filter(Q(end_on__isnull=True) | Q(end_on__gte=today)))
@@ -99,7 +107,7 @@ def open_high_alerts(org_ids) -> dict[int, list[str]]:
         party_alerts = open_high.filter(party_org_id__in=covering.values("party_org_id"))
         for party_org_id, rule in party_alerts.values_list("party_org_id", "rule"):
             for org_id in by_party_org[party_org_id]:
-                found[org_id].append(_rule_title(rule))
+                found[org_id].append(title(rule))
     return found
 
 
@@ -124,6 +132,12 @@ def _rule_codes(call: ProjectCall) -> set[str]:
 def facts_for(call: ProjectCall, organizations, today: datetime.date) -> dict[int, dict]:
     """Each organization's facts for the call's rules, set-based: one query per rule's data, whatever the number
     of organizations. `organizations` is a queryset of SocialOrganization."""
+    return dict(iter_facts(call, organizations, today))
+
+
+def iter_facts(call: ProjectCall, organizations, today: datetime.date):
+    """(org id, facts) as facts_for, one organization at a time: a national check keeps only the rules' data in
+    memory, not a million fact dicts."""
     codes = _rule_codes(call)
     ids = organizations.values("pk")
     prefix = call.region.scope_prefix
@@ -138,23 +152,21 @@ def facts_for(call: ProjectCall, organizations, today: datetime.date) -> dict[in
     active = set(organizations.filter(org_active_q()).values_list("pk", flat=True))
     region_names = dict(Region.objects.filter(code__in=organizations.values("authority_region_id"))
                         .values_list("code", "name"))
-    facts = {}
+    credit, grades = gathered["credit"], gathered["grades"]
+    credit_of = (lambda pk: UNAVAILABLE) if credit == UNAVAILABLE else credit.get
+    grade_of = (lambda pk: UNAVAILABLE) if grades == UNAVAILABLE else grades.get
+    reports, alerts, in_progress = gathered["reports"], gathered["alerts"], gathered["projects"]
     rows = organizations.values_list("pk", "authority_region_id", "registered_on", "org_covered", "work_covered")
     for pk, region, registered_on, org_covered, work_covered in rows.iterator(chunk_size=5000):
-        facts[pk] = {
+        titles = alerts.get(pk, ())
+        yield pk, {
             "in_region": region.startswith(prefix) and pk in active,
             "region_name": region_names.get(region, region), "call_region_name": call_region_name,
             "registered_on": registered_on, "org_covered": org_covered, "work_covered": work_covered,
-            "credit_listing": (gathered["credit"] if gathered["credit"] == UNAVAILABLE
-                               else gathered["credit"].get(pk)),
-            "evaluation_grade": (gathered["grades"] if gathered["grades"] == UNAVAILABLE
-                                 else gathered["grades"].get(pk)),
-            "last_report": gathered["reports"].get(pk),
-            "high_alerts": len(gathered["alerts"].get(pk, ())),
-            "high_alert_titles": sorted(set(gathered["alerts"].get(pk, ()))),
-            "projects_in_progress": gathered["projects"].get(pk, 0),
+            "credit_listing": credit_of(pk), "evaluation_grade": grade_of(pk), "last_report": reports.get(pk),
+            "high_alerts": len(titles), "high_alert_titles": sorted(set(titles)) if titles else [],
+            "projects_in_progress": in_progress.get(pk, 0),
         }
-    return facts
 
 
 def eligibility_of(call: ProjectCall, org: SocialOrganization, today: datetime.date | None = None) -> dict:
@@ -177,7 +189,7 @@ def eligibility_all(call: ProjectCall, today: datetime.date | None = None, organ
     today = today or timezone.localdate()
     if organizations is None:
         organizations = _region_organizations(call)
-    for pk, facts in facts_for(call, organizations, today).items():
+    for pk, facts in iter_facts(call, organizations, today):
         yield pk, rules.eligibility(call.rules, facts, today)
 
 
@@ -186,9 +198,10 @@ def eligibility_summary(call: ProjectCall, today: datetime.date | None = None) -
     today = today or timezone.localdate()
     total = eligible = 0
     failed: Counter = Counter()
-    for _pk, facts in facts_for(call, _region_organizations(call), today).items():
+    checks = rules.rule_checks(call.rules, today)
+    for _pk, facts in iter_facts(call, _region_organizations(call), today):
         total += 1
-        codes = rules.failed_rules(call.rules, facts, today)
+        codes = rules.failed_rules(checks, facts)
         eligible += not codes
         failed.update(codes)
     return {"organizations": total, "eligible": eligible, "failed_by_rule": dict(failed)}

@@ -10,6 +10,7 @@
 """
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -156,32 +157,39 @@ def years_between(start: datetime.date, end: datetime.date) -> int:
     return years
 
 
-def rule_passed(rule: dict, facts: dict, today: datetime.date) -> bool:
-    """Whether one configured rule passes for one organization's facts (projects.queries) — the verdict alone, as
-    the set-based check of a whole region computes it; evaluate_rule adds the reason."""
+def rule_check(rule: dict, today: datetime.date) -> Callable[[dict], bool]:
+    """One configured rule's verdict as a function of an organization's facts (projects.queries) — decided once per
+    rule, so a whole region's check (hundreds of thousands of organizations) only applies the functions."""
     code = rule["rule"]
     if code == RuleCode.IN_REGION:
-        return facts["in_region"]
+        return lambda facts: facts["in_region"]
     if code == RuleCode.NOT_ON_CREDIT_LIST:
-        return facts.get("credit_listing") is None
+        return lambda facts: facts.get("credit_listing") is None
     if code == RuleCode.REGISTERED_YEARS:
-        registered = facts.get("registered_on")
-        return registered is not None and years_between(registered, today) >= rule["min"]
+        least = rule["min"]
+        return lambda facts: (facts.get("registered_on") is not None
+                              and years_between(facts["registered_on"], today) >= least)
     if code == RuleCode.ANNUAL_REPORT_OK:
-        report = facts.get("last_report")
-        return report is None or report["conclusion"] != "unqualified"
+        return lambda facts: facts.get("last_report") is None or facts["last_report"]["conclusion"] != "unqualified"
     if code == RuleCode.MIN_EVALUATION_GRADE:
-        grade = facts.get("evaluation_grade")
-        return grade not in (None, UNAVAILABLE) and grade >= rule["grade"]
+        least = rule["grade"]
+        return lambda facts: facts.get("evaluation_grade") not in (None, UNAVAILABLE) and \
+            facts["evaluation_grade"] >= least
     if code == RuleCode.PARTY_COVERAGE:
         if rule.get("require", "work") == "organization":
-            return facts["org_covered"]
-        return facts["org_covered"] or facts["work_covered"]
+            return lambda facts: facts["org_covered"]
+        return lambda facts: facts["org_covered"] or facts["work_covered"]
     if code == RuleCode.NO_HIGH_ALERT:
-        return facts.get("high_alerts", 0) == 0
+        return lambda facts: facts.get("high_alerts", 0) == 0
     if code == RuleCode.MAX_AWARDS:
-        return facts.get("projects_in_progress", 0) < rule["max"]
+        most = rule["max"]
+        return lambda facts: facts.get("projects_in_progress", 0) < most
     raise ValueError(code)
+
+
+def rule_passed(rule: dict, facts: dict, today: datetime.date) -> bool:
+    """Whether one configured rule passes for one organization's facts; evaluate_rule adds the reason."""
+    return rule_check(rule, today)(facts)
 
 
 def rule_detail(rule: dict, facts: dict, today: datetime.date, passed: bool) -> str:
@@ -260,9 +268,15 @@ def eligibility(rules: list[dict], facts: dict, today: datetime.date) -> dict:
     return {"eligible": all(r["passed"] for r in reasons), "reasons": reasons}
 
 
-def failed_rules(rules: list[dict], facts: dict, today: datetime.date) -> list[str]:
-    """The codes of the rules that fail (the set-based check: the same verdicts as eligibility(), no reasons)."""
-    return [rule["rule"] for rule in with_region(rules) if not rule_passed(rule, facts, today)]
+def rule_checks(rules: list[dict], today: datetime.date) -> list[tuple[str, Callable[[dict], bool]]]:
+    """(code, check) of the call's region and every configured rule, for failed_rules."""
+    return [(rule["rule"], rule_check(rule, today)) for rule in with_region(rules)]
+
+
+def failed_rules(checks: list[tuple[str, Callable[[dict], bool]]], facts: dict) -> list[str]:
+    """The codes of the rules that fail (the set-based check: the same verdicts as eligibility(), no reasons);
+    `checks` from rule_checks(call rules, today)."""
+    return [code for code, check in checks if not check(facts)]
 
 
 # --- reviews -----------------------------------------------------------------------------------------------------
