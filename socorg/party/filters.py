@@ -3,13 +3,13 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import blind_index
 from socorg.core.filtering import YesNoSelect, region_filter_widget
 from socorg.core.filters import FilterSet, RegionCodeFilter
-from socorg.core.search import search_condition
+from socorg.core.search import narrowed, search
 
 from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, active_on
@@ -17,7 +17,7 @@ from .queries import instructors_for, members_for, party_orgs_for
 
 
 def _name_search(queryset, value: str):
-    return queryset.filter(search_condition(value))
+    return search(queryset, value)
 
 
 class PartyOrganizationFilter(FilterSet):
@@ -70,7 +70,7 @@ def refuse_in_address(value):
 
 
 class PartyMemberFilter(FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("full name"))
+    q = django_filters.CharFilter(method="filter_q", label=_("full name"))
     region = RegionCodeFilter(field_name="party_org__region__code", label=_("region (code, with its subtree)"),
                               widget=region_filter_widget())
     party_org = django_filters.NumberFilter(field_name="party_org_id", label=_("party organization (id)"),
@@ -94,6 +94,9 @@ class PartyMemberFilter(FilterSet):
     class Meta:
         model = PartyMember
         fields = []
+
+    def filter_q(self, queryset, name, value):
+        return narrowed(queryset, Q(name__contains=value))  # the name contains the text as typed
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # refused by the field's validator before this runs

@@ -20,7 +20,7 @@ from socorg.core.middleware import mark_no_store
 from socorg.core.pagination import list_page, page_size
 from socorg.core.pickers import PICKER_LIMIT, picker_text, within_capability
 from socorg.core.scope import can
-from socorg.core.search import search_condition
+from socorg.core.search import search
 from socorg.registry.listing import add_labels, row_link
 
 from . import queries, services
@@ -56,7 +56,7 @@ def party_org_pick(request):
     party_orgs = PartyOrganization.objects.visible_to(request.user, "view").select_related("region")
     if request.GET.get("capability"):
         party_orgs = within_capability(party_orgs, request.user, request.GET["capability"], "region__code")
-    party_orgs = party_orgs.filter(search_condition(text)) if text.strip() else party_orgs.none()
+    party_orgs = search(party_orgs, text) if text.strip() else party_orgs.none()
     found = list(party_orgs.order_by("status", "name_pinyin")[:PICKER_LIMIT + 1])
     options = [{"value": p.name, "label": p.name, "detail": f"{p.get_kind_display()} · {p.region.full_name}",
                 "description": ""} for p in found[:PICKER_LIMIT]]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socorg.core.search import search_condition
+from socorg.core.search import search, search_condition
 from socorg.registry.models import SocialOrganization
 
 QUERY_MAX = 100
@@ -40,8 +40,7 @@ def public_orgs():
 def search_orgs(text: str):
     """Organizations by name, pinyin, initials or credit code (every word must match), most recent code first."""
     orgs = public_orgs()
-    condition = search_condition(text, codes=("uscc",))
-    return orgs.filter(condition).order_by("name_initials", "uscc") if text.strip() else orgs.none()
+    return search(orgs, text, codes=("uscc",)).order_by("name_initials", "uscc") if text.strip() else orgs.none()
 
 
 def org_row(org) -> dict:

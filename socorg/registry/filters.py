@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.filtering import YesNoSelect, region_filter_widget
 from socorg.core.filters import FilterSet, RegionCodeFilter
 from socorg.core.scope import in_subtree
-from socorg.core.search import search_condition
+from socorg.core.search import search
 from socorg.party.rules import should_build_min_full_members, with_should_build_min
 
 from .choices import Category, OrgStatus, OrgType
@@ -70,7 +70,7 @@ class OrganizationFilter(FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(search_condition(value, names=("name", "short_name"), codes=("uscc",)))
+        return search(queryset, value, names=("name", "short_name"), codes=("uscc",))
 
     def filter_region(self, queryset, name, region):
         self.region_prefix = region.scope_prefix  # for registry.totals (exact totals from the maintained counts)

@@ -1,0 +1,154 @@
+"""The shape of a search (core.search.narrowed): on PostgreSQL a search matching few rows lists exactly those rows
+by key, sorted after fetching (so the planner cannot walk an index in list order past a whole province); one
+matching many rows keeps the plain condition. Either way the list shows the same rows in the same order as the
+plain `filter(search_condition(…))` — for every form of query, scope and order, on both databases."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from socorg.accounts.roles import Role
+from socorg.core.search import by_keys, narrowed, search_condition
+from socorg.core.testing import api_as, make_user
+from socorg.party.models import PartyMember, PartyOrganization
+from socorg.party.tests.factories import make_party_org
+from socorg.registry import services
+from socorg.registry.choices import OrgType
+from socorg.registry.filters import ORG_LIST_ORDER
+from socorg.registry.models import SocialOrganization
+from socorg.registry.tests.conftest import new_uscc
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    ("530102", "昆明市五华区科技创新协会"), ("530102", "昆明市五华区书法协会"), ("530102", "五华区餐饮商会"),
+    ("530103", "昆明市盘龙区科技创新协会"), ("530103", "盘龙区慈善基金会"), ("530103", "盘龙区老年协会"),
+    ("532626", "丘北县科技创新协会"), ("532626", "丘北县云南商会联谊会"), ("110101", "北京市东城区书法协会"),
+    ("110101", "东城区教育基金会"),
+]
+ORG_COLUMNS = {"names": ("name", "short_name"), "codes": ("uscc",)}
+
+
+@pytest.fixture
+def national_staff(db):
+    return make_user((Role.BUREAU_STAFF, "100000"))
+
+
+@pytest.fixture
+def orgs(national_staff):
+    return [services.org_register(actor=national_staff, uscc=new_uscc(region), name=name, authority_region=region,
+                                  org_type=OrgType.SOCIAL_GROUP, registered_on=datetime.date(2020, 1, 1 + index))
+            for index, (region, name) in enumerate(NAMES)]
+
+
+def queries(orgs) -> list[str]:
+    one = orgs[4]
+    return [
+        one.name,  # one record, its full name
+        one.uscc[6:16].lower(),  # one record, a fragment of its credit code
+        "协会", "商会", "基金会",  # common words
+        "kunming", "kejichuangxin",  # full pinyin, in the middle of a name
+        "kmswhq", "kjcx",  # initials
+        "协会 kunming",  # several words narrow
+        "无此名称",  # nothing
+    ]
+
+
+def _uscc(rows) -> list[str]:
+    return list(rows.values_list("uscc", flat=True))
+
+
+ORDERS = [ORG_LIST_ORDER, ("-registered_on", "name_pinyin", "uscc"), ("-uscc",)]
+
+
+@pytest.mark.parametrize("few", [0, 1, 3, 1000])
+@pytest.mark.parametrize("scope", ["100000", "530000", "530103"])
+def test_a_search_lists_the_same_rows_in_the_same_order_as_the_plain_condition(orgs, few, scope):
+    user = make_user((Role.BUREAU_STAFF, scope))
+    listed = SocialOrganization.objects.visible_to(user, "view").order_by(*ORG_LIST_ORDER)
+    for text in queries(orgs):
+        condition = search_condition(text, **ORG_COLUMNS)
+        expected = listed.filter(condition)
+        found = narrowed(listed, condition, few=few)
+        assert _uscc(found) == _uscc(expected), text
+        assert found.count() == expected.count(), text
+        for order in ORDERS:  # a sort chosen afterwards (the list's ordering filter)
+            assert _uscc(found.order_by(*order)) == _uscc(expected.order_by(*order)), (text, order)
+        assert _uscc(found[1:3]) == _uscc(expected[1:3]), text  # a page of it
+
+
+def test_rows_listed_by_key_keep_the_querysets_order_and_take_a_later_one(orgs):
+    listed = SocialOrganization.objects.order_by("-name_pinyin")
+    keys = [org.pk for org in orgs[2:8]]
+    expected = listed.filter(pk__in=keys)
+    assert _uscc(by_keys(listed, keys)) == _uscc(expected)
+    assert _uscc(by_keys(listed, keys).filter(authority_region_id="530103")) == _uscc(
+        expected.filter(authority_region_id="530103"))
+    assert _uscc(by_keys(listed, keys).order_by("authority_region_id", "-uscc")) == _uscc(
+        expected.order_by("authority_region_id", "-uscc"))
+    assert list(by_keys(listed, [])) == []
+    # the model's default ordering when the queryset names none (party organizations: by name)
+    branches = PartyOrganization.objects.all()
+    assert list(by_keys(branches, list(branches.values_list("pk", flat=True)))) == list(branches)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_few_matches_are_listed_by_key_in_an_order_no_index_walks(orgs):
+    listed = SocialOrganization.objects.order_by(*ORG_LIST_ORDER)
+    few = narrowed(listed, search_condition(orgs[4].name, **ORG_COLUMNS))
+    sql = str(few.query)
+    assert "= ANY(" in sql and "LIKE" not in sql
+    order = sql.split("ORDER BY")[1]
+    assert order.count("COALESCE") == 2
+    assert "COALESCE" in str(few.order_by("name_pinyin").query).split("ORDER BY")[1]
+    many = narrowed(listed, search_condition("科技创新", **ORG_COLUMNS), few=1)
+    sql = str(many.query)
+    assert "LIKE" in sql and "ANY(" not in sql and "COALESCE" not in sql
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_two_character_word_is_answered_by_the_character_pair_index_where_there_is_one(orgs):
+    sql = str(SocialOrganization.objects.filter(search_condition("商会", **ORG_COLUMNS)).query)
+    assert "socorg_bigrams" in sql and "LIKE" not in sql  # name and short_name carry the index
+    assert "LIKE" in str(SocialOrganization.objects.filter(search_condition("基金会", **ORG_COLUMNS)).query)
+    assert "socorg_bigrams" not in str(PartyMember.objects.filter(name__infix="张伟").query)  # no index there
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite path")
+def test_other_databases_get_the_plain_condition(orgs):
+    listed = SocialOrganization.objects.order_by(*ORG_LIST_ORDER)
+    assert "LIKE" in str(narrowed(listed, search_condition(orgs[4].name, **ORG_COLUMNS)).query)
+
+
+def test_the_api_lists_find_the_same_as_before_for_each_query_form(orgs, national_staff):
+    """/api/v1/orgs/?q= (organization list), /api/v1/party-orgs/?q=, /api/v1/members/?q= and the public look-up."""
+    client = api_as(national_staff)
+    every = SocialOrganization.objects.order_by(*ORG_LIST_ORDER)
+    for text in queries(orgs):
+        expected = _uscc(every.filter(search_condition(text, **ORG_COLUMNS)))
+        body = client.get("/api/v1/orgs/", {"q": text}).json()
+        assert [row["uscc"] for row in body["results"]] == expected, text
+        assert body["count"] == len(expected)
+        public = client.get("/api/v1/public/orgs/", {"q": text}).json()["results"]
+        assert sorted(row["uscc"] for row in public) == sorted(_uscc(every.filter(search_condition(
+            text, codes=("uscc",))))), text
+
+    party = make_user((Role.PARTY_STAFF, "530000"))
+    branches = [make_party_org(party, orgs=[org], name=f"{org.name}党支部") for org in orgs[:7]]
+    for text, expected in [("科技创新协会", [b.name for b in branches if "科技创新协会" in b.name]),
+                           ("kjcx", [b.name for b in branches if "科技创新" in b.name]),
+                           ("盘龙区慈善基金会党支部", ["盘龙区慈善基金会党支部"]), ("无此", [])]:
+        body = api_as(party).get("/api/v1/party-orgs/", {"q": text}).json()
+        assert [row["name"] for row in body["results"]] == sorted(expected), text
+
+    members = make_user((Role.PARTY_STAFF, "530000"), username="members-staff")
+    from socorg.party.services import member_add
+
+    for index, name in enumerate(["张伟", "张伟华", "李张伟", "王芳"]):
+        member_add(name=name, party_org=branches[index], actor=members)
+    for text, expected in [("张伟", ["张伟", "张伟华", "李张伟"]), ("张伟华", ["张伟华"]), ("芳", ["王芳"]),
+                           ("张 伟", [])]:
+        body = api_as(members).get("/api/v1/members/", {"q": text}).json()
+        rows = PartyMember.objects.filter(name__in=expected).order_by("party_org__name", "name", "id")
+        assert [row["name"] for row in body["results"]] == [m.name for m in rows], text
