@@ -172,8 +172,9 @@ def captured(client, url: str) -> tuple[int, list[str], int | None]:
     from django.db import connection
 
     queries = []
+    compose = getattr(connection.ops, "compose_sql", None)  # PostgreSQL: the statement with its values, for EXPLAIN
     with connection.execute_wrapper(lambda execute, sql, params, many, context: queries.append(
-            connection.ops.compose_sql(sql, params) if params else sql) or execute(sql, params, many, context)):
+            compose(sql, params) if params and compose else sql) or execute(sql, params, many, context)):
         response = client.get(url)
     count = None
     if response.status_code == 200 and response.get("Content-Type", "").startswith("application/json"):
@@ -220,6 +221,65 @@ def explain(case: Case, user) -> None:
             print(f"\n-- {sql}\n" + "\n".join(row[0] for row in cursor.fetchall()))
 
 
+def fts_match(text: str, columns: tuple[str, ...]) -> str | None:
+    """The FTS5 query of a search text (every word in one of the columns), or None when a word is shorter than
+    three characters (the trigram tokenizer cannot answer it)."""
+    from socorg.core.search import search_words
+
+    words = search_words(text)
+    if not words or any(len(word) < 3 for word in words):
+        return None
+    scope = " ".join(columns)
+    return " AND ".join(f'{{{scope}}} : "{word.replace(chr(34), chr(34) * 2)}"' for word in words)
+
+
+def sqlite_fts(texts: dict[str, str], prefix: str, repeat: int) -> None:
+    """SQLite only: what an FTS5 trigram index would give (issue #19.2's fallback question). Builds a TEMP
+    external-content FTS5 table over the organizations' searched columns (the data set is not changed), then times
+    the page and bounded count of each search by LIKE (what socorg runs) and by the FTS5 index, in the same run."""
+    import time
+
+    from django.db import connection
+
+    columns = ("name", "short_name", "name_pinyin", "name_initials", "uscc")
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        # A TEMP table cannot take its content from the main schema: this one keeps a copy (a deployment would use
+        # an external-content table kept by triggers).
+        cursor.execute(f"CREATE VIRTUAL TABLE temp.org_search USING fts5({', '.join(columns)}, tokenize='trigram')")
+        cursor.execute(f"INSERT INTO temp.org_search(rowid, {', '.join(columns)}) "
+                       f"SELECT id, {', '.join(columns)} FROM main.{ORG}")
+        print(f"FTS5 trigram index over {ORG} ({', '.join(columns)}): built in "
+              f"{time.perf_counter() - started:.1f} s")
+        scope = f" AND authority_region_id LIKE '{prefix}%'" if prefix else ""
+        rows = []
+        for label, text in texts.items():
+            like = words_sql(ORG, text)
+            match = fts_match(text, columns)
+            plain = [f"SELECT * FROM {ORG} WHERE {like}{scope} ORDER BY {ORG_ORDER} LIMIT {PAGE}",
+                     f"SELECT count(*) FROM (SELECT id FROM {ORG} WHERE {like}{scope} LIMIT {COUNT_CAP + 1})"]
+            timed_plain = timed(lambda plain=plain: run_sql(plain), repeat)
+            if match is None:
+                rows.append((label, timed_plain, None, None))
+                continue
+            match = match.replace("'", "''")
+            found = f"id IN (SELECT rowid FROM temp.org_search WHERE org_search MATCH '{match}')"
+            fts = [f"SELECT * FROM {ORG} WHERE {found}{scope} ORDER BY {ORG_ORDER} LIMIT {PAGE}",
+                   f"SELECT count(*) FROM (SELECT id FROM {ORG} WHERE {found}{scope} LIMIT {COUNT_CAP + 1})"]
+            cursor.execute(fts[1])
+            count = cursor.fetchone()[0]
+            rows.append((label, timed_plain, timed(lambda fts=fts: run_sql(fts), repeat), count))
+        cursor.execute("DROP TABLE temp.org_search")
+    for label, plain, fts, count in rows:
+        figures = f"LIKE p50 {percentile(plain, 50):.1f} / p95 {percentile(plain, 95):.1f} ms"
+        if fts is not None:
+            figures += (f"; FTS5 p50 {percentile(fts, 50):.1f} / p95 {percentile(fts, 95):.1f} ms "
+                        f"({count:,} found)")
+        else:
+            figures += "; FTS5: a word under three characters, not answerable"
+        print(f"{label:32} {figures}")
+
+
 def report(rows: list[tuple[str, str, dict]]) -> None:
     import os
 
@@ -247,6 +307,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only cases whose label contains this text")
     parser.add_argument("--scope", default="", help="run only this scope (nation, province, county, public)")
     parser.add_argument("--explain", default="", help="print EXPLAIN ANALYZE of the queries of cases containing this")
+    parser.add_argument("--sqlite-fts", action="store_true",
+                        help="SQLite: time the organization searches by LIKE and by a temporary FTS5 trigram index")
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -261,6 +323,14 @@ def main() -> None:
         users = make_users(county)
         found_terms = terms(county)
         print(f"county {county}; search words: {found_terms}")
+        if args.sqlite_fts:
+            texts = {case.label.removeprefix("API orgs, "): case.params["q"] for case in cases(found_terms)
+                     if case.label.startswith("API orgs, ")}
+            for who in ("nation", "county"):
+                print(f"-- {who} scope")
+                sqlite_fts(texts, users[who][1], args.repeat)
+            transaction.set_rollback(True)
+            return
         rows = []
         for case in cases(found_terms):
             if args.only and args.only not in case.label:

@@ -20,11 +20,12 @@ import re
 from collections.abc import Sequence
 from functools import reduce
 
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Field, Lookup, OrderBy, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Field, Lookup, Q, QuerySet
+from django.db.models.functions import Coalesce, Random
 from django.db.models.lookups import Contains
+from django.db.models.sql import Query
 
 WORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
 LATIN = re.compile(r"^[A-Za-z]+$")
@@ -96,7 +97,8 @@ def search_condition(text: str, *, names: Sequence[str] = ("name",),
 # so the walk read a whole province or the whole country before its first match (0.4 ms by bitmap, 780 ms by walk
 # for one organization's name nationally; see benchmarks/README.md, search). So `narrowed` first asks which rows
 # match, unordered (the bitmap; LIMIT FEW + 1), and when they are few it lists exactly those rows by key, sorting
-# them by an order the indexes cannot deliver (each key wrapped in COALESCE(x, x): the same order, no index walk).
+# them by an order the indexes cannot deliver (each ORDER BY term written COALESCE(x, x): the same order, no index
+# walk; the queryset itself keeps its ordering, so keyset cursors and later sorts work as on any list).
 # When more than FEW rows match, the word is common and the walk finds the first page early: the plain condition
 # is kept. Both forms find the same rows in the same order (tests: core/tests/test_search.py).
 
@@ -125,51 +127,46 @@ class AnyOf(Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
 
 
-def _opaque(field, model):
-    """An ORDER BY term giving the same order as `field` that no index delivers (COALESCE(x, x)), or the term
-    unchanged where it is not a plain column (a relation name orders by the related model's ordering)."""
-    if isinstance(field, str):
-        if field == "?":
-            return field
-        descending, name = field.startswith("-"), field.lstrip("-")
-        if "__" not in name and name != "pk":
-            try:
-                if model._meta.get_field(name).is_relation and not name.endswith("_id"):
-                    return field
-            except FieldDoesNotExist:
-                return field  # an annotation: left as it is
-        term = Coalesce(F(name), F(name))
-        return term.desc() if descending else term.asc()
-    if isinstance(field, OrderBy):
-        return OrderBy(Coalesce(field.expression, field.expression), descending=field.descending,
-                       nulls_first=field.nulls_first, nulls_last=field.nulls_last)
-    return field
+class _KeyOrderedCompiler:
+    """Mixed into the SELECT compiler of rows listed by key: each ORDER BY term becomes COALESCE(x, x) — the same
+    order, which no index delivers, so the database fetches the rows by key and sorts them. Applied when the SQL is
+    written, so the queryset keeps its ordering as field names (a later order_by, the keyset paginator's cursors,
+    core.keyset, read it as usual)."""
+
+    def _order_by_pairs(self):
+        for order, is_ref in super()._order_by_pairs():
+            if is_ref or isinstance(order.expression, Random):
+                yield order, is_ref
+                continue
+            order = order.copy()
+            order.expression = Coalesce(order.expression, order.expression)
+            yield order, is_ref
 
 
-class _KeyOrdered:
-    """Mixed into the queryset of rows listed by key: every later order_by (a sort chosen by the user, the API's
-    ordering) is made opaque to the indexes too."""
+class _KeyOrderedQuery(Query):
+    """A Query whose SELECT statements are written by a _KeyOrderedCompiler (kept by clone(); an UPDATE or DELETE
+    becomes its own Query class and is written as usual)."""
 
-    def order_by(self, *field_names):
-        return super().order_by(*[_opaque(field, self.model) for field in field_names])
+    def get_compiler(self, *args, **kwargs):
+        compiler = super().get_compiler(*args, **kwargs)
+        cls = type(compiler)
+        if cls.__name__ == "SQLCompiler":  # the SELECT compiler of the backend (not insert/update/delete/aggregate)
+            if cls not in _KEY_ORDERED_COMPILERS:
+                _KEY_ORDERED_COMPILERS[cls] = type(f"KeyOrdered{cls.__name__}", (_KeyOrderedCompiler, cls), {})
+            compiler.__class__ = _KEY_ORDERED_COMPILERS[cls]
+        return compiler
 
 
-_KEY_ORDERED_CLASSES: dict[type, type] = {}
+_KEY_ORDERED_COMPILERS: dict[type, type] = {}
 
 
 def by_keys(queryset: QuerySet, keys: list) -> QuerySet:
-    """`queryset` narrowed to the rows with these primary keys, in the queryset's order, sorted after fetching the
-    rows by key (never by walking an index in list order)."""
-    cls = type(queryset)
-    if not issubclass(cls, _KeyOrdered):
-        if cls not in _KEY_ORDERED_CLASSES:
-            _KEY_ORDERED_CLASSES[cls] = type(f"KeyOrdered{cls.__name__}", (_KeyOrdered, cls), {})
-        cls = _KEY_ORDERED_CLASSES[cls]
-    query = queryset.query
-    ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    """`queryset` narrowed to the rows with these primary keys, in the queryset's order (or any order given later),
+    sorted after fetching the rows by key — never by walking an index in list order."""
     found = queryset.filter(pk__any_of=list(keys))
-    found.__class__ = cls
-    return found.order_by(*ordering) if ordering else found
+    if type(found.query) is Query:
+        found.query.__class__ = _KeyOrderedQuery
+    return found
 
 
 def narrowed(queryset: QuerySet, condition: Q, few: int | None = None) -> QuerySet:
