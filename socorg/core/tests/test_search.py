@@ -152,3 +152,19 @@ def test_the_api_lists_find_the_same_as_before_for_each_query_form(orgs, nationa
         body = api_as(members).get("/api/v1/members/", {"q": text}).json()
         rows = PartyMember.objects.filter(name__in=expected).order_by("party_org__name", "name", "id")
         assert [row["name"] for row in body["results"]] == [m.name for m in rows], text
+
+
+@pytest.mark.parametrize("text", ["协会", "kjcx", "科技创新协会"])
+def test_a_search_pages_by_cursor_through_the_same_rows(orgs, national_staff, text):
+    """The API's `next` links (keyset cursors, core.keyset) walk a search's rows in the list's order, as for any
+    list; a few matches are listed by key on PostgreSQL, which must not change the pages."""
+    expected = _uscc(SocialOrganization.objects.filter(search_condition(text, **ORG_COLUMNS))
+                     .order_by(*ORG_LIST_ORDER, "pk"))
+    client = api_as(national_staff)
+    body = client.get("/api/v1/orgs/", {"q": text, "page_size": 2}).json()
+    seen = [row["uscc"] for row in body["results"]]
+    while body["next"]:
+        assert "cursor=" in body["next"]
+        body = client.get(body["next"]).json()
+        seen += [row["uscc"] for row in body["results"]]
+    assert seen == expected
