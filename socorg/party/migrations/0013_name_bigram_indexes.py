@@ -7,7 +7,7 @@ from socorg.core.db import bigram_indexes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("party", "0011_responsible_bodies")]
+    dependencies = [("party", "0012_history_periods")]
     operations = [bigram_indexes({
         "party_org_name_bigrams": ("party_partyorganization", "name"),
     })]

@@ -7,7 +7,7 @@ from socorg.core.db import bigram_indexes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0007_filed_community_organizations")]
+    dependencies = [("registry", "0008_history_periods")]
     operations = [bigram_indexes({
         "registry_org_name_bigrams": ("registry_socialorganization", "name"),
         "registry_org_short_name_bigrams": ("registry_socialorganization", "short_name"),
