@@ -3,14 +3,14 @@
 Eligibility: each rule's data comes from ONE function below taking a set of organization ids (a list or a
 queryset of ids, so the national check stays set-based): credit lists (socorg.credit), evaluation grades
 (socorg.ratings), annual reports (socorg.reports), coverage flags (the registry's maintained columns), alerts
-(socorg.alerts) and the projects in progress. `facts_for()` gathers them; projects.rules evaluates them."""
+(socorg.alerts) and the projects in progress. `iter_facts()` gathers them; projects.rules evaluates them."""
 
 import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,15 +129,11 @@ def _rule_codes(call: ProjectCall) -> set[str]:
     return {r["rule"] for r in call.rules}
 
 
-def facts_for(call: ProjectCall, organizations, today: datetime.date) -> dict[int, dict]:
-    """Each organization's facts for the call's rules, set-based: one query per rule's data, whatever the number
-    of organizations. `organizations` is a queryset of SocialOrganization."""
-    return dict(iter_facts(call, organizations, today))
-
-
-def iter_facts(call: ProjectCall, organizations, today: datetime.date):
-    """(org id, facts) as facts_for, one organization at a time: a national check keeps only the rules' data in
-    memory, not a million fact dicts."""
+def iter_facts(call: ProjectCall, organizations, today: datetime.date, *, stream: bool = True):
+    """(org id, facts) of each organization (a queryset of SocialOrganization) for the call's rules, set-based:
+    one query per rule's data, whatever the number of organizations; yielded one organization at a time, so a
+    national check keeps only the rules' data in memory, not a million fact dicts. `stream`: read the
+    organizations in chunks (a server-side cursor on PostgreSQL: three round trips, pointless for one)."""
     codes = _rule_codes(call)
     ids = organizations.values("pk")
     prefix = call.region.scope_prefix
@@ -149,18 +145,19 @@ def iter_facts(call: ProjectCall, organizations, today: datetime.date):
         "alerts": open_high_alerts(ids) if "no_high_alert" in codes else {},
         "projects": projects_in_progress(ids) if "max_awards" in codes else {},
     }
-    active = set(organizations.filter(org_active_q()).values_list("pk", flat=True))
     region_names = dict(Region.objects.filter(code__in=organizations.values("authority_region_id"))
                         .values_list("code", "name"))
     credit, grades = gathered["credit"], gathered["grades"]
     credit_of = (lambda pk: UNAVAILABLE) if credit == UNAVAILABLE else credit.get
     grade_of = (lambda pk: UNAVAILABLE) if grades == UNAVAILABLE else grades.get
     reports, alerts, in_progress = gathered["reports"], gathered["alerts"], gathered["projects"]
-    rows = organizations.values_list("pk", "authority_region_id", "registered_on", "org_covered", "work_covered")
-    for pk, region, registered_on, org_covered, work_covered in rows.iterator(chunk_size=5000):
+    rows = (organizations.annotate(in_force=ExpressionWrapper(org_active_q(), output_field=BooleanField()))
+            .values_list("pk", "authority_region_id", "registered_on", "org_covered", "work_covered", "in_force"))
+    for pk, region, registered_on, org_covered, work_covered, in_force in (rows.iterator(chunk_size=5000) if stream
+                                                                            else rows):
         titles = alerts.get(pk, ())
         yield pk, {
-            "in_region": region.startswith(prefix) and pk in active,
+            "in_region": region.startswith(prefix) and in_force,
             "region_name": region_names.get(region, region), "call_region_name": call_region_name,
             "registered_on": registered_on, "org_covered": org_covered, "work_covered": work_covered,
             "credit_listing": credit_of(pk), "evaluation_grade": grade_of(pk), "last_report": reports.get(pk),
@@ -172,7 +169,7 @@ def iter_facts(call: ProjectCall, organizations, today: datetime.date):
 def eligibility_of(call: ProjectCall, org: SocialOrganization, today: datetime.date | None = None) -> dict:
     """{"eligible", "reasons": [{"rule", "passed", "detail"}]} for one organization."""
     today = today or timezone.localdate()
-    facts = facts_for(call, SocialOrganization.objects.filter(pk=org.pk), today)[org.pk]
+    facts = dict(iter_facts(call, SocialOrganization.objects.filter(pk=org.pk), today, stream=False))[org.pk]
     return rules.eligibility(call.rules, facts, today)
 
 
