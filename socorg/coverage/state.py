@@ -313,21 +313,19 @@ def _member_counts(members, declared_full, declared_probationary) -> dict:
 
     members = members.order_by().values("employer")
 
-    def counted(**kinds):
-        subquery = members.filter(**kinds).annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(subquery), Value(0), output_field=IntegerField())
+    def counted(declared, **kinds):
+        # One subquery per count: no row (NULL) when the organization has no member records, so the declared
+        # count applies; otherwise the records of these kinds (possibly 0).
+        records = members.annotate(n=Count("pk", filter=Q(**kinds))).values("n")
+        return Coalesce(Subquery(records, output_field=IntegerField()), declared, output_field=IntegerField())
 
-    has_records = Exists(members)
     basis = {"membership": Membership.FULL}
     if should_build_basis() == "full_time_staff":
         basis["is_full_time_staff"] = True
     return {
-        "full_members": Case(When(has_records, then=counted(membership=Membership.FULL)),
-                             default=declared_full, output_field=IntegerField()),
-        "basis_full_members": Case(When(has_records, then=counted(**basis)),
-                                   default=declared_full, output_field=IntegerField()),
-        "probationary_members": Case(When(has_records, then=counted(membership=Membership.PROBATIONARY)),
-                                     default=declared_probationary, output_field=IntegerField()),
+        "full_members": counted(declared_full, membership=Membership.FULL),
+        "basis_full_members": counted(declared_full, **basis),
+        "probationary_members": counted(declared_probationary, membership=Membership.PROBATIONARY),
     }
 
 
