@@ -11,15 +11,19 @@ In one run:
   from-scratch recount (`source="scratch"`: the flags by EXISTS subqueries, the stored member counts) — what an
   as-of figure cost before the history, which recomputed the past the same way from today's rows;
 - "member write": one member's employer changed by a single-row UPDATE (what a transfer writes), with the history
-  triggers; bound: the same UPDATE with the history triggers dropped;
+  triggers; bound: the same UPDATE without triggers (PostgreSQL: session_replication_role = replica, which also
+  silences the other apps' triggers on the table — none fire on a member UPDATE today; SQLite: dropped);
 - "bulk insert": 50,000 member rows inserted by one INSERT … SELECT (the shape of the demo's and the ledger's COPY),
   with the triggers; bound: without them.
 Every write happens inside a transaction that is rolled back (the triggers are dropped inside it too): the data
-set is left as it was.
+set is left as it was. On a data set without the migrations, `--provisional` creates the period tables, backfills
+them as the migrations do (timed) and installs the member triggers inside one transaction that is rolled back at
+the end.
 """
 
 import argparse
 import datetime
+import os
 import statistics
 import time
 
@@ -47,12 +51,14 @@ def once(fn) -> float:
 
 
 def drop_member_triggers(cursor) -> None:
-    names = MEMBER_HISTORY.trigger_set().names[connection.vendor]
-    for name in names:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {MEMBER_HISTORY.source}")
-        else:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    """The bound: no history triggers for the rest of the transaction. PostgreSQL: session_replication_role =
+    replica (no trigger fires; no table lock, where DROP TRIGGER would wait for every reader of the table); SQLite:
+    DROP TRIGGER (rolled back with the transaction)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        return
+    for name in MEMBER_HISTORY.trigger_set().names[connection.vendor]:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def member_writes(repeat: int) -> tuple[list[float], list[float]]:
@@ -98,24 +104,61 @@ def bulk_insert(rows: int) -> tuple[float, float]:
     return timings[0], timings[1]
 
 
+def provisional_history() -> None:
+    """The party 0012 / registry 0008 tables, their backfill and the member triggers, inside the caller's
+    transaction (for a data set the migrations have not reached)."""
+    from socorg.party.history import PARTY_ORG_HISTORY
+    from socorg.party.models import PartyOrgPeriod
+    from socorg.registry.history import ORG_HISTORY
+    from socorg.registry.models import OrgPeriod
+
+    with connection.schema_editor(atomic=False) as editor:
+        for model in (MemberPeriod, PartyOrgPeriod, OrgPeriod):
+            editor.create_model(model)
+    with connection.cursor() as cursor:
+        for spec in (MEMBER_HISTORY, PARTY_ORG_HISTORY, ORG_HISTORY):
+            started = time.perf_counter()
+            cursor.execute(spec.backfill_sql())
+            print(f"backfill {spec.history}: {cursor.rowcount:,} periods in {time.perf_counter() - started:,.1f} s")
+            cursor.execute(f"ANALYZE {spec.history}")
+    MEMBER_HISTORY.trigger_set().install()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the national figures")
     parser.add_argument("--writes", type=int, default=200, help="single-member writes timed")
     parser.add_argument("--bulk", type=int, default=50_000, help="rows of the bulk insert")
+    parser.add_argument("--skip-figures", action="store_true", help="only the write costs")
+    parser.add_argument("--provisional", action="store_true",
+                        help="create and backfill the period tables in a transaction rolled back at the end")
     args = parser.parse_args()
+    if args.provisional:
+        try:
+            with transaction.atomic():
+                provisional_history()
+                measure(args)
+                raise Rollback
+        except Rollback:
+            return
+    measure(args)
 
+
+def measure(args) -> None:
     day = datetime.date(timezone.localdate().year - 1, 12, 31)
     nation = Region.objects.get(code="100000")
     print(f"database: {database_label()} · members: {PartyMember.objects.count():,} · "
           f"member periods: {MemberPeriod.objects.count():,}")
 
-    as_of = [once(lambda: region_figures(nation, on=day)) for _ in range(args.repeat)]
-    bound = [once(lambda: region_figures(nation, source="scratch")) for _ in range(args.repeat)]
-    print(f"as-of {day} national figures: median {statistics.median(as_of):,.0f} ms "
-          f"(runs {', '.join(f'{t:,.0f}' for t in as_of)}); bound (today, scratch recount): "
-          f"median {statistics.median(bound):,.0f} ms; ratio {statistics.median(as_of) / statistics.median(bound):.2f}")
+    as_of = [] if args.skip_figures else [once(lambda: region_figures(nation, on=day)) for _ in range(args.repeat)]
+    bound = [] if args.skip_figures else [once(lambda: region_figures(nation, source="scratch"))
+                                          for _ in range(args.repeat)]
+    if as_of:
+        print(f"as-of {day} national figures: median {statistics.median(as_of):,.0f} ms "
+              f"(runs {', '.join(f'{t:,.0f}' for t in as_of)}); bound (today, scratch recount): median "
+              f"{statistics.median(bound):,.0f} ms; ratio {statistics.median(as_of) / statistics.median(bound):.2f}")
 
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     with_history, without = member_writes(args.writes)
     m_with, m_without = statistics.median(with_history), statistics.median(without)
     print(f"member write (1-row UPDATE of the employer, {len(with_history)} runs): median {m_with:.3f} ms with "
