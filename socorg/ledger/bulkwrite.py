@@ -53,6 +53,25 @@ def ids_of(model, key_columns: tuple[str, ...], filter_column: str, values: list
     return found
 
 
+def set_column(model, column: str, values: list[tuple[int, object]]) -> None:
+    """Set `column` of the rows with these ids: [(id, value)]. On PostgreSQL one UPDATE … FROM unnest(ids, values)
+    (its statement triggers fire once, not once per row: executemany of 20,000 single-row UPDATEs cost 78 s on a
+    table with statement triggers); on SQLite one prepared UPDATE run per row (row triggers there anyway)."""
+    if not values:
+        return
+    table, quote = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name
+    field = next(f for f in model._meta.concrete_fields if f.column == column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cast = field.db_type(connection)
+            cursor.execute(f"UPDATE {table} SET {quote(column)} = v.value FROM unnest(%s::bigint[], %s::{cast}[]) "
+                           f"AS v(id, value) WHERE {table}.{quote('id')} = v.id",
+                           [[pk for pk, _v in values], [value for _pk, value in values]])
+        else:
+            cursor.executemany(f"UPDATE {table} SET {quote(column)} = %s WHERE {quote('id')} = %s",
+                               [(value, pk) for pk, value in values])
+
+
 def db_now():
     return connection.ops.adapt_datetimefield_value(timezone.now())
 

@@ -11,7 +11,6 @@ from collections.abc import Container
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,6 +76,10 @@ class PartySheetState:
     # (row, name, parent name): every parent reference, checked in finish(); the links to write there.
     parent_refs: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
     parents: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
+    # Party organizations this import created (name → id), and those of them inserted with their parent already set
+    # (a parent created in an earlier chunk or already in the database): finish() has nothing left to link for them.
+    created_ids: dict[str, int] = dataclasses.field(default_factory=dict)
+    inserted_with_parent: set[str] = dataclasses.field(default_factory=set)
 
 
 @dataclasses.dataclass
@@ -199,10 +202,14 @@ class _ReferenceSheet(SheetHandler):
             self.LINK_MODEL.objects.filter(pk__in=ended_link_ids).update(end_on=today)
         self.run.touched_org_ids.update(touched)
 
+    def _before_insert(self, creates) -> None:
+        """What a chunk's new rows need looked up before they are built (see PartyOrganizationSheet)."""
+
     def _insert(self, creates, found) -> list[tuple]:
         """New rows as plain rows (see bulkwrite), audited in one batch; returns their links to write."""
         writer = self.run.table_writer(self.MODEL, self.INSERT_FIELDS)
         stamp = bulkwrite.db_now()
+        self._before_insert(creates)
         for row, region in creates:
             writer.add(self._insert_values(row.values, region, stamp))
         writer.flush()
@@ -252,7 +259,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
               "status", "has_party_groups")
     INSERT_FIELDS = ("name", "name_pinyin", "name_initials", "kind", "formation", "is_functional", "region",
                      "founded_on", "secretary_name", "secretary_vacant_since", "term_started_on", "term_years",
-                     "status", "status_changed_on", "has_party_groups", "created_at", "updated_at")
+                     "status", "status_changed_on", "has_party_groups", "created_at", "updated_at", "parent")
     MODEL, LINK_MODEL, OWNER_FIELD = PartyOrganization, PartyCoverage, "party_org"
     UPDATE_FIELDS = frozenset({"updated_at", "status_changed_on", "secretary_vacant_since"})
     LINK_STATE_FIELDS = frozenset({"formation", "is_functional", "status"})  # what decides the covering state
@@ -365,14 +372,27 @@ class PartyOrganizationSheet(_ReferenceSheet):
             after["organizations"] = row.values["organizations"]
         return after
 
+    def _before_insert(self, creates) -> None:
+        """The ids of the chunk's parents that exist by now (created in an earlier chunk or in the database), so
+        those rows are inserted linked: an UPDATE afterwards would write every such row twice, in each of the
+        table's indexes, and fire its statement triggers once per row. Parents are checked in finish() all the
+        same; a bad reference fails the import, which then writes nothing."""
+        state = self.run.state(PartySheetState)
+        wanted = sorted({row.values["parent"] for row, _r in creates} - state.created_ids.keys() - {""})
+        self._parent_ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name", wanted) if wanted else {}
+
     def _insert_values(self, v: dict, region: str, stamp) -> tuple:
         db_date = bulkwrite.db_date
         pinyin, initials = pinyin_pair(v["name"])
+        state = self.run.state(PartySheetState)
+        parent_id = (state.created_ids.get(v["parent"]) or self._parent_ids.get(v["parent"])) if v["parent"] else None
+        if parent_id is not None:
+            state.inserted_with_parent.add(v["name"])
         return (v["name"], pinyin[:600], initials[:200], v["kind"], v["formation"], v["is_functional"], region,
                 db_date(v["founded_on"]), v["secretary_name"],
                 None, db_date(v["term_started_on"]),  # vacant since: unknown (see above)
                 v["term_years"], v["status"], None if v["status"] == PartyOrgStatus.ACTIVE else db_date(self.run.today),
-                v["has_party_groups"], stamp, stamp)
+                v["has_party_groups"], stamp, stamp, parent_id)
 
     def _inserted_ids(self, creates) -> dict:
         return bulkwrite.ids_of(PartyOrganization, ("name",), "name", [row.values["name"] for row, _r in creates])
@@ -381,6 +401,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
         pk, orgs = ids[v["name"]], v["organizations"]
         state = covering_state(v["status"], v["formation"], v["is_functional"])
         self.run.created_party_org_ids.add(pk)
+        self.run.state(PartySheetState).created_ids[v["name"]] = pk
         audit.add("party.org.create", PARTY_OBJECT_TYPE, pk, v["name"], after={
             **{f: v[f] for f in self.FIELDS}, "region": region, "parent": v["parent"], "organizations": orgs})
         return [(pk, found[c], v["founded_on"] or self.run.today, state) for c in orgs]
@@ -413,15 +434,13 @@ class PartyOrganizationSheet(_ReferenceSheet):
             if message:
                 bad.add(name)
                 self.run.error(self, number, "parent", parent, message)
-        links = [(name, parent or None) for _n, name, parent in pending if name not in bad]
+        links = [(name, parent or None) for _n, name, parent in pending
+                 if name not in bad and name not in state.inserted_with_parent]
         if self.run.writing and links:
             ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name",
                                    sorted({n for pair in links for n in pair if n}))
-            # One prepared UPDATE run for every row (bulk_update's CASE expression costs far more per row).
-            table, quote = PartyOrganization._meta.db_table, connection.ops.quote_name
-            with connection.cursor() as cursor:
-                cursor.executemany(f"UPDATE {quote(table)} SET {quote('parent_id')} = %s WHERE {quote('id')} = %s",
-                                   [(ids[parent] if parent else None, ids[name]) for name, parent in links])
+            bulkwrite.set_column(PartyOrganization, "parent_id",
+                                 [(ids[name], ids[parent] if parent else None) for name, parent in links])
 
     @classmethod
     def export_rows(cls, user, prefix):
