@@ -87,6 +87,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached fragments (a list's filter form) are keyed by user and values; ids repeat from test to test, so each
+    # test starts with an empty cache, as a deployment starts.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def vendor():
     return connection.vendor

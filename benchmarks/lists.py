@@ -7,10 +7,16 @@ Each request goes through Django's test client in-process (URL routing, middlewa
 serialization or template rendering), as a user at nation scope and as a user of the county with the most
 organizations. Beside each figure: the p50 of a hand-written SQL query fetching the same page of the same table
 (`SELECT … ORDER BY … LIMIT 50 OFFSET …`), measured in the same run, and the ratio between the two, because these
-machines are noisy. The benchmark users and their sessions are created inside a transaction rolled back at the end,
-so the data set is left as it was. Target (issue 3): p95 under 50 ms, constant query count."""
+machines are noisy. Cursor cases (issue 19: `?cursor=`, keyset pages) start at a position half-way through the
+user's scope (hundreds of thousands of rows deep for the nation) and at row 10,000 (the deepest numbered page); their
+bound is the list's own keyset query (`WHERE (key) > (cursor) ORDER BY key LIMIT 51`) executed alone. Every request
+also records how long it spent in SQL, so a page's time splits into SQL and the rest (Python: filters, serialization
+or template rendering). The benchmark users and their sessions are created inside a transaction rolled back at the
+end, so the data set is left as it was. Target (issues 3 and 19): p95 under 50 ms at any depth, constant query
+count; UI rendering of 50 rows ≤ 10 ms."""
 
 import argparse
+import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -29,6 +35,8 @@ class Case:
     where: str = ""
     page: int = 1
     ui: bool = False
+    cursor: str = ""  # "middle" (half-way through the user's scope) or "10000" (row 10,000): a keyset page there
+    rows: str = ""  # for cursor cases: which list ("orgs", "party", "members")
 
 
 MEMBER_ORDER = "p.name, m.name, m.id"  # the members list's default order (party organization, then name)
@@ -61,7 +69,48 @@ def cases(county: str, org_name: str, member_name: str) -> list[Case]:
         Case("UI /orgs/, deep page", f"/orgs/?{deep}", org, "uscc", page=DEEP_PAGE, ui=True),
         Case("UI /party/, first page", "/party/", party, "name", ui=True),
         Case("UI /party/members/, first page", "/party/members/", member, MEMBER_ORDER, ui=True),
+        Case("API orgs, cursor at row 10,000", "/api/v1/orgs/", org, "", cursor="10000", rows="orgs"),
+        Case("API orgs, cursor half-way", "/api/v1/orgs/", org, "", cursor="middle", rows="orgs"),
+        Case("API orgs, cursor half-way, by date", "/api/v1/orgs/?ordering=-registered_on", org, "",
+             cursor="middle", rows="orgs"),
+        Case("API party-orgs, cursor half-way", "/api/v1/party-orgs/", party, "", cursor="middle", rows="party"),
+        Case("API members, cursor half-way", "/api/v1/members/", member, "", cursor="middle", rows="members"),
+        Case("API members, cursor half-way, by name", "/api/v1/members/?ordering=name", member, "", cursor="middle",
+             rows="members"),
+        Case("UI /orgs/, cursor half-way", "/orgs/", org, "", cursor="middle", rows="orgs", ui=True),
+        Case("UI /party/, cursor half-way", "/party/", party, "", cursor="middle", rows="party", ui=True),
+        Case("UI /party/members/, cursor half-way", "/party/members/", member, "", cursor="middle", rows="members",
+             ui=True),
     ]
+
+
+def listed_rows(case: Case, user):
+    """The rows of a cursor case's list as the view sees them: the user's scope, the list's filters and order."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from socorg.party.filters import member_list_filterset, party_org_list_filterset
+    from socorg.registry.filters import org_list_filterset
+
+    data = {key: values[0] for key, values in parse_qs(urlsplit(case.url).query).items()}
+    make = {"orgs": org_list_filterset, "party": party_org_list_filterset, "members": member_list_filterset}
+    return make[case.rows](data, user).qs
+
+
+def cursor_url(case: Case, user) -> tuple[str, object]:
+    """The case's URL with a cursor at its depth, and the keyset query the list runs there (the SQL bound)."""
+    from socorg.core.keyset import Keyset
+
+    rows = listed_rows(case, user)
+    keyset = Keyset.of(rows)
+    ordered = keyset.ordered(rows)
+    depth = 10_000 if case.cursor == "10000" else ordered.order_by().count() // 2
+    found = list(ordered[max(depth - 1, 0):depth]) if depth else []
+    if not found:
+        return "", None
+    cursor = keyset.encode(found[0])
+    separator = "&" if "?" in case.url else "?"
+    values, _backward = keyset.decode(cursor)
+    return f"{case.url}{separator}cursor={cursor}", ordered.filter(keyset.beyond(values))[:PAGE + 1]
 
 
 def scope_sql(table: str, prefix: str) -> str:
@@ -124,23 +173,89 @@ def make_users(county: str) -> dict[str, tuple[object, str]]:
     }
 
 
+class RenderClock:
+    """Times the outermost template render of each request (wall and CPU time of this process), by wrapping the
+    Django template backend's render while installed: a UI page's rendering apart from its SQL and view code."""
+
+    def __init__(self):
+        self.wall, self.cpu, self.depth = [], [], 0
+
+    def __enter__(self):
+        from django.template.backends import django as backend
+
+        self.backend, self.original = backend.Template, backend.Template.render
+        clock = self
+
+        def render(template, context=None, request=None):
+            clock.depth += 1
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return clock.original(template, context, request)
+            finally:
+                clock.depth -= 1
+                if clock.depth == 0:
+                    clock.wall.append((time.perf_counter() - wall) * 1000)
+                    clock.cpu.append((time.process_time() - cpu) * 1000)
+        self.backend.render = render
+        return self
+
+    def __exit__(self, *exc):
+        self.backend.render = self.original
+
+
+class SqlClock:
+    """An execute wrapper adding up the time spent in SQL (and counting the queries) while it is installed."""
+
+    def __init__(self):
+        self.seconds, self.queries = 0.0, 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
 def measure(case: Case, user, prefix: str, repeat: int) -> dict:
     from django.db import connection
 
     from socorg.core.testing import api_as, client_as
 
+    url, keyset_query = case.url, None
+    if case.cursor:
+        url, keyset_query = cursor_url(case, user)
+        if not url:
+            return {"status": 404}
     client = client_as(user) if case.ui else api_as(user)
-    queries = []
     # Counted with an execute wrapper: the request_started signal empties connection.queries mid-capture.
-    with connection.execute_wrapper(lambda execute, sql, params, many, context: queries.append(sql)
-                                    or execute(sql, params, many, context)):
-        response = client.get(case.url)
+    clock = SqlClock()
+    with connection.execute_wrapper(clock):
+        response = client.get(url)
     if response.status_code != 200:
         return {"status": response.status_code}
-    samples = timed(lambda: client.get(case.url), repeat)
-    bound = timed(lambda: run_bound(bound_query(case, prefix)), repeat)
-    return {"status": 200, "queries": len(queries), "p50": percentile(samples, 50),
-            "p95": percentile(samples, 95), "bound": percentile(bound, 50)}
+    queries = clock.queries
+    samples, in_sql = [], []
+    for _ in range(2):
+        client.get(url)
+    with RenderClock() as rendering:
+        for _ in range(repeat):
+            clock = SqlClock()
+            with connection.execute_wrapper(clock):
+                started = time.perf_counter()
+                client.get(url)
+                samples.append((time.perf_counter() - started) * 1000)
+            in_sql.append(clock.seconds * 1000)
+    if keyset_query is not None:
+        bound = timed(lambda: list(keyset_query.all()), repeat)
+    else:
+        bound = timed(lambda: run_bound(bound_query(case, prefix)), repeat)
+    rest = [total - sql for total, sql in zip(samples, in_sql, strict=True)]
+    return {"status": 200, "queries": queries, "p50": percentile(samples, 50), "p95": percentile(samples, 95),
+            "sql": percentile(in_sql, 50), "rest": percentile(rest, 50), "bound": percentile(bound, 50),
+            "render": percentile(rendering.wall, 50) if rendering.wall else None,
+            "render_cpu": percentile(rendering.cpu, 50) if rendering.cpu else None}
 
 
 def report(rows: list[tuple[str, str, dict]]) -> None:
@@ -148,17 +263,20 @@ def report(rows: list[tuple[str, str, dict]]) -> None:
     from rich.table import Table
 
     table = Table(title=f"List latency on {database_label()} (ms)")
-    for column in ("user", "case", "queries", "p50", "p95", "SQL bound p50", "p50 / bound", "p95 < 50 ms"):
+    for column in ("user", "case", "queries", "p50", "p95", "in SQL p50", "outside SQL p50", "render p50 (CPU)",
+                   "SQL bound p50", "p50 / bound", "p95 < 50 ms"):
         table.add_column(column, justify="left" if column in ("user", "case") else "right")
     for who, label, result in rows:
         if result["status"] != 200:
             note = "fewer pages" if result["status"] == 404 and "deep" in label else ""
-            table.add_row(who, label, "", f"HTTP {result['status']}", note, "", "", "")
+            table.add_row(who, label, "", f"HTTP {result['status']}", note, "", "", "", "", "", "")
             continue
         table.add_row(who, label, str(result["queries"]), f"{result['p50']:.1f}", f"{result['p95']:.1f}",
+                      f"{result['sql']:.1f}", f"{result['rest']:.1f}",
+                      f"{result['render']:.1f} ({result['render_cpu']:.1f})" if result["render"] is not None else "",
                       f"{result['bound']:.2f}", f"{result['p50'] / max(result['bound'], 0.001):.0f}×",
                       "yes" if result["p95"] < 50 else "NO")
-    Console(width=150).print(table)
+    Console(width=180).print(table)
 
 
 def main() -> None:

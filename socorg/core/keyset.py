@@ -232,7 +232,9 @@ class Keyset:
             # Built from the last key: (k1 beyond) OR (k1 equal AND (k2 beyond OR (k2 equal AND …))).
             condition = _beyond(key, value, forward) | (_equal(key, value) & condition)
         first, value = keys[0], values[0]
-        if not first.nullable and value is not None:
+        nulls_beyond = first.nullable and (not first.descending) == forward
+        if value is not None and not nulls_beyond:
+            # Redundant, for the planner: an index on the first key starts at the cursor.
             greater = (not first.descending) == forward
             condition &= Q(**{f"{first.path}__{'gte' if greater else 'lte'}": value})
         return condition

@@ -19,7 +19,7 @@ from socorg.alerts.models import Alert
 from socorg.core.decorators import capability_required
 from socorg.core.maps import RegionMap, percent
 from socorg.core.models import AuditEntry
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import BoundedPaginator, list_page
 from socorg.core.scope import can
 from socorg.core.xlsx import MAX_EXPORT_ROWS, XLSX_TYPE, table_workbook
 from socorg.party.choices import Formation, InstructorKind, PartyOrgKind
@@ -84,7 +84,7 @@ def report_list(request):
     params.setdefault("year", str(_last_year()))
     queryset = AnnualReport.objects.visible_to(request.user, "view").select_related("organization")
     reports = AnnualReportFilter(params, queryset=queryset.order_by("-submitted_at", "-pk"))
-    page = BoundedPaginator(reports.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, reports.qs, PAGE_SIZE)
     year = reports.form.cleaned_data.get("year") if reports.is_valid() else None
     year = int(year or _last_year())
     region = Region.objects.filter(code=params.get("region") or "100000").first() or Region.objects.get(

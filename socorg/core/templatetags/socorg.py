@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from socorg.core.pagination import PAGE_SIZES
 
@@ -24,6 +25,18 @@ def query_hidden_inputs(context, exclude: str = ""):
     inputs = [format_html('<input type="hidden" name="{}" value="{}">', key, value)
               for key, values in context["request"].GET.lists() if key not in skipped for value in values]
     return mark_safe("".join(inputs))
+
+
+@register.simple_tag(takes_context=True)
+def form_cache_key(context, form) -> str:
+    """What a valid GET filter form's HTML depends on, for {% cache %}: the form's class, its submitted values (the
+    list's page, cursor and order are not its fields and do not count), the page size it carries, the language and
+    the user (choices may be scoped)."""
+    request = context["request"]
+    data = form.data if form.is_bound else {}
+    values = [(name, data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]) for name in form.fields]
+    return repr((type(form).__module__, type(form).__qualname__, values, request.GET.get("page_size"),
+                 get_language(), getattr(request.user, "pk", None)))
 
 
 @register.simple_tag
