@@ -101,6 +101,11 @@ class SocialOrganization(models.Model):
             models.Index(fields=["authority_region", "status", "org_covered", "work_covered", "standalone"],
                          name="registry_org_coverage_idx"),
             models.Index(fields=["status", "authority_region"], name="registry_org_status_region_idx"),
+            # Keyset pages (core.keyset) of the list's orders: the default (region, code) and the sortable columns
+            # completed by id, so that a cursor is one index range in any scope (benchmarks/README.md, lists).
+            models.Index(fields=["authority_region", "uscc"], name="registry_org_region_uscc_idx"),
+            models.Index(fields=["registered_on", "id"], name="registry_org_registered_id_idx"),
+            models.Index(fields=["full_members", "id"], name="registry_org_members_id_idx"),
         ]
 
     def __str__(self):
