@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0002_load_regions'),
-        ('registry', '0008_history_periods'),
+        ('registry', '0009_name_bigram_indexes'),
     ]
 
     operations = [
