@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from _common import busiest_county, database_label, percentile, setup_django, timed
+from _common import busiest_county, database_label, percentile, setup_django, timed, without_login_audit
 
 PAGE = 50
 DEEP_PAGE = 200  # offset 9,950
@@ -285,6 +285,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only cases whose label contains this text")
     args = parser.parse_args()
     setup_django()
+    without_login_audit()
     from django.db import transaction
 
     from socorg.registry.models import SocialOrganization

@@ -21,9 +21,10 @@ The benchmark's users are created in a transaction that is rolled back: the data
 
 import argparse
 
-from _common import busiest_county, database_label, percentile, setup_django, timed
+from _common import busiest_county, database_label, percentile, setup_django, timed, without_login_audit
 
 setup_django()
+without_login_audit()
 
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
