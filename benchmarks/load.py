@@ -12,6 +12,11 @@ other than 200, or no answer within --timeout), achieved rate and latency percen
 from the moment a request was due (queueing included) and from sending. It talks to 127.0.0.1 only (there is no
 host option) and refuses more than 100,000 requests. A smoke run: --rate 20 --duration 5.
 
+The bound, measured in the same run (--bound-seconds, 10 by default; 0 skips it): the same schedule, client and
+number of gunicorn workers against a WSGI application that answers at once without Django (`noop` below) — what
+the generator, the sockets and the machine's load add by themselves. "slow_seconds" lists the seconds of the
+schedule whose slowest request took over 100 ms from its due time (where a backlog built, and how late).
+
 The traffic mix, with ids and codes drawn from the loaded data (seeded, so runs are comparable):
   30 % lists   (API organizations / party organizations / members / activities, first pages and filters)
   40 % details (API organization by USCC, party organization, member, activity)
@@ -94,13 +99,21 @@ def prepare(province: str, sample: int, seed: int) -> tuple[str, list[tuple[str,
     return token, mix
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def noop(environ, start_response):
+    """The bound's application: answers every request at once, without Django."""
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+    return [b"{}"]
+
+
+def start_gunicorn(port: int, workers: int, *, bound: bool = False) -> subprocess.Popen:
     # Production mode, except that plain HTTP on loopback is not redirected to HTTPS (there is no TLS proxy here).
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SOCORG_SSL_REDIRECT": "0",
            "SECRET_KEY": os.environ.get("SECRET_KEY") or "load-test-" + "k" * 60}
-    # The production configuration (socorg/gunicorn_conf.py: preloaded, warmed application), as README says to run it.
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:socorg.gunicorn_conf", "socorg.wsgi",
-               "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"]
+    # The production configuration (socorg/gunicorn_conf.py: preloaded, warmed application), as README says to run
+    # it; the bound runs the same sync workers with the no-op application instead.
+    app = ["benchmarks.load:noop"] if bound else ["-c", "python:socorg.gunicorn_conf", "socorg.wsgi"]
+    command = [str(ROOT / ".venv/bin/gunicorn"), *app, "-b", f"127.0.0.1:{port}", "-w", str(workers),
+               "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -123,10 +136,10 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def run(port: int, token: str, mix: list[tuple[str, str]], rate: float, seconds: float, timeout: float,
-        clients: int) -> tuple[list[tuple[str, str, int, float, float]], int, float]:
-    """Send rate * seconds requests on schedule; returns (kind, url, status or 0, ms from due time, ms from sending)
-    per request, how many were not sent by the hard stop, and the seconds from the first due time to the last
-    answer."""
+        clients: int) -> tuple[list[tuple[str, str, int, float, float, float]], int, float]:
+    """Send rate * seconds requests on schedule; returns (kind, url, status or 0, ms from due time, ms from sending,
+    seconds from the start of the schedule to the due time) per request, how many were not sent by the hard stop,
+    and the seconds from the first due time to the last answer."""
     total = int(rate * seconds)
     jobs: queue.Queue = queue.Queue()
     results, unsent, lock = [], [], threading.Lock()
@@ -160,7 +173,7 @@ def run(port: int, token: str, mix: list[tuple[str, str]], rate: float, seconds:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
             answered = time.monotonic()
             with lock:
-                results.append((kind, url, status, (answered - due) * 1000, (answered - sent) * 1000))
+                results.append((kind, url, status, (answered - due) * 1000, (answered - sent) * 1000, due - start))
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for thread in threads:
@@ -178,15 +191,18 @@ def run(port: int, token: str, mix: list[tuple[str, str]], rate: float, seconds:
 def report(results, rate: float, seconds: float, wall: float) -> dict:
     """Latency from the due time (what a user arriving on schedule waits, queueing included) and from sending
     (the server's answer time once a connection is free), overall and per kind."""
-    by_kind, served = defaultdict(list), defaultdict(list)
-    for kind, _url, _status, from_due, from_send in results:
+    by_kind, served, worst = defaultdict(list), defaultdict(list), defaultdict(float)
+    for kind, _url, _status, from_due, from_send, *offset in results:
         for key in (kind, "all"):
             by_kind[key].append(from_due)
             served[key].append(from_send)
-    errors = [(url, status) for _kind, url, status, _due, _sent in results if status != 200]
+        if offset:
+            worst[int(offset[0])] = max(worst[int(offset[0])], from_due)
+    errors = [(url, status) for _kind, url, status, *_ in results if status != 200]
     figures = {"requests": len(results), "errors": len(errors), "target_rate": rate, "seconds": seconds,
                "achieved_rate": round(len(results) / wall, 1), "wall_seconds": round(wall, 1),
-               "error_samples": errors[:5]}
+               "error_samples": errors[:5],
+               "slow_seconds": {second: round(ms) for second, ms in sorted(worst.items()) if ms > 100}}
     for kind in sorted(by_kind):
         due, sent = sorted(by_kind[kind]), sorted(served[kind])
         figures[kind] = {"n": len(due), "p50_ms": round(percentile(due, 50), 1),
@@ -207,22 +223,50 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds before a request counts as failed")
     parser.add_argument("--clients", type=int, default=64, help="client threads (concurrent connections)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bound-seconds", type=float, default=10.0,
+                        help="seconds of the same schedule against a no-op application first (0: no bound)")
     args = parser.parse_args()
-    if not 0 < args.rate * args.seconds <= 100_000:
-        raise SystemExit("Between 1 and 100,000 requests (--rate × --duration): this is a bounded test.")
+    check_bounds(args)
     if not 0 < args.timeout <= 60:
         raise SystemExit("--timeout must be between 0 and 60 seconds.")
     if not os.environ.get("SOCORG_FIELD_KEY", "").strip():
         raise SystemExit("Set SOCORG_FIELD_KEY to the key the data was loaded with: gunicorn runs with DEBUG=0, "
                          "which refuses the embedded key, and must read the same encrypted fields.")
     token, mix = prepare(args.province, sample=500, seed=args.seed)
+    print(json.dumps(measure(args, token, mix), ensure_ascii=False, indent=2))
+
+
+def check_bounds(args) -> None:
+    if not 0 < args.rate * (args.seconds + args.bound_seconds) <= 100_000:
+        raise SystemExit("Between 1 and 100,000 requests (--rate × --duration): this is a bounded test.")
+    if not 0 <= args.bound_seconds <= 60:
+        raise SystemExit("--bound-seconds must be between 0 and 60 seconds.")
+
+
+def measure(args, token: str, mix: list[tuple[str, str]]) -> dict:
+    """The bound (no-op application), then the run against socorg; figures of both, the ratio of the p95s and the
+    machine's load average before and after."""
+    load_before = os.getloadavg()
+    bound = None
+    if args.bound_seconds:
+        process = start_gunicorn(args.port, args.workers, bound=True)
+        try:
+            results, _unsent, wall = run(args.port, token, mix, args.rate, args.bound_seconds, args.timeout,
+                                         args.clients)
+        finally:
+            stop(process)
+        bound = report(results, args.rate, args.bound_seconds, wall)["all"]
     process = start_gunicorn(args.port, args.workers)
     try:
         results, unsent, wall = run(args.port, token, mix, args.rate, args.seconds, args.timeout, args.clients)
     finally:
         stop(process)
-    print(json.dumps({**report(results, args.rate, args.seconds, wall), "unsent_at_hard_stop": unsent},
-                     ensure_ascii=False, indent=2))
+    figures = {**report(results, args.rate, args.seconds, wall), "unsent_at_hard_stop": unsent}
+    if bound is not None:
+        figures["bound_noop_app"] = bound
+        figures["p95_ratio_to_bound"] = round(figures["all"]["p95_ms"] / max(bound["p95_ms"], 0.1), 1)
+    figures["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+    return figures
 
 
 if __name__ == "__main__":

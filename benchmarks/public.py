@@ -12,7 +12,8 @@ Targets (issue #18): look-up by USCC ≤ 20 ms, name search p95 < 50 ms on the n
 --load reuses benchmarks/load.py (open-loop schedule, bounded, 127.0.0.1 only, gunicorn started and stopped here)
 with the public mix: 40 % organization by USCC (API and page), 30 % name search (API and page), 10 % credit lists,
 10 % evaluation grades, 10 % home page and figures. The public rate limit is lifted for the run (one client
-address sends everything). Target: 200 requests/s with p95 < 100 ms."""
+address sends everything). Target: 200 requests/s with p95 < 100 ms. As in load.py, the same schedule is first
+sent for --bound-seconds to a no-op application under the same gunicorn workers: the bound of the same run."""
 
 import argparse
 import json
@@ -102,13 +103,7 @@ def load(args) -> dict:
                 ("lists", "/api/v1/public/credit-lists/"), ("lists", "/api/v1/public/grades/"),
                 ("home", "/public/" if i % 2 else "/api/v1/public/figures/")]
     random.Random(args.seed).shuffle(mix)
-    process = loadtest.start_gunicorn(args.port, args.workers)
-    try:
-        results, unsent, wall = loadtest.run(args.port, "none", mix, args.rate, args.seconds, args.timeout,
-                                             args.clients)
-    finally:
-        loadtest.stop(process)
-    return {**loadtest.report(results, args.rate, args.seconds, wall), "unsent_at_hard_stop": unsent}
+    return loadtest.measure(args, "none", mix)
 
 
 def main() -> None:
@@ -122,11 +117,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--bound-seconds", type=float, default=10.0,
+                        help="with --load: seconds of the same schedule against a no-op application first (0: none)")
     args = parser.parse_args()
     setup_django()
     if args.load:
-        if not 0 < args.rate * args.seconds <= 100_000:
-            raise SystemExit("Between 1 and 100,000 requests (--rate × --duration): this is a bounded test.")
+        import load as loadtest
+
+        loadtest.check_bounds(args)
         if not os.environ.get("SOCORG_FIELD_KEY", "").strip():
             raise SystemExit("Set SOCORG_FIELD_KEY to the key the data was loaded with (gunicorn runs with DEBUG=0).")
         print(json.dumps(load(args), ensure_ascii=False, indent=2))

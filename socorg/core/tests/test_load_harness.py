@@ -79,9 +79,27 @@ def test_a_server_that_never_answers_cannot_hold_the_run():
     assert all(status == 0 for _kind, _url, status, *_ in results)
 
 
+def test_the_report_names_the_seconds_of_the_schedule_where_requests_came_late():
+    # (kind, url, status, ms from due time, ms from sending, seconds from the start to the due time)
+    results = [("list", "/a", 200, 12.0, 11.0, 0.2), ("list", "/a", 200, 1500.0, 40.0, 3.1),
+               ("detail", "/b", 200, 900.0, 30.0, 3.6), ("detail", "/b", 200, 20.0, 19.0, 4.0),
+               ("detail", "/b", 200, 101.0, 99.0, 7.9)]
+    figures = load.report(results, rate=1, seconds=8, wall=8.5)
+    assert figures["slow_seconds"] == {3: 1500, 7: 101}
+    assert figures["requests"] == 5 and figures["errors"] == 0
+
+
+def test_the_bound_answers_at_once_without_django():
+    seen = []
+    body = load.noop({"PATH_INFO": "/api/v1/orgs/"}, lambda status, headers: seen.append((status, headers)))
+    assert seen[0][0] == "200 OK" and b"".join(body) == b"{}"
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--rate", "2000", "--duration", "60"], "100,000"),
     (["--rate", "0"], "100,000"),
+    (["--rate", "1000", "--duration", "60", "--bound-seconds", "50"], "100,000"),
+    (["--bound-seconds", "600"], "--bound-seconds"),
     (["--timeout", "600"], "--timeout"),
 ])
 def test_the_command_refuses_an_unbounded_run_before_starting_anything(args, message, tmp_path):
