@@ -70,10 +70,12 @@ def prepare(province: str, sample: int, seed: int) -> tuple[str, list[tuple[str,
             raise SystemExit(f"No {queryset.model.__name__} in the database: load the demo data first.")
         return values
 
-    usccs = ids(SocialOrganization.objects.filter(authority_region__code__startswith=province[:2]), "uscc")
-    party_orgs = ids(PartyOrganization.objects.all())
-    members = ids(PartyMember.objects.all())
-    activities = ids(Activity.objects.all()) if Activity.objects.exists() else []
+    # Rows in the account's scope only: on the national set a detail drawn from another province answers 404.
+    usccs = ids(SocialOrganization.objects.visible_to(user), "uscc")
+    party_orgs = ids(PartyOrganization.objects.visible_to(user))
+    members = ids(PartyMember.objects.visible_to(user))
+    visible_activities = Activity.objects.visible_to(user)
+    activities = ids(visible_activities) if visible_activities.exists() else []
     prefectures = [f"{province[:2]}{n:02d}00" for n in (1, 3, 4, 5, 6, 7, 8, 9, 23, 25, 26, 28, 29, 31, 33, 34)]
     lists = ["/api/v1/orgs/", "/api/v1/orgs/?status=active", "/api/v1/party-orgs/", "/api/v1/members/",
              "/api/v1/orgs/?page=2", "/api/v1/party-orgs/?kind=branch"]

@@ -113,3 +113,25 @@ def test_the_command_needs_the_field_key_the_data_was_loaded_with(tmp_path):
                             capture_output=True, text=True, timeout=120,
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode != 0 and "SOCORG_FIELD_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_staff_mix_draws_its_records_from_the_accounts_scope():
+    """On the national set a province-wide account must not be sent to another province's records (404 each)."""
+    import datetime
+
+    from socorg.party.services import member_add
+    from socorg.party.tests.factories import make_org, make_party_org, staff, valid_id_number
+
+    actor = staff("100000")
+    branches = {}
+    for code, seq in (("530102", 1), ("110101", 2)):
+        org = make_org(code)
+        branches[code] = make_party_org(actor, orgs=[org], founded_on=datetime.date(2020, 1, 1))
+        member_add(name=f"党员{seq}", party_org=branches[code], employer=org, joined_on=datetime.date(2010, 7, 1),
+                   id_number=valid_id_number(place=code, seq=seq), actor=actor)
+    _token, mix = load.prepare("530000", sample=50, seed=1)
+    details = {url for kind, url in mix if kind == "detail"}
+    assert f"/api/v1/party-orgs/{branches['530102'].pk}/" in details
+    assert f"/api/v1/party-orgs/{branches['110101'].pk}/" not in details
+    assert not any(url.startswith("/api/v1/orgs/11") for url in details)
