@@ -43,22 +43,28 @@ def connect_invalidation() -> None:
 
 
 def cached(view):
-    """Serve a GET answer from the cache (200 only); the key is the path, the query and the language."""
+    """Serve a GET answer from the cache (200 only); the key is the path, the query and the language. The entry
+    carries the version it was computed under and is served only while that version is current; the version and
+    the entry are read in one round trip to the cache (a hit costs one, not two)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET":
             return view(request, *args, **kwargs)
-        raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{get_language()}|{version()}"
+        raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{get_language()}"
         key = "public:page:" + hashlib.sha256(raw.encode()).hexdigest()
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
+        found = cache.get_many([VERSION_KEY, key])
+        current = found.get(VERSION_KEY)
+        if current is None:
+            current = version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            return entry[1]
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            cache.set(key, response, settings.SOCORG_PUBLIC_CACHE_SECONDS)
+            cache.set(key, (current, response), settings.SOCORG_PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper
