@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -26,7 +27,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from socorg.activities.choices import ActivityType
 from socorg.activities.models import Activity, Attendance, DuesPayment
-from socorg.core.scope import in_subtree
+from socorg.core.scope import in_subtree, subtree_sql
 from socorg.party.choices import Formation, Membership, PartyOrgKind
 from socorg.party.models import (
     InstructorAssignment,
@@ -595,29 +595,70 @@ def _cutoffs(as_of: datetime.date, months: int) -> tuple[datetime.date, datetime
     return add_months(as_of, -months), add_months(_month_start(as_of), -months)
 
 
-def _member_records(as_of: datetime.date, region_prefix: str):
-    """({member: last attendance}, {branch: first attendance}, {member: last month paid}, {branch: first month}): one
-    grouped pass over the attendance (joined to the activities' dates) and one over the dues."""
-    last_life: dict[int, datetime.date] = {}
-    life_from: dict[int, datetime.date] = {}
-    attended = (Attendance.objects.filter(_in_region(region_prefix, "activity__party_org__region"),
-                                          activity__date__lte=as_of).order_by()
-                .values("member_id", "activity__party_org_id")
-                .annotate(first=Min("activity__date"), last=Max("activity__date"))
-                .values_list("member_id", "activity__party_org_id", "first", "last"))
-    for member, branch, first, last in attended.iterator(chunk_size=20000):
-        last_life[member] = max(last_life.get(member, last), last)
-        life_from[branch] = min(life_from.get(branch, first), first)
-    last_dues: dict[int, datetime.date] = {}
-    dues_from: dict[int, datetime.date] = {}
-    paid = (DuesPayment.objects.filter(_in_region(region_prefix, "member__party_org__region"), month__lte=as_of)
-            .order_by().values("member_id", "member__party_org_id")
-            .annotate(first=Min("month"), last=Max("month"))
-            .values_list("member_id", "member__party_org_id", "first", "last"))
-    for member, branch, first, last in paid.iterator(chunk_size=20000):
-        last_dues[member] = last
-        dues_from[branch] = min(dues_from.get(branch, first), first)
-    return last_life, life_from, last_dues, dues_from
+MEMBER_RULES = ("member_lapse", "member_lapse_warning")
+
+
+def _sql_dates():
+    """(greatest, first day of the month, one month later) in the database's dialect, for dates."""
+    if connection.vendor == "postgresql":
+        return ("GREATEST", lambda c: f"CAST(date_trunc('month', {c}) AS date)",
+                lambda c: f"CAST({c} + interval '1 month' AS date)")
+    return "MAX", lambda c: f"date({c}, 'start of month')", lambda c: f"date({c}, '+1 month')"
+
+
+def _as_date(value):
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _lapsed_member_rows(as_of: datetime.date, region_prefix: str, months: int) -> list[tuple]:
+    """(member, party_org, region, party_org name, life_since, dues_since) for the members lapsed by `months`
+    months, ordered by party organization and member: one statement, computed in the database. A *_since date is
+    None where the branch keeps no such record (see lapsed_members)."""
+    q = connection.ops.quote_name
+    greatest, month_start, next_month = _sql_dates()
+    attendance, activity, dues = (q(m._meta.db_table) for m in (Attendance, Activity, DuesPayment))
+    member_table, party_org_table = q(PartyMember._meta.db_table), q(PartyOrganization._meta.db_table)
+    region, region_params = subtree_sql("po.region_id", region_prefix)
+    members = (members_on(as_of).filter(party_orgs_active_on(as_of, region_prefix, "party_org__"))
+               .annotate(m_region=F("party_org__region_id"), m_name=F("party_org__name")).order_by()
+               .values_list("pk", "party_org_id", "m_region", "m_name", "joined_on"))
+    members_sql, members_params = members.query.sql_with_params()
+    life_cutoff, dues_cutoff = _cutoffs(as_of, months)
+    sql = f"""
+        WITH att AS (
+            SELECT t.member_id, a.party_org_id AS branch, MIN(a.date) AS first_day, MAX(a.date) AS last_day
+            FROM {attendance} t JOIN {activity} a ON a.id = t.activity_id
+            JOIN {party_org_table} po ON po.id = a.party_org_id
+            WHERE a.date <= %s{region} GROUP BY t.member_id, a.party_org_id),
+        life AS (SELECT member_id, MAX(last_day) AS last_day FROM att GROUP BY member_id),
+        life_from AS (SELECT branch, MIN(first_day) AS first_day FROM att GROUP BY branch),
+        paid AS (
+            SELECT d.member_id, MIN(d.month) AS first_month, MAX(d.month) AS last_month, pm.party_org_id AS branch
+            FROM {dues} d JOIN {member_table} pm ON pm.id = d.member_id
+            JOIN {party_org_table} po ON po.id = pm.party_org_id
+            WHERE d.month <= %s{region} GROUP BY d.member_id, pm.party_org_id),
+        dues_from AS (SELECT branch, MIN(first_month) AS first_month FROM paid GROUP BY branch),
+        since AS (
+            SELECT m.pk AS id, m.party_org_id, m.m_region, m.m_name,
+                CASE WHEN lf.branch IS NOT NULL THEN COALESCE(life.last_day,
+                    {greatest}(lf.first_day, COALESCE(m.joined_on, lf.first_day))) END AS life_since,
+                CASE WHEN df.branch IS NOT NULL THEN COALESCE({next_month('paid.last_month')},
+                    {greatest}(df.first_month, COALESCE({month_start('m.joined_on')}, df.first_month)))
+                END AS dues_since
+            FROM ({members_sql}) m
+            LEFT JOIN life_from lf ON lf.branch = m.party_org_id
+            LEFT JOIN dues_from df ON df.branch = m.party_org_id
+            LEFT JOIN life ON life.member_id = m.pk
+            LEFT JOIN paid ON paid.member_id = m.pk
+            WHERE m.party_org_id IN (SELECT branch FROM life_from UNION SELECT branch FROM dues_from))
+        SELECT id, party_org_id, m_region, m_name, life_since, dues_since FROM since
+        WHERE life_since <= %s OR dues_since <= %s ORDER BY party_org_id, id"""
+    day = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day(as_of), *region_params, day(as_of), *region_params, *members_params,
+                             day(life_cutoff), day(dues_cutoff)])
+        return [(pk, party_org, region_id, name, _as_date(life), _as_date(paid))
+                for pk, party_org, region_id, name, life, paid in cursor.fetchall()]
 
 
 def lapsed_members(as_of: datetime.date, region_prefix: str, months: int) -> dict[int, dict]:
@@ -627,31 +668,21 @@ def lapsed_members(as_of: datetime.date, region_prefix: str, months: int) -> dic
 
     A branch is checked for attendance only once it records attendance (from its first recorded attendance) and
     for dues only once it records dues (from its first recorded month): missing records before a branch started
-    keeping them are no evidence. A member is counted from joining when that is later. Three queries, set-based:
-    one grouped pass over the attendance (joined to the activities' dates), one over the dues (both shared by the
-    two rules within a scan), one over the members. A correlated subquery per member instead was measured at 17 s
-    per rule for 73,000 members and 1.5 million attendances, the grouped passes at 6 s (load average 14)."""
-    last_life, life_from, last_dues, dues_from = shared(("member_records", as_of, region_prefix),
-                                                        lambda: _member_records(as_of, region_prefix))
-    if not life_from and not dues_from:
-        return {}
-    rows = (members_on(as_of).filter(party_orgs_active_on(as_of, region_prefix, "party_org__"))
-            .order_by("party_org_id", "pk")
-            .values_list("pk", "party_org_id", "party_org__region_id", "party_org__name", "joined_on"))
+    keeping them are no evidence. A member is counted from joining when that is later.
+
+    Set-based: one statement groups the attendance (joined to the activities' dates) and the dues and computes each
+    member's dates in the database; only lapsed members come back. Within a scan both member rules share it: it is
+    run once at the smaller of their month thresholds, and each rule keeps the members past its own."""
+    from .config import rule_config
+
+    floor = min([months] + [config.params["months"] for config in map(rule_config, MEMBER_RULES) if config.enabled])
+    rows = shared(("lapsed_members", as_of, region_prefix, floor),
+                  lambda: _lapsed_member_rows(as_of, region_prefix, floor))
     life_cutoff, dues_cutoff = _cutoffs(as_of, months)
     found: dict[int, dict] = {}
-    for pk, party_org, region, name, joined in rows.iterator(chunk_size=20000):
-        if party_org not in life_from and party_org not in dues_from:
-            continue
-        life_since = dues_since = None
-        if party_org in life_from:
-            since = last_life.get(pk) or max(life_from[party_org], joined or life_from[party_org])
-            life_since = since if since <= life_cutoff else None
-        if party_org in dues_from:
-            last = last_dues.get(pk)
-            since = (add_months(last, 1) if last
-                     else max(dues_from[party_org], _month_start(joined) if joined else dues_from[party_org]))
-            dues_since = since if since <= dues_cutoff else None
+    for pk, party_org, region, name, life, paid in rows:
+        life_since = life if life and life <= life_cutoff else None
+        dues_since = paid if paid and paid <= dues_cutoff else None
         if life_since or dues_since:
             entry = found.setdefault(party_org, {"region": region, "name": name, "members": []})
             entry["members"].append({"member": pk, "life_since": _date(life_since), "dues_since": _date(dues_since)})
