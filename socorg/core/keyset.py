@@ -39,6 +39,7 @@ from django.db import connections
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 
 CURSOR_PARAM = "cursor"
@@ -148,7 +149,9 @@ class Keyset:
         self.signature = ",".join(("-" if k.descending else "") + k.path for k in keys)
 
     @classmethod
-    def of(cls, queryset: QuerySet) -> "Keyset | None":
+    def of(cls, queryset) -> "Keyset | None":
+        if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
+            return None  # a list, or rows as dicts / tuples (values()): no model instances to read a position from
         query = queryset.query
         ordering = list(query.order_by) or (list(query.get_meta().ordering) if query.default_ordering else [])
         if query.extra_order_by or query.distinct_fields or query.combinator:

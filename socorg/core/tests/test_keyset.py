@@ -144,6 +144,8 @@ def test_a_value_of_the_wrong_type_is_refused(orgs):
 
 def test_an_order_a_cursor_cannot_follow_is_refused_and_pages_by_number():
     assert Keyset.of(Region.objects.order_by("?")) is None
+    assert Keyset.of(Region.objects.values("code")) is None  # rows as dicts
+    assert Keyset.of(list(Region.objects.all()[:3])) is None
     request = Request(RequestFactory().get("/api/v1/regions/", {"cursor": "abc"}))
     with pytest.raises(ValidationError) as refused:
         StandardPagination().paginate_queryset(Region.objects.order_by("?"), request)
