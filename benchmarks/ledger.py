@@ -380,17 +380,23 @@ def index_study(spec: str) -> dict:
                      "SET LOCAL maintenance_work_mem = '256MB'"]
     results = {"base_rows": base_rows, "rows": sum(chunk.count(b"\n") for chunk in data),
                "gin": [name for name, _d in gin], "secondary": len(secondary)}
-    results["as is"] = variant()
-    results["large GIN pending list, merged before the end"] = variant(
-        large_pending, [f"SELECT gin_clean_pending_list('{name}'::regclass)" for name, _d in gin])
-    results["GIN fastupdate off"] = variant([f"ALTER INDEX {name} SET (fastupdate = off)" for name, _d in gin])
-    results["as is (again)"] = variant()
-    results["trigram indexes dropped, built after"] = variant(
-        ["SET LOCAL maintenance_work_mem = '256MB'"] + [f"DROP INDEX {name}" for name, _d in gin],
-        [definition for _name, definition in gin])
-    results["every secondary index dropped, built after"] = variant(
-        ["SET LOCAL maintenance_work_mem = '256MB'"] + [f"DROP INDEX {name}" for name, _d in secondary],
-        [definition for _name, definition in secondary])
+    variants = {
+        "as is": ((), ()),
+        "GIN indexes dropped, built after": (
+            ["SET LOCAL maintenance_work_mem = '256MB'"] + [f"DROP INDEX {name}" for name, _d in gin],
+            [definition for _name, definition in gin]),
+        "large GIN pending list, merged before the end": (
+            large_pending, [f"SELECT gin_clean_pending_list('{name}'::regclass)" for name, _d in gin]),
+        "every secondary index dropped, built after": (
+            ["SET LOCAL maintenance_work_mem = '256MB'"] + [f"DROP INDEX {name}" for name, _d in secondary],
+            [definition for _name, definition in secondary]),
+        "as is (again)": ((), ()),
+        "GIN fastupdate off": ([f"ALTER INDEX {name} SET (fastupdate = off)" for name, _d in gin], ()),
+    }
+    for name, (before, after) in variants.items():
+        results[name] = variant(before, after)
+        # Each variant as it ends (the whole study takes long on a national base).
+        print(f"index study: {name}: {json.dumps(results[name])}", file=sys.stderr, flush=True)
     return results
 
 
