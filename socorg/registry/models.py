@@ -30,6 +30,18 @@ def org_active_q(prefix: str = "", on: datetime.date | None = None) -> Q:
     return Q(Exists(OrgPeriod.objects.valid_on(on).filter(organization=OuterRef(outer_pk(prefix)))))
 
 
+def org_dated_q(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """In force on a date judged from the row's current dates alone (registered_on, status, status_changed_on), not
+    from the history: the rule the annual-report counts are kept by (reports.triggers derive each organization's due
+    years from these columns), so the reports' live recount reads it too and the two agree. Every other "in force
+    on a date" question asks org_active_q."""
+    if not is_past(on):
+        return Q(**{f"{prefix}status__in": REGISTERED_STATUSES})
+    registered = Q(**{f"{prefix}registered_on__isnull": True}) | Q(**{f"{prefix}registered_on__lte": on})
+    not_ended = Q(**{f"{prefix}status__in": REGISTERED_STATUSES}) | Q(**{f"{prefix}status_changed_on__gt": on})
+    return registered & not_ended
+
+
 def outer_pk(prefix: str) -> str:
     """The path to the primary key of the row a `prefix` ("", "organization__", …) reaches (its foreign key)."""
     return f"{prefix[:-2]}_id" if prefix else "pk"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from socorg.core.scope import can, in_subtree
 from socorg.regions.models import Region
-from socorg.registry.models import SocialOrganization, org_active_q
+from socorg.registry.models import SocialOrganization, org_dated_q
 
 from . import rules
 from .choices import Conclusion, ReportStatus
@@ -25,9 +25,9 @@ FIGURES = ("due", "exempt", "submitted", "late", "reviewed", "overdue")
 
 
 def _not_ended_by(day: datetime.date) -> Q:
-    """Still registered on the deadline: the registry's one definition of "in force on a date" (限期停止活动 is
-    still registered, so such an organization is due)."""
-    return org_active_q(on=day)
+    """Still registered on the deadline (限期停止活动 is still registered, so such an organization is due), judged
+    from the organization's current dates as the maintained counts are (registry.models.org_dated_q)."""
+    return org_dated_q(on=day)
 
 
 def _by_deadline(year: int, condition) -> Q:
