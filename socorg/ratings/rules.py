@@ -77,16 +77,20 @@ def _is_points(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
 
 
-def scorecard_problems(definition, *, kind: str = "star") -> dict[str, list[str]]:
+def scorecard_problems(definition, *, kind: str = "star", where: dict | None = None) -> dict[str, list[str]]:
     """Every problem of a scorecard definition, by part ("total", "sections", "thresholds", "grades", "vetoes"):
     points that do not add up to the declared total, unknown measures or parameters, codes used twice, thresholds
-    out of order. Empty = valid."""
+    out of order. Empty = valid. Given a dict `where`, the problems of one section or criterion are also filed
+    under its position — ("section", i) or ("criterion", i, j), counted from 0 — for a form to show them beside
+    that row."""
     from .scorecards import LABELS
 
     problems: dict[str, list[str]] = {}
 
-    def add(part, message):
+    def add(part, message, at=None):
         problems.setdefault(part, []).append(message)
+        if at is not None and where is not None:
+            where.setdefault(at, []).append(message)
 
     if not isinstance(definition, dict):
         return {"definition": [_("A scorecard is a JSON object with a total, sections, and thresholds.")]}
@@ -99,57 +103,64 @@ def scorecard_problems(definition, *, kind: str = "star") -> dict[str, list[str]
         add("sections", _("A scorecard needs at least one section."))
         sections = []
     codes: set[str] = set()
+    section_codes: set[str] = set()
     section_sum = Decimal(0)
     party_sections = 0
     for index, section in enumerate(sections, start=1):
+        at = ("section", index - 1)
         if not isinstance(section, dict):
-            add("sections", _("Section %(n)d is not an object.") % {"n": index})
+            add("sections", _("Section %(n)d is not an object.") % {"n": index}, at)
             continue
         code = str(section.get("code") or "")
         name = section.get("label") or (str(LABELS[code]) if code in LABELS else code or str(index))
         if not code:
-            add("sections", _("Section %(n)d has no code.") % {"n": index})
+            add("sections", _("Section %(n)d has no code.") % {"n": index}, at)
         elif code not in LABELS and not section.get("label"):
-            add("sections", _("Section “%(code)s” needs a label.") % {"code": code})
+            add("sections", _("Section “%(code)s” needs a label.") % {"code": code}, at)
+        if code and code in section_codes:
+            add("sections", _("The section code “%(code)s” is used twice.") % {"code": code}, at)
+        section_codes.add(code)
         party_sections += bool(section.get("party_building"))
         points = section.get("points")
         if not _is_points(points):
-            add("sections", _("Section “%(name)s” has no points.") % {"name": name})
+            add("sections", _("Section “%(name)s” has no points.") % {"name": name}, at)
             points = None
         else:
             section_sum += Decimal(str(points))
         criteria = section.get("criteria")
         if not isinstance(criteria, list) or not criteria:
-            add("sections", _("Section “%(name)s” has no criteria.") % {"name": name})
+            add("sections", _("Section “%(name)s” has no criteria.") % {"name": name}, at)
             continue
         criteria_sum = Decimal(0)
-        for criterion in criteria:
+        for position, criterion in enumerate(criteria):
+            cat = ("criterion", index - 1, position)
             if not isinstance(criterion, dict):
-                add("sections", _("A criterion of section “%(name)s” is not an object.") % {"name": name})
+                add("sections", _("A criterion of section “%(name)s” is not an object.") % {"name": name}, cat)
                 continue
             ccode = str(criterion.get("code") or "")
             if not ccode:
-                add("sections", _("A criterion of section “%(name)s” has no code.") % {"name": name})
+                add("sections", _("A criterion of section “%(name)s” has no code.") % {"name": name}, cat)
                 continue
             if ccode in codes:
-                add("sections", _("The criterion code “%(code)s” is used twice.") % {"code": ccode})
+                add("sections", _("The criterion code “%(code)s” is used twice.") % {"code": ccode}, cat)
             codes.add(ccode)
             if ccode not in LABELS and not criterion.get("label"):
-                add("sections", _("Criterion “%(code)s” needs a label.") % {"code": ccode})
+                add("sections", _("Criterion “%(code)s” needs a label.") % {"code": ccode}, cat)
             cpoints = criterion.get("points")
             if not _is_points(cpoints) or cpoints <= 0:
-                add("sections", _("Criterion “%(code)s” must carry a positive number of points.") % {"code": ccode})
+                add("sections", _("Criterion “%(code)s” must carry a positive number of points.") % {"code": ccode},
+                    cat)
             else:
                 criteria_sum += Decimal(str(cpoints))
             ckind = criterion.get("kind")
             if ckind not in CriterionKind.values:
-                add("sections", _("Criterion “%(code)s” must be computed or judged.") % {"code": ccode})
+                add("sections", _("Criterion “%(code)s” must be computed or judged.") % {"code": ccode}, cat)
             elif ckind == CriterionKind.COMPUTED:
                 for message in _measure_problems(ccode, criterion, kind):
-                    add("sections", message)
+                    add("sections", message, cat)
         if points is not None and criteria_sum != Decimal(str(points)):
             add("sections", _("The criteria of section “%(name)s” add up to %(sum)s points, not the section's "
-                              "%(points)s.") % {"name": name, "sum": _num(criteria_sum), "points": _num(points)})
+                              "%(points)s.") % {"name": name, "sum": _num(criteria_sum), "points": _num(points)}, at)
     if total is not None and sections and section_sum != Decimal(str(total)):
         add("total", _("The sections add up to %(sum)s points, not the declared total of %(total)s.")
             % {"sum": _num(section_sum), "total": _num(total)})

@@ -60,6 +60,28 @@ LABELS = {
     "social_evaluation": _("Social evaluation (judged)"),
 }
 
+# What a computed criterion measures (ratings.rules.MEASURES; shown when a scorecard is edited).
+MEASURE_LABELS = {
+    "activity_periods": _("Organizational life held in every period (by type)"),
+    "secretary_in_post": _("Secretary in post (a vacancy tolerated for some months)"),
+    "term_on_time": _("Term elected on time"),
+    "standalone_where_should_build": _("Standalone party organization where one should be built"),
+    "instructor_in_post": _("Instructor or liaison in post at the covered organizations"),
+    "party_clause": _("Party-building clause in the covered organizations' charters"),
+    "annual_report_party_section": _("Annual report with its party-building section complete"),
+    "sync_items": _("三同步 items done"),
+    "no_open_alerts": _("No open or overdue early-warning alerts (points deducted per alert)"),
+    "rectifications_on_time": _("Rectifications closed on time"),
+    "org_coverage": _("Organizational coverage"),
+    "work_coverage": _("Work coverage"),
+}
+# Which branches an organizational-life criterion applies to (the others get its points: not applicable).
+APPLIES_LABELS = {
+    "all": _("every branch"),
+    "committee": _("branches with a committee"),
+    "party_groups": _("branches with party groups"),
+}
+
 # Vetoes (一票否决) a scorecard may name: the event at the end of the cycle (or, after publication, during the
 # year: ratings.services.suspend_on_vetoes) caps the stars.
 VETO_LABELS = {

@@ -40,13 +40,22 @@ def _require_region(actor, capability: str, region_code: str, what: str) -> None
 
 # --- scorecards ------------------------------------------------------------------------------------------------
 
+def can_manage_scorecards(user) -> bool:
+    """The deployment's scorecards are changed by the system configuration capability or a national
+    ratings.approve grant (console commands act as SYSTEM: the operator of the deployment)."""
+    return user is SYSTEM or can(user, "system.configure") or can(user, "ratings.approve", "100000")
+
+
 @transaction.atomic
 def scorecard_create(*, kind: str, code: str, name: str, first_cycle: int, definition, actor, note: str = ""
                      ) -> Scorecard:
-    """A new version of a deployment scorecard (version = the last of the code + 1). Deployment-wide: needs the
-    system configuration capability or a national ratings.approve grant (console commands act as SYSTEM: the
-    operator of the deployment)."""
-    if actor is not SYSTEM and not (can(actor, "system.configure") or can(actor, "ratings.approve", "100000")):
+    """A new version of a deployment scorecard (version = the last of the code + 1), applying from `first_cycle`
+    on. A version is never edited: ratings keep the version they were scored with, and a new version may not start
+    in a cycle whose star ratings people have already self-assessed, reviewed or published (those cycles stay on
+    the version they began with). The shipped scorecards are not versioned here: a deployment gives its own code."""
+    from .scorecards import DEFAULT_STAR_CODE, EVALUATION_PRESETS
+
+    if not can_manage_scorecards(actor):
         raise PermissionDenied(_("Only a national grant may change the deployment's scorecards."))
     errors: dict[str, list[str]] = {}
     if kind not in ScorecardKind.values:
@@ -54,10 +63,19 @@ def scorecard_create(*, kind: str, code: str, name: str, first_cycle: int, defin
     code, name = (code or "").strip(), (name or "").strip()
     if not code:
         errors["code"] = [_("Give the scorecard a code.")]
+    elif code == DEFAULT_STAR_CODE or code in EVALUATION_PRESETS:
+        errors["code"] = [_("The shipped scorecards stay as shipped: give the deployment's own code, e.g. yunnan.")]
     if not name:
         errors["name"] = [_("Give the scorecard a name.")]
     if not isinstance(first_cycle, int) or not 2000 <= first_cycle <= 2100:
         errors["first_cycle"] = [_("The first year must be a year such as 2026.")]
+    elif kind == ScorecardKind.STAR:
+        settled = (Rating.objects.filter(cycle__gte=first_cycle).exclude(status=RatingStatus.COMPUTED)
+                   .order_by("-cycle").values_list("cycle", flat=True).first())
+        if settled is not None:
+            errors["first_cycle"] = [_("The star ratings of %(cycle)d are already being assessed under the version "
+                                       "in force; a new version applies from %(next)d on.")
+                                     % {"cycle": settled, "next": settled + 1}]
     if kind in ScorecardKind.values:
         for part, messages in rules.scorecard_problems(definition, kind=kind).items():
             errors.setdefault("definition", []).extend(messages if part == "definition" else messages)

@@ -322,3 +322,58 @@ def eligibility(request, uscc: str):
         "current": queries.current_grade(org),
         "grades": EvaluationGrade.objects.filter(organization=org).order_by("-valid_from"),
     }, status=status)
+
+
+# --- scorecards -------------------------------------------------------------------------------------------------
+
+@login_required
+def scorecard_list(request):
+    """Every version of the scorecards, the one in force this year marked, and how many ratings and grades were
+    scored with each (a version in use is never edited: a new one applies from a later year)."""
+    from django.db.models import Count
+
+    from .choices import ScorecardKind
+    from .models import Scorecard
+
+    manager = services.can_manage_scorecards(request.user)
+    if not (manager or request.user.has_capability("ratings.view")):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    in_force = {queries.scorecard_for(kind, year).pk for kind in ScorecardKind.values}
+    versions = Scorecard.objects.annotate(used=Count("ratings")).order_by("kind", "-first_cycle", "-version")
+    return render(request, "ratings/scorecards.html", {"versions": versions, "in_force": in_force, "year": year,
+                                                       "can_manage": manager})
+
+
+@login_required
+def scorecard_new_version(request, pk: int):
+    """A new version of a scorecard, started from the version `pk`: sections, criteria, points, thresholds and
+    vetoes edited in a table; ratings.services.scorecard_create validates (the same rules as the console) and
+    saves it."""
+    from .forms import ScorecardEditor
+    from .models import Scorecard
+
+    if not services.can_manage_scorecards(request.user):
+        raise PermissionDenied
+    source = get_object_or_404(Scorecard, pk=pk)
+    editor = ScorecardEditor(source, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and editor.is_valid():
+        header = editor.header.cleaned_data
+        try:
+            scorecard = services.scorecard_create(
+                kind=source.kind, code=editor.code(), name=header["name"], first_cycle=header["first_cycle"],
+                definition=editor.definition, note=header.get("note", ""), actor=request.user)
+        except ValidationError as error:
+            editor.apply_service_errors(error)
+        else:
+            messages.success(request, _("Version %(version)d of “%(name)s” saved; it applies from %(year)d.")
+                             % {"version": scorecard.version, "name": scorecard.name,
+                                "year": scorecard.first_cycle})
+            return redirect("ratings:scorecards")
+    criteria_rows = list(zip(editor.criterion_forms, editor.criterion_shipped, strict=True))
+    section_rows = list(zip(editor.section_forms, editor.shipped_labels + [""] * editor.EXTRA_SECTIONS,
+                            strict=True))
+    return render(request, "ratings/scorecard_edit.html", {
+        "source": source, "editor": editor, "header": editor.header, "section_rows": section_rows,
+        "criteria_rows": criteria_rows, "star": source.kind == "star",
+    }, status=400 if request.method == "POST" else 200)

@@ -74,3 +74,38 @@ def test_self_assessment_review_and_publication(page, live_server, model):
     assert "5星" in page.locator("#rating-stars").inner_text()
     rating = Rating.objects.get(party_org=branch)
     assert (rating.status, float(rating.total_points), rating.stars) == ("published", 98.0, 5)
+
+
+def test_a_national_manager_saves_a_new_scorecard_version_in_the_browser(page, live_server, db):
+    from socorg.ratings.models import Scorecard
+    from socorg.ratings.queries import scorecard_for
+
+    shipped = scorecard_for("star", CYCLE)
+    manager = make_user(("party_staff", "100000"), password=PASSWORD)
+    login(page, live_server, manager.username, PASSWORD)
+    page.goto(f"{live_server.url}/ratings/scorecards/")
+    page.locator("#scorecards tr", has_text="全国基本要求（默认）").locator("text=以此为基础制定新版本").click()
+    page.wait_for_url(f"{live_server.url}/ratings/scorecards/{shipped.pk}/new-version/")
+    assert "每季度召开支部党员大会" in page.content()
+    page.fill("input[name=first_cycle]", str(CYCLE + 2))
+    page.fill("input[name=name]", "云南省党组织评星标准")
+    lecture = page.locator("#criteria tr", has_text="每季度上党课")
+    lecture.locator("input[name$=-points]").fill("6")
+    page.click("#scorecard-form button.btn-primary")
+    assert "各项合计42分，与该部分的40分不符" in page.locator("#sections").inner_text()
+    assert Scorecard.objects.filter(first_cycle=CYCLE + 2).count() == 0
+    lecture = page.locator("#criteria tr", has_text="每季度上党课")
+    lecture.locator("input[name$=-points]").fill("2")
+    added = page.locator("#criteria tbody tr").last
+    added.locator("select[name$=-section]").select_option(label="组织生活（三会一课）")
+    added.locator("input[name$=-label]").fill("党员志愿服务")
+    added.locator("select[name$=-kind]").select_option("judged")
+    added.locator("input[name$=-points]").fill("2")
+    page.click("#scorecard-form button.btn-primary")
+    page.wait_for_url(f"{live_server.url}/ratings/scorecards/")
+    assert f"自 {CYCLE + 2} 年起适用" in page.content()
+    saved = Scorecard.objects.get(first_cycle=CYCLE + 2)
+    labels = [c.get("label") for s in saved.definition["sections"] for c in s["criteria"]]
+    assert "党员志愿服务" in labels and saved.name == "云南省党组织评星标准"
+    page.goto(f"{live_server.url}/ratings/scorecards/{saved.pk}/new-version/")
+    assert "党员志愿服务" in page.locator("#criteria").inner_html()
