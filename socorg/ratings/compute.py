@@ -90,8 +90,17 @@ def _covered_orgs_q(day: datetime.date) -> Q:
     return active_on("", day) & party_org_active_q("party_org__", day)
 
 
+ID_BATCH = 30_000  # ids per IN (…) list: below SQLite's limit of 32,766 parameters
+
+
 def org_facts(org_ids, cycle: int, day: datetime.date) -> dict[int, OrgFacts]:
-    """Facts of the organizations (a list of ids or a values("organization_id") subquery), in six queries."""
+    """Facts of the organizations (a list of ids, six queries per ID_BATCH of them, or a values("organization_id")
+    subquery), in six queries."""
+    if isinstance(org_ids, list) and len(org_ids) > ID_BATCH:
+        found: dict[int, OrgFacts] = {}
+        for start in range(0, len(org_ids), ID_BATCH):
+            found.update(org_facts(org_ids[start:start + ID_BATCH], cycle, day))
+        return found
     facts: dict[int, OrgFacts] = {}
     for pk, name, basis, clause, registered, supervisor in (
             SocialOrganization.objects.filter(pk__in=org_ids).order_by()
@@ -404,12 +413,17 @@ class _Run:
         for party_org, org_id in coverage_rows.values_list("party_org_id", "organization_id").iterator(
                 chunk_size=20000):
             covered[party_org].append(org_id)
-        facts = org_facts(coverage_rows.values("organization_id"), cycle, day) if covered else {}
+        # The covered organizations by their ids (a list: the planner knows how many; a subquery per chunk led it to
+        # nested loops on a freshly loaded national set).
+        org_ids = sorted({org_id for orgs in covered.values() for org_id in orgs})
+        facts = org_facts(org_ids, cycle, day) if org_ids else {}
         activity = _activity_months(related_q, self.activity_types, cycle, day) if self.activity_types else {}
         full_members = _full_members(related_q, day) if self.needs_members else {}
         open_alerts, rectifications = _alert_facts(related_q, cycle, day)
-        credit = (credit_link.credit_facts(coverage_rows.values("organization_id"), day)
-                  if facts and {"serious_list", "abnormal_list"} & set(self.vetoes) else {})
+        credit = {}
+        if facts and {"serious_list", "abnormal_list"} & set(self.vetoes):
+            for start in range(0, len(org_ids), ID_BATCH):
+                credit.update(credit_link.credit_facts(org_ids[start:start + ID_BATCH], day))
         orgs_of = [tuple(o for o in covered.get(row[0], ()) if o in facts) for row in party_orgs]
 
         texts_by_criterion = []

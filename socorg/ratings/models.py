@@ -181,3 +181,68 @@ class EvaluationGrade(models.Model):
     def rank(self) -> int:
         """1 (1A) … 5 (5A)."""
         return GRADE_RANK[Grade(self.grade)]
+
+
+class EvaluationRound(models.Model):
+    """An evaluation round (一轮社会组织等级评估): the year, the registration authority that runs it (its region and
+    name), the evaluation scorecard it scores with (party building weighed as a section: the presets 10 of 100 or
+    100 of 200, or the deployment's own), the dates, and its participating organizations (RoundEntry). Write only
+    through ratings.services.round_create / round_enter / round_grade."""
+
+    scope_domain = "ratings"
+    scope_region_field = "region__code"
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    region = models.ForeignKey("regions.Region", verbose_name=_("region of the registration authority"),
+                               on_delete=models.PROTECT, related_name="+")
+    authority = models.CharField(_("registration authority"), max_length=200)
+    scorecard = models.ForeignKey(Scorecard, verbose_name=_("scorecard"), on_delete=models.PROTECT,
+                                  related_name="rounds", db_index=False)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        ordering = ["-year", "region_id", "-opens_on"]
+        constraints = [models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
+                                              name="ratings_round_dates")]
+
+    def __str__(self):
+        return f"{self.authority} · {self.year}"
+
+
+class RoundEntry(models.Model):
+    """A participating organization of an evaluation round: its eligibility as computed when it entered (the same
+    rules as GET /api/v1/orgs/{uscc}/evaluation-eligibility/, with the reasons), and the grade recorded in the
+    round (through ratings.services.evaluation_record)."""
+
+    scope_domain = "ratings"
+    scope_region_field = "organization__authority_region__code"
+    scope_organization_paths = ("organization",)
+
+    round = models.ForeignKey(EvaluationRound, verbose_name=_("evaluation round"), on_delete=models.CASCADE,
+                              related_name="entries")
+    organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
+                                     on_delete=models.PROTECT, related_name="+")
+    entered_on = models.DateField(_("entered on"))
+    eligible = models.BooleanField(_("eligible"))
+    reasons = models.JSONField(_("eligibility reasons"), default=list)
+    grade = models.OneToOneField(EvaluationGrade, verbose_name=_("grade"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="round_entry")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("round participant")
+        verbose_name_plural = _("round participants")
+        ordering = ["round_id", "organization_id"]
+        constraints = [models.UniqueConstraint(fields=["round", "organization"], name="ratings_round_entry_once")]
+
+    def __str__(self):
+        return f"{self.round} · {self.organization}"

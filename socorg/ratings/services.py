@@ -26,7 +26,7 @@ from socorg.core.scope import can, in_subtree
 
 from . import compute, credit_link, queries, rules
 from .choices import FROZEN_STATUSES, CriterionKind, RatingStatus, ScorecardKind
-from .models import EvaluationGrade, ModelBranch, Rating, Scorecard
+from .models import EvaluationGrade, EvaluationRound, ModelBranch, Rating, RoundEntry, Scorecard
 from .scorecards import VETO_LABELS
 
 RATING_AUDITED = ("status", "computed_points", "total_points", "stars", "vetoes", "review_comment", "suspended_on",
@@ -574,7 +574,7 @@ def model_branch_revoke(*, designation: ModelBranch, actor, on: datetime.date, r
 @transaction.atomic
 def evaluation_record(*, org, actor, grade: str, valid_from: datetime.date, decision_number: str,
                       valid_to: datetime.date | None = None, total_points=None,
-                      scorecard_code: str = "") -> EvaluationGrade:
+                      scorecard_code: str = "", scorecard: Scorecard | None = None) -> EvaluationGrade:
     """Record the grade an evaluation gave an organization. Refused for an ineligible organization (the reasons
     that failed, under "eligibility"), for a grade outside 5A…1A, for a period longer than 5 years or overlapping
     another grade of the organization. The party-building section is computed from the platform's records."""
@@ -589,8 +589,9 @@ def evaluation_record(*, org, actor, grade: str, valid_from: datetime.date, deci
     if not valid_from:
         errors["valid_from"] = _("Give the first day of validity.")
     errors.update(rules.grade_problems(grade, valid_from, valid_to, decision_number))
-    scorecard = None
-    if scorecard_code:
+    if scorecard is not None:  # an evaluation round's scorecard: that version
+        pass
+    elif scorecard_code:
         scorecard = (Scorecard.objects.filter(kind=ScorecardKind.EVALUATION, code=scorecard_code)
                      .order_by("-version").first())
         if scorecard is None:
@@ -629,4 +630,120 @@ def evaluation_record(*, org, actor, grade: str, valid_from: datetime.date, deci
         created_by=actor if getattr(actor, "pk", None) else None)
     audit_write(action="ratings.evaluation.record", obj=record, actor=actor,
                 after=snapshot(record, ("grade", "valid_from", "valid_to", "decision_number", "total_points")))
+    return record
+
+
+# --- evaluation rounds -----------------------------------------------------------------------------------------
+
+def _evaluation_scorecard(code: str, year: int) -> Scorecard | None:
+    """The evaluation scorecard a round or a grade scores with: a shipped preset (10 of 100, 100 of 200) or the
+    deployment's own code (its newest version); none given: the one in force for the year."""
+    from .scorecards import EVALUATION_PRESETS
+
+    if not code:
+        return queries.scorecard_for(ScorecardKind.EVALUATION, year)
+    if code in EVALUATION_PRESETS:
+        return queries.default_scorecard(ScorecardKind.EVALUATION, code)
+    return Scorecard.objects.filter(kind=ScorecardKind.EVALUATION, code=code).order_by("-version").first()
+
+
+@transaction.atomic
+def round_create(*, actor, year: int, region_code: str, authority: str, opens_on: datetime.date,
+                 closes_on: datetime.date, scorecard_code: str = "", organizations=()) -> EvaluationRound:
+    """An evaluation round of a registration authority (its region and name) for a year, scoring with an
+    evaluation scorecard (a preset where party building weighs 10 of 100 or 100 of 200 points, or the deployment's
+    own), open from `opens_on` to `closes_on`; `organizations` are entered at once (round_enter)."""
+    from socorg.regions.models import Region
+
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None:
+        raise ValidationError({"region": _("Region %(code)s does not exist; give a 6-digit GB/T 2260 code such as "
+                                           "530000.") % {"code": region_code}})
+    _require_region(actor, "ratings.evaluate", region.code, region.name)
+    errors: dict[str, str] = {}
+    authority = (authority or "").strip()
+    if not authority:
+        errors["authority"] = _("Name the registration authority that runs the round, e.g. 云南省民政厅.")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = _("The year must be a year such as 2026.")
+    if not opens_on:
+        errors["opens_on"] = _("Give the day the round opens.")
+    if not closes_on:
+        errors["closes_on"] = _("Give the day the round closes.")
+    elif opens_on and closes_on < opens_on:
+        errors["closes_on"] = _("The round closes before it opens.")
+    scorecard = _evaluation_scorecard((scorecard_code or "").strip(), year if "year" not in errors else 2000)
+    if scorecard is None:
+        errors["scorecard"] = _("“%(code)s” is not an evaluation scorecard.") % {"code": scorecard_code}
+    if errors:
+        raise ValidationError(errors)
+    evaluation_round = EvaluationRound.objects.create(
+        year=year, region=region, authority=authority, scorecard=scorecard, opens_on=opens_on, closes_on=closes_on,
+        created_by=actor if getattr(actor, "pk", None) else None)
+    audit_write(action="ratings.round.create", obj=evaluation_round, actor=actor,
+                after=snapshot(evaluation_round, ("year", "region_id", "authority", "opens_on", "closes_on"))
+                | {"scorecard": str(scorecard)})
+    if organizations:
+        round_enter(evaluation_round=evaluation_round, actor=actor, organizations=organizations)
+    return evaluation_round
+
+
+@transaction.atomic
+def round_enter(*, evaluation_round: EvaluationRound, actor, organizations, on: datetime.date | None = None
+                ) -> list[RoundEntry]:
+    """Enter organizations in a round: each lies under the round's registration authority, is entered once, while
+    the round is open; its eligibility is computed with the reasons on the day of entry (queries.eligibility_many:
+    the rules of GET /api/v1/orgs/{uscc}/evaluation-eligibility/) and kept with the entry. Ineligible organizations
+    are entered too, with the reasons that fail: they cannot be graded."""
+    from socorg.registry.models import SocialOrganization
+
+    evaluation_round = EvaluationRound.objects.select_for_update().select_related("region").get(
+        pk=evaluation_round.pk)
+    _require_region(actor, "ratings.evaluate", evaluation_round.region_id, evaluation_round.authority)
+    day = on or timezone.localdate()
+    orgs = list(organizations)
+    errors: list[str] = []
+    if day > evaluation_round.closes_on:
+        errors.append(_("The round closed on %(day)s.") % {"day": evaluation_round.closes_on.isoformat()})
+    prefix = evaluation_round.region.scope_prefix
+    already = set(RoundEntry.objects.filter(round=evaluation_round, organization__in=[o.pk for o in orgs])
+                  .values_list("organization_id", flat=True))
+    seen: set[int] = set()
+    for org in orgs:
+        if not org.authority_region_id.startswith(prefix):
+            errors.append(_("%(org)s is registered outside the round's registration authority.") % {"org": org.name})
+        elif org.pk in already or org.pk in seen:
+            errors.append(_("%(org)s is already entered in the round.") % {"org": org.name})
+        seen.add(org.pk)
+    if not orgs:
+        errors.append(_("Name the organizations that take part."))
+    if errors:
+        raise ValidationError({"organizations": errors})
+    SocialOrganization.objects.select_for_update().filter(pk__in=[o.pk for o in orgs]).exists()
+    verdicts = queries.eligibility_many(orgs, day)
+    entries = RoundEntry.objects.bulk_create([
+        RoundEntry(round=evaluation_round, organization=org, entered_on=day, eligible=verdicts[org.pk]["eligible"],
+                   reasons=verdicts[org.pk]["reasons"]) for org in orgs])
+    audit_write(action="ratings.round.enter", obj=evaluation_round, actor=actor,
+                after={"entered": [org.uscc for org in orgs],
+                       "eligible": sum(1 for org in orgs if verdicts[org.pk]["eligible"])})
+    return entries
+
+
+@transaction.atomic
+def round_grade(*, entry: RoundEntry, actor, grade: str, valid_from: datetime.date, decision_number: str,
+                valid_to: datetime.date | None = None, total_points=None) -> EvaluationGrade:
+    """Record the grade a round gave a participating organization: through evaluation_record (its rules: eligible
+    on the day validity begins, grade 5A…1A, at most 5 years, no overlap), with the round's scorecard, and linked
+    to the entry."""
+    entry = RoundEntry.objects.select_for_update().select_related("round__scorecard", "organization").get(pk=entry.pk)
+    if entry.grade_id is not None:
+        raise ValidationError({"grade": _("A grade is already recorded for this organization in the round.")})
+    record = evaluation_record(org=entry.organization, actor=actor, grade=grade, valid_from=valid_from,
+                               decision_number=decision_number, valid_to=valid_to, total_points=total_points,
+                               scorecard=entry.round.scorecard)
+    entry.grade = record
+    entry.save(update_fields=["grade"])
+    audit_write(action="ratings.round.grade", obj=entry.round, actor=actor,
+                after={"organization": entry.organization.uscc, "grade": record.grade})
     return record

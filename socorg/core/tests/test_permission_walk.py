@@ -195,6 +195,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "api-v1:public-projects": ("", "200 200 200 200 200 200 200 200 200 200 200 200"),
     "api-v1:rating-list": ("", "401 200 200 200 200 200 200 200 200 403 403 403"),
     "api-v1:evaluation-list": ("", "401 200 200 200 200 200 200 200 200 403 403 403"),
+    "api-v1:evaluation-round-list": ("", "401 200 200 200 200 200 200 200 200 403 403 403"),
+    "api-v1:evaluation-round-detail": ("missing", "401 404 404 404 404 404 404 404 404 403 403 403"),
     "api-v1:org-annual-report": ("report", "401 200 200 200 200 404 404 200 404 403 403 403"),
     "api-v1:org-annual-report-return": ("report", "401 405 405 405 405 405 405 405 405 403 403 403"),
     "api-v1:org-annual-report-review": ("report", "401 405 405 405 405 405 405 405 405 403 403 403"),
@@ -357,6 +359,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "ratings:reinstate": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
     "ratings:review": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
     "ratings:self-assess": ("rating", "login 405 405 405 405 405 405 405 405 405 405 405"),
+    # Scorecards: read by every ratings reader and the system administrator; versions made by a national grant or
+    # the system configuration capability only (the sys actor passes the check and meets the missing scorecard).
+    "ratings:scorecards": ("", "login 200 200 200 200 200 200 200 200 200 403 403"),
+    "ratings:scorecard-new-version": ("missing", "login 403 403 403 403 403 403 403 403 404 403 403"),
     "reports:detail": ("report", "login 200 200 200 200 404 404 200 404 404 404 404"),
     "reports:edit": ("report", "login 200 403 403 403 404 404 200 404 404 404 404"),
     "reports:figure-orgs": ("", "login 302 302 302 302 302 302 302 302 403 403 403"),

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from socorg.core.api.serializers import RefuseControlCharactersMixin
 
 from .. import rules
-from ..models import EvaluationGrade, Rating
+from ..models import EvaluationGrade, EvaluationRound, Rating, RoundEntry
 from ..scorecards import VETO_LABELS, label
 
 
@@ -125,3 +125,49 @@ class EvaluationInputSerializer(RefuseControlCharactersMixin, serializers.Serial
                                             default=None)
     scorecard = serializers.CharField(required=False, allow_blank=True, default="",
                                       help_text="evaluation scorecard code (default: the one in force)")
+
+
+class RoundEntrySerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
+    uscc = serializers.CharField(source="organization.uscc", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    reasons = ReasonSerializer(many=True, read_only=True)
+    grade = serializers.CharField(source="grade.grade", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = RoundEntry
+        fields = ["uscc", "organization_name", "entered_on", "eligible", "reasons", "grade"]
+
+
+class EvaluationRoundSerializer(RefuseControlCharactersMixin, serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", read_only=True)
+    scorecard = serializers.CharField(source="scorecard.code", read_only=True)
+    scorecard_name = serializers.CharField(source="scorecard.name", read_only=True)
+    total_points = serializers.SerializerMethodField()
+    party_building_points = serializers.SerializerMethodField()
+    entries = RoundEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EvaluationRound
+        fields = ["id", "year", "region", "authority", "scorecard", "scorecard_name", "total_points",
+                  "party_building_points", "opens_on", "closes_on", "entries"]
+
+    def get_total_points(self, evaluation_round) -> float:
+        return evaluation_round.scorecard.total
+
+    def get_party_building_points(self, evaluation_round) -> float | None:
+        section = next((s for s in evaluation_round.scorecard.definition.get("sections", [])
+                        if s.get("party_building")), None)
+        return section["points"] if section else None
+
+
+class EvaluationRoundInputSerializer(RefuseControlCharactersMixin, serializers.Serializer):
+    year = serializers.IntegerField()
+    region = serializers.CharField(help_text="region code of the registration authority, e.g. 530102")
+    authority = serializers.CharField(allow_blank=True, help_text="the registration authority, e.g. 五华区民政局")
+    scorecard = serializers.CharField(required=False, allow_blank=True, default="",
+                                      help_text="evaluation-10-of-100, evaluation-100-of-200 or the deployment's "
+                                                "code (default: the one in force for the year)")
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    organizations = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+                                          help_text="credit codes (USCC) of the participating organizations")

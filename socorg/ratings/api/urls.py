@@ -6,6 +6,7 @@ from . import views
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("ratings", views.RatingViewSet, basename="rating")
+router.register("evaluation-rounds", views.EvaluationRoundViewSet, basename="evaluation-round")
 
 RATING = "party-orgs/<int:party_org>/ratings/<int:cycle>/"
 rating = views.PartyOrgRatingViewSet

@@ -1,5 +1,5 @@
 """/api/v1/ratings/ (the scoped list), /api/v1/party-orgs/{id}/ratings/{cycle}/ (one rating and its workflow),
-/api/v1/orgs/{uscc}/evaluation-eligibility/ and /api/v1/evaluations/.
+/api/v1/orgs/{uscc}/evaluation-eligibility/, /api/v1/evaluations/ and /api/v1/evaluation-rounds/.
 
 ScopedViewSets (core.api.viewsets): a rating outside the caller's ratings.view scope answers 404; the workflow's
 steps are POSTs whose services decide who may take them (the branch's own account self-assesses, the committee
@@ -16,11 +16,13 @@ from socorg.registry.models import SocialOrganization
 
 from .. import queries, services
 from ..filters import RatingFilter
-from ..models import EvaluationGrade, Rating
+from ..models import EvaluationGrade, EvaluationRound, Rating
 from .serializers import (
     EligibilitySerializer,
     EvaluationGradeSerializer,
     EvaluationInputSerializer,
+    EvaluationRoundInputSerializer,
+    EvaluationRoundSerializer,
     RatingDetailSerializer,
     RatingSerializer,
     ReturnSerializer,
@@ -150,3 +152,37 @@ class EvaluationViewSet(mixins.ListModelMixin, ScopedViewSet):
                                            decision_number=data["decision_number"],
                                            total_points=data["total_points"], scorecard_code=data["scorecard"])
         return self.respond(grade, status.HTTP_201_CREATED)
+
+
+class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Evaluation rounds of the registration authorities in the caller's scope, each with its participating
+    organizations (eligibility and reasons as computed on entry, the grade recorded in the round); POST opens a
+    round (ratings.evaluate over its region), entering the organizations named."""
+
+    queryset = EvaluationRound.objects
+    serializer_class = EvaluationRoundSerializer
+    scope_domain = "ratings"
+    scope_actions = {"create": READ}
+    permission_classes = [CanSeeRatings]
+
+    def shape(self, queryset):
+        return (queryset.select_related("scorecard")
+                .prefetch_related("entries__organization", "entries__grade").order_by("-year", "-opens_on", "-pk"))
+
+    @extend_schema(request=EvaluationRoundInputSerializer, responses={201: EvaluationRoundSerializer})
+    def create(self, request):
+        data = self.parsed(EvaluationRoundInputSerializer)
+        codes = [code.strip().upper() for code in data["organizations"]]
+        orgs = list(SocialOrganization.objects.visible_to(request.user, READ, domain="ratings").filter(uscc__in=codes))
+        unknown = sorted(set(codes) - {org.uscc for org in orgs})
+        if unknown:
+            from django.core.exceptions import ValidationError
+            from django.utils.translation import gettext as _
+
+            raise ValidationError({"organizations": _("No organization in your scope has the credit code "
+                                                      "%(codes)s.") % {"codes": "、".join(unknown)}})
+        evaluation_round = services.round_create(
+            actor=request.user, year=data["year"], region_code=data["region"], authority=data["authority"],
+            scorecard_code=data["scorecard"], opens_on=data["opens_on"], closes_on=data["closes_on"],
+            organizations=orgs)
+        return self.respond(evaluation_round, status.HTTP_201_CREATED)

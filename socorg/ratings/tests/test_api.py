@@ -147,3 +147,43 @@ def test_an_evaluation_for_an_ineligible_organization_is_400_with_the_reasons(we
     assert response.status_code == 400
     assert any("年度工作报告未提交" in reason for reason in response.json()["eligibility"])
     assert EvaluationGrade.objects.count() == 0
+
+
+def test_an_evaluation_round_is_opened_with_its_participants_and_read_back_in_scope(model, weak):
+    today = timezone.localdate()
+    submitted_report(model["org"], today.year - 1, timezone.now())
+    clerk = api_as(make_user((Role.BUREAU_STAFF, "530102")))
+    body = {"year": today.year, "region": "530102", "authority": "五华区民政局", "scorecard": "evaluation-10-of-100",
+            "opens_on": today.isoformat(), "closes_on": (today + datetime.timedelta(days=30)).isoformat(),
+            "organizations": [model["org"].uscc, weak["org"].uscc.lower()]}
+    response = clerk.post("/api/v1/evaluation-rounds/", body, format="json")
+    assert response.status_code == 201
+    created = response.json()
+    assert (created["total_points"], created["party_building_points"]) == (100, 10)
+    entries = {e["uscc"]: e for e in created["entries"]}
+    assert entries[model["org"].uscc]["eligible"] is True and entries[model["org"].uscc]["grade"] is None
+    assert entries[weak["org"].uscc]["eligible"] is False
+    assert [set(r) for r in entries[weak["org"].uscc]["reasons"]] == [{"rule", "passed", "detail"}] * 4
+    listed = clerk.get("/api/v1/evaluation-rounds/").json()
+    assert [r["id"] for r in listed["results"]] == [created["id"]]
+    assert api_as(make_user((Role.BUREAU_STAFF, "110000"))).get("/api/v1/evaluation-rounds/").json()["results"] == []
+    assert api_as(make_user((Role.BUREAU_STAFF, "110000"))).get(
+        f"/api/v1/evaluation-rounds/{created['id']}/").status_code == 404
+
+
+def test_a_bad_evaluation_round_is_a_400_naming_the_fields_and_a_party_committee_may_not_open_one(model):
+    today = timezone.localdate()
+    clerk = api_as(make_user((Role.BUREAU_STAFF, "530102")))
+    body = {"year": today.year, "region": "530102", "authority": "", "opens_on": today.isoformat(),
+            "closes_on": (today - datetime.timedelta(days=1)).isoformat(), "organizations": ["91530000XXXXXXXXXX"]}
+    response = clerk.post("/api/v1/evaluation-rounds/", body, format="json")
+    assert response.status_code == 400 and "organizations" in response.json()
+    body["organizations"] = []
+    response = clerk.post("/api/v1/evaluation-rounds/", body, format="json")
+    assert response.status_code == 400 and {"authority", "closes_on"} <= set(response.json())
+    party = api_as(make_user((Role.PARTY_STAFF, "530102")))
+    body |= {"authority": "五华区民政局", "closes_on": today.isoformat()}
+    assert party.post("/api/v1/evaluation-rounds/", body, format="json").status_code == 403
+    from socorg.ratings.models import EvaluationRound
+
+    assert EvaluationRound.objects.count() == 0
