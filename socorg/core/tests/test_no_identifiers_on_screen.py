@@ -245,6 +245,7 @@ def samples(world) -> dict[str, dict]:
 
     notices = _notices(world)
     export = ListExport.objects.create(requested_by=world["clerk"], list_name="orgs", query="q=%E7%A7%91", total=3000)
+    from socorg.ratings.queries import scorecard_for
     from socorg.ratings.services import rate_cycle
 
     cycle = timezone.localdate().year - 1
@@ -253,6 +254,7 @@ def samples(world) -> dict[str, dict]:
         **{f"ratings:{name}": {"party_org": branch.pk, "cycle": cycle} for name in
            ("detail", "self-assess", "review", "approve", "publish", "reinstate", "designate")},
         "ratings:eligibility": {"uscc": org.uscc},
+        "ratings:scorecard-new-version": {"pk": scorecard_for("star", cycle).pk},
         "exports:detail": {"pk": export.pk}, "exports:status": {"pk": export.pk},
         "accounts:user_detail": {"pk": world["clerk"].pk},
         "regions:detail": {"code": "530102"},
