@@ -68,6 +68,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--chunk-size", type=int, default=compute.CHUNK_SIZE)
     parser.add_argument("--skip-compute", action="store_true", help="time only rate (compute + store)")
+    parser.add_argument("--skip-rate", action="store_true",
+                        help="time only compute (reads only: no rating row is written, even in a transaction)")
     args = parser.parse_args()
     region = Region.objects.get(code=args.region)
     prefix = region.scope_prefix
@@ -83,6 +85,12 @@ def main():
             compute_s, computed = seconds(lambda: sum(
                 len(chunk.ratings) for chunk in compute.compute_chunks(args.cycle, prefix, scorecard.definition,
                                                                        chunk_size=args.chunk_size)))
+        if args.skip_rate:
+            rows.append((bound_s, compute_s, compute_s, 0.0))
+            print(f"run {attempt + 1}: party organizations {computed:,} · bound (activity GROUP BY) {bound_s:.2f} s · "
+                  f"compute {compute_s:.2f} s · compute / bound {compute_s / max(bound_s, 1e-9):.1f}× · load average "
+                  f"{load_before:.1f} → {os.getloadavg()[0]:.1f}")
+            continue
         with transaction.atomic():
             rate_s, outcome = seconds(lambda: services.rate_cycle(cycle=args.cycle, region_prefix=prefix,
                                                                   chunk_size=args.chunk_size))
@@ -97,8 +105,9 @@ def main():
               f"· load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
     best = min(rows, key=lambda r: r[2])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"best: rate {best[2]:.2f} s (target for the nation ≤ 60 s), compute {best[1]:.2f} s, bound {best[0]:.2f} s, "
-          f"ratio {best[2] / max(best[0], 1e-9):.1f}× · peak RSS {peak_mb:,.0f} MB")
+    what = "compute" if args.skip_rate else "rate"
+    print(f"best: {what} {best[2]:.2f} s (target for the nation ≤ 60 s), compute {best[1]:.2f} s, "
+          f"bound {best[0]:.2f} s, ratio {best[2] / max(best[0], 1e-9):.1f}× · peak RSS {peak_mb:,.0f} MB")
 
 
 if __name__ == "__main__":
