@@ -185,8 +185,12 @@ def by_keys(queryset: QuerySet, keys: list) -> QuerySet:
 
 
 def _estimate(queryset: QuerySet) -> float:
-    """The planner's estimate of the number of rows of `queryset` (EXPLAIN, no execution)."""
-    sql, params = queryset.query.sql_with_params()
+    """The planner's estimate of the number of rows of `queryset` (EXPLAIN, no execution); 0 for a queryset that
+    can match nothing (`.none()`, e.g. a user without the capability: Django refuses to compile it)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0.0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
