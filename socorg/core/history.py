@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
 
 from .triggers import TriggerSet, pg_function
 
@@ -177,3 +178,11 @@ def valid_on_q(on, prefix: str = ""):
 
     return ((Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": on}))
             & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": on})))
+
+
+class HistoryPeriodQuerySet(models.QuerySet):
+    """The manager of every period table (registry.OrgPeriod, party.PartyOrgPeriod, party.MemberPeriod)."""
+
+    def valid_on(self, day):
+        """The periods in force on `day` (at most one per source row)."""
+        return self.filter(valid_on_q(day))

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import EncryptedTextField
+from socorg.core.history import HistoryPeriodQuerySet
 from socorg.core.scope import ScopedManager, ScopedQuerySet
 from socorg.registry.models import is_past, outer_pk
 
@@ -361,14 +362,6 @@ class Responsibility(models.Model):
         return f"{self.body} → {self.organization}"
 
 
-class PeriodHistoryQuerySet(models.QuerySet):
-    def valid_on(self, day):
-        """The periods in force on `day` (at most one per source row)."""
-        from socorg.core.history import valid_on_q
-
-        return self.filter(valid_on_q(day))
-
-
 class PartyOrgPeriod(models.Model):
     """A stretch of time [valid_from, valid_to) during which a party organization was in force (founded, not
     dissolved) with these values (docs/history.md). Kept by database triggers (party.history); never by hand."""
@@ -383,7 +376,7 @@ class PartyOrgPeriod(models.Model):
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("until"), null=True, blank=True)
 
-    objects = PeriodHistoryQuerySet.as_manager()
+    objects = HistoryPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party organization period")
@@ -412,7 +405,7 @@ class MemberPeriod(models.Model):
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("until"), null=True, blank=True)
 
-    objects = PeriodHistoryQuerySet.as_manager()
+    objects = HistoryPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party member period")

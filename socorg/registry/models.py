@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.crypto import EncryptedTextField
+from socorg.core.history import HistoryPeriodQuerySet
 from socorg.core.scope import ScopedQuerySet
 
 from .choices import REGISTERED_STATUSES, AuthorityLevel, Category, FilingStatus, OrgStatus, OrgType
@@ -182,14 +183,6 @@ class FiledCommunityOrganization(models.Model):
         return self.name
 
 
-class OrgPeriodQuerySet(models.QuerySet):
-    def valid_on(self, day: datetime.date):
-        """The period of each organization in force on `day` (at most one per organization)."""
-        from socorg.core.history import valid_on_q
-
-        return self.filter(valid_on_q(day))
-
-
 class OrgPeriod(models.Model):
     """A stretch of time [valid_from, valid_to) during which a social organization was registered (in force) with
     these values: the dated history "as of" figures read (docs/history.md). Kept by database triggers on
@@ -209,7 +202,7 @@ class OrgPeriod(models.Model):
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("until"), null=True, blank=True)
 
-    objects = OrgPeriodQuerySet.as_manager()
+    objects = HistoryPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization period")
