@@ -42,7 +42,9 @@ class Activity(models.Model):
         verbose_name = _("organizational-life record")
         verbose_name_plural = _("organizational-life records")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["date"], name="activity_date_idx")]
+        # (date, id): the list's keyset order (newest first, ties by id) read backward as one range at any depth; it
+        # also serves every look-up by date the former (date) index did.
+        indexes = [models.Index(fields=["date", "id"], name="activity_date_id_idx")]
         constraints = [
             # The natural key: one record per branch, type, day and topic, also under parallel requests. Its index
             # answers "did this branch hold a meeting of this type in this period?" with a range probe per branch.

@@ -4,7 +4,6 @@ parse input and render; activities.services validates and writes."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from socorg.core.concurrency import unless_stale, versioned_initial
 from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
-from socorg.core.pagination import page_size
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.party.models import PartyOrganization
 
@@ -32,7 +31,7 @@ def _activity_or_404(user, pk: int, action: str = "view") -> Activity:
 @capability_required("activities.view")
 def activity_list(request):
     activities = activity_list_filterset(request.GET, request.user)
-    page = Paginator(activities.qs, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, activities.qs, page_size(request))
     return render(request, "activities/activity_list.html", {
         "filter": activities, "page": page, "can_change": request.user.has_capability("activities.change"),
     })

@@ -9,7 +9,11 @@ Typical use in an app's tests:
 """
 
 import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
+from urllib.parse import parse_qs
 
 from django.test import Client
 from rest_framework.test import APIClient
@@ -106,3 +110,47 @@ def scope_cases(home: str, *, view_roles=None, change_roles=None, other: str | N
     for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         cases.append(ScopeCase(f"{role} at nation", role, "100000", False, False))
     return cases
+
+
+# --- list pages paged by cursor (core.pagination.list_page) ------------------------------------------------------
+
+_PAGE_LINK = re.compile(r'href="\?([^"]*)" rel="(next|prev)"')
+DAMAGED_CURSOR = "翻页链接已损坏"  # the start of the zh-Hans message a damaged cursor shows above the first page
+
+
+def page_links(html: str) -> dict[str, str]:
+    """The query strings of a list page's 下一页 ("next") and 上一页 ("prev") links."""
+    return {rel: unescape(query) for query, rel in _PAGE_LINK.findall(html)}
+
+
+def walk_by_cursor(client: Client, path: str, params: dict, rows_of: Callable[[str], list]) -> tuple[list, list]:
+    """Follow a list page's 下一页 links from its first page to its last, then its 上一页 links back to the first.
+    Returns the rows (`rows_of(html)`) of each page met going forward and, in the same order, going back. Every page
+    answers 200 and every link carries a cursor and the list's other parameters (filters, order)."""
+
+    def get(query: str | None) -> str:
+        response = client.get(path, params) if query is None else client.get(f"{path}?{query}")
+        assert response.status_code == 200, response.content[:500]
+        return response.content.decode()
+
+    def follow(html: str, rel: str) -> str | None:
+        query = page_links(html).get(rel)
+        if query is None:
+            return None
+        assert "cursor=" in query, query
+        kept = parse_qs(query)
+        for name, value in params.items():
+            if name not in ("page", "cursor"):
+                assert kept.get(name) == [str(value)], (name, query)
+        return get(query)
+
+    html = get(None)
+    forward = [rows_of(html)]
+    while (following := follow(html, "next")) is not None:
+        html = following
+        forward.append(rows_of(html))
+    backward = [forward[-1]]
+    while (preceding := follow(html, "prev")) is not None:
+        html = preceding
+        backward.append(rows_of(html))
+    return forward, backward[::-1]
