@@ -66,10 +66,12 @@ class AlertFilter(FilterSet):
 
 
 def alert_list_filterset(data, user, request=None) -> AlertFilter:
-    """The alert list as the page shows it and the export writes it: without any filter, the open alerts."""
+    """The alert list as the page shows it and the export writes it: without any filter, the open alerts — also on
+    its next pages and in another order (the page links carry `cursor`, `page`, `page_size` and `ordering`, which
+    are no filters)."""
     queryset = Alert.objects.visible_to(user, "view").select_related("party_org", "organization", "region",
                                                                       "assignee")
     data = data.copy()
-    if not data:
+    if not any(name in data for name in AlertFilter.base_filters if name != "ordering"):
         data["state"] = "open"
     return AlertFilter(data, queryset=queryset, request=request)

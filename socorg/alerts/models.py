@@ -96,6 +96,8 @@ class Alert(models.Model):
         indexes = [
             # Board and lists by region; also serves the region foreign key.
             models.Index(fields=["region", "status", "rule"], name="alert_region_status_rule_idx"),
+            # The alert list's keyset order (newest first, ties by id), one range read at any depth of its pages.
+            models.Index(fields=["opened_on", "id"], name="alert_opened_on_id_idx"),
             # Escalation: assigned alerts past their deadline.
             models.Index(fields=["deadline"], condition=Q(status=AlertStatus.ASSIGNED),
                          name="alert_assigned_deadline_idx"),

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
 from socorg.core.maps import RegionMap, percent
-from socorg.core.pagination import page_size
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -84,7 +83,7 @@ def board(request):
 @capability_required("alerts.view")
 def alert_list(request):
     alerts = alert_list_filterset(request.GET, request.user, request)
-    page = Paginator(alerts.qs, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, alerts.qs, page_size(request))
     for alert in page.object_list:
         alert.rule_title = RULES[alert.rule].title if alert.rule in RULES else _("Rule no longer in use")
     return render(request, "alerts/alert_list.html", {"filter": alerts, "page": page, "rules": RULES})
