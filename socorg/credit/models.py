@@ -80,7 +80,9 @@ class Penalty(models.Model):
             models.CheckConstraint(condition=~Q(kind=PenaltyKind.FINE) | Q(amount__isnull=False),
                                    name="credit_penalty_fine_has_amount"),
         ]
-        indexes = [models.Index(fields=["kind", "decided_on"], name="credit_penalty_kind_idx")]
+        indexes = [models.Index(fields=["kind", "decided_on"], name="credit_penalty_kind_idx"),
+                   # The penalty list's keyset order (newest decision first, ties by id) at any depth of its pages.
+                   models.Index(fields=["decided_on", "id"], name="credit_penalty_decided_id_idx")]
 
     def __str__(self):
         return f"{self.organization} · {self.get_kind_display()} · {self.decision_no}"
@@ -208,6 +210,8 @@ class CreditEntry(models.Model):
                          name="credit_entry_in_force_idx"),
             models.Index(fields=["organization", "list", "decided_on"], name="credit_entry_org_idx"),
             models.Index(fields=["entered_late"], condition=Q(entered_late=True), name="credit_entry_late_idx"),
+            # The list's keyset order (newest decision first, ties by id) at any depth of its pages.
+            models.Index(fields=["decided_on", "id"], name="credit_entry_decided_id_idx"),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import BoundedPaginator, list_page, page_size
 from socorg.core.scope import can, region_prefix_of
 from socorg.core.xlsx import XlsxWriter
 from socorg.registry.choices import OrgStatus
@@ -152,7 +152,7 @@ def entry_list(request):
                   _("reason"), _("decision number"), _("decision date"), _("entry due on"), _("entered on"),
                   _("entered late"), _("ends by itself on"), _("removed on"), _("removal")]
         return _xlsx(quote(_("credit-lists") + ".xlsx"), _("Credit lists"), header, rows)
-    page = BoundedPaginator(entries.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, entries.qs, page_size(request, PAGE_SIZE))
     scoped = _entries(request.user).filter(in_force_q())
     return render(request, "credit/entry_list.html", {
         "filter": entries, "page": page,
@@ -177,7 +177,7 @@ def penalty_list(request):
                   _("activities suspended until"), _("facts of the violation"), _("legal basis"),
                   _("issuing authority")]
         return _xlsx(quote(_("administrative-penalties") + ".xlsx"), _("Administrative penalties"), header, rows)
-    page = BoundedPaginator(penalties.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, penalties.qs, page_size(request, PAGE_SIZE))
     return render(request, "credit/penalty_list.html", {
         "filter": penalties, "page": page, "can_change": request.user.has_capability("credit.change")})
 
