@@ -93,6 +93,8 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["region", "status", "-received_on"], name="complaints_region_status_idx"),
             models.Index(fields=["received_on", "category"], name="complaints_received_idx"),
+            # The list's keyset order (newest first, ties by id), one range read at any depth of its pages.
+            models.Index(fields=["received_on", "id"], name="complaints_received_id_idx"),
             models.Index(fields=["organization"], condition=Q(organization__isnull=False),
                          name="complaints_org_idx"),
             models.Index(fields=["assignee"], condition=Q(assignee__isnull=False), name="complaints_assignee_idx"),

@@ -17,7 +17,7 @@ from socorg.core.crypto import mask
 from socorg.core.decorators import capability_required
 from socorg.core.middleware import mark_no_store
 from socorg.core.models import AuditEntry
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -48,7 +48,7 @@ def _region(request) -> Region:
 def complaint_list(request):
     queryset = Complaint.objects.visible_to(request.user, "view").select_related("region", "assignee")
     complaints = ComplaintFilter(request.GET, queryset=queryset.order_by("-received_on", "-pk"))
-    page = BoundedPaginator(complaints.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, complaints.qs, page_size(request, PAGE_SIZE))
     year = timezone.localdate().year
     figures = complaint_figures(region=Region.objects.get(code="100000"), year=year, user=request.user)
     return render(request, "complaints/complaint_list.html", {
