@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.activities.attachments import content_type_for
 from socorg.core.decorators import capability_required
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -32,7 +32,7 @@ def case_list(request):
         "organization", "organization__authority_region", "run")
     cases = ScreeningCaseFilter(request.GET, queryset=queryset.order_by("organization__authority_region_id",
                                                                          "organization__uscc"))
-    page = BoundedPaginator(cases.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, cases.qs, page_size(request, PAGE_SIZE))
     region = Region.objects.filter(code=request.GET.get("region") or "100000").first() or Region.objects.get(
         code="100000")
     figures = exit_figures(region=region, user=request.user)
