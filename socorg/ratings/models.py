@@ -92,7 +92,10 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["party_org", "cycle"], name="ratings_one_per_party_org_cycle"),
             models.CheckConstraint(condition=Q(stars__lte=5), name="ratings_stars_at_most_5"),
         ]
-        indexes = [models.Index(fields=["cycle", "region", "stars"], name="ratings_cycle_region_idx")]
+        indexes = [models.Index(fields=["cycle", "region", "stars"], name="ratings_cycle_region_idx"),
+                   # The list's keyset order within a cycle (most points first, then party organization and id).
+                   models.Index(fields=["cycle", "-total_points", "party_org", "id"],
+                                name="ratings_cycle_points_idx")]
 
     def __str__(self):
         return f"{self.party_org} · {self.cycle}"
@@ -172,7 +175,9 @@ class EvaluationGrade(models.Model):
                                               name="ratings_grade_period"),
                        models.CheckConstraint(condition=Q(grade__in=Grade.values), name="ratings_grade_known")]
         indexes = [models.Index(fields=["organization", "valid_to"], name="ratings_grade_org_idx"),
-                   models.Index(fields=["valid_to"], name="ratings_grade_expiry_idx")]
+                   models.Index(fields=["valid_to"], name="ratings_grade_expiry_idx"),
+                   # The evaluation list's keyset order (latest first, ties by id ascending).
+                   models.Index(fields=["-valid_from", "id"], name="ratings_grade_from_id_idx")]
 
     def __str__(self):
         return f"{self.organization} · {self.grade}"

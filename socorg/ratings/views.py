@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
 from socorg.core.models import AuditEntry
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can, in_subtree
 from socorg.regions.models import Region
 from socorg.registry.models import SocialOrganization
@@ -65,7 +65,7 @@ def rating_list(request):
         response = HttpResponse(ratings_workbook(figures, ratings.qs), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="ratings-{region.code}-{cycle}.xlsx"'
         return response
-    page = BoundedPaginator(ratings.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, ratings.qs, page_size(request, PAGE_SIZE))
     today = timezone.localdate()
     designations = queries.model_branches_in_force(ModelBranch.objects.visible_to(request.user, "view"), today)
     grades = EvaluationGrade.objects.visible_to(request.user, "view")
@@ -243,7 +243,7 @@ def model_branch_list(request):
     today = timezone.localdate()
     rows = (ModelBranch.objects.visible_to(request.user, "view").select_related("party_org")
             .order_by("-valid_from", "pk"))
-    page = BoundedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, rows, page_size(request, PAGE_SIZE))
     return render(request, "ratings/model_branches.html", {"page": page, "today": today})
 
 
@@ -256,7 +256,7 @@ def evaluation_list(request):
     grade = request.GET.get("grade", "")
     if grade:
         rows = rows.filter(queries.valid_on_q(today), grade=grade)
-    page = BoundedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, rows, page_size(request, PAGE_SIZE))
     return render(request, "ratings/evaluation_list.html", {
         "page": page, "today": today, "figures": queries.grade_figures(grades, today), "expiring": expiring,
         "grade": grade, "warning_from": {g.pk: rules.warning_from(g.valid_to) for g in page},
@@ -275,7 +275,7 @@ def evaluation_round(request):
     orgs = (SocialOrganization.objects.visible_to(request.user, "view", domain="ratings")
             .filter(org_active_q(on=today)).filter(in_subtree("authority_region__code", region.scope_prefix))
             .order_by("uscc"))
-    page = BoundedPaginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, orgs, page_size(request, PAGE_SIZE))
     verdicts = queries.eligibility_many(page.object_list, today)
     rows = [(org, verdicts[org.pk]["eligible"], [r["detail"] for r in verdicts[org.pk]["reasons"] if not r["passed"]])
             for org in page.object_list]
