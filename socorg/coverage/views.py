@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from socorg.core.maps import RegionMap
-from socorg.core.pagination import BoundedPaginator, page_size
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.party.rules import with_should_build_min
 from socorg.registry.choices import OrgType
@@ -292,7 +292,7 @@ def org_list(request):
         rows = rows.filter(name__contains=query) | rows.filter(uscc__startswith=query.upper())
     ordering = request.GET.get("ordering", "uscc")
     rows = rows.select_related("authority_region").order_by(ordering if ordering in ORG_ORDERINGS else "uscc")
-    page = BoundedPaginator(rows, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, rows, page_size(request))
     export = request.GET.copy()
     export.pop("page", None)
     export.pop("ordering", None)
@@ -312,7 +312,7 @@ def party_org_list(request):
     direct = request.GET.get("direct") == "1"
     functional = True if request.GET.get("functional") == "1" else None
     rows = party_orgs_behind(request.user, region, direct=direct, functional=functional).select_related("region")
-    page = BoundedPaginator(rows.order_by("name"), page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, rows.order_by("name"), page_size(request))
     return render(request, "coverage/party_org_list.html", {
         "region": region, "page": page, "direct": direct, "functional": functional,
         "ancestors": ancestors_in_scope(request.user, region)})
