@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.activities.attachments import content_type_for
 from socorg.core.decorators import capability_required
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -56,7 +56,7 @@ def plan_list(request):
     region = _region(params.get("region"))
     plans = InspectionPlanFilter(params, queryset=InspectionPlan.objects.visible_to(request.user, "view")
                                  .select_related("region").order_by("-year", "-created_at", "-pk"))
-    page = BoundedPaginator(plans.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, plans.qs, page_size(request, PAGE_SIZE))
     labels = _figure_labels()
     rows = [(row, [(labels[key], row.figures[key]) for key in FIGURES])
             for row in figures_by_region(year=year, region=region, user=request.user)]
@@ -93,7 +93,7 @@ def plan_detail(request, pk: int):
     plan = _plan(request.user, pk)
     can_change = can(request.user, "inspections.change", plan.region_id)
     selections = plan.selections.select_related("organization", "inspection").order_by("position")
-    page = BoundedPaginator(selections, SELECTION_PAGE).get_page(request.GET.get("page"))
+    page = list_page(request, selections, page_size(request, SELECTION_PAGE))
     inspectors = {i.code: i for i in plan.inspectors.all()}
     rows = [(s, [inspectors[c] for c in s.inspector_codes], getattr(s, "inspection", None)) for s in page]
     declarations = ConflictDeclaration.objects.filter(inspector__plan=plan).select_related("inspector",
@@ -267,7 +267,7 @@ def published_list(request):
              .order_by("-year", "-drawn_at", "-pk"))
     cancelled = (InspectionPlan.objects.filter(status=PlanStatus.CANCELLED).select_related("region")
                  .order_by("-cancelled_at")[:50])
-    page = BoundedPaginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, plans, page_size(request, PAGE_SIZE))
     return render(request, "inspections/published_list.html", {"page": page, "cancelled": cancelled})
 
 
@@ -275,7 +275,7 @@ def published_detail(request, pk: int):
     plan = get_object_or_404(InspectionPlan.objects.select_related("region").filter(drawn_at__isnull=False), pk=pk)
     inspectors = {i.code: i for i in plan.inspectors.all()}
     selections = plan.selections.select_related("organization").order_by("position")
-    page = BoundedPaginator(selections, SELECTION_PAGE).get_page(request.GET.get("page"))
+    page = list_page(request, selections, page_size(request, SELECTION_PAGE))
     results = {}
     if plan.status == PlanStatus.CLOSED:
         results = {i.selection_id: i for i in Inspection.objects.filter(selection__in=list(page))}
