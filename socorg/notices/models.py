@@ -153,7 +153,9 @@ class NoticeReceipt(models.Model):
         constraints = [models.UniqueConstraint(fields=["notice", "recipient"], name="notices_one_receipt")]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notices_inbox_idx"),
-            models.Index(fields=["notice", "read_at"], name="notices_unread_idx"),
+            # Unread counts, and the completion table's keyset order (read_at, id) within a notice: a notice to a
+            # whole province has hundreds of thousands of receipts, most of them unread (read_at null, ties by id).
+            models.Index(fields=["notice", "read_at", "id"], name="notices_notice_read_id_idx"),
         ]
 
     def __str__(self):

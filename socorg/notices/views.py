@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from socorg.activities.attachments import content_type_for
 from socorg.core.decorators import capability_required
-from socorg.core.pagination import BoundedPaginator, page_size
+from socorg.core.pagination import list_page, page_size
 from socorg.core.xlsx import XLSX_TYPE, XlsxWriter
 
 from . import services
@@ -37,8 +37,7 @@ def notice_list(request):
     status = request.GET.get("status", "")
     if status in NoticeStatus.values:
         notices = notices.filter(status=status)
-    page = BoundedPaginator(notices.order_by("-created_at", "-pk"), page_size(request)).get_page(
-        request.GET.get("page"))
+    page = list_page(request, notices.order_by("-created_at", "-pk"), page_size(request))
     rows = [(notice, completion(notice) if notice.status != NoticeStatus.DRAFT else None) for notice in page]
     return render(request, "notices/notice_list.html", {
         "page": page, "rows": rows, "status": status, "statuses": NoticeStatus.choices,
@@ -90,7 +89,7 @@ def notice_detail(request, pk: int):
     condition = state_filter(state, notice) if state else None
     if condition is not None:
         receipts = receipts.filter(condition)
-    page = BoundedPaginator(receipts, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, receipts, page_size(request))
     labels = dict(ReceiptState.choices)
     return render(request, "notices/notice_detail.html", {
         "notice": notice, "figures": completion(notice), "page": page, "state": state,
@@ -194,7 +193,7 @@ def inbox_list(request):
     owed = request.GET.get("owed") == "1"
     if owed:
         receipts = receipts.exclude(notice__response_kind="none").filter(responded_at__isnull=True)
-    page = BoundedPaginator(receipts, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, receipts, page_size(request))
     labels = dict(ReceiptState.choices)
     return render(request, "notices/inbox.html", {
         "page": page, "owed": owed, "rows": [(r, labels[receipt_state(r)]) for r in page],
