@@ -9,7 +9,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
-from socorg.core.pagination import page_size
+from socorg.core.pagination import list_page, page_size
 
 from . import otp, services
 from .forms import (
@@ -95,7 +94,7 @@ def user_list(request):
             users = users.filter(is_active=False)
         elif data["status"] == "locked":
             users = users.filter(username__in=services.locked_usernames())
-    page = Paginator(users, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, users, page_size(request))
     locked = services.locked_usernames(u.username for u in page)
     return render(request, "accounts/user_list.html",
                   {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})
@@ -230,7 +229,7 @@ def login_failures(request):
     failures = AccessFailureLog.objects.order_by("-attempt_time")
     if form.is_valid() and form.cleaned_data["username"]:
         failures = failures.filter(username__icontains=form.cleaned_data["username"])
-    page = Paginator(failures, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, failures, page_size(request))
     locked = sorted(services.locked_usernames())
     return render(request, "accounts/login_failures.html",
                   {"page": page, "form": form, "locked": locked, "can": _abilities(request.user)})

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -12,7 +11,7 @@ from .decorators import capability_required
 from .filters import AuditEntryFilter
 from .home import cards_for, todos_for
 from .models import AuditAnchor, AuditEntry
-from .pagination import page_size
+from .pagination import list_page, page_size
 
 
 @login_required
@@ -26,7 +25,7 @@ def home(request):
 @capability_required("audit.view")
 def audit_log(request):
     entries = AuditEntryFilter(request.GET, queryset=AuditEntry.objects.all())
-    page = Paginator(entries.qs, page_size(request)).get_page(request.GET.get("page"))
+    page = list_page(request, entries.qs, page_size(request))
     anchors = AuditAnchor.objects.order_by("-at", "-id")[:7]
     return render(request, "core/audit_log.html", {"filter": entries, "page": page, "anchors": anchors})
 
