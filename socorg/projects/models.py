@@ -377,7 +377,9 @@ class Need(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
                                               name="projects_need_dates_ordered")]
-        indexes = [models.Index(fields=["region", "status"], name="projects_need_region_idx")]
+        indexes = [models.Index(fields=["region", "status"], name="projects_need_region_idx"),
+                   # The need list's keyset order (newest first, ties by id) at any depth.
+                   models.Index(fields=["created_at", "id"], name="projects_need_created_id_idx")]
 
     def __str__(self):
         return self.title
@@ -412,6 +414,8 @@ class Offer(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
                                               name="projects_offer_dates_ordered")]
+        # The offer list's keyset order (newest first, ties by id): a million offers page at any depth.
+        indexes = [models.Index(fields=["created_at", "id"], name="projects_offer_created_id_idx")]
 
     def __str__(self):
         return self.title

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socorg.core.decorators import capability_required
-from socorg.core.pagination import BoundedPaginator
+from socorg.core.pagination import list_page, page_size
 from socorg.core.scope import can
 from socorg.core.xlsx import XLSX_TYPE, XlsxWriter
 from socorg.registry.models import SocialOrganization
@@ -48,7 +48,7 @@ VIEW = "projects.view"
 
 
 def _page(request, queryset):
-    return BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return list_page(request, queryset, page_size(request, PAGE_SIZE))
 
 
 def _rule_rows(call) -> list[str]:
