@@ -55,3 +55,9 @@ class ComplaintFilter(FilterSet):
 
     def filter_figure(self, queryset, name, value):
         return queryset.filter(figure_conditions(timezone.localdate())[value])
+
+
+def complaint_list_filterset(data, user) -> ComplaintFilter:
+    """The complaint list as its page shows it, newest first."""
+    queryset = Complaint.objects.visible_to(user, "view").select_related("region", "assignee")
+    return ComplaintFilter(data, queryset=queryset.order_by("-received_on", "-pk"))

@@ -23,7 +23,7 @@ from socorg.regions.models import Region
 
 from . import services
 from .choices import Status
-from .filters import ComplaintFilter
+from .filters import complaint_list_filterset
 from .forms import AcceptForm, AssignForm, ComplaintForm, ConcludeForm, InvestigateForm, ReplyForm
 from .models import Complaint, ComplaintAttachment
 from .queries import FIGURE_LABELS, TABLE_FIGURES, complaint_figures, investigators
@@ -46,8 +46,7 @@ def _region(request) -> Region:
 
 @capability_required("complaints.view")
 def complaint_list(request):
-    queryset = Complaint.objects.visible_to(request.user, "view").select_related("region", "assignee")
-    complaints = ComplaintFilter(request.GET, queryset=queryset.order_by("-received_on", "-pk"))
+    complaints = complaint_list_filterset(request.GET, request.user)
     page = list_page(request, complaints.qs, page_size(request, PAGE_SIZE))
     year = timezone.localdate().year
     figures = complaint_figures(region=Region.objects.get(code="100000"), year=year, user=request.user)

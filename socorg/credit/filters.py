@@ -68,3 +68,19 @@ class PenaltyFilter(FilterSet):
 
     def filter_q(self, queryset, name, value):
         return _search(queryset, value)
+
+
+def credit_entry_list_filterset(data, user) -> CreditEntryFilter:
+    """The credit list as its page shows it and exports it: the entries in force unless `active` says otherwise,
+    newest decision first."""
+    params = data.copy()
+    if "active" not in params:
+        params["active"] = "true"
+    queryset = CreditEntry.objects.visible_to(user, "view").select_related("organization__authority_region")
+    return CreditEntryFilter(params, queryset=queryset.order_by("-decided_on", "-pk"))
+
+
+def penalty_list_filterset(data, user) -> PenaltyFilter:
+    """The penalty list as its page shows it and exports it, newest decision first."""
+    queryset = Penalty.objects.visible_to(user, "view").select_related("organization__authority_region")
+    return PenaltyFilter(data, queryset=queryset.order_by("-decided_on", "-pk"))

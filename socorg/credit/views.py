@@ -27,7 +27,7 @@ from socorg.reports.choices import Conclusion
 from . import rules, services, workdays
 from .candidates import credit_candidates
 from .choices import CreditList, FactKind, PenaltyKind
-from .filters import CreditEntryFilter, PenaltyFilter
+from .filters import credit_entry_list_filterset, penalty_list_filterset
 from .forms import (
     AnswerForm,
     EntryForm,
@@ -136,10 +136,7 @@ def _yes_no(value: bool) -> str:
 
 @capability_required("credit.view")
 def entry_list(request):
-    params = request.GET.copy()
-    if "active" not in params:
-        params["active"] = "true"
-    entries = CreditEntryFilter(params, queryset=_entries(request.user).order_by("-decided_on", "-pk"))
+    entries = credit_entry_list_filterset(request.GET, request.user)
     if request.GET.get("format") == "xlsx":
         from urllib.parse import quote
 
@@ -164,8 +161,7 @@ def entry_list(request):
 
 @capability_required("credit.view")
 def penalty_list(request):
-    queryset = Penalty.objects.visible_to(request.user, "view").select_related("organization__authority_region")
-    penalties = PenaltyFilter(request.GET, queryset=queryset.order_by("-decided_on", "-pk"))
+    penalties = penalty_list_filterset(request.GET, request.user)
     if request.GET.get("format") == "xlsx":
         from urllib.parse import quote
 

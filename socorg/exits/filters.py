@@ -39,3 +39,11 @@ class ScreeningCaseFilter(FilterSet):
 
     def filter_figure(self, queryset, name, value):
         return queryset.filter(FIGURES[value])
+
+
+def case_list_filterset(data, user) -> ScreeningCaseFilter:
+    """The screening case list as its page shows it: by the organization's region, then its credit code."""
+    queryset = ScreeningCase.objects.visible_to(user, "view").select_related(
+        "organization", "organization__authority_region", "run")
+    return ScreeningCaseFilter(data, queryset=queryset.order_by("organization__authority_region_id",
+                                                                 "organization__uscc"))

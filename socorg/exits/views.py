@@ -18,7 +18,7 @@ from socorg.regions.models import Region
 
 from . import services
 from .choices import CaseStatus, Criterion
-from .filters import ScreeningCaseFilter
+from .filters import case_list_filterset
 from .forms import DeregisterForm, RectifyForm, RevokeForm, RunForm
 from .models import CaseDocument, ScreeningCase, ScreeningRun
 from .queries import exit_figures
@@ -28,10 +28,7 @@ PAGE_SIZE = 50
 
 @capability_required("exits.view")
 def case_list(request):
-    queryset = ScreeningCase.objects.visible_to(request.user, "view").select_related(
-        "organization", "organization__authority_region", "run")
-    cases = ScreeningCaseFilter(request.GET, queryset=queryset.order_by("organization__authority_region_id",
-                                                                         "organization__uscc"))
+    cases = case_list_filterset(request.GET, request.user)
     page = list_page(request, cases.qs, page_size(request, PAGE_SIZE))
     region = Region.objects.filter(code=request.GET.get("region") or "100000").first() or Region.objects.get(
         code="100000")

@@ -43,3 +43,12 @@ class RatingFilter(FilterSet):
 
     def filter_region(self, queryset, name, value):
         return filter_subtree(queryset, "region__code", value)
+
+
+def rating_list_filterset(data, user, cycle: int) -> RatingFilter:
+    """The star-rating list as its page shows it: the cycle's ratings (`cycle` unless the data name one), most points
+    first."""
+    params = data.copy()
+    params.setdefault("cycle", str(cycle))
+    queryset = Rating.objects.visible_to(user, "view").select_related("party_org", "region")
+    return RatingFilter(params, queryset=queryset.order_by("-total_points", "party_org_id"))

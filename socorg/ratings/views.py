@@ -23,7 +23,7 @@ from socorg.registry.models import SocialOrganization
 
 from . import queries, rules, services
 from .choices import RatingStatus
-from .filters import RatingFilter
+from .filters import rating_list_filterset
 from .forms import EvaluationForm, ModelBranchForm, ReviewForm, SelfAssessmentForm
 from .labels import evidence_text, veto_text
 from .models import EvaluationGrade, ModelBranch, Rating
@@ -48,10 +48,8 @@ def _region(code: str | None) -> Region:
 
 @capability_required("ratings.view")
 def rating_list(request):
-    params = request.GET.copy()
-    params.setdefault("cycle", str(_last_year()))
-    queryset = Rating.objects.visible_to(request.user, "view").select_related("party_org", "region")
-    ratings = RatingFilter(params, queryset=queryset.order_by("-total_points", "party_org_id"))
+    ratings = rating_list_filterset(request.GET, request.user, _last_year())
+    params = ratings.data
     cycle = ratings.form.cleaned_data.get("cycle") if ratings.is_valid() else None
     cycle = int(cycle or _last_year())
     region = _region(params.get("region"))
