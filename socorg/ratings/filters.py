@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.filters import FilterSet
@@ -45,10 +46,15 @@ class RatingFilter(FilterSet):
         return filter_subtree(queryset, "region__code", value)
 
 
-def rating_list_filterset(data, user, cycle: int) -> RatingFilter:
-    """The star-rating list as its page shows it: the cycle's ratings (`cycle` unless the data name one), most points
-    first."""
+def last_cycle() -> int:
+    """The cycle the rating pages show unless asked for another: last year's."""
+    return timezone.localdate().year - 1
+
+
+def rating_list_filterset(data, user) -> RatingFilter:
+    """The star-rating list as its page shows it: one cycle's ratings (last year's unless the data name one), most
+    points first."""
     params = data.copy()
-    params.setdefault("cycle", str(cycle))
+    params.setdefault("cycle", str(last_cycle()))
     queryset = Rating.objects.visible_to(user, "view").select_related("party_org", "region")
     return RatingFilter(params, queryset=queryset.order_by("-total_points", "party_org_id"))

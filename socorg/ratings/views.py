@@ -23,7 +23,7 @@ from socorg.registry.models import SocialOrganization
 
 from . import queries, rules, services
 from .choices import RatingStatus
-from .filters import rating_list_filterset
+from .filters import last_cycle, rating_list_filterset
 from .forms import EvaluationForm, ModelBranchForm, ReviewForm, SelfAssessmentForm
 from .labels import evidence_text, veto_text
 from .models import EvaluationGrade, ModelBranch, Rating
@@ -39,7 +39,7 @@ ACTION_LABELS = {
 
 
 def _last_year() -> int:
-    return timezone.localdate().year - 1
+    return last_cycle()
 
 
 def _region(code: str | None) -> Region:
@@ -48,7 +48,7 @@ def _region(code: str | None) -> Region:
 
 @capability_required("ratings.view")
 def rating_list(request):
-    ratings = rating_list_filterset(request.GET, request.user, _last_year())
+    ratings = rating_list_filterset(request.GET, request.user)
     params = ratings.data
     cycle = ratings.form.cleaned_data.get("cycle") if ratings.is_valid() else None
     cycle = int(cycle or _last_year())
