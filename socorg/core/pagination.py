@@ -5,21 +5,25 @@ Django's Paginator counts every matching row (`SELECT COUNT(*)`) on every reques
 
 - takes an exact total from `exact_count` when the caller has a cheap one (the registry takes it from the coverage
   app's maintained per-region counts), else
-- counts at most COUNT_CAP + 1 rows (`SELECT COUNT(*) FROM (SELECT … LIMIT 10001)`): exact up to the cap; above it
-  the list says "more than 10,000" (`count_is_exact` is False, `count` is the cap) and pages stop at the cap. Nobody
-  pages through 10,000 rows by hand; a user who needs a specific record narrows the filters, one who needs all of
-  them exports or uses the coverage figures.
+- counts at most `cap` + 1 rows (`SELECT COUNT(*) FROM (SELECT … LIMIT 10001)`, COUNT_CAP by default): exact up to
+  the cap; above it the list says "more than 10,000" (`count_is_exact` is False, `count` is the cap).
 
-So the OFFSET of the deepest page is bounded too (at most COUNT_CAP - page size rows skipped).
+Numbered pages reach only the first `cap` rows, whether the count is exact or not (`num_pages` stops there), so the
+OFFSET of the deepest page is bounded too (at most cap - page size rows skipped): an exact total of a million
+organizations does not make page 20,000 an OFFSET of 999,950.
 
 `list_page()` is what a list page calls: numbered pages (first / previous / n of N / next / last, jump to a page)
-while the list is small (an exact count of at most NUMBERED_PAGES pages), and otherwise keyset pages
+while the list is small (at most NUMBERED_PAGES pages, counted exactly), and otherwise keyset pages
 (socorg.core.keyset): first / previous / next links carrying a `cursor`, which cost the same at any depth and reach
-every row, beyond the 10,000 the count stops at. An address with `?page=N` keeps working in both cases.
+every row. Its count stops at NUMBERED_PAGES pages (`SELECT COUNT(*) … LIMIT 1001` for pages of 50): all a page
+needs to choose between the two, and a few milliseconds in any scope, where counting to 10,000 members of a
+province cost tens (benchmarks/README.md, lists). An address with `?page=N` keeps working in both cases, within
+those pages.
 """
 
 from collections.abc import Callable
 from functools import cached_property
+from math import ceil
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -72,6 +76,16 @@ class BoundedPaginator(Paginator):
     def count_is_exact(self) -> bool:
         return self._bounded_count[1]
 
+    @cached_property
+    def num_pages(self) -> int:
+        """The pages numbered pages can reach: those of the first `cap` rows of a queryset, even when the count is
+        exact (a list in memory costs nothing to slice)."""
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        reach = min(self.count, self.cap) if isinstance(self.object_list, QuerySet) else self.count
+        hits = max(1, reach - self.orphans)
+        return ceil(hits / self.per_page)
+
 
 
 def _query(request, cursor: str | None = None, page: int | None = None) -> str:
@@ -122,9 +136,13 @@ def list_page(request, queryset, per_page: int, *, exact_count: Callable[[], int
     keyset = Keyset.of(queryset)
     if keyset is not None:
         queryset = keyset.ordered(queryset)
-    paginator = BoundedPaginator(queryset, per_page, exact_count=exact_count)
+    # A list a cursor cannot page keeps numbered pages up to the usual cap; the others count only as far as the
+    # numbered pages go.
+    cap = None if keyset is None else NUMBERED_PAGES * per_page
+    paginator = BoundedPaginator(queryset, per_page, exact_count=exact_count, cap=cap)
     cursor = request.GET.get(CURSOR_PARAM)
-    if keyset is None or (cursor is None and paginator.count_is_exact and paginator.num_pages <= NUMBERED_PAGES):
+    small = paginator.count_is_exact and paginator.count <= NUMBERED_PAGES * per_page
+    if keyset is None or (cursor is None and small):
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
         page.numbered = True
@@ -142,6 +160,8 @@ def list_page(request, queryset, per_page: int, *, exact_count: Callable[[], int
                         cursor_error=error)
     page = paginator.get_page(request.GET.get("page"))  # the first page, or an address with ?page=N (bounded)
     rows = list(page.object_list)
+    # Rows follow this page when the count goes beyond it, or beyond the cap it stops at.
+    more = bool(rows) and (page.number * per_page < paginator.count or not paginator.count_is_exact)
     return ListPage(request, rows, paginator,
-                    next_query=_query(request, cursor=keyset.encode(rows[-1])) if page.has_next() else None,
+                    next_query=_query(request, cursor=keyset.encode(rows[-1])) if more else None,
                     previous_query=_query(request, page=page.number - 1) if page.has_previous() else None)

@@ -49,7 +49,14 @@ def test_counting_reads_at_most_cap_plus_one_keys(cap_of_five, django_assert_num
 def test_an_exact_total_from_the_caller_is_used_without_counting(django_assert_num_queries):
     with django_assert_num_queries(0):
         paginator = BoundedPaginator(Region.objects.all(), 50, exact_count=lambda: 123_456)
-        assert (paginator.count, paginator.count_is_exact, paginator.num_pages) == (123_456, True, 2470)
+        assert (paginator.count, paginator.count_is_exact) == (123_456, True)
+
+
+def test_numbered_pages_reach_the_cap_even_when_the_total_is_exact(cap_of_five):
+    paginator = BoundedPaginator(Region.objects.order_by("code"), 2, exact_count=lambda: 123_456)
+    assert (paginator.count, paginator.num_pages) == (123_456, 3)  # page 3 holds row 5: no OFFSET beyond the cap
+    with pytest.raises(EmptyPage):
+        paginator.page(4)
 
 
 def test_a_caller_that_cannot_answer_falls_back_to_the_capped_count(cap_of_five):
@@ -64,18 +71,24 @@ def test_lists_are_counted_exactly():
 
 # --- the API --------------------------------------------------------------------------------------------------------
 
-def test_api_lists_say_whether_the_count_is_exact(cap_of_five):
+@pytest.fixture
+def three_numbered_pages(monkeypatch):
+    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 3)
+
+
+def test_api_lists_count_as_far_as_their_numbered_pages_go(three_numbered_pages):
     client = api_as(make_user((Role.BUREAU_STAFF, "100000")))
     body = client.get("/api/v1/regions/", {"page_size": 2}).json()
-    assert (body["count"], body["count_is_exact"]) == (5, False)
+    assert (body["count"], body["count_is_exact"]) == (6, False)  # 3 pages of 2
     body = client.get("/api/v1/regions/", {"page_size": 2, "q": "五华区"}).json()
     assert body["count_is_exact"] is True and body["count"] == len(body["results"]) >= 1
 
 
-def test_api_page_beyond_the_cap_is_404_with_an_explanation(cap_of_five):
+def test_api_page_beyond_the_numbered_pages_is_404_with_an_explanation(three_numbered_pages):
     client = api_as(make_user((Role.BUREAU_STAFF, "100000")))
+    assert client.get("/api/v1/regions/", {"page_size": 2, "page": 3}).status_code == 200
     response = client.get("/api/v1/regions/", {"page_size": 2, "page": 4})
     assert response.status_code == 404
-    assert "5" in response.json()["detail"] and "筛选" in response.json()["detail"]
+    assert "6" in response.json()["detail"] and "筛选" in response.json()["detail"]
     response = client.get("/api/v1/regions/", {"page_size": 2, "page": 4}, HTTP_ACCEPT_LANGUAGE="en")
     assert "narrow the filters" in response.json()["detail"]
