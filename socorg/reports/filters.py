@@ -41,3 +41,14 @@ class AnnualReportFilter(FilterSet):
 
     def filter_region(self, queryset, name, value):
         return filter_subtree(queryset, "organization__authority_region__code", value)
+
+
+# The review queue's order: the latest submissions first (drafts, never submitted, before them), ties by id; served
+# from the cursor on by the index (year, submitted_at desc, id desc).
+QUEUE_ORDER = ("-submitted_at", "-pk")
+
+
+def report_list_filterset(data, user) -> AnnualReportFilter:
+    """The review queue as its page lists it: the user's reports.view scope, `data`'s filters, QUEUE_ORDER."""
+    queryset = AnnualReport.objects.visible_to(user, "view").select_related("organization").order_by(*QUEUE_ORDER)
+    return AnnualReportFilter(data, queryset=queryset)

@@ -27,7 +27,7 @@ from socorg.regions.models import Region
 
 from . import rules, services
 from .choices import Conclusion, ReportStatus
-from .filters import AnnualReportFilter
+from .filters import report_list_filterset
 from .forms import AnnualReportForm, ReturnForm, ReviewForm, SyncCheckForm
 from .models import AnnualReport, SyncCheck
 from .queries import (
@@ -78,17 +78,27 @@ def _region_map(region, year: int, rows) -> dict | None:
     return region_map.as_json()
 
 
+def _figures_region(user, code: str | None) -> Region:
+    """The region whose figures a page shows: the one asked for, else the user's own top region (one province's
+    clerk sees the province, from the maintained counts, rather than the nation counted live over their province),
+    else the nation."""
+    if code:
+        region = Region.objects.filter(code=code).first()
+        if region is not None:
+            return region
+    roots = user.scope_regions("reports.view")
+    return roots[0] if len(roots) == 1 else Region.objects.get(code="100000")
+
+
 @capability_required("reports.view")
 def report_list(request):
     params = request.GET.copy()
     params.setdefault("year", str(_last_year()))
-    queryset = AnnualReport.objects.visible_to(request.user, "view").select_related("organization")
-    reports = AnnualReportFilter(params, queryset=queryset.order_by("-submitted_at", "-pk"))
+    reports = report_list_filterset(params, request.user)
     page = list_page(request, reports.qs, PAGE_SIZE)
     year = reports.form.cleaned_data.get("year") if reports.is_valid() else None
     year = int(year or _last_year())
-    region = Region.objects.filter(code=params.get("region") or "100000").first() or Region.objects.get(
-        code="100000")
+    region = _figures_region(request.user, params.get("region"))
     region_rows = report_figures_by_region(year=year, region=region, user=request.user)
     return render(request, "reports/report_list.html", {
         "filter": reports, "page": page, "year": year, "region": region,
@@ -206,8 +216,7 @@ def sync_overview(request):
     """三同步 figures of a year in the user's scope: per event and item, the share done."""
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 1990 <= int(year) <= 9999 else _last_year()
-    region = Region.objects.filter(code=request.GET.get("region") or "100000").first() or Region.objects.get(
-        code="100000")
+    region = _figures_region(request.user, request.GET.get("region"))
     tables = [(label, sync_figures(event=value, year=year, region=region, user=request.user))
               for value, label in SyncEvent.choices]
     return render(request, "reports/sync_overview.html", {"year": year, "region": region, "tables": tables})

@@ -83,6 +83,20 @@ def test_the_queue_lists_reports_with_the_years_figures(org, filer, clerk):
     assert response.context["figures"].submitted == 1
 
 
+def test_the_queue_shows_the_clerks_own_region_from_the_maintained_counts(org, filer, clerk, monkeypatch):
+    from socorg.reports import queries
+
+    client_as(filer).post(page(org, "edit/"), {})
+    client_as(filer).post(page(org, "submit/"))
+
+    def not_live(**kwargs):
+        raise AssertionError("the figures of the clerk's own county are counted live")
+    monkeypatch.setattr(queries, "_live_by_code", not_live)
+    response = client_as(clerk).get("/reports/")
+    assert (response.context["region"].code, response.context["figures"].submitted) == ("530102", 1)
+    assert client_as(clerk).get("/reports/sync/").context["region"].code == "530102"
+
+
 def test_open_a_report_by_credit_code(org, clerk):
     response = client_as(clerk).get(f"/reports/open/?uscc={org.uscc.lower()}&year={YEAR}")
     assert response.status_code == 302 and response["Location"] == page(org)
