@@ -11,19 +11,29 @@ machines are noisy. Cursor cases (issue 19: `?cursor=`, keyset pages) start at a
 user's scope (hundreds of thousands of rows deep for the nation) and at row 10,000 (the deepest numbered page); their
 bound is the list's own keyset query (`WHERE (key) > (cursor) ORDER BY key LIMIT 51`) executed alone. Every request
 also records how long it spent in SQL, so a page's time splits into SQL and the rest (Python: filters, serialization
-or template rendering). The benchmark users and their sessions are created inside a transaction rolled back at the
+or template rendering), and this process's CPU time (the machine-independent part: wall time on a loaded machine is
+mostly waiting for a core). The benchmark users and their sessions are created inside a transaction rolled back at the
 end, so the data set is left as it was. Target (issues 3 and 19): p95 under 50 ms at any depth, constant query
-count; UI rendering of 50 rows ≤ 10 ms."""
+count; UI rendering of 50 rows ≤ 10 ms.
+
+The cases come in blocks (BLOCKS: registry and party lists, the review queue, …), each printed as one Markdown table
+(target, measured, bound, ratio, load average, date) ready to paste into benchmarks/README.md. A block is a function
+of the run's context (the busiest county, two real names) returning Cases; a cursor case names its list in LISTS
+(the FilterSet factory its view uses), so adding another list page's cases is one function and one entry each."""
 
 import argparse
+import datetime
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from _common import busiest_county, database_label, percentile, setup_django, timed, without_login_audit
 
 PAGE = 50
-DEEP_PAGE = 200  # offset 9,950
+DEEP_PAGE = 20  # the deepest numbered page (core.pagination.NUMBERED_PAGES): offset 950; deeper goes by cursor
+TARGET_MS = 50
 
 
 @dataclass(frozen=True)
@@ -36,47 +46,79 @@ class Case:
     page: int = 1
     ui: bool = False
     cursor: str = ""  # "middle" (half-way through the user's scope) or "10000" (row 10,000): a keyset page there
-    rows: str = ""  # for cursor cases: which list ("orgs", "party", "members")
+    rows: str = ""  # for cursor cases: which list (a key of LISTS)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a block's cases are built from: the busiest county, a real organization's full name, a real member name,
+    and the year of the annual reports."""
+    county: str
+    org_name: str
+    member_name: str
+    year: int
+
+
+# The FilterSet factory (data, user) -> FilterSet of each list a cursor case pages through: the view's own, so the
+# case's cursor and SQL bound are the list's.
+LISTS = {
+    "orgs": "socorg.registry.filters.org_list_filterset",
+    "party": "socorg.party.filters.party_org_list_filterset",
+    "members": "socorg.party.filters.member_list_filterset",
+    "reports": "socorg.reports.filters.report_list_filterset",
+}
 
 
 MEMBER_ORDER = "p.name, m.name, m.id"  # the members list's default order (party organization, then name)
 
 
-def cases(county: str, org_name: str, member_name: str) -> list[Case]:
+def registry_party_cases(ctx: Context) -> list[Case]:
+    """Organizations, party organizations and members: API lists and list pages, first / deepest numbered page,
+    filters, searches, sort orders, and keyset pages deep into the scope."""
+    county, org_name, member_name = ctx.county, ctx.org_name, ctx.member_name
     org, party, member = "registry_socialorganization", "party_partyorganization", "party_partymember"
     deep = f"page={DEEP_PAGE}"
     return [
-        Case("API orgs, first page", "/api/v1/orgs/", org, "uscc"),
-        Case("API orgs, deep page", f"/api/v1/orgs/?{deep}", org, "uscc", page=DEEP_PAGE),
-        Case("API orgs, status+type filter", "/api/v1/orgs/?status=active&org_type=foundation", org, "uscc",
-             "status = 'active' AND org_type = 'foundation'"),
-        Case("API orgs, region subtree", f"/api/v1/orgs/?region={county[:4]}00", org, "uscc",
+        Case("API orgs, first page", "/api/v1/orgs/", org, "authority_region_id, uscc"),
+        Case("API orgs, page 20", f"/api/v1/orgs/?{deep}", org, "authority_region_id, uscc", page=DEEP_PAGE),
+        Case("API orgs, status+type filter", "/api/v1/orgs/?status=active&org_type=foundation", org,
+             "authority_region_id, uscc", "status = 'active' AND org_type = 'foundation'"),
+        Case("API orgs, region subtree", f"/api/v1/orgs/?region={county[:4]}00", org, "authority_region_id, uscc",
              f"authority_region_id LIKE '{county[:4]}%'"),
-        Case("API orgs, name search", "/api/v1/orgs/?q=协会", org, "uscc", "name LIKE '%协会%'"),
-        Case("API orgs, one name", f"/api/v1/orgs/?q={quote(org_name)}", org, "uscc", f"name LIKE '%{org_name}%'"),
+        Case("API orgs, name search", "/api/v1/orgs/?q=协会", org, "authority_region_id, uscc", "name LIKE '%协会%'"),
+        Case("API orgs, one name", f"/api/v1/orgs/?q={quote(org_name)}", org, "authority_region_id, uscc",
+             f"name LIKE '%{org_name}%'"),
         Case("API party-orgs, first page", "/api/v1/party-orgs/", party, "name"),
-        Case("API party-orgs, deep page", f"/api/v1/party-orgs/?{deep}", party, "name", page=DEEP_PAGE),
+        Case("API party-orgs, page 20", f"/api/v1/party-orgs/?{deep}", party, "name", page=DEEP_PAGE),
         Case("API party-orgs, vacant secretary", "/api/v1/party-orgs/?secretary_vacant=true", party, "name",
              "secretary_name = ''"),
         Case("API members, first page", "/api/v1/members/", member, MEMBER_ORDER),
-        Case("API members, deep page", f"/api/v1/members/?{deep}", member, MEMBER_ORDER, page=DEEP_PAGE),
+        Case("API members, page 20", f"/api/v1/members/?{deep}", member, MEMBER_ORDER, page=DEEP_PAGE),
         Case("API members, probationary", "/api/v1/members/?membership=probationary", member, MEMBER_ORDER,
              "m.membership = 'probationary'"),
         Case("API members, by name", "/api/v1/members/?ordering=name", member, "m.name, m.id"),
         Case("API members, name search", f"/api/v1/members/?q={quote(member_name)}", member, MEMBER_ORDER,
              f"m.name LIKE '%{member_name}%'"),
-        Case("UI /orgs/, first page", "/orgs/", org, "uscc", ui=True),
-        Case("UI /orgs/, deep page", f"/orgs/?{deep}", org, "uscc", page=DEEP_PAGE, ui=True),
+        Case("UI /orgs/, first page", "/orgs/", org, "authority_region_id, uscc", ui=True),
+        Case("UI /orgs/, page 20", f"/orgs/?{deep}", org, "authority_region_id, uscc", page=DEEP_PAGE, ui=True),
         Case("UI /party/, first page", "/party/", party, "name", ui=True),
         Case("UI /party/members/, first page", "/party/members/", member, MEMBER_ORDER, ui=True),
         Case("API orgs, cursor at row 10,000", "/api/v1/orgs/", org, "", cursor="10000", rows="orgs"),
         Case("API orgs, cursor half-way", "/api/v1/orgs/", org, "", cursor="middle", rows="orgs"),
         Case("API orgs, cursor half-way, by date", "/api/v1/orgs/?ordering=-registered_on", org, "",
              cursor="middle", rows="orgs"),
+        Case("API orgs, cursor half-way, by pinyin", "/api/v1/orgs/?ordering=name_pinyin", org, "",
+             cursor="middle", rows="orgs"),
+        Case("API orgs, cursor half-way, by members", "/api/v1/orgs/?ordering=-full_members", org, "",
+             cursor="middle", rows="orgs"),
         Case("API party-orgs, cursor half-way", "/api/v1/party-orgs/", party, "", cursor="middle", rows="party"),
+        Case("API party-orgs, cursor half-way, by founding", "/api/v1/party-orgs/?ordering=-founded_on", party, "",
+             cursor="middle", rows="party"),
         Case("API members, cursor half-way", "/api/v1/members/", member, "", cursor="middle", rows="members"),
         Case("API members, cursor half-way, by name", "/api/v1/members/?ordering=name", member, "", cursor="middle",
              rows="members"),
+        Case("API members, cursor half-way, by joining", "/api/v1/members/?ordering=-joined_on", member, "",
+             cursor="middle", rows="members"),
         Case("UI /orgs/, cursor half-way", "/orgs/", org, "", cursor="middle", rows="orgs", ui=True),
         Case("UI /party/, cursor half-way", "/party/", party, "", cursor="middle", rows="party", ui=True),
         Case("UI /party/members/, cursor half-way", "/party/members/", member, "", cursor="middle", rows="members",
@@ -84,16 +126,35 @@ def cases(county: str, org_name: str, member_name: str) -> list[Case]:
     ]
 
 
+def report_queue_cases(ctx: Context) -> list[Case]:
+    """The annual-report review queue (/reports/, its figures and drill-down included) and its API."""
+    report = "reports_annualreport"
+    year = f"year={ctx.year}"
+    return [
+        Case("UI /reports/, first page", f"/reports/?{year}", report, "r.submitted_at DESC, r.id DESC",
+             f"r.year = {ctx.year}", ui=True),
+        Case("UI /reports/, cursor half-way", f"/reports/?{year}", report, "", cursor="middle", rows="reports",
+             ui=True),
+        Case("API annual-reports, first page", f"/api/v1/annual-reports/?{year}", report,
+             "o.authority_region_id, o.uscc, r.id", f"r.year = {ctx.year}"),
+    ]
+
+
+# Each block is printed as its own table; another list page's cases go in a block of their own.
+BLOCKS: dict[str, Callable[[Context], list[Case]]] = {
+    "registry and party lists": registry_party_cases,
+    "annual-report review queue": report_queue_cases,
+}
+
+
 def listed_rows(case: Case, user):
     """The rows of a cursor case's list as the view sees them: the user's scope, the list's filters and order."""
     from urllib.parse import parse_qs, urlsplit
 
-    from socorg.party.filters import member_list_filterset, party_org_list_filterset
-    from socorg.registry.filters import org_list_filterset
+    from django.utils.module_loading import import_string
 
     data = {key: values[0] for key, values in parse_qs(urlsplit(case.url).query).items()}
-    make = {"orgs": org_list_filterset, "party": party_org_list_filterset, "members": member_list_filterset}
-    return make[case.rows](data, user).qs
+    return import_string(LISTS[case.rows])(data, user).qs
 
 
 def cursor_url(case: Case, user) -> tuple[str, object]:
@@ -121,6 +182,8 @@ def scope_sql(table: str, prefix: str) -> str:
         return f"authority_region_id LIKE '{prefix}%'"
     if table == "party_partyorganization":
         return f"region_id LIKE '{prefix}%'"
+    if table == "reports_annualreport":
+        return f"o.authority_region_id LIKE '{prefix}%'"
     return f"p.region_id LIKE '{prefix}%'"
 
 
@@ -131,6 +194,8 @@ def bound_query(case: Case, prefix: str) -> str:
     table = case.table
     if table == "party_partymember":  # members are scoped (and by default ordered) through their party organization
         table = "party_partymember m JOIN party_partyorganization p ON p.id = m.party_org_id"
+    if table == "reports_annualreport":  # reports are scoped through their organization
+        table = "reports_annualreport r JOIN registry_socialorganization o ON o.id = r.organization_id"
     return f"SELECT * FROM {table} {where} ORDER BY {case.order} LIMIT {PAGE} OFFSET {offset}"
 
 
@@ -236,16 +301,17 @@ def measure(case: Case, user, prefix: str, repeat: int) -> dict:
     if response.status_code != 200:
         return {"status": response.status_code}
     queries = clock.queries
-    samples, in_sql = [], []
+    samples, in_sql, cpu = [], [], []
     for _ in range(2):
         client.get(url)
     with RenderClock() as rendering:
         for _ in range(repeat):
             clock = SqlClock()
             with connection.execute_wrapper(clock):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 client.get(url)
                 samples.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             in_sql.append(clock.seconds * 1000)
     if keyset_query is not None:
         bound = timed(lambda: list(keyset_query.all()), repeat)
@@ -254,54 +320,67 @@ def measure(case: Case, user, prefix: str, repeat: int) -> dict:
     rest = [total - sql for total, sql in zip(samples, in_sql, strict=True)]
     return {"status": 200, "queries": queries, "p50": percentile(samples, 50), "p95": percentile(samples, 95),
             "sql": percentile(in_sql, 50), "rest": percentile(rest, 50), "bound": percentile(bound, 50),
+            "cpu": percentile(cpu, 50),
             "render": percentile(rendering.wall, 50) if rendering.wall else None,
             "render_cpu": percentile(rendering.cpu, 50) if rendering.cpu else None}
 
 
-def report(rows: list[tuple[str, str, dict]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def load_average() -> float:
+    return os.getloadavg()[0]
 
-    table = Table(title=f"List latency on {database_label()} (ms)")
-    for column in ("user", "case", "queries", "p50", "p95", "in SQL p50", "outside SQL p50", "render p50 (CPU)",
-                   "SQL bound p50", "p50 / bound", "p95 < 50 ms"):
-        table.add_column(column, justify="left" if column in ("user", "case") else "right")
+
+def report(title: str, rows: list[tuple[str, str, dict]], load: tuple[float, float], date: str) -> None:
+    """One Markdown table for a block of cases, to paste into benchmarks/README.md as it is."""
+    print(f"\n#### {title} — {database_label()}, {date}, load average {load[0]:.1f}–{load[1]:.1f}\n")
+    print("| case | scope | target p95 ms | measured p50 / p95 ms | queries | in SQL p50 | outside SQL p50 "
+          "| CPU p50 | render wall (CPU) | bound p50 | ratio p50 / bound | load avg | date |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    span = f"{load[0]:.1f}–{load[1]:.1f}"
     for who, label, result in rows:
         if result["status"] != 200:
-            note = "fewer pages" if result["status"] == 404 and "deep" in label else ""
-            table.add_row(who, label, "", f"HTTP {result['status']}", note, "", "", "", "", "", "")
+            reason = "fewer rows than that in this scope" if result["status"] == 404 else f"HTTP {result['status']}"
+            print(f"| {label} | {who} | < {TARGET_MS} | — ({reason}) | | | | | | | | {span} | {date} |")
             continue
-        table.add_row(who, label, str(result["queries"]), f"{result['p50']:.1f}", f"{result['p95']:.1f}",
-                      f"{result['sql']:.1f}", f"{result['rest']:.1f}",
-                      f"{result['render']:.1f} ({result['render_cpu']:.1f})" if result["render"] is not None else "",
-                      f"{result['bound']:.2f}", f"{result['p50'] / max(result['bound'], 0.001):.0f}×",
-                      "yes" if result["p95"] < 50 else "NO")
-    Console(width=180).print(table)
+        mark = "" if result["p95"] < TARGET_MS else " ✗"
+        render = (f"{result['render']:.1f} ({result['render_cpu']:.1f})" if result["render"] is not None else "—")
+        print(f"| {label} | {who} | < {TARGET_MS} | {result['p50']:.1f} / {result['p95']:.1f}{mark} "
+              f"| {result['queries']} | {result['sql']:.1f} | {result['rest']:.1f} | {result['cpu']:.1f} | {render} "
+              f"| {result['bound']:.2f} | {result['p50'] / max(result['bound'], 0.001):.1f}× | {span} | {date} |")
+    met = sum(1 for _who, _label, r in rows if r["status"] == 200 and r["p95"] < TARGET_MS)
+    print(f"\n{met} of {sum(1 for row in rows if row[2]['status'] == 200)} cases meet p95 < {TARGET_MS} ms.")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per case (default 30)")
     parser.add_argument("--only", default="", help="run only cases whose label contains this text")
+    parser.add_argument("--block", default="", help="run only the blocks whose title contains this text")
     args = parser.parse_args()
     setup_django()
     without_login_audit()
     from django.db import transaction
+    from django.utils import timezone
 
     from socorg.registry.models import SocialOrganization
 
     print(f"{SocialOrganization.objects.count():,} organizations on {database_label()}")
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with transaction.atomic():
         county = busiest_county()
         users = make_users(county)
-        rows = []
-        for case in cases(county, *search_terms()):
-            if args.only and args.only not in case.label:
+        ctx = Context(county, *search_terms(), year=timezone.localdate().year - 1)
+        for title, block in BLOCKS.items():
+            if args.block and args.block not in title:
                 continue
-            for who, (user, prefix) in users.items():
-                rows.append((who, case.label, measure(case, user, prefix, args.repeat)))
+            rows, before = [], load_average()
+            for case in block(ctx):
+                if args.only and args.only not in case.label:
+                    continue
+                for who, (user, prefix) in users.items():
+                    rows.append((who, case.label, measure(case, user, prefix, args.repeat)))
+            if rows:
+                report(title, rows, (before, load_average()), date)
         transaction.set_rollback(True)
-    report(rows)
 
 
 if __name__ == "__main__":
