@@ -20,6 +20,8 @@ The benchmark's users are created in a transaction that is rolled back: the data
 """
 
 import argparse
+import datetime
+import os
 
 from _common import busiest_county, database_label, percentile, setup_django, timed, without_login_audit
 
@@ -72,6 +74,8 @@ def main():
           f"{AnnualReport.objects.filter(year=year).count():,} reports on {year}")
     county = args.county or busiest_county()
     rows = []
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    before = os.getloadavg()[0]
     with transaction.atomic():
         for code in ("100000", county[:2] + "0000", county):
             region = Region.objects.get(code=code)
@@ -85,16 +89,35 @@ def main():
                 "drill-down (maintained)": lambda r=region: queries.report_figures_by_region(year=year, region=r),
                 "queue page": lambda u=url, c=page: c.get(u),
                 "queue API": lambda c=page, a=api: a.get(f"/api/v1/annual-reports/?year={year}"),
-                "bound: bare GROUP BY": group_bound(region),
-                "bound: queue SQL": queue_bound(region, year),
             }
+            bounds = {"group": timed(group_bound(region), args.repeat), "queue": timed(queue_bound(region, year),
+                                                                                      args.repeat)}
             for name, fn in cases.items():
                 samples = timed(fn, args.repeat)
-                rows.append((region.full_name, name, percentile(samples, 50), percentile(samples, 95)))
+                rows.append((region.full_name, name, samples, bounds["queue" if "queue" in name else "group"]))
         transaction.set_rollback(True)
-    print(f"{'scope':<14}{'case':<26}{'median ms':>11}{'p95 ms':>9}")
-    for scope, name, median, p95 in rows:
-        print(f"{scope:<14}{name:<26}{median:>11.1f}{p95:>9.1f}")
+    report(rows, (before, os.getloadavg()[0]), date)
+
+
+# Targets (issue 12 / 19): the year's figures for the nation ≤ 50 ms (median), the queue p95 < 50 ms.
+TARGETS = {"figures (maintained)": "p50 ≤ 50", "queue page": "p95 < 50", "queue API": "p95 < 50"}
+
+
+def report(rows, load: tuple[float, float], date: str) -> None:
+    """One Markdown table to paste into benchmarks/README.md as it is."""
+    span = f"{load[0]:.1f}–{load[1]:.1f}"
+    print(f"\n#### annual reports — {database_label()}, {date}, load average {span}\n")
+    print("| scope | case | target ms | measured p50 / p95 ms | bound | bound p50 / p95 ms | ratio p50 / bound "
+          "| load avg | date |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for scope, name, samples, bound in rows:
+        p50, p95, b50, b95 = (percentile(samples, 50), percentile(samples, 95), percentile(bound, 50),
+                              percentile(bound, 95))
+        target = TARGETS.get(name, "—")
+        missed = (target.startswith("p95") and p95 >= 50) or (target.startswith("p50") and p50 > 50)
+        bound_name = "queue SQL" if "queue" in name else "bare GROUP BY"
+        print(f"| {scope} | {name} | {target} | {p50:.1f} / {p95:.1f}{' ✗' if missed else ''} | {bound_name} "
+              f"| {b50:.1f} / {b95:.1f} | {p50 / max(b50, 0.001):.1f}× | {span} | {date} |")
 
 
 if __name__ == "__main__":
