@@ -84,7 +84,7 @@ def registry_party_cases(ctx: Context) -> list[Case]:
         Case("API orgs, status+type filter", "/api/v1/orgs/?status=active&org_type=foundation", org,
              "authority_region_id, uscc", "status = 'active' AND org_type = 'foundation'"),
         Case("API orgs, region subtree", f"/api/v1/orgs/?region={county[:4]}00", org, "authority_region_id, uscc",
-             f"authority_region_id LIKE '{county[:4]}%'"),
+             f"authority_region_id >= '{county[:4]}' AND authority_region_id < '{int(county[:4]) + 1}'"),
         Case("API orgs, name search", "/api/v1/orgs/?q=协会", org, "authority_region_id, uscc", "name LIKE '%协会%'"),
         Case("API orgs, one name", f"/api/v1/orgs/?q={quote(org_name)}", org, "authority_region_id, uscc",
              f"name LIKE '%{org_name}%'"),
@@ -175,16 +175,20 @@ def cursor_url(case: Case, user) -> tuple[str, object]:
 
 
 def scope_sql(table: str, prefix: str) -> str:
-    """The scope condition of a hand-written query (what visible_to adds), for a region prefix."""
+    """The scope condition of a hand-written query, as visible_to states it (core.scope.ScopePrefix: on PostgreSQL
+    the range of codes alone, which the region indexes answer; LIKE elsewhere)."""
     if not prefix:
         return ""
-    if table == "registry_socialorganization":
-        return f"authority_region_id LIKE '{prefix}%'"
-    if table == "party_partyorganization":
-        return f"region_id LIKE '{prefix}%'"
-    if table == "reports_annualreport":
-        return f"o.authority_region_id LIKE '{prefix}%'"
-    return f"p.region_id LIKE '{prefix}%'"
+    column = {"registry_socialorganization": "authority_region_id", "party_partyorganization": "region_id",
+              "reports_annualreport": "o.authority_region_id"}.get(table, "p.region_id")
+    from django.db import connection
+
+    from socorg.core.scope import _next_prefix
+
+    if connection.vendor != "postgresql":
+        return f"{column} LIKE '{prefix}%'"
+    upper = _next_prefix(prefix)
+    return f"{column} >= '{prefix}'" + (f" AND {column} < '{upper}'" if upper else "")
 
 
 def bound_query(case: Case, prefix: str) -> str:
