@@ -16,17 +16,20 @@ them (see below).
 """
 
 import json
+import math
 import operator
 import re
 from collections.abc import Sequence
 from functools import reduce
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
-from django.db.models import Field, Lookup, Q, QuerySet
+from django.db.models import BooleanField, Field, Lookup, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Random
 from django.db.models.lookups import Contains
 from django.db.models.sql import Query
+from django.db.models.sql.where import WhereNode
 
 WORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
 LATIN = re.compile(r"^[A-Za-z]+$")
@@ -99,26 +102,40 @@ def search_condition(text: str, *, names: Sequence[str] = ("name",),
 # --- the shape of a search query (PostgreSQL) ------------------------------------------------------------------
 #
 # A list page asks for its first rows in the list's order (`ORDER BY authority_region_id, uscc LIMIT 50`). With a
-# search condition the planner has two ways: walk an index in list order and test each row, stopping after 50
-# matches, or collect the matches from the trigram indexes (a bitmap) and sort them. It assumes matches are spread
-# evenly along the walk, and chooses the walk whenever it believes 50 matches come early — but the rows one search
-# finds sit together (an organization's name starts with its region's name, "kunming" matches one province's rows),
-# so the walk read a whole province or the whole country before its first match (0.4 ms by bitmap, 780 ms by walk
-# for one organization's name nationally; see benchmarks/README.md, search). So `narrowed` first asks which rows
-# match, unordered (the bitmap; LIMIT FEW + 1), and when they are few it lists exactly those rows by key, sorting
-# them by an order the indexes cannot deliver (each ORDER BY term written COALESCE(x, x): the same order, no index
-# walk; the queryset itself keeps its ordering, so keyset cursors and later sorts work as on any list).
+# search condition the planner has two ways: walk an index in list order and test each row, stopping after a page
+# of matches, or collect the matches from the trigram indexes (a bitmap) and sort them. It assumes matches are
+# spread evenly along the walk, and chooses the walk whenever it believes a page of matches comes early — but the
+# rows one search finds sit together (an organization's name starts with its region's name, "kunming" matches one
+# province's rows), so the walk read a whole province or the whole country before its first match (0.4 ms by
+# bitmap, 780 ms by walk for one organization's name nationally; see benchmarks/README.md, search).
+#
+# So `narrowed` first asks which rows of the table match, unordered (the probe: a bitmap of the GIN indexes,
+# LIMIT FEW + 1), each with whether the queryset holds it (its scope and filters, evaluated on the found rows
+# only). When all the matches were found (at most FEW), the probe knows
+#
+# - how many the list holds — the paginator takes that count (`known_count`) instead of counting them again;
+# - which list to give: the walk reads about scope rows × page / matches rows before its page if the matches are
+#   spread evenly (more if they cluster), listing by key fetches and sorts the matches. Few matches (at most
+#   √(page × scope rows), e.g. 7,000 of a national list of 1,000,000 — `kunming`'s 3,025, clustered in one
+#   province, which the walk found after 824,000 rows) are listed by key, sorting them by an order the indexes
+#   cannot deliver (each ORDER BY term written COALESCE(x, x): the same order, no index walk; the queryset itself
+#   keeps its ordering, so keyset cursors and later sorts work as on any list); more (基金会's 9,897 spread over
+#   the country: its first page within 5,000 rows) keep the plain condition, walked in list order.
+#
 # When more than FEW rows match, the word is common and the walk finds the first page early: the plain condition
-# is kept. Both forms find the same rows in the same order (tests: core/tests/test_search.py).
+# is kept (and the paginator counts up to its cap). Both forms find the same rows in the same order (tests:
+# core/tests/test_search.py).
 
-#: The most matching rows listed by key; above it the planner's own plan for the condition is used. As many as
-#: the bounded count of core.pagination (10,000): a search of fewer matches has an exact count anyway.
+#: The most matching rows the probe reads: as many as the bounded count of core.pagination (10,000), so that a
+#: probe that found them all gives the list's exact count.
 FEW = 10_000
 #: No probe when the planner expects more than COMMON × FEW matches.
 COMMON = 5
 #: No probe when the planner expects fewer rows than this in the queryset before the search (a county: its rows
 #: are read and tested; the busiest county of the national set has 1,276 organizations, a province 20,000-90,000).
 SMALL_SCOPE = 5_000
+#: The page a list asks for first (the page size of the staff lists); the public look-up asks for 20.
+PAGE = 50
 
 
 @Field.register_lookup
@@ -198,11 +215,50 @@ def _estimate(queryset: QuerySet) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
+def _probe(queryset: QuerySet, probe: Q, limit: int) -> list[tuple[object, bool]] | None:
+    """Up to `limit` (key, held) pairs of the table's rows matching `probe`, found without the queryset's scope
+    (a region range beside the search condition made the planner walk the province's rows in region order instead
+    of reading the GIN indexes), `held` telling whether the queryset (its scope and filters) holds the row: its
+    WHERE clause evaluated on the found rows only. None when the queryset can match nothing."""
+    found = queryset.order_by()
+    query = found.query
+    held, query.where = query.where, WhereNode()
+    try:
+        sql, params = query.get_compiler(queryset.db).compile(held)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        sql, params = "", []
+    found = found.filter(probe)
+    if not sql:
+        return [(key, True) for key in found.values_list("pk", flat=True)[:limit]]
+    found = found.annotate(socorg_held=RawSQL(sql, params, output_field=BooleanField()))
+    return list(found.values_list("pk", "socorg_held")[:limit])
+
+
+def known_count(queryset: QuerySet) -> int | None:
+    """The number of rows of `queryset` when `narrowed` learnt it from its probe and nothing has narrowed the
+    queryset since (the paginator's count then costs nothing); None otherwise."""
+    known = getattr(queryset.query, "socorg_known_count", None)
+    query = queryset.query
+    if (known is None or query.where != known[1] or query.combinator or query.distinct or query.is_sliced
+            or query.group_by is not None):
+        return None
+    return known[0]
+
+
+def _with_count(queryset: QuerySet, count: int) -> QuerySet:
+    queryset.query.socorg_known_count = (count, queryset.query.where.clone())
+    return queryset
+
+
 def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe: Q | None = None,
-             small_scope: int | None = None) -> QuerySet:
+             small_scope: int | None = None, page: int = PAGE, counted: bool = True) -> QuerySet:
     """`queryset.filter(condition)`, shaped so that PostgreSQL finds the matches by index (see above): when at most
-    `few` rows (default FEW) of the whole table match, those in the queryset are listed by key. `probe` is the
-    same condition stated for finding the matches by index (default: `condition`). Other databases get the plain
+    `few` rows (default FEW) of the whole table match, the list knows its count, and those in the queryset are
+    listed by key when they are few for a list of its size (a first page of `page` rows). `probe` is the same
+    condition stated for finding the matches by index (default: `condition`). A list that is not `counted` (the
+    public look-up, a picker) reads only as many matches as it would list by key. Other databases get the plain
     filter.
 
     The probe is skipped when the planner's estimate (which the pair and trigram statistics make good for common
@@ -212,20 +268,25 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     if not condition or connections[queryset.db].vendor != "postgresql":
         return found
     few = FEW if few is None else few
-    # The probe reads the table without the queryset's scope: a region range beside the search condition made the
-    # planner walk the province's rows in region order (its estimate for the doubled scope condition is far too
-    # low) instead of reading the trigram indexes; by_keys applies the queryset's conditions to the keys found.
-    if _estimate(queryset.order_by().values("pk")) < (SMALL_SCOPE if small_scope is None else small_scope):
+    scope_rows = _estimate(queryset.order_by().values("pk"))
+    if scope_rows < (SMALL_SCOPE if small_scope is None else small_scope):
         return found  # a county: its rows are read and tested (a few thousand), cheaper than any index search
-    matching = queryset.model._base_manager.filter(condition if probe is None else probe).order_by()
-    if _estimate(matching.values("pk")) > COMMON * few:
+    if not counted:
+        few = min(few, math.isqrt(int(page * scope_rows)))
+    probe = condition if probe is None else probe
+    if _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > COMMON * few:
         return found
-    keys = list(matching.values_list("pk", flat=True)[:few + 1])
-    return found if len(keys) > few else by_keys(queryset, keys)
+    probed = _probe(queryset, probe, few + 1)
+    if probed is None or len(probed) > few:
+        return found
+    keys = list(dict.fromkeys(key for key, held in probed if held))
+    if len(keys) ** 2 > page * scope_rows:
+        return _with_count(found, len(keys))  # spread over the list: the walk finds its page early
+    return _with_count(by_keys(queryset, keys), len(keys))
 
 
-def search(queryset: QuerySet, text: str, **columns) -> QuerySet:
+def search(queryset: QuerySet, text: str, *, page: int = PAGE, counted: bool = True, **columns) -> QuerySet:
     """`queryset` narrowed to the rows matching `text` (search_condition's words and columns), by `narrowed`: the
     matches found through the trigram and pair indexes, the list's rows tested by plain LIKE."""
     return narrowed(queryset, search_condition(text, pairs=False, **columns),
-                    probe=search_condition(text, pairs=True, **columns))
+                    probe=search_condition(text, pairs=True, **columns), page=page, counted=counted)

@@ -56,7 +56,7 @@ def party_org_pick(request):
     party_orgs = PartyOrganization.objects.visible_to(request.user, "view").select_related("region")
     if request.GET.get("capability"):
         party_orgs = within_capability(party_orgs, request.user, request.GET["capability"], "region__code")
-    party_orgs = search(party_orgs, text) if text.strip() else party_orgs.none()
+    party_orgs = search(party_orgs, text, page=PICKER_LIMIT + 1, counted=False) if text.strip() else party_orgs.none()
     found = list(party_orgs.order_by("status", "name_pinyin")[:PICKER_LIMIT + 1])
     options = [{"value": p.name, "label": p.name, "detail": f"{p.get_kind_display()} · {p.region.full_name}",
                 "description": ""} for p in found[:PICKER_LIMIT]]

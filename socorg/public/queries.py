@@ -40,7 +40,10 @@ def public_orgs():
 def search_orgs(text: str):
     """Organizations by name, pinyin, initials or credit code (every word must match), most recent code first."""
     orgs = public_orgs()
-    return search(orgs, text, codes=("uscc",)).order_by("name_initials", "uscc") if text.strip() else orgs.none()
+    if not text.strip():
+        return orgs.none()
+    # A page of PAGE_SIZE (+1 to know whether there is a next) among the first MAX_PAGES: no count of every match.
+    return search(orgs, text, codes=("uscc",), page=PAGE_SIZE + 1, counted=False).order_by("name_initials", "uscc")
 
 
 def org_row(org) -> dict:

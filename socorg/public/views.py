@@ -8,12 +8,14 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+
+from socorg.core.pagination import BoundedPaginator
 
 from . import queries
 from .caching import cached
@@ -22,8 +24,9 @@ from .guard import public
 
 
 def _page(request, rows):
-    """A page of at most PAGE_SIZE rows among the first MAX_PAGES pages; a page beyond answers 404 in Chinese."""
-    paginator = Paginator(rows, queries.PAGE_SIZE)
+    """A page of at most PAGE_SIZE rows among the first MAX_PAGES pages; a page beyond answers 404 in Chinese. The
+    rows are counted only up to those pages (a national look-up of "协会" matches 170,000)."""
+    paginator = BoundedPaginator(rows, queries.PAGE_SIZE, cap=queries.MAX_PAGES * queries.PAGE_SIZE)
     number = request.GET.get("page") or 1
     try:
         number = int(number)

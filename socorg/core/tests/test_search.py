@@ -7,9 +7,10 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from socorg.accounts.roles import Role
-from socorg.core.search import by_keys, narrowed, search_condition
+from socorg.core.search import by_keys, known_count, narrowed, search_condition
 from socorg.core.testing import api_as, make_user
 from socorg.party.models import PartyMember, PartyOrganization
 from socorg.party.tests.factories import make_party_org
@@ -105,6 +106,44 @@ def test_on_postgresql_a_few_matches_are_listed_by_key_in_an_order_no_index_walk
     many = narrowed(listed, search_condition("科技创新", **ORG_COLUMNS), few=1, small_scope=0)
     sql = str(many.query)
     assert "LIKE" in sql and "ANY(" not in sql and "COALESCE" not in sql
+
+
+@pytest.mark.postgres
+def test_on_postgresql_many_matches_for_the_lists_size_keep_the_walk_in_list_order(orgs):
+    """Listing by key costs as many fetches as there are matches, the walk about (rows ÷ matches) × page: with a
+    first page of 0 rows every match is "many"."""
+    listed = SocialOrganization.objects.order_by(*ORG_LIST_ORDER)
+    walked = narrowed(listed, search_condition("协会", **ORG_COLUMNS), small_scope=0, page=0)
+    sql = str(walked.query)
+    assert "ANY(" not in sql and "COALESCE" not in sql
+    assert _uscc(walked) == _uscc(listed.filter(search_condition("协会", **ORG_COLUMNS)))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("page", [0, 50])
+def test_on_postgresql_the_probe_gives_the_lists_count_until_the_list_is_narrowed_further(orgs, page):
+    user = make_user((Role.BUREAU_STAFF, "530000"))
+    listed = SocialOrganization.objects.visible_to(user, "view").order_by(*ORG_LIST_ORDER)
+    condition = search_condition("协会", **ORG_COLUMNS)
+    found = narrowed(listed, condition, small_scope=0, page=page)
+    in_scope = listed.filter(condition).count()  # the scope's, not the table's (北京's 书法协会 is outside)
+    assert known_count(found) == in_scope == 5
+    assert known_count(found.order_by("-uscc").select_related("authority_region")) == in_scope
+    assert known_count(found.filter(authority_region_id="530102")) is None
+    assert known_count(found.none()) is None
+    assert known_count(listed) is None
+    assert known_count(narrowed(listed, condition, few=4, small_scope=0, page=page)) is None  # not all were read
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_search_list_is_not_counted_again(orgs, national_staff, every_scope_probed):
+    client = api_as(national_staff)
+    with CaptureQueriesContext(connection) as queries_run:
+        body = client.get("/api/v1/orgs/", {"q": "协会"}).json()
+    assert body["count"] == 6 and body["count_is_exact"]
+    assert not [q["sql"] for q in queries_run if "COUNT(*)" in q["sql"].upper()]
+    narrower = client.get("/api/v1/orgs/", {"q": "协会", "region": "530103"}).json()  # a filter after the search
+    assert narrower["count"] == 2 == len(narrower["results"])
 
 
 @pytest.mark.postgres
