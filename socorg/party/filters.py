@@ -96,7 +96,8 @@ class PartyMemberFilter(FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return narrowed(queryset, Q(name__contains=value))  # the name contains the text as typed
+        # the name contains the text as typed; found by the trigram or (two characters) the character-pair index
+        return narrowed(queryset, Q(name__contains=value), probe=Q(name__infix=value))
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # refused by the field's validator before this runs

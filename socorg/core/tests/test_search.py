@@ -151,7 +151,8 @@ def test_on_postgresql_a_two_character_word_is_answered_by_the_character_pair_in
     sql = str(SocialOrganization.objects.filter(search_condition("商会", **ORG_COLUMNS)).query)
     assert "socorg_bigrams" in sql and "LIKE" not in sql  # name and short_name carry the index
     assert "LIKE" in str(SocialOrganization.objects.filter(search_condition("基金会", **ORG_COLUMNS)).query)
-    assert "socorg_bigrams" not in str(PartyMember.objects.filter(name__infix="张伟").query)  # no index there
+    assert "socorg_bigrams" in str(PartyMember.objects.filter(name__infix="张伟").query)  # members' names too
+    assert "socorg_bigrams" not in str(PartyOrganization.objects.filter(name_pinyin__infix="dz").query)  # no index
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite path")
