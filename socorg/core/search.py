@@ -120,7 +120,7 @@ def search_condition(text: str, *, names: Sequence[str] = ("name",),
 #   province, which the walk found after 824,000 rows) are listed by key, sorting them by an order the indexes
 #   cannot deliver (each ORDER BY term written COALESCE(x, x): the same order, no index walk; the queryset itself
 #   keeps its ordering, so keyset cursors and later sorts work as on any list); more (基金会's 9,897 spread over
-#   the country: its first page within 5,000 rows) keep the plain condition, walked in list order.
+#   the country: its first page within 20,000 rows) keep the plain condition, walked in list order.
 #
 # When more than FEW rows match, the word is common and the walk finds the first page early: the plain condition
 # is kept (and the paginator counts up to its cap). Both forms find the same rows in the same order (tests:
