@@ -8,7 +8,7 @@ from socorg.core.db import bigram_indexes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("party", "0013_name_bigram_indexes")]
+    dependencies = [("party", "0014_list_keyset_indexes")]
     operations = [bigram_indexes({
         "party_member_name_bigrams": ("party_partymember", "name"),
     })]
