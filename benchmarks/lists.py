@@ -45,7 +45,8 @@ class Case:
     where: str = ""
     page: int = 1
     ui: bool = False
-    cursor: str = ""  # "middle" (half-way through the user's scope) or "10000" (row 10,000): a keyset page there
+    cursor: str = ""  # "middle" (half-way through the user's scope) or "10000" (row 10,000): a keyset page there;
+    # "first": the list's first page, its bound the list's own keyset query of that page
     rows: str = ""  # for cursor cases: which list (a key of LISTS)
 
 
@@ -147,6 +148,37 @@ BLOCKS: dict[str, Callable[[Context], list[Case]]] = {
 }
 
 
+# --- the other list pages (issue 19 item 1): activities, alerts, credit, complaints, ratings, exits ----------------
+
+LISTS.update({
+    "activities": "socorg.activities.filters.activity_list_filterset",
+    "alerts": "socorg.alerts.filters.alert_list_filterset",
+    "credit": "socorg.credit.filters.credit_entry_list_filterset",
+    "complaints": "socorg.complaints.filters.complaint_list_filterset",
+    "ratings": "socorg.ratings.filters.rating_list_filterset",
+    "exits": "socorg.exits.filters.case_list_filterset",
+})
+
+
+def other_list_cases(ctx: Context) -> list[Case]:
+    """The other list pages that page by cursor (core.pagination.list_page): each one's first page and a keyset page
+    half-way through the user's scope, in its default order (the one its index serves). Bound: the list's own keyset
+    query at that position, executed alone."""
+    pages = [
+        ("UI /activities/", "/activities/", "activities"),
+        ("UI /alerts/list/", "/alerts/list/", "alerts"),
+        ("UI /credit/", "/credit/", "credit"),
+        ("UI /complaints/", "/complaints/", "complaints"),
+        ("UI /ratings/", f"/ratings/?cycle={ctx.year}", "ratings"),
+        ("UI /exits/", "/exits/", "exits"),
+    ]
+    return [Case(f"{label}, {where}", url, "", "", cursor=depth, rows=rows, ui=True)
+            for label, url, rows in pages for where, depth in (("first page", "first"), ("cursor half-way", "middle"))]
+
+
+BLOCKS["other list pages (cursor)"] = other_list_cases
+
+
 def listed_rows(case: Case, user):
     """The rows of a cursor case's list as the view sees them: the user's scope, the list's filters and order."""
     from urllib.parse import parse_qs, urlsplit
@@ -164,6 +196,8 @@ def cursor_url(case: Case, user) -> tuple[str, object]:
     rows = listed_rows(case, user)
     keyset = Keyset.of(rows)
     ordered = keyset.ordered(rows)
+    if case.cursor == "first":  # the first page as the list shows it; bound: the list's keyset query of that page
+        return case.url, ordered[:PAGE + 1]
     depth = 10_000 if case.cursor == "10000" else ordered.order_by().count() // 2
     found = list(ordered[max(depth - 1, 0):depth]) if depth else []
     if not found:
