@@ -219,3 +219,50 @@ def _rule_title(code: str) -> str:
     from .rules import RULES
 
     return str(RULES[code].title) if code in RULES else str(_("Rule no longer in use"))
+
+
+# --- per-scan tallies (temporary tables) ---------------------------------------------------------------------
+# Several rules read the same aggregate: the seven activity rules the last date and the number of activities per
+# branch and type, committee_meeting_shortfall and branch_too_large the members per branch. A scan computes each
+# aggregate once, in one grouped pass, into a temporary table of the session (alerts.rules.activity_tally /
+# member_tally) and the rules join it. These models only describe those tables for the ORM's joins: unmanaged (no
+# table in the schema), no database constraint, and DO_NOTHING so that deleting a party organization never looks
+# at them.
+
+
+class ScanActivityTally(models.Model):
+    """Per branch: for each activity type, the number held in the last full period of the type's rule (one column
+    per type, named after it; NULL where the type has no rule)."""
+
+    party_org = models.OneToOneField("party.PartyOrganization", primary_key=True, on_delete=models.DO_NOTHING,
+                                     db_constraint=False, related_name="scan_activity_tally")
+    member_assembly = models.IntegerField(null=True)
+    committee_meeting = models.IntegerField(null=True)
+    group_meeting = models.IntegerField(null=True)
+    party_lecture = models.IntegerField(null=True)
+    themed_party_day = models.IntegerField(null=True)
+    life_meeting = models.IntegerField(null=True)
+    member_appraisal = models.IntegerField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "alerts_scan_activity_tally"
+
+    def __str__(self):
+        return f"{self.party_org_id}"
+
+
+class ScanMemberTally(models.Model):
+    """Per party organization: its members and full members on the scan's date (alerts.rules.members_on)."""
+
+    party_org = models.OneToOneField("party.PartyOrganization", primary_key=True, on_delete=models.DO_NOTHING,
+                                     db_constraint=False, related_name="scan_member_tally")
+    members = models.IntegerField()
+    full_members = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "alerts_scan_member_tally"
+
+    def __str__(self):
+        return f"{self.party_org_id}"

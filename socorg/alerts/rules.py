@@ -23,8 +23,8 @@ from django.db import connection
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -33,7 +33,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,6 +53,7 @@ from socorg.party.models import (
 from socorg.registry.models import SocialOrganization, org_active_q
 
 from .choices import Severity, SubjectType
+from .models import ScanActivityTally, ScanMemberTally
 from .periods import PERIODS, add_months, add_years, last_full_period, period_label
 
 # --- citations -------------------------------------------------------------------------------------------------
@@ -106,7 +107,18 @@ def sql_format(template: str, **values):
         position = match.end()
     if position < len(template):
         parts.append(Value(template[position:]))
-    return Concat(*parts, output_field=TextField()) if len(parts) > 1 else parts[0]
+    if len(parts) == 1:
+        return parts[0]
+    return _FlatConcat(*(part if isinstance(part, Value) else Coalesce(part, Value("")) for part in parts))
+
+
+class _FlatConcat(Func):
+    """a || b || c, flat: Django's Concat nests one pair per part, and on SQLite a long message nested that deep
+    inside the scan's join overflowed the SQL parser's stack."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
 
 
 def as_text(expression):
@@ -263,12 +275,14 @@ _memo: ContextVar[dict | None] = ContextVar("alerts_rule_memo", default=None)
 @contextmanager
 def shared_evaluation():
     """Within one scan (alerts.scan.run_scan) rules may share an intermediate result computed from the same data,
-    e.g. the member records both 党章第九条 rules read; outside it nothing is kept."""
+    e.g. the member records both 党章第九条 rules read, or a tally table (see _tally); outside it nothing is kept."""
     token = _memo.set({})
     try:
         yield
     finally:
+        tables = _memo.get().get(_TALLY_TABLES, {})
         _memo.reset(token)
+        _drop_tallies(tables)
 
 
 def shared(key: tuple, compute):
@@ -278,6 +292,69 @@ def shared(key: tuple, compute):
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+_TALLY_TABLES = "tally tables"
+
+
+def _drop_tallies(tables) -> None:
+    """Drop the scan's tally tables (a failed transaction took them with it already)."""
+    if tables and not connection.needs_rollback:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _tally(model, key: tuple, rows, columns: list[str]) -> None:
+    """Fill `model`'s temporary table from the queryset `rows` (giving `columns`), once per scan for the same
+    `key`; outside a scan at every call. The table lives in the database session: within a scan
+    the rules that read it join it (each rule in its own transaction; the first to need it creates it and commits
+    it with its own work), and the scan drops it at its end."""
+    memo = _memo.get()
+    table = model._meta.db_table
+    if memo is not None and memo.get(_TALLY_TABLES, {}).get(table) == key:
+        return
+    fields = model._meta.concrete_fields
+    definition = ", ".join(f"{f.column} {f.db_type(connection) if not f.remote_field else 'bigint'}"
+                           f"{' PRIMARY KEY' if f.primary_key else '' if f.null else ' NOT NULL'}" for f in fields)
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition})")
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {sql}", params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")  # temporary tables are never analysed automatically
+    if memo is not None:
+        memo.setdefault(_TALLY_TABLES, {})[table] = key
+
+
+def activity_tally(as_of: datetime.date, region_prefix: str, activity_type: str, period: str) -> None:
+    """The activity rules' shared pass over the activities (alerts.models.ScanActivityTally): per branch, for each
+    activity rule's type, the number held in the rule's last full period — the period of `activity_type` is
+    `period`, the others' as configured. One grouped pass for the seven rules, instead of index probes per branch
+    and rule. (The last date of a type is read per finding only: see _ActivityShortfall.)"""
+    from .config import rule_configs
+
+    periods = {config.rule.activity_type: config.rule.period_of(config.params) for config in rule_configs().values()
+               if isinstance(config.rule, _ActivityShortfall)}
+    periods[activity_type] = period
+    ranges = {type_: last_full_period(as_of, periods[type_])[:2] for type_ in sorted(periods)}
+    counts = {type_: Count("pk", filter=Q(type=type_, date__range=dates)) for type_, dates in ranges.items()}
+    rows = (Activity.objects.filter(_in_region(region_prefix, "party_org__region"), type__in=list(ranges),
+                                    date__gte=min(start for start, _end in ranges.values()),
+                                    date__lte=max(end for _start, end in ranges.values()))
+            .order_by().values("party_org_id").annotate(**{f"n_{type_}": count for type_, count in counts.items()})
+            .values_list("party_org_id", *(f"n_{type_}" for type_ in counts)))
+    _tally(ScanActivityTally, (as_of, region_prefix, tuple(ranges.items())), rows, ["party_org_id", *counts])
+
+
+def member_tally(as_of: datetime.date, region_prefix: str) -> None:
+    """Members and full members per party organization on `as_of` (alerts.models.ScanMemberTally), one grouped pass
+    over the members shared by committee_meeting_shortfall and branch_too_large."""
+    rows = (members_on(as_of).filter(_in_region(region_prefix, "party_org__region")).order_by()
+            .values("party_org_id").annotate(n=Count("pk"), full=Count("pk", filter=Q(membership=Membership.FULL)))
+            .values_list("party_org_id", "n", "full"))
+    _tally(ScanMemberTally, (as_of, region_prefix), rows, ["party_org_id", "members", "full_members"])
 
 
 # --- social-organization rules -------------------------------------------------------------------------------
@@ -432,8 +509,9 @@ class TermDueSoon(_TermRule):
 class _ActivityShortfall(Rule):
     """Branches that held fewer than `min_count` activities of one type in the last full period.
 
-    Only branches that existed for the whole period are checked. One query: an anti-join (or a counted correlated
-    subquery when the minimum is above one) over the (party_org, type, date) index."""
+    Only branches that existed for the whole period are checked. One query: the branches joined to the scan's
+    activity tally (activity_tally: one grouped pass over the activities shared by the seven rules), and the last
+    date of the type read for the branches found short."""
 
     activity_type: ClassVar[str]
     fixed_period: ClassVar[str | None] = None
@@ -450,20 +528,18 @@ class _ActivityShortfall(Rule):
         ).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=start))
 
     def findings_query(self, as_of, region_prefix, params):
-        start, end, label = last_full_period(as_of, self.period_of(params))
-        held = Activity.objects.filter(party_org=OuterRef("pk"), type=self.activity_type, date__gte=start,
-                                       date__lte=end)
-        rows = self.candidates(as_of, region_prefix, params, start)
+        period = self.period_of(params)
+        start, end, label = last_full_period(as_of, period)
+        activity_tally(as_of, region_prefix, self.activity_type, period)
         minimum = self.min_count(params)
-        if minimum == 1:
-            rows = rows.filter(~Exists(held)).annotate(held_count=Value(0, output_field=IntegerField()))
-        else:
-            counted = held.order_by().values("party_org").annotate(n=Count("pk")).values("n")
-            rows = rows.annotate(held_count=Coalesce(Subquery(counted), Value(0), output_field=IntegerField()))
-            rows = rows.filter(held_count__lt=minimum)
         last_held = (Activity.objects.filter(party_org=OuterRef("pk"), type=self.activity_type, date__lte=as_of)
                      .order_by().values("party_org").annotate(last=Max("date")).values("last"))
-        rows = rows.annotate(last_held_on=Subquery(last_held))
+        rows = (self.candidates(as_of, region_prefix, params, start)
+                .annotate(held_count=Coalesce(F(f"scan_activity_tally__{self.activity_type}"), Value(0),
+                                              output_field=IntegerField()))
+                .filter(held_count__lt=minimum)
+                # Only for the findings: one probe of the (party_org, type, date) index each.
+                .annotate(last_held_on=Subquery(last_held)))
         evidence = {"period": Value(label), "period_start": Value(_date(start)), "period_end": Value(_date(end)),
                     "held": F("held_count"), "required": Value(minimum), "last_held_on": F("last_held_on"),
                     **{column: F(column) for column in self.extra_columns()}}
@@ -509,10 +585,10 @@ class CommitteeMeetingShortfall(_ActivityShortfall):
                          100),)
 
     def candidates(self, as_of, region_prefix, params, start):
-        full_counts = (members_on(as_of).filter(membership=Membership.FULL, party_org=OuterRef("pk")).order_by()
-                       .values("party_org").annotate(n=Count("pk")).values("n"))
+        member_tally(as_of, region_prefix)
         return (super().candidates(as_of, region_prefix, params, start)
-                .annotate(full_members=Coalesce(Subquery(full_counts), Value(0), output_field=IntegerField()))
+                .annotate(full_members=Coalesce(F("scan_member_tally__full_members"), Value(0),
+                                                output_field=IntegerField()))
                 .filter(full_members__gte=params["min_full_members"]))
 
     def extra_columns(self):
@@ -786,14 +862,13 @@ class BranchTooLarge(Rule):
     param_specs = (Param("max_members", gettext_lazy("members a branch may have"), 50, 1, 1000),)
 
     def evaluate(self, as_of, region_prefix, params):
-        rows = (members_on(as_of).filter(party_orgs_active_on(as_of, region_prefix, "party_org__"),
-                                         party_org__kind=PartyOrgKind.BRANCH)
-                .values("party_org_id", "party_org__region_id", "party_org__name")
-                .annotate(n=Count("pk"), full=Count("pk", filter=Q(membership=Membership.FULL)))
-                .filter(n__gt=params["max_members"]).order_by())
-        return [Finding(r["party_org_id"], r["party_org__region_id"], r["party_org__name"],
-                        {"members": r["n"], "full_members": r["full"], "max_members": params["max_members"]})
-                for r in rows]
+        member_tally(as_of, region_prefix)
+        rows = (PartyOrganization.objects.filter(party_orgs_active_on(as_of, region_prefix), kind=PartyOrgKind.BRANCH,
+                                                 scan_member_tally__members__gt=params["max_members"])
+                .order_by().values_list("pk", "region_id", "name", "scan_member_tally__members",
+                                        "scan_member_tally__full_members"))
+        return [Finding(pk, region, name, {"members": n, "full_members": full, "max_members": params["max_members"]})
+                for pk, region, name, n, full in rows]
 
     def message(self, finding, params):
         return _("%(name)s has %(count)d members; a branch should have at most %(max)d.") % {

@@ -7,11 +7,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from socorg.activities.models import Activity
 from socorg.alerts.choices import AlertStatus
-from socorg.alerts.models import Alert, RuleSetting, ScanRun
+from socorg.alerts.models import Alert, RuleSetting, ScanActivityTally, ScanMemberTally, ScanRun
 from socorg.alerts.scan import RULE_DISABLED, run_scan
 from socorg.core.models import AuditEntry
 from socorg.party.models import PartyOrganization
@@ -174,3 +175,20 @@ def test_command_rejects_bad_arguments(args, message):
 
     with pytest.raises(CommandError, match=message):
         call_command("scan_alerts", *args)
+
+
+def test_a_scan_reads_the_activities_and_the_members_in_one_grouped_pass_each_and_leaves_no_table_behind():
+    lapsed_branch()
+    healthy_branch()
+    with CaptureQueriesContext(connection) as queries:
+        result = run_scan(as_of=AS_OF)
+    assert {r.code for r in result.rules if r.findings} >= {"member_assembly_shortfall"}
+    for model in (ScanActivityTally, ScanMemberTally):  # shared by the seven activity rules / by two member rules
+        filled = [q["sql"] for q in queries.captured_queries if f"INSERT INTO {model._meta.db_table}" in q["sql"]]
+        assert len(filled) == 1 and "GROUP BY" in filled[0]
+    tables = connection.introspection.table_names(include_views=False)
+    with connection.cursor() as cursor:  # temporary tables are not listed by the introspection: query them
+        for model in (ScanActivityTally, ScanMemberTally):
+            with pytest.raises(DatabaseError), transaction.atomic():
+                cursor.execute(f"SELECT 1 FROM {model._meta.db_table}")
+    assert ScanActivityTally._meta.db_table not in tables
