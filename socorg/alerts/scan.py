@@ -81,9 +81,13 @@ def open_alerts(region_prefix: str = ""):
 
 
 def apply_rule(config: RuleConfig, as_of: datetime.date, region_prefix: str) -> RuleOutcome:
-    """Set-based: the findings go into a temporary table — straight from the rule's query (INSERT … SELECT) for a
-    set-based rule, from its Finding objects otherwise — and resolving, clearing, refreshing and opening are then
-    one statement each that compares keys in the database. Only what changed is written."""
+    """Set-based: one statement joins the rule's findings — straight from its query for a set-based rule, from its
+    Finding objects (copied into a temporary table) otherwise — with the rule's open alerts (a full join on the
+    subject key) and keeps only the differences: findings without an open alert, open alerts without a finding,
+    findings whose alert changed (and those with an accepted rectification, which decide whether it is cleared and
+    whether its occurrence is suppressed). Resolving, clearing, refreshing and opening are then one statement each
+    over those differences. In a steady state nothing but the differences is materialised, and only what changed is
+    written."""
     rule = config.rule
     outcome = RuleOutcome(rule.code, config.enabled, problem=config.problem)
     clock = time.perf_counter()
@@ -94,20 +98,22 @@ def apply_rule(config: RuleConfig, as_of: datetime.date, region_prefix: str) -> 
             # saved nothing.
             cursor.execute("SET LOCAL jit = off")
         _lock_rule(rule)
-        _create_temp_table(cursor, FINDINGS, f"subject_key varchar(40) NOT NULL, subject_id bigint NOT NULL, "
-                                             f"region_id varchar(6) NOT NULL, evidence {_json_type()} NOT NULL, "
-                                             f"episode varchar(40) NOT NULL, message text NOT NULL")
-        if config.enabled:
-            outcome.findings = _load_findings(cursor, config, as_of, region_prefix)
-        _index_or_analyze(cursor, FINDINGS)
-        outcome.evaluate_seconds = time.perf_counter() - clock
         where = _OpenAlerts(rule.code, region_prefix)
+        _create_temp_table(cursor, DIFFERENCES, f"subject_key varchar(40) NOT NULL, subject_id bigint, "
+                                                f"region_id varchar(6), evidence {_json_type()}, episode varchar(40), "
+                                                f"message text, alert_id bigint")
+        source = _findings_source(cursor, config, as_of, region_prefix) if config.enabled else None
+        outcome.findings = _load_differences(cursor, config, where, source)
+        _index_or_analyze(cursor, DIFFERENCES)
+        outcome.evaluate_seconds = time.perf_counter() - clock
         reason = CONDITION_GONE if config.enabled else RULE_DISABLED
         outcome.resolved = _resolve(cursor, where, as_of, reason)
         _clear_accepted(cursor, where, as_of)
-        outcome.updated = _refresh(cursor, config, where)
-        outcome.opened = _open(cursor, config, where, as_of)
-        cursor.execute(f"DROP TABLE {FINDINGS}")
+        outcome.updated = _refresh(cursor, config)
+        outcome.opened = _open(cursor, config, as_of)
+        cursor.execute(f"DROP TABLE {DIFFERENCES}")
+        if source is not None and source[0] == _SOURCE_SELECT:
+            cursor.execute(f"DROP TABLE {SOURCE}")
         outcome.write_seconds = time.perf_counter() - clock - outcome.evaluate_seconds
     outcome.seconds = time.perf_counter() - clock
     return outcome
@@ -119,11 +125,13 @@ def _lock_rule(rule) -> None:
     RuleSetting.objects.select_for_update().filter(pk=setting.pk).exists()
 
 
-# --- the findings table and the set-based statements ---------------------------------------------------------
+# --- the differences table and the set-based statements -----------------------------------------------------
 
-FINDINGS = "alerts_scan_finding"
+DIFFERENCES = "alerts_scan_difference"
+SOURCE = "alerts_scan_finding"  # the findings of a rule computed in Python
 ALERTS = Alert._meta.db_table
 FINDING_FIELDS = ["subject_key", "subject_id", "region_id", "evidence", "episode", "message"]
+_SOURCE_SELECT = f"SELECT {', '.join(FINDING_FIELDS)} FROM {SOURCE}"
 
 
 def _create_temp_table(cursor, name: str, columns: str) -> None:
@@ -147,32 +155,33 @@ def _json_type() -> str:
 
 
 def _index_or_analyze(cursor, table: str) -> None:
-    """A unique index on the key (the anti-joins probe it; without it a planner misled by stale statistics on the
-    alerts table chose a nested loop over the whole findings table per alert: minutes instead of a second), and on
-    PostgreSQL statistics (temporary tables are never analysed automatically)."""
+    """A unique index on the key (clearing accepted rectifications probes it; without it a planner misled by stale
+    statistics on the alerts table once chose a nested loop over the whole table per alert: minutes instead of a
+    second), and on PostgreSQL statistics (temporary tables are never analysed automatically)."""
     cursor.execute(f"CREATE UNIQUE INDEX {table}_key ON {table} (subject_key)")
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {table}")
 
 
-def _load_findings(cursor, config: RuleConfig, as_of, region_prefix: str) -> int:
-    """The rule's findings into the temporary table; returns their number."""
+def _findings_source(cursor, config: RuleConfig, as_of, region_prefix: str) -> tuple[str, list]:
+    """The rule's findings as a SELECT of FINDING_FIELDS (sql, params): the rule's own query for a set-based rule;
+    for the others their Finding objects, copied into a temporary table first."""
     rule = config.rule
     query = rule.findings_query(as_of, region_prefix, config.params)
     if query is not None:
         sql, params = query.query.sql_with_params()
-        cursor.execute(
-            f"INSERT INTO {FINDINGS} ({', '.join(FINDING_FIELDS)}) "
-            f"SELECT %s || CAST(q.finding_subject AS varchar(20)), q.finding_subject, q.finding_region, "
-            f"q.finding_evidence, q.finding_episode, q.finding_message FROM ({sql}) q",
-            [f"{rule.subject_type}:", *params])
-        return cursor.rowcount
+        return (f"SELECT %s || CAST(q.finding_subject AS varchar(20)) AS subject_key, q.finding_subject AS subject_id, "
+                f"q.finding_region AS region_id, q.finding_evidence AS evidence, q.finding_episode AS episode, "
+                f"q.finding_message AS message FROM ({sql}) q", [f"{rule.subject_type}:", *params])
+    _create_temp_table(cursor, SOURCE, f"subject_key varchar(40) NOT NULL, subject_id bigint NOT NULL, "
+                                       f"region_id varchar(6) NOT NULL, evidence {_json_type()} NOT NULL, "
+                                       f"episode varchar(40) NOT NULL, message text NOT NULL")
     findings = {f"{rule.subject_type}:{f.subject_id}": f for f in rule.evaluate(as_of, region_prefix, config.params)}
     # Serialised as Django's JSONField does (SQLite compares the normalised JSON text, PostgreSQL jsonb values).
-    _write_rows(cursor, FINDINGS, FINDING_FIELDS,
+    _write_rows(cursor, SOURCE, FINDING_FIELDS,
                 ((key, f.subject_id, f.region_id, json.dumps(f.evidence), f.episode, rule.message(f, config.params))
                  for key, f in findings.items()))
-    return len(findings)
+    return _SOURCE_SELECT, []
 
 
 class _OpenAlerts:
@@ -185,42 +194,78 @@ class _OpenAlerts:
         self.region, self.region_params = subtree_sql(f"{ALERTS}.region_id", region_prefix)
 
 
+def _json_differs(left: str, right: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"{left} <> {right}"
+    # SQLite keeps JSON as text: compare it minified, so the same evidence written by the ORM counts as equal.
+    return f"json({left}) <> json({right})"
+
+
+def _differs(alert: str, finding: str) -> str:
+    """The open alert `alert` no longer shows the finding `finding` (one %s: the rule's severity)."""
+    return (f"({_json_differs(f'{alert}.evidence', f'{finding}.evidence')} OR {alert}.episode <> {finding}.episode "
+            f"OR {alert}.severity <> %s OR {alert}.region_id <> {finding}.region_id)")
+
+
+def _load_differences(cursor, config: RuleConfig, where: _OpenAlerts, source: tuple[str, list] | None) -> int:
+    """The rule's findings (`source`; None: the rule is disabled) fully joined with its open alerts (in every
+    region: a finding matches its open alert wherever that is), keeping the rows the scan acts on: a finding
+    without an open alert (alert_id NULL), an open alert without a finding (subject_id NULL), a finding its open
+    alert does not show, and a finding whose subject has an accepted rectification not yet cleared. Returns the
+    number of findings (those matching an open alert are counted, not kept)."""
+    columns = "subject_key, subject_id, region_id, evidence, episode, message, alert_id"
+    alerts = (f"SELECT {ALERTS}.id, {ALERTS}.subject_key, {ALERTS}.evidence, {ALERTS}.episode, {ALERTS}.severity, "
+              f"{ALERTS}.region_id FROM {ALERTS} WHERE {ALERTS}.rule = %s AND {where.status_in}")
+    alert_params = [where.code, *where.statuses]
+    if source is None:
+        cursor.execute(f"INSERT INTO {DIFFERENCES} ({columns}) "
+                       f"SELECT a.subject_key, NULL, NULL, NULL, NULL, NULL, a.id FROM ({alerts}) a", alert_params)
+        return 0
+    cursor.execute(f"SELECT COUNT(*) FROM {ALERTS} WHERE {ALERTS}.rule = %s AND {where.status_in}", alert_params)
+    matched = cursor.fetchone()[0]
+    source_sql, source_params = source
+    cursor.execute(
+        f"INSERT INTO {DIFFERENCES} ({columns}) "
+        f"SELECT COALESCE(q.subject_key, a.subject_key), q.subject_id, q.region_id, q.evidence, q.episode, q.message, "
+        f"a.id FROM ({source_sql}) q FULL JOIN ({alerts}) a ON a.subject_key = q.subject_key "
+        f"WHERE a.id IS NULL OR q.subject_key IS NULL OR {_differs('a', 'q')} "
+        f"OR EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = q.subject_key "
+        f"AND {ALERTS}.status = %s AND {ALERTS}.cleared_on IS NULL)",
+        [*source_params, *alert_params, config.severity, where.code, AlertStatus.ACCEPTED])
+    cursor.execute(f"SELECT SUM(CASE WHEN subject_id IS NULL THEN 1 ELSE 0 END), "
+                   f"SUM(CASE WHEN alert_id IS NULL THEN 1 ELSE 0 END) FROM {DIFFERENCES}")
+    gone, new = (value or 0 for value in cursor.fetchone())
+    return matched - gone + new
+
+
 def _resolve(cursor, where: _OpenAlerts, as_of, reason: str) -> int:
+    """Open alerts (in the region) without a finding are resolved."""
     cursor.execute(
         f"UPDATE {ALERTS} SET status = %s, resolved_on = %s, resolution_reason = %s, updated_at = %s "
-        f"WHERE {ALERTS}.rule = %s AND {where.status_in}{where.region} "
-        f"AND NOT EXISTS (SELECT 1 FROM {FINDINGS} f WHERE f.subject_key = {ALERTS}.subject_key)",
-        [AlertStatus.RESOLVED, _day(as_of), reason, _now(), where.code, *where.statuses, *where.region_params])
+        f"WHERE {ALERTS}.id IN (SELECT f.alert_id FROM {DIFFERENCES} f WHERE f.subject_id IS NULL){where.region}",
+        [AlertStatus.RESOLVED, _day(as_of), reason, _now(), *where.region_params])
     return cursor.rowcount
 
 
 def _clear_accepted(cursor, where: _OpenAlerts, as_of) -> None:
     """Accepted rectifications whose condition is gone are marked cleared, so a later recurrence opens a new alert;
-    those whose condition has held ever since keep suppressing the same occurrence (see _open)."""
+    those whose condition has held ever since keep suppressing the same occurrence (see _open). Every finding of a
+    subject with such a rectification is among the differences."""
     cursor.execute(
         f"UPDATE {ALERTS} SET cleared_on = %s WHERE {ALERTS}.rule = %s AND {ALERTS}.status = %s "
-        f"AND {ALERTS}.cleared_on IS NULL{where.region} "
-        f"AND NOT EXISTS (SELECT 1 FROM {FINDINGS} f WHERE f.subject_key = {ALERTS}.subject_key)",
+        f"AND {ALERTS}.cleared_on IS NULL{where.region} AND NOT EXISTS (SELECT 1 FROM {DIFFERENCES} f "
+        f"WHERE f.subject_key = {ALERTS}.subject_key AND f.subject_id IS NOT NULL)",
         [_day(as_of), where.code, AlertStatus.ACCEPTED, *where.region_params])
 
 
-def _evidence_differs() -> str:
-    if connection.vendor == "postgresql":
-        return f"{ALERTS}.evidence <> f.evidence"
-    # SQLite keeps JSON as text: compare it minified, so the same evidence written by the ORM counts as equal.
-    return f"json({ALERTS}.evidence) <> json(f.evidence)"
-
-
-def _refresh(cursor, config: RuleConfig, where: _OpenAlerts) -> int:
+def _refresh(cursor, config: RuleConfig) -> int:
     """Open alerts whose evidence, occurrence, severity or region changed get the new picture (and message) in one
     UPDATE … FROM; unchanged ones are not written."""
     cursor.execute(
         f"UPDATE {ALERTS} SET message = f.message, evidence = f.evidence, episode = f.episode, "
-        f"region_id = f.region_id, severity = %s, updated_at = %s FROM {FINDINGS} f "
-        f"WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = f.subject_key AND {where.status_in} "
-        f"AND ({_evidence_differs()} OR {ALERTS}.episode <> f.episode OR {ALERTS}.severity <> %s "
-        f"OR {ALERTS}.region_id <> f.region_id)",
-        [config.severity, _now(), where.code, *where.statuses, config.severity])
+        f"region_id = f.region_id, severity = %s, updated_at = %s FROM {DIFFERENCES} f "
+        f"WHERE {ALERTS}.id = f.alert_id AND f.subject_id IS NOT NULL AND {_differs(ALERTS, 'f')}",
+        [config.severity, _now(), config.severity])
     return cursor.rowcount
 
 
@@ -235,7 +280,7 @@ def _defaults() -> tuple[list[str], list]:
     return [f.column for f in omitted], [f.get_db_prep_save(f.get_default(), connection) for f in omitted]
 
 
-def _open(cursor, config: RuleConfig, where: _OpenAlerts, as_of) -> int:
+def _open(cursor, config: RuleConfig, as_of) -> int:
     """Findings without an open alert, and not an occurrence whose rectification was accepted, become new alerts in
     one INSERT … SELECT, in key order (so the unique index on open alerts is filled page by page)."""
     rule = config.rule
@@ -246,13 +291,12 @@ def _open(cursor, config: RuleConfig, where: _OpenAlerts, as_of) -> int:
         f"INSERT INTO {ALERTS} ({', '.join(columns + default_columns)}) "
         f"SELECT %s, %s, f.subject_key, {'f.subject_id' if party else 'NULL'}, {'NULL' if party else 'f.subject_id'}, "
         f"f.region_id, %s, f.message, f.evidence, f.episode, %s, %s, %s{''.join(', %s' for _ in defaults)} "
-        f"FROM {FINDINGS} f WHERE NOT EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s "
-        f"AND {ALERTS}.subject_key = f.subject_key AND {where.status_in}) "
+        f"FROM {DIFFERENCES} f WHERE f.alert_id IS NULL AND f.subject_id IS NOT NULL "
         f"AND NOT EXISTS (SELECT 1 FROM {ALERTS} WHERE {ALERTS}.rule = %s AND {ALERTS}.subject_key = f.subject_key "
         f"AND {ALERTS}.status = %s AND {ALERTS}.cleared_on IS NULL AND {ALERTS}.episode = f.episode) "
         f"ORDER BY f.subject_key",
         [rule.code, rule.subject_type, config.severity, AlertStatus.OPEN, _day(as_of), _now(), *defaults,
-         where.code, *where.statuses, where.code, AlertStatus.ACCEPTED])
+         rule.code, AlertStatus.ACCEPTED])
     return cursor.rowcount
 
 
