@@ -231,25 +231,22 @@ def _rule_title(code: str) -> str:
 
 
 class ScanActivityTally(models.Model):
-    """Per branch: for each activity type, the number held in the last full period of the type's rule (one column
-    per type, named after it; NULL where the type has no rule)."""
+    """Per branch and activity type (of a rule): the number held in the last full period of the type's rule, and
+    the last date up to the scan's date."""
 
-    party_org = models.OneToOneField("party.PartyOrganization", primary_key=True, on_delete=models.DO_NOTHING,
-                                     db_constraint=False, related_name="scan_activity_tally")
-    member_assembly = models.IntegerField(null=True)
-    committee_meeting = models.IntegerField(null=True)
-    group_meeting = models.IntegerField(null=True)
-    party_lecture = models.IntegerField(null=True)
-    themed_party_day = models.IntegerField(null=True)
-    life_meeting = models.IntegerField(null=True)
-    member_appraisal = models.IntegerField(null=True)
+    pk = models.CompositePrimaryKey("party_org", "type")
+    party_org = models.ForeignKey("party.PartyOrganization", on_delete=models.DO_NOTHING, db_constraint=False,
+                                  related_name="scan_activity_tallies")
+    type = models.CharField(max_length=32)
+    held = models.IntegerField()
+    last_date = models.DateField()
 
     class Meta:
         managed = False
         db_table = "alerts_scan_activity_tally"
 
     def __str__(self):
-        return f"{self.party_org_id}"
+        return f"{self.party_org_id} {self.type}"
 
 
 class ScanMemberTally(models.Model):
