@@ -50,13 +50,19 @@ class Alert(models.Model):
     rule = models.CharField(_("rule"), max_length=64)
     subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
     subject_key = models.CharField(_("subject key"), max_length=40)  # "party_org:12" / "social_org:34"
+    # The subject and region keys are not database constraints: checking them (a locking look-up of the
+    # organization and of the region per new alert) doubled the insert of a first national scan's 423,249
+    # no_work_coverage alerts (34–38 s instead of 18–19 s, benchmarks/README.md). Django's deletes still cascade
+    # (subjects) or refuse (regions), and no code deletes those rows with raw SQL (tests/test_subject_keys.py;
+    # docs/architecture.md).
     party_org = models.ForeignKey("party.PartyOrganization", verbose_name=_("party organization"), null=True,
-                                  blank=True, on_delete=models.CASCADE, related_name="alerts", db_index=False)
+                                  blank=True, on_delete=models.CASCADE, related_name="alerts", db_index=False,
+                                  db_constraint=False)
     organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
                                      null=True, blank=True, on_delete=models.CASCADE, related_name="alerts",
-                                     db_index=False)
+                                     db_index=False, db_constraint=False)
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="+", db_index=False)
+                               related_name="+", db_index=False, db_constraint=False)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
     message = models.TextField(_("message"))
     evidence = models.JSONField(_("evidence"), default=dict)
