@@ -125,8 +125,9 @@ def main() -> None:
         vacuum_alert_tables()
     bound_after = bound_seconds()
     print(f"bound again after the scans: {bound_after:.2f} s; load average {load()}")
-    print("\nfirst scan: evaluate = the findings into the temporary table, write = resolve/refresh/open statements, "
-          "commit = the rest (foreign-key checks); steady: the same for the second scan")
+    print("\nfirst scan: evaluate = the rule's findings joined with its open alerts, the differences into the scan's "
+          "temporary table (the first activity / member rule also fills the shared tally); "
+          "write = resolve/refresh/open statements; commit = the rest; steady: the same for the second scan")
     print(f"{'rule':30} {'findings':>9} {'eval':>6} {'write':>6} {'commit':>6} {'total':>6} {'× bound':>7} "
           f"{'st.eval':>7} {'st.total':>8}")
     for outcome, steady in zip(first.rules, second.rules, strict=True):
