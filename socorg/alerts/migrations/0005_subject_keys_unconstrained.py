@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0003_scan_tallies'),
+        ('alerts', '0004_scan_tallies'),
         ('party', '0013_name_bigram_indexes'),
         ('regions', '0002_load_regions'),
         ('registry', '0010_list_keyset_indexes'),

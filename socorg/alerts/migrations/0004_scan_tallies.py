@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0002_slim_indexes'),
+        ('alerts', '0003_list_keyset_index'),
         ('party', '0013_name_bigram_indexes'),
     ]
 
