@@ -54,8 +54,10 @@ class RegionCounts(models.Model):
 
 
 class PartyOrgReach(models.Model):
+    # No index of its own: coverage_reach_unique (party_org, key) leads with it (one index less for the 900,000
+    # rows of the national set to keep on every insert; benchmarks/README.md, ledger).
     party_org = models.ForeignKey("party.PartyOrganization", verbose_name=_("party organization"),
-                                  on_delete=models.CASCADE, related_name="+")
+                                  on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(_("region key"), max_length=6)
     is_functional = models.BooleanField(_("functional party organization"), default=False)
 

@@ -66,27 +66,25 @@ class SocialOrganization(models.Model):
     scope_organization_paths = ("pk",)
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    name_pinyin = models.CharField(_("name (pinyin)"), max_length=600, blank=True, db_index=True)
+    name_pinyin = models.CharField(_("name (pinyin)"), max_length=600, blank=True)
     name_initials = models.CharField(_("name (pinyin initials)"), max_length=200, blank=True, db_index=True)
-    org_type = models.CharField(_("type"), max_length=32, choices=OrgType.choices, db_index=True)
-    category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER,
-                                db_index=True)
+    org_type = models.CharField(_("type"), max_length=32, choices=OrgType.choices)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER)
     authority_region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
-                                         on_delete=models.PROTECT, related_name="+")
+                                         on_delete=models.PROTECT, related_name="+", db_index=False)
     authority_level = models.CharField(_("registration level"), max_length=16, choices=AuthorityLevel.choices)
     supervisor = models.CharField(_("supervising unit"), max_length=200, blank=True,
                                   help_text=_("Empty means direct registration."))
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE,
-                              db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
     status_changed_on = models.DateField(_("status change date"), null=True, blank=True)
     status_reason = models.CharField(_("status change reason"), max_length=500, blank=True)
     declared_full_members = models.PositiveIntegerField(_("declared full party members"), default=0)
     declared_probationary_members = models.PositiveIntegerField(_("declared probationary party members"), default=0)
     # Effective counts: from member records where any exist, else the declared counts (party app maintains them).
-    full_members = models.PositiveIntegerField(_("full party members"), default=0, db_index=True)
+    full_members = models.PositiveIntegerField(_("full party members"), default=0)
     probationary_members = models.PositiveIntegerField(_("probationary party members"), default=0)
     # The full members counted toward should-build (应建) on the deployment's basis (SOCORG_SHOULD_BUILD_BASIS):
     # full_members, or only those among the member records who are full-time staff of the standing office.
@@ -119,6 +117,16 @@ class SocialOrganization(models.Model):
             models.Index(fields=["authority_region", "uscc"], name="registry_org_region_uscc_idx"),
             models.Index(fields=["registered_on", "id"], name="registry_org_registered_id_idx"),
             models.Index(fields=["full_members", "id"], name="registry_org_members_id_idx"),
+            # Single-column indexes, each with a reader; the rest were dropped for the cost every insert pays (27
+            # indexes made an organization's insert 26-61 times a bare row; benchmarks/README.md, ledger). Region,
+            # status and full members are the leading columns of the indexes above; nothing looks up or sorts by
+            # the name (searches go through the trigram and bigram indexes); and no query on these columns is a
+            # LIKE 'x%', so none needs the varchar_pattern_ops twin Django adds to a db_index CharField — except
+            # the initials (`organization__name_initials__startswith` in the reports, projects and credit
+            # filters), which keep the pattern index beside the plain one (the public look-up sorts by initials).
+            models.Index(fields=["org_type"], name="registry_org_type_idx"),
+            models.Index(fields=["category"], name="registry_org_category_idx"),
+            models.Index(fields=["name_pinyin"], name="registry_org_pinyin_idx"),  # the lists' pinyin sort
         ]
 
     def __str__(self):
