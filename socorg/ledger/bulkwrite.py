@@ -53,6 +53,20 @@ def ids_of(model, key_columns: tuple[str, ...], filter_column: str, values: list
     return found
 
 
+def reserve_ids(model, count: int) -> list[int] | None:
+    """`count` new ids for `model`'s rows, taken from its id sequence in one statement, so the rows are written with
+    their ids and nothing is read back (PostgreSQL; reading the ids back by key after each COPY cost a query per
+    chunk and table, 2.2 s of a 100,000-organization import). None on SQLite, where the caller reads them back
+    (ids_of) after the insert: there is no sequence to take them from, and the import holds the only write lock."""
+    if connection.vendor != "postgresql" or count <= 0:
+        return None
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(q.sequence) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass "
+                       "AS sequence) q CROSS JOIN generate_series(1, %s) ORDER BY 1", [table, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def set_column(model, column: str, values: list[tuple[int, object]]) -> None:
     """Set `column` of the rows with these ids: [(id, value)]. On PostgreSQL one UPDATE … FROM unnest(ids, values)
     (its statement triggers fire once, not once per row: executemany of 20,000 single-row UPDATEs cost 78 s on a

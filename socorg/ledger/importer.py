@@ -285,7 +285,7 @@ class ImportRun:
             if not ok:
                 continue
             keys = mapping.keys_by_index
-            parsers = handler.parsers()
+            parsers = handler.preread_parsers()
             columns = [(column.key, column.default, parsers.get(column.key)) for column in handler.columns
                        if column.key in handler_class.preread_keys]
             for number, cells in rows:

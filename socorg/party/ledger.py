@@ -36,7 +36,7 @@ from socorg.ledger.values import (
 )
 from socorg.registry import rules as registry_rules
 from socorg.registry.choices import REGISTERED_STATUSES
-from socorg.registry.ledger import EXAMPLE_USCC, org_index, parse_phone, unpack
+from socorg.registry.ledger import EXAMPLE_USCC, created_org, org_index, parse_phone, unpack
 from socorg.registry.models import SocialOrganization
 from socorg.registry.uscc import uscc_problems
 
@@ -50,11 +50,17 @@ PARTY_OBJECT_TYPE = PartyOrganization._meta.label_lower
 INSTRUCTOR_OBJECT_TYPE = Instructor._meta.label_lower
 
 
-def parse_uscc_list(value, regions: Container[str] | None = None) -> list[str]:
-    """Codes of a list cell, each checked; with `regions` (every region code) valid codes take the fast check."""
-    codes = list(dict.fromkeys(clean_code(item) for item in split_list(value)))
+def code_list(value) -> list[str]:
+    """The codes of a list cell, cleaned and without repeats, not checked (see parse_uscc_list)."""
+    return list(dict.fromkeys(clean_code(item) for item in split_list(value)))
+
+
+def parse_uscc_list(value, regions: Container[str] | None = None, known: Container[str] = ()) -> list[str]:
+    """Codes of a list cell, each checked; with `regions` (every region code) valid codes take the fast check;
+    codes in `known` (this workbook's 「社会组织」 sheet, whose codes were checked there) are not checked again."""
+    codes = code_list(value)
     for code in codes:
-        if regions is not None and registry_rules.uscc_is_valid(code, None, regions):
+        if code in known or regions is not None and registry_rules.uscc_is_valid(code, None, regions):
             continue
         problems = uscc_problems(code)
         if problems:
@@ -93,7 +99,13 @@ class _ReferenceSheet(SheetHandler):
     list_key: str
 
     def parsers(self):
-        return {**super().parsers(), self.list_key: partial(parse_uscc_list, regions=self.run.region_codes())}
+        return {**super().parsers(), self.list_key: partial(parse_uscc_list, regions=self.run.region_codes(),
+                                                            known=org_index(self.run))}
+
+    def preread_parsers(self):
+        """The lists read ahead only decide the flags of organizations this import inserts; a code that is not valid
+        fails the import in its own pass, which then writes nothing: they are read without checks here."""
+        return {**self.parsers(), self.list_key: code_list}
 
     def resolve_codes(self, rows: list[Row]) -> dict[str, tuple[str, int | None, bool | None]]:
         """USCC → (region code, database id or None, active or None) for every code the chunk refers to; unknown
@@ -105,7 +117,16 @@ class _ReferenceSheet(SheetHandler):
         missing = [code for code in wanted if code not in index]
         for code in wanted - set(missing):
             found[code] = (unpack(index[code])[1], None, None)
-        db_codes = list(wanted) if self.run.writing else missing
+        db_codes = missing
+        if self.run.writing:
+            # Every code is resolved to its row now; those this import inserted are known without reading them.
+            db_codes = []
+            for code in wanted:
+                created = created_org(self.run, code)
+                if created is None:
+                    db_codes.append(code)
+                else:
+                    found[code] = (found[code][0], *created)
         if db_codes:
             known = bulkwrite.ids_of(SocialOrganization, ("uscc", "authority_region", "status"), "uscc", db_codes)
             for (code, region, status), pk in known.items():
@@ -202,18 +223,29 @@ class _ReferenceSheet(SheetHandler):
             self.LINK_MODEL.objects.filter(pk__in=ended_link_ids).update(end_on=today)
         self.run.touched_org_ids.update(touched)
 
-    def _before_insert(self, creates) -> None:
-        """What a chunk's new rows need looked up before they are built (see PartyOrganizationSheet)."""
+    def _before_insert(self, creates, ids: dict | None) -> None:
+        """What a chunk's new rows need looked up before they are built (see PartyOrganizationSheet); `ids` are
+        their ids by _key when reserved before the insert."""
+
+    def _key(self, values: dict):
+        """The key the sheet's rows are matched by (and _inserted_ids returns)."""
+        raise NotImplementedError
 
     def _insert(self, creates, found) -> list[tuple]:
         """New rows as plain rows (see bulkwrite), audited in one batch; returns their links to write."""
-        writer = self.run.table_writer(self.MODEL, self.INSERT_FIELDS)
+        reserved = bulkwrite.reserve_ids(self.MODEL, len(creates))  # None: read back after the insert (SQLite)
+        writer = self.run.table_writer(self.MODEL, self.INSERT_FIELDS if reserved is None
+                                       else ("id", *self.INSERT_FIELDS))
         stamp = bulkwrite.db_now()
-        self._before_insert(creates)
-        for row, region in creates:
-            writer.add(self._insert_values(row.values, region, stamp))
+        ids = None if reserved is None else {self._key(row.values): pk for (row, _r), pk in zip(creates, reserved,
+                                                                                                 strict=True)}
+        self._before_insert(creates, ids)
+        for number, (row, region) in enumerate(creates):
+            values = self._insert_values(row.values, region, stamp)
+            writer.add(values if reserved is None else (reserved[number], *values))
         writer.flush()
-        ids = self._inserted_ids(creates)
+        if ids is None:
+            ids = self._inserted_ids(creates)
         audit, links = self.run.audit_writer(), []
         for row, region in creates:
             links += self._inserted(audit, row.values, region, ids, found)
@@ -372,12 +404,17 @@ class PartyOrganizationSheet(_ReferenceSheet):
             after["organizations"] = row.values["organizations"]
         return after
 
-    def _before_insert(self, creates) -> None:
-        """The ids of the chunk's parents that exist by now (created in an earlier chunk or in the database), so
-        those rows are inserted linked: an UPDATE afterwards would write every such row twice, in each of the
-        table's indexes, and fire its statement triggers once per row. Parents are checked in finish() all the
-        same; a bad reference fails the import, which then writes nothing."""
+    def _key(self, values: dict):
+        return values["name"]
+
+    def _before_insert(self, creates, ids: dict | None) -> None:
+        """The ids of the chunk's parents that exist by now (created in an earlier chunk or in the database, or in
+        this chunk when its ids were reserved), so those rows are inserted linked: an UPDATE afterwards would write
+        every such row twice, in each of the table's indexes, and fire its statement triggers once per row. Parents
+        are checked in finish() all the same; a bad reference fails the import, which then writes nothing."""
         state = self.run.state(PartySheetState)
+        if ids:
+            state.created_ids.update(ids)
         wanted = sorted({row.values["parent"] for row, _r in creates} - state.created_ids.keys() - {""})
         self._parent_ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name", wanted) if wanted else {}
 
@@ -571,6 +608,9 @@ class InstructorSheet(_ReferenceSheet):
         return (InstructorKind.INSTRUCTOR.value, v["name"], pinyin[:200], initials[:64], v["unit_and_post"],
                 encrypt(v["phone"]), v["phone_index"], region, db_date(v["appointed_on"]), v["status"],
                 None if on_duty else db_date(self.run.today), stamp, stamp)
+
+    def _key(self, values: dict):
+        return values["name"], values["phone_index"]
 
     def _inserted_ids(self, creates) -> dict:
         return bulkwrite.ids_of(Instructor, ("name", "phone_index"), "phone_index",

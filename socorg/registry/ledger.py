@@ -31,7 +31,7 @@ from socorg.ledger.values import (
 from socorg.party.rules import should_build_basis
 
 from . import rules
-from .choices import FilingStatus, OrgStatus
+from .choices import REGISTERED_STATUSES, FilingStatus, OrgStatus
 from .models import FiledCommunityOrganization, SocialOrganization
 from .uscc import make_uscc, uscc_problems
 
@@ -82,6 +82,9 @@ class OrgSheetState:
     """What the sheet keeps during one import (run.state(OrgSheetState)); the party sheets read it too."""
 
     index: dict[str, int] = dataclasses.field(default_factory=dict)  # USCC → packed (row, authority region), see PACK
+    # Organizations this import inserted: USCC → id * 2 + 1 if registered (REGISTERED_STATUSES) else id * 2; the
+    # party sheets resolve their lists from it instead of reading those rows back (see created_org).
+    created: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def org_index(run) -> dict[str, int]:
@@ -91,6 +94,12 @@ def org_index(run) -> dict[str, int]:
 
 def unpack(packed: int) -> tuple[int, str]:
     return packed // PACK, f"{packed % PACK:06d}"
+
+
+def created_org(run, code: str) -> tuple[int, bool] | None:
+    """(id, registered) of the organization with this USCC if this import inserted it, else None."""
+    packed = run.state(OrgSheetState).created.get(code)
+    return None if packed is None else (packed >> 1, bool(packed & 1))
 
 
 @register_sheet
@@ -225,24 +234,30 @@ class OrganizationSheet(SheetHandler):
         instructor sheets' lists, read before any sheet was written (ImportRun._preread), will give them, so no
         UPDATE follows (ImportRun._after_write corrects any organization whose links turn out otherwise)."""
         run = self.run
-        writer = run.table_writer(SocialOrganization, INSERT_FIELDS)
+        reserved = bulkwrite.reserve_ids(SocialOrganization, len(creates))  # None: read back after (SQLite)
+        writer = run.table_writer(SocialOrganization, INSERT_FIELDS if reserved is None else ("id", *INSERT_FIELDS))
         stamp = bulkwrite.db_now()
         db_date = bulkwrite.db_date
         expected = run.created_state.expected_flags
         flags_of = {}
-        for code, v in creates:
+        for number, (code, v) in enumerate(creates):
             flags_of[code] = flags = expected(code)
             pinyin, initials = pinyin_pair(v["name"])
-            writer.add((code, v["name"], pinyin[:600], initials[:200], v["org_type"], v["category"],
-                        v["authority_region_id"], v["authority_level"], v["supervisor"], db_date(v["registered_on"]),
-                        v["status"], db_date(v["status_changed_on"]), v["declared_full_members"],
-                        v["declared_probationary_members"], v["declared_full_members"],
-                        v["declared_probationary_members"], v["declared_full_members"],
-                        v["party_clause_in_charter"], v["legal_representative"],
-                        encrypt(v["phone"]) if v["phone"] else "", stamp, stamp, *flags))
+            row = (code, v["name"], pinyin[:600], initials[:200], v["org_type"], v["category"],
+                   v["authority_region_id"], v["authority_level"], v["supervisor"], db_date(v["registered_on"]),
+                   v["status"], db_date(v["status_changed_on"]), v["declared_full_members"],
+                   v["declared_probationary_members"], v["declared_full_members"],
+                   v["declared_probationary_members"], v["declared_full_members"],
+                   v["party_clause_in_charter"], v["legal_representative"],
+                   encrypt(v["phone"]) if v["phone"] else "", stamp, stamp, *flags)
+            writer.add(row if reserved is None else (reserved[number], *row))
         writer.flush()
-        ids = bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [code for code, _v in creates])
+        ids = (bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [code for code, _v in creates])
+               if reserved is None else {code: pk for (code, _v), pk in zip(creates, reserved, strict=True)})
         run.created_org_ids.update(ids.values())
+        created = run.state(OrgSheetState).created
+        for code, v in creates:
+            created[code] = ids[code] * 2 + (v["status"] in REGISTERED_STATUSES)
         for code, flags in flags_of.items():
             run.created_state.note_inserted(ids[code], flags)
         audit = run.audit_writer()

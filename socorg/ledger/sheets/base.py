@@ -72,6 +72,10 @@ class SheetHandler:
         """Column key → parser used for this run (the columns' own by default; a handler may bind run state)."""
         return {column.key: column.parse for column in self.columns if column.parse}
 
+    def preread_parsers(self) -> dict[str, Callable[[Any], Any]]:
+        """The parsers of the columns read ahead (ImportRun._preread): parsers() unless a handler can do with less."""
+        return self.parsers()
+
     # --- per row ---------------------------------------------------------------------------------------------
 
     def _parse_plan(self) -> tuple[dict, list, list]:
