@@ -73,7 +73,7 @@ class SocialOrganization(models.Model):
     org_type = models.CharField(_("type"), max_length=32, choices=OrgType.choices)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER)
     authority_region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
-                                         on_delete=models.PROTECT, related_name="+", db_index=False)
+                                         on_delete=models.PROTECT, related_name="+")
     authority_level = models.CharField(_("registration level"), max_length=16, choices=AuthorityLevel.choices)
     supervisor = models.CharField(_("supervising unit"), max_length=200, blank=True,
                                   help_text=_("Empty means direct registration."))
@@ -117,13 +117,16 @@ class SocialOrganization(models.Model):
             models.Index(fields=["authority_region", "uscc"], name="registry_org_region_uscc_idx"),
             models.Index(fields=["registered_on", "id"], name="registry_org_registered_id_idx"),
             models.Index(fields=["full_members", "id"], name="registry_org_members_id_idx"),
-            # Single-column indexes, each with a reader; the rest were dropped for the cost every insert pays (27
-            # indexes made an organization's insert 26-61 times a bare row; benchmarks/README.md, ledger). Region,
-            # status and full members are the leading columns of the indexes above; nothing looks up or sorts by
-            # the name (searches go through the trigram and bigram indexes); and no query on these columns is a
-            # LIKE 'x%', so none needs the varchar_pattern_ops twin Django adds to a db_index CharField — except
-            # the initials (`organization__name_initials__startswith` in the reports, projects and credit
-            # filters), which keep the pattern index beside the plain one (the public look-up sorts by initials).
+            # Single-column indexes, each with a reader; the rest were dropped for the cost every insert pays (30
+            # indexes made an organization's insert 26-61 times a bare row; benchmarks/README.md, ledger). Status
+            # and full members are the leading columns of the indexes above; nothing looks up or sorts by the name
+            # (searches go through the trigram and bigram indexes); and no query on these columns or the region is
+            # a LIKE 'x%', so none needs the varchar_pattern_ops twin Django adds to an indexed CharField (the
+            # region's is dropped by migration 0011) — except the initials (`organization__name_initials__
+            # startswith` in the reports, projects and credit filters) and the code (the coverage list's
+            # `uscc__startswith`). The region keeps its narrow plain index (the FK's): a scope sorted by another
+            # column (full members, registration date) reads the scope from it and sorts (4 ms for a prefecture of
+            # the national set); with only the wide composites the planner walked the sort index instead (185 ms).
             models.Index(fields=["org_type"], name="registry_org_type_idx"),
             models.Index(fields=["category"], name="registry_org_category_idx"),
             models.Index(fields=["name_pinyin"], name="registry_org_pinyin_idx"),  # the lists' pinyin sort

@@ -1,9 +1,8 @@
 """Index diet of registry_socialorganization (issue 19.4): every insert paid for 27 indexes.
 
 Dropped, with the reason (benchmarks/README.md, ledger):
-- authority_region (and its varchar_pattern_ops twin): the leading column of registry_org_coverage_idx and
-  registry_org_region_uscc_idx, which serve every region lookup and scope range (core.scope.ScopePrefix states a
-  scope as a range, which the plain b-tree opclass serves; the twin served only LIKE 'x%').
+- authority_region's varchar_pattern_ops twin: core.scope.ScopePrefix states a scope as a range, which the plain
+  index serves (the twin served only LIKE 'x%'). The plain one stays: see the model's Meta.indexes comment.
 - status (and twin): the leading column of registry_org_status_region_idx.
 - full_members: the leading column of registry_org_members_id_idx.
 - name (and twin): nothing looks up, sorts or prefix-matches by name; searches use the trigram/bigram indexes.
@@ -11,15 +10,14 @@ Dropped, with the reason (benchmarks/README.md, ledger):
   to Meta.indexes names (registry_org_type_idx, registry_org_category_idx, registry_org_pinyin_idx).
 
 The database side renames and drops instead of letting AlterField rebuild: on the national set that would re-create
-three indexes and re-validate the region foreign key over a million rows for nothing.
+three indexes over a million rows for nothing.
 """
 
-import django.db.models.deletion
 from django.db import migrations, models
 
 
 TABLE = "registry_socialorganization"
-DROPPED = [f"{TABLE}_authority_region_id_6a6eb479", f"{TABLE}_authority_region_id_6a6eb479_like",
+DROPPED = [f"{TABLE}_authority_region_id_6a6eb479_like",
            f"{TABLE}_status_f4f5545b", f"{TABLE}_status_f4f5545b_like", f"{TABLE}_full_members_f7a43b72",
            f"{TABLE}_name_c28e89df", f"{TABLE}_name_c28e89df_like", f"{TABLE}_org_type_19ba55cb_like",
            f"{TABLE}_category_5dbdf878_like", f"{TABLE}_name_pinyin_ed2aa6c5_like"]
@@ -27,8 +25,7 @@ RENAMED = [(f"{TABLE}_org_type_19ba55cb", "registry_org_type_idx", "org_type"),
            (f"{TABLE}_category_5dbdf878", "registry_org_category_idx", "category"),
            (f"{TABLE}_name_pinyin_ed2aa6c5", "registry_org_pinyin_idx", "name_pinyin")]
 # The dropped indexes as 0001 made them (for the way back).
-RESTORED = [(f"{TABLE}_authority_region_id_6a6eb479", "authority_region_id", False),
-            (f"{TABLE}_authority_region_id_6a6eb479_like", "authority_region_id", True),
+RESTORED = [(f"{TABLE}_authority_region_id_6a6eb479_like", "authority_region_id", True),
             (f"{TABLE}_status_f4f5545b", "status", False), (f"{TABLE}_status_f4f5545b_like", "status", True),
             (f"{TABLE}_full_members_f7a43b72", "full_members", False), (f"{TABLE}_name_c28e89df", "name", False),
             (f"{TABLE}_name_c28e89df_like", "name", True), (f"{TABLE}_org_type_19ba55cb_like", "org_type", True),
@@ -72,11 +69,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AlterField(
-                    model_name='socialorganization',
-                    name='authority_region',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='registration authority region'),
-                ),
                 migrations.AlterField(
                     model_name='socialorganization',
                     name='category',
