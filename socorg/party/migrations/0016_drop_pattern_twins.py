@@ -27,7 +27,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("party", "0014_list_keyset_indexes"),
+        ("party", "0015_member_name_bigram_index"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
