@@ -5,17 +5,20 @@ another dimension, from one of three sources that must agree:
   of regions shown, not of organizations. The default for today's figures by region.
 - "flags": a GROUP BY over the organizations' stored flags (today only). Used for breakdowns by type, category,
   level and supervisor, which the maintained tables do not carry.
-- "scratch": a GROUP BY with the flags recomputed by EXISTS subqueries (state.flag_expressions) as of a date; the
-  only source for past dates, and the reference the other two are tested against.
+- "scratch": the flags recomputed. Today: a GROUP BY with the flags by EXISTS subqueries (state.flag_expressions),
+  the reference the other two are tested against. A past day: the organizations' state on that day from the dated
+  history, computed set-based (coverage.as_of: one pass, then the GROUP BY), with the region, type, category and
+  level each organization had on the day.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +28,9 @@ from socorg.party.models import PartyOrganization, Responsibility, ResponsibleBo
 from socorg.regions.choices import Level
 from socorg.regions.models import Region
 from socorg.registry.choices import AuthorityLevel, Category, OrgType
-from socorg.registry.models import FiledCommunityOrganization, SocialOrganization
+from socorg.registry.models import FiledCommunityOrganization, OrgPeriod, SocialOrganization, is_past
 
-from . import state
+from . import as_of, state
 from .models import (
     COUNT_FIELDS,
     KEY_LENGTHS,
@@ -153,6 +156,11 @@ class CountsSource:
         if source == "maintained" and responsible is not None:
             raise ValueError("the maintained counts are per region only; filter by responsible body from 'flags'")
         self.source, self.on, self.responsible = source, on, responsible
+        # A past day: the set-based pass over the dated history (coverage.as_of).
+        self.past = source == "scratch" and is_past(on)
+
+    def scope(self, prefix: str = "") -> as_of.Scope:
+        return as_of.Scope(self.on, prefix, self.responsible)
 
     def only_responsible(self, rows, organization: str = "pk"):
         """Rows of organizations (or, with organization="organization_id", rows pointing at them) whose party
@@ -165,6 +173,8 @@ class CountsSource:
         if self.source == "maintained":
             rows = RegionCounts.objects.filter(in_subtree("region__code", prefix)).values("region_id", *COUNT_FIELDS)
             return {row.pop("region_id"): row for row in rows}
+        if self.past:
+            return as_of.org_counts(self.scope(prefix))
         orgs, annotations = orgs_on(self.on, self.source)
         rows = (self.only_responsible(orgs).filter(in_subtree("authority_region__code", prefix)).order_by()
                 .values("authority_region_id")
@@ -195,6 +205,8 @@ class CountsSource:
         if self.source == "maintained":
             rows = PartyOrgCounts.objects.filter(key__in=keys).values_list("key", *PARTY_FIELDS)
             return {key: (n, functional) for key, n, functional in rows}
+        if self.past:
+            return as_of.party_counts(as_of.reach(self.scope(os.path.commonprefix(list(keys)))), keys)
         result = {}
         by_length = defaultdict(set)
         for key in keys:
@@ -207,6 +219,8 @@ class CountsSource:
         """Party organization counts for every region key (snapshots of the whole country)."""
         if self.source == "maintained":
             return {key: (n, f) for key, n, f in PartyOrgCounts.objects.values_list("key", *PARTY_FIELDS)}
+        if self.past:
+            return as_of.party_counts(as_of.reach(self.scope()), None)
         result = {}
         for length in KEY_LENGTHS:
             result.update(self._party_counts_of_length(length, None))
@@ -381,6 +395,16 @@ def group_figures(region: Region, *, by: str, on: datetime.date | None, source: 
     """Totals per value of an organization field within the region's subtree (one GROUP BY each for
     organizations and party organizations)."""
     field = BY_FIELDS[by]
+    if source == "scratch" and is_past(on):
+        # the values each organization had on the day (an organization counts where and as what it was)
+        scope = as_of.Scope(on, region.scope_prefix, responsible)
+        party = as_of.group_party_counts(as_of.reach(scope, by))
+        result = []
+        for key, counts in as_of.org_counts(scope, by).items():
+            counts = {**empty_counts(), **counts}
+            _set_party(counts, party.get(key))
+            result.append({"group": {"key": key, "name": _group_label(by, key)}, "totals": totals(counts)})
+        return result
     orgs, annotations = orgs_on(on, source)
     only = CountsSource(source, on, responsible).only_responsible
     orgs = only(orgs).filter(in_subtree("authority_region__code", region.scope_prefix))
@@ -416,8 +440,18 @@ def orgs_behind(user, region: Region, measure: str, *, direct: bool = False, on:
         raise ValueError(f"unknown measure {measure!r}")
     today = timezone.localdate()
     rows = SocialOrganization.objects.visible_to(user, "view") if rows is None else rows
-    rows = (rows.filter(authority_region_id=region.code) if direct
-            else rows.filter(in_subtree("authority_region__code", region.scope_prefix)))
+    if is_past(on):
+        # where and as what each organization was registered on the day (its period), as the figures count it
+        period = OrgPeriod.objects.valid_on(on).filter(organization=OuterRef("pk"))
+        period = (period.filter(authority_region_id=region.code) if direct
+                  else period.filter(in_subtree("authority_region__code", region.scope_prefix)))
+        if group is not None and as_of.GROUPS[group[0]] in as_of.PERIOD_VALUES and group[0] != "region":
+            period = period.filter(**{as_of.GROUPS[group[0]]: group[1]})
+            group = None
+        rows = rows.filter(Exists(period))
+    else:
+        rows = (rows.filter(authority_region_id=region.code) if direct
+                else rows.filter(in_subtree("authority_region__code", region.scope_prefix)))
     if responsible is not None:
         rows = rows.filter(pk__in=responsible_for(responsible, on if on is not None and on < today else None))
     if group is not None and group[0] == "responsible":

@@ -308,25 +308,31 @@ def _member_counts(members, declared_full, declared_probationary) -> dict:
     its member records (`members`: the rows counted, one per member, with `membership` and `is_full_time_staff`)
     where it has any, otherwise the declared counts; and the full members counted toward should-build on the
     deployment's basis (party.rules.should_build_basis)."""
+    members = members.order_by().values("employer")
+
+    def counted(declared, kinds: Q):
+        # One subquery per count: no row (NULL) when the organization has no member records, so the declared
+        # count applies; otherwise the records of these kinds (possibly 0).
+        records = members.annotate(n=Count("pk", filter=kinds)).values("n")
+        return Coalesce(Subquery(records, output_field=IntegerField()), declared, output_field=IntegerField())
+
+    kinds = member_kinds()
+    return {name: counted(declared_probationary if name == "probationary_members" else declared_full, kinds[name])
+            for name in MEMBER_COUNTS}
+
+
+def member_kinds() -> dict[str, Q]:
+    """{member count: the member records it counts}: full members, the full members counted toward should-build on
+    the deployment's basis (party.rules.should_build_basis), probationary members. Counts with no member records
+    fall back to the declared full (the first two) or probationary count."""
     from socorg.party.choices import Membership
     from socorg.party.rules import should_build_basis
 
-    members = members.order_by().values("employer")
-
-    def counted(declared, **kinds):
-        # One subquery per count: no row (NULL) when the organization has no member records, so the declared
-        # count applies; otherwise the records of these kinds (possibly 0).
-        records = members.annotate(n=Count("pk", filter=Q(**kinds))).values("n")
-        return Coalesce(Subquery(records, output_field=IntegerField()), declared, output_field=IntegerField())
-
-    basis = {"membership": Membership.FULL}
+    basis = Q(membership=Membership.FULL)
     if should_build_basis() == "full_time_staff":
-        basis["is_full_time_staff"] = True
-    return {
-        "full_members": counted(declared_full, membership=Membership.FULL),
-        "basis_full_members": counted(declared_full, **basis),
-        "probationary_members": counted(declared_probationary, membership=Membership.PROBATIONARY),
-    }
+        basis &= Q(is_full_time_staff=True)
+    return {"full_members": Q(membership=Membership.FULL), "basis_full_members": basis,
+            "probationary_members": Q(membership=Membership.PROBATIONARY)}
 
 
 def member_count_expressions(on=None) -> dict:

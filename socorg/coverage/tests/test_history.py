@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from socorg.accounts.roles import Role
 from socorg.core.testing import make_user
-from socorg.coverage.queries import region_figures
+from socorg.coverage.queries import orgs_behind, region_figures
 from socorg.coverage.services import snapshot_take
 from socorg.coverage.snapshots import Period
 from socorg.coverage.state import refresh_coverage_flags, refresh_member_counts
@@ -22,6 +22,7 @@ from socorg.party.choices import Formation, Membership
 from socorg.party.history import MEMBER_HISTORY, PARTY_ORG_HISTORY
 from socorg.party.models import MemberPeriod, PartyMember, PartyOrganization, PartyOrgPeriod
 from socorg.registry import services as registry
+from socorg.registry.choices import OrgType
 from socorg.registry.history import ORG_HISTORY
 from socorg.registry.models import OrgPeriod, SocialOrganization
 from socorg.reports.party_building import party_building_as_of
@@ -181,6 +182,42 @@ def test_declared_counts_are_kept_as_of_the_day(region):
     org = b.register("530102", full_members=5, registered_on=datetime.date(2020, 1, 1))
     b.set_members(org, 1)
     assert figures(region, DAY)["full_members"] == 5 and figures(region)["full_members"] == 1
+
+
+# --- breakdowns as of a day: where and as what each organization was then ----------------------------------------
+
+
+def test_an_organization_that_moved_after_the_day_counts_where_it_was_then(world, actor, region):
+    """C moves from 盘龙区 to 曲靖市麒麟区 today: as of the day it still counts in 盘龙区 (its organizations, party
+    organizations and the list behind the number); today in 麒麟区."""
+    b.transfer(world["c"], "530302")
+    then = by_county(region, DAY)
+    assert (then["530103"]["orgs"], then["530103"]["org_covered"], then["530103"]["party_orgs"]) == (1, 1, 1)
+    assert "530103" not in by_county(region) or by_county(region)["530103"]["orgs"] == 0
+    province_then = {row["region"]["code"]: row["totals"] for row in region_figures(region("530000"), on=DAY).children}
+    assert province_then["530100"]["orgs"] == 2 and province_then.get("530300", {"orgs": 0})["orgs"] == 0
+    province_now = {row["region"]["code"]: row["totals"] for row in region_figures(region("530000")).children}
+    assert province_now["530100"]["orgs"] == 1 and province_now["530300"]["orgs"] == 1
+    assert set(orgs_behind(actor, region("530103"), "all", on=DAY)) == {world["c"]}
+    assert not orgs_behind(actor, region("530103"), "all").exists()
+    assert set(orgs_behind(actor, region("530300"), "org_covered")) == {world["c"]}
+    assert not orgs_behind(actor, region("530300"), "org_covered", on=DAY).exists()
+
+
+def test_an_organization_that_changed_type_after_the_day_counts_as_what_it_was_then(world, actor, region):
+    SocialOrganization.objects.filter(pk=world["c"].pk).update(org_type=OrgType.FOUNDATION)
+
+    def by_type(on=None):
+        return {row["group"]["key"]: row["totals"] for row in
+                region_figures(region("530100"), on=on, by="type").children}
+
+    then, now = by_type(DAY), by_type()
+    assert list(then) == [OrgType.SOCIAL_GROUP] and then[OrgType.SOCIAL_GROUP]["orgs"] == 2
+    assert then[OrgType.SOCIAL_GROUP]["party_orgs"] == 2
+    assert now[OrgType.SOCIAL_GROUP]["orgs"] == 1 and now[OrgType.FOUNDATION]["orgs"] == 1
+    behind = orgs_behind(actor, region("530100"), "all", on=DAY, group=("type", OrgType.SOCIAL_GROUP))
+    assert set(behind) == {world["a"], world["c"]}
+    assert not orgs_behind(actor, region("530100"), "all", on=DAY, group=("type", OrgType.FOUNDATION)).exists()
 
 
 # --- today's figures are the as-of figures for today -------------------------------------------------------------
