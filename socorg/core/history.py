@@ -186,3 +186,28 @@ class HistoryPeriodQuerySet(models.QuerySet):
     def valid_on(self, day):
         """The periods in force on `day` (at most one per source row)."""
         return self.filter(valid_on_q(day))
+
+
+def drop_foreign_key_index(app_label: str, model_name: str, field_name: str):
+    """A migration operation dropping the single-column index Django made for a period table's foreign key when a
+    composite index starting with the same column (key, valid_to) serves every lookup by that key (checked with
+    EXPLAIN: benchmarks/README.md, history). Dropped by name in place — on SQLite an AlterField would rebuild the
+    table, which the history triggers name. The reverse creates the index again."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        column = model._meta.get_field(field_name).column
+        table = model._meta.db_table
+        with schema_editor.connection.cursor() as cursor:
+            constraints = schema_editor.connection.introspection.get_constraints(cursor, table)
+        for name, info in constraints.items():
+            if (info["index"] and info["columns"] == [column] and not info["unique"] and not info["primary_key"]
+                    and not info.get("foreign_key")):
+                schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
+
+    def backward(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        schema_editor.execute(schema_editor._create_index_sql(model, fields=[model._meta.get_field(field_name)]))
+
+    return migrations.RunPython(forward, backward)

@@ -381,8 +381,10 @@ class PartyOrgPeriod(models.Model):
     """A stretch of time [valid_from, valid_to) during which a party organization was in force (founded, not
     dissolved) with these values (docs/history.md). Kept by database triggers (party.history); never by hand."""
 
+    # db_index=False: the composite (party_org, valid_to) index serves every lookup by party organization
     party_org = models.ForeignKey(PartyOrganization, verbose_name=_("party organization"),
-                                  on_delete=models.DO_NOTHING, db_constraint=False, related_name="periods")
+                                  on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                  related_name="periods")
     kind = models.CharField(_("kind"), max_length=32, choices=PartyOrgKind.choices)
     formation = models.CharField(_("formation"), max_length=32, choices=Formation.choices)
     is_functional = models.BooleanField(_("functional party organization"), default=False)
@@ -408,11 +410,13 @@ class MemberPeriod(models.Model):
     with this employer, party organization and membership: joins, leaves, transfers and 转正 as dated rows
     (docs/history.md). Kept by database triggers (party.history); never by hand."""
 
+    # db_index=False on member and employer: the composite (member, valid_to) and (employer, valid_to) indexes
+    # serve every lookup by either
     member = models.ForeignKey(PartyMember, verbose_name=_("party member"), on_delete=models.DO_NOTHING,
-                               db_constraint=False, related_name="periods")
+                               db_constraint=False, db_index=False, related_name="periods")
     employer = models.ForeignKey("registry.SocialOrganization", verbose_name=_("employing social organization"),
                                  null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                                 related_name="+")
+                                 db_index=False, related_name="+")
     party_org = models.ForeignKey(PartyOrganization, verbose_name=_("party organization"),
                                   on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     membership = models.CharField(_("membership"), max_length=16, choices=Membership.choices)

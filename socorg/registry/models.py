@@ -199,8 +199,10 @@ class OrgPeriod(models.Model):
     these values: the dated history "as of" figures read (docs/history.md). Kept by database triggers on
     registry_socialorganization (registry.history); never written by hand."""
 
+    # db_index=False: the composite (organization, valid_to) index serves every lookup by organization
     organization = models.ForeignKey(SocialOrganization, verbose_name=_("social organization"),
-                                     on_delete=models.DO_NOTHING, db_constraint=False, related_name="periods")
+                                     on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                     related_name="periods")
     status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices)
     authority_region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
                                          on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
