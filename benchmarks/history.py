@@ -1,6 +1,7 @@
 """The cost of the dated history (docs/history.md): figures as of a past day, and the triggers on member writes.
 
-Usage (on a database loaded with `socorg demo --scale national`, with the party 0012 / registry 0008 migrations):
+Usage (on a database loaded with `socorg demo --scale national`, with the party 0012 / registry 0008 migrations;
+`--provisional` without them):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/socorg_bench .venv/bin/python benchmarks/history.py
     DATABASE_URL=sqlite:////tmp/socorg_bench.sqlite3 .venv/bin/python benchmarks/history.py
@@ -9,7 +10,10 @@ In one run:
 - "as-of": the national figures with one level of drill-down (totals, 本级, 34 provinces, party organizations) as
   of a past day (31 December of last year), read from the period tables; bound: the same figures for today from a
   from-scratch recount (`source="scratch"`: the flags by EXISTS subqueries, the stored member counts) — what an
-  as-of figure cost before the history, which recomputed the past the same way from today's rows;
+  as-of figure cost before the history, which recomputed the past the same way from today's rows. The as-of figures
+  are computed set-based (coverage.as_of);
+- "as-of by type": the same as of the day broken down by organization type (the type each organization had on the
+  day, from its period); bound: today's breakdown by type from a from-scratch recount;
 - "member write": one member's employer changed by a single-row UPDATE (what a transfer writes), with the history
   triggers; bound: the same UPDATE without triggers (PostgreSQL: session_replication_role = replica, which also
   silences the other apps' triggers on the table — none fire on a member UPDATE today; SQLite: dropped);
@@ -150,13 +154,20 @@ def measure(args) -> None:
     print(f"database: {database_label()} · members: {PartyMember.objects.count():,} · "
           f"member periods: {MemberPeriod.objects.count():,}")
 
-    as_of = [] if args.skip_figures else [once(lambda: region_figures(nation, on=day)) for _ in range(args.repeat)]
-    bound = [] if args.skip_figures else [once(lambda: region_figures(nation, source="scratch"))
-                                          for _ in range(args.repeat)]
-    if as_of:
-        print(f"as-of {day} national figures: median {statistics.median(as_of):,.0f} ms "
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    cases = [] if args.skip_figures else [
+        ("national figures", lambda: region_figures(nation, on=day), lambda: region_figures(nation, source="scratch")),
+        ("national figures by type", lambda: region_figures(nation, on=day, by="type"),
+         lambda: region_figures(nation, by="type", source="scratch")),
+    ]
+    for label, as_of_figures, today_scratch in cases:
+        as_of = [once(as_of_figures) for _ in range(args.repeat)]
+        bound = [once(today_scratch) for _ in range(args.repeat)]
+        print(f"as-of {day} {label}: median {statistics.median(as_of):,.0f} ms "
               f"(runs {', '.join(f'{t:,.0f}' for t in as_of)}); bound (today, scratch recount): median "
-              f"{statistics.median(bound):,.0f} ms; ratio {statistics.median(as_of) / statistics.median(bound):.2f}")
+              f"{statistics.median(bound):,.0f} ms (runs {', '.join(f'{t:,.0f}' for t in bound)}); "
+              f"ratio {statistics.median(as_of) / statistics.median(bound):.2f}; "
+              f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     with_history, without = member_writes(args.writes)
