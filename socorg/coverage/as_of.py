@@ -155,28 +155,51 @@ def states(scope: Scope, by: str | None = None) -> tuple[str, list]:
     return sql, [*params, Formation.STANDALONE]
 
 
-def org_counts(scope: Scope, by: str = "region") -> dict[str, dict]:
-    """{value on the day of the `by` dimension: counts (queries.COUNT_FIELDS)} over the scope: one GROUP BY over
-    `states()`, counting as queries.count_annotations does."""
+COUNTED = ("orgs", "org_covered", "org_covered_formal", "work_covered", "standalone", "should_build",
+           "should_build_built", "full_members")
+
+
+def org_counts(scope: Scope, by: str = "region") -> dict[tuple[str, str], dict]:
+    """{(region code of the day, value on the day of the `by` dimension): counts (queries.COUNT_FIELDS)} over the
+    scope — one GROUP BY over `states()`, counting as queries.count_annotations does; ordered by the `by` value.
+    The breakdown by another dimension and the figures by region both read one such pass (`by_region`,
+    `by_value`)."""
     sql, params = states(scope, by)
     key = GROUPS[by]
     built = f"s.basis_full_members >= {int(MIN)}"
-    query = (f"SELECT s.{key}, COUNT(*), SUM(s.org_covered), SUM(s.org_covered_formal), SUM(s.work_covered), "
-             f"SUM(s.standalone), SUM(CASE WHEN {built} THEN 1 ELSE 0 END), "
+    query = (f"SELECT s.authority_region_id, s.{key}, COUNT(*), SUM(s.org_covered), SUM(s.org_covered_formal), "
+             f"SUM(s.work_covered), SUM(s.standalone), SUM(CASE WHEN {built} THEN 1 ELSE 0 END), "
              f"SUM(CASE WHEN {built} AND s.standalone = 1 THEN 1 ELSE 0 END), SUM(s.full_members) "
-             f"FROM ({sql}) s GROUP BY s.{key} ORDER BY s.{key}")
-    fields = ("orgs", "org_covered", "org_covered_formal", "work_covered", "standalone", "should_build",
-              "should_build_built", "full_members")
+             f"FROM ({sql}) s GROUP BY s.authority_region_id, s.{key} ORDER BY s.{key}, s.authority_region_id")
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        return {row[0]: {field: int(value or 0) for field, value in zip(fields, row[1:], strict=True)}
-                for row in cursor.fetchall()}
+        return {(code, value): {field: int(n or 0) for field, n in zip(COUNTED, counts, strict=True)}
+                for code, value, *counts in cursor.fetchall()}
 
 
-def reach(scope: Scope, by: str = "region") -> set[tuple[int, str, bool]]:
-    """{(party organization, value on the day of the `by` dimension of an organization it covered, functional on the
-    day)}: the party organizations counted in `party_orgs` (queries._reach_source: coverage in force, party
-    organization and organization in force on the day), with the organizations' values of the day."""
+def _summed(pairs: dict[tuple[str, str], dict], index: int) -> dict[str, dict]:
+    result: dict[str, dict] = {}
+    for pair, counts in pairs.items():
+        target = result.setdefault(pair[index], dict.fromkeys(COUNTED, 0))
+        for field in COUNTED:
+            target[field] += counts[field]
+    return result
+
+
+def by_region(pairs: dict[tuple[str, str], dict]) -> dict[str, dict]:
+    """{region code of the day: counts} from `org_counts()`."""
+    return _summed(pairs, 0)
+
+
+def by_value(pairs: dict[tuple[str, str], dict]) -> dict[str, dict]:
+    """{value of the breakdown on the day: counts} from `org_counts()`, in the order of the values."""
+    return _summed(pairs, 1)
+
+
+def reach(scope: Scope, by: str = "region") -> set[tuple[int, str, str, bool]]:
+    """{(party organization, region code and value on the day of the `by` dimension of an organization it covered,
+    functional on the day)}: the party organizations counted in `party_orgs` (queries._reach_source: coverage in
+    force, party organization and organization in force on the day), with the organizations' values of the day."""
     pieces = _pieces(scope)
     names = ["o", "c", "p"]
     params, ctes = [], []
@@ -192,16 +215,18 @@ def reach(scope: Scope, by: str = "region") -> set[tuple[int, str, bool]]:
         ctes.append(f"r AS ({sql})")
         params += piece_params
         column, joins = "r.body_id", " LEFT JOIN r ON r.organization_id = o.organization_id"
-    query = ("WITH " + ", ".join(ctes) + f" SELECT DISTINCT c.party_org_id, {column}, p.is_functional FROM c "
+    query = ("WITH " + ", ".join(ctes) + f" SELECT DISTINCT c.party_org_id, o.authority_region_id, {column}, "
+             "p.is_functional FROM c "
              "JOIN p ON p.party_org_id = c.party_org_id JOIN o ON o.organization_id = c.organization_id" + joins)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         if by == "responsible":
-            return {(party_org, "" if key is None else str(key), bool(f)) for party_org, key, f in cursor.fetchall()}
-        return {(party_org, key, bool(f)) for party_org, key, f in cursor.fetchall()}
+            return {(party_org, code, "" if key is None else str(key), bool(f))
+                    for party_org, code, key, f in cursor.fetchall()}
+        return {(party_org, code, key, bool(f)) for party_org, code, key, f in cursor.fetchall()}
 
 
-def party_counts(rows: set[tuple[int, str, bool]], keys) -> dict[str, tuple[int, int]]:
+def party_counts(rows: set[tuple[int, str, str, bool]], keys) -> dict[str, tuple[int, int]]:
     """{key: (party organizations, functional ones)} from `reach()` rows by region, for region keys (code prefixes:
     "" the country, "53" a province, a full code its own level; None: every key of every length) — each party
     organization once per key."""
@@ -211,7 +236,7 @@ def party_counts(rows: set[tuple[int, str, bool]], keys) -> dict[str, tuple[int,
     keys = set(keys) if keys is not None else None
     counted: dict[str, set] = defaultdict(set)
     functional: dict[str, set] = defaultdict(set)
-    for party_org, code, is_functional in rows:
+    for party_org, code, _, is_functional in rows:
         for length in lengths:
             key = code[:length]
             if keys is None or key in keys:
@@ -221,11 +246,11 @@ def party_counts(rows: set[tuple[int, str, bool]], keys) -> dict[str, tuple[int,
     return {key: (len(counted[key]), len(functional[key])) for key in counted}
 
 
-def group_party_counts(rows: set[tuple[int, str, bool]]) -> dict[str, tuple[int, int]]:
+def group_party_counts(rows: set[tuple[int, str, str, bool]]) -> dict[str, tuple[int, int]]:
     """{group value: (party organizations, functional ones)} from `reach()` rows of another dimension."""
     counted: dict[str, set] = defaultdict(set)
     functional: dict[str, set] = defaultdict(set)
-    for party_org, key, is_functional in rows:
+    for party_org, _, key, is_functional in rows:
         counted[key].add(party_org)
         if is_functional:
             functional[key].add(party_org)

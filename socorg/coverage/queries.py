@@ -148,7 +148,8 @@ class CountsSource:
     """Where the figures come from. `org_counts(prefix)` gives {authority region code: counts} for the subtree;
     `party_counts(keys)` gives {region key: (party_orgs, functional)} for 0/2/4/6-character keys."""
 
-    def __init__(self, source: str, on: datetime.date | None = None, responsible: ResponsibleBody | None = None):
+    def __init__(self, source: str, on: datetime.date | None = None, responsible: ResponsibleBody | None = None,
+                 by: str = "region"):
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}; expected one of {SOURCES}")
         if source != "scratch" and on is not None and on != timezone.localdate():
@@ -156,11 +157,25 @@ class CountsSource:
         if source == "maintained" and responsible is not None:
             raise ValueError("the maintained counts are per region only; filter by responsible body from 'flags'")
         self.source, self.on, self.responsible = source, on, responsible
-        # A past day: the set-based pass over the dated history (coverage.as_of).
-        self.past = source == "scratch" and is_past(on)
+        # A past day: the set-based pass over the dated history (coverage.as_of), grouped by the region and the
+        # `by` breakdown of the day at once and kept per scope prefix, so the figures by region and the breakdown
+        # read one pass.
+        self.past, self.by = source == "scratch" and is_past(on), by
+        self._past_counts: dict[str, dict] = {}
+        self._past_reach: dict[str, set] = {}
 
     def scope(self, prefix: str = "") -> as_of.Scope:
         return as_of.Scope(self.on, prefix, self.responsible)
+
+    def past_counts(self, prefix: str) -> dict[tuple[str, str], dict]:
+        if prefix not in self._past_counts:
+            self._past_counts[prefix] = as_of.org_counts(self.scope(prefix), self.by)
+        return self._past_counts[prefix]
+
+    def past_reach(self, prefix: str) -> set:
+        if prefix not in self._past_reach:
+            self._past_reach[prefix] = as_of.reach(self.scope(prefix), self.by)
+        return self._past_reach[prefix]
 
     def only_responsible(self, rows, organization: str = "pk"):
         """Rows of organizations (or, with organization="organization_id", rows pointing at them) whose party
@@ -174,7 +189,7 @@ class CountsSource:
             rows = RegionCounts.objects.filter(in_subtree("region__code", prefix)).values("region_id", *COUNT_FIELDS)
             return {row.pop("region_id"): row for row in rows}
         if self.past:
-            return as_of.org_counts(self.scope(prefix))
+            return as_of.by_region(self.past_counts(prefix))
         orgs, annotations = orgs_on(self.on, self.source)
         rows = (self.only_responsible(orgs).filter(in_subtree("authority_region__code", prefix)).order_by()
                 .values("authority_region_id")
@@ -206,7 +221,7 @@ class CountsSource:
             rows = PartyOrgCounts.objects.filter(key__in=keys).values_list("key", *PARTY_FIELDS)
             return {key: (n, functional) for key, n, functional in rows}
         if self.past:
-            return as_of.party_counts(as_of.reach(self.scope(os.path.commonprefix(list(keys)))), keys)
+            return as_of.party_counts(self.past_reach(os.path.commonprefix(list(keys))), keys)
         result = {}
         by_length = defaultdict(set)
         for key in keys:
@@ -220,7 +235,7 @@ class CountsSource:
         if self.source == "maintained":
             return {key: (n, f) for key, n, f in PartyOrgCounts.objects.values_list("key", *PARTY_FIELDS)}
         if self.past:
-            return as_of.party_counts(as_of.reach(self.scope()), None)
+            return as_of.party_counts(self.past_reach(""), None)
         result = {}
         for length in KEY_LENGTHS:
             result.update(self._party_counts_of_length(length, None))
@@ -330,7 +345,7 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
         raise ValueError(f"unknown breakdown {by!r}; expected one of {BY_CHOICES}")
     if source is None:
         source = "scratch" if on < today else ("flags" if responsible is not None else "maintained")
-    counts_source = CountsSource(source, on if on < today else None, responsible)
+    counts_source = CountsSource(source, on if on < today else None, responsible, by)
     children = _child_regions(region)
     total, direct, per_child = counts_source.folded(region, children)
     keys = {region.scope_prefix, region.code} | {child.scope_prefix for child in children}
@@ -351,7 +366,8 @@ def region_figures(region: Region, *, on: datetime.date | None = None, by: str =
             rows.append({"region": region_ref(child), "totals": totals(counts)})
     else:
         rows = group_figures(region, by=by, on=on if on < today else None,
-                             source="flags" if source == "maintained" else source, responsible=responsible)
+                             source="flags" if source == "maintained" else source, responsible=responsible,
+                             counts_source=counts_source if counts_source.past else None)
     return Figures(region=region, as_of=on, by=by, source=source, totals=totals(total), responsible=responsible,
                    # 本级 belongs to the breakdown by region; the groups of another dimension already sum to the total
                    direct=totals(direct) if has_direct_level(region) and by == "region" else None, children=rows)
@@ -391,16 +407,16 @@ def _group_label(by: str, key: str) -> str:
 
 
 def group_figures(region: Region, *, by: str, on: datetime.date | None, source: str,
-                  responsible: ResponsibleBody | None = None) -> list[dict]:
+                  responsible: ResponsibleBody | None = None, counts_source: CountsSource | None = None) -> list[dict]:
     """Totals per value of an organization field within the region's subtree (one GROUP BY each for
-    organizations and party organizations)."""
+    organizations and party organizations; for a past day the pass of `counts_source` when given)."""
     field = BY_FIELDS[by]
     if source == "scratch" and is_past(on):
         # the values each organization had on the day (an organization counts where and as what it was)
-        scope = as_of.Scope(on, region.scope_prefix, responsible)
-        party = as_of.group_party_counts(as_of.reach(scope, by))
+        counts_source = counts_source or CountsSource(source, on, responsible, by)
+        party = as_of.group_party_counts(counts_source.past_reach(region.scope_prefix))
         result = []
-        for key, counts in as_of.org_counts(scope, by).items():
+        for key, counts in as_of.by_value(counts_source.past_counts(region.scope_prefix)).items():
             counts = {**empty_counts(), **counts}
             _set_party(counts, party.get(key))
             result.append({"group": {"key": key, "name": _group_label(by, key)}, "totals": totals(counts)})

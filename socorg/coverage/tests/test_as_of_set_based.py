@@ -108,12 +108,12 @@ def build(history) -> None:
         for n, stretches in enumerate(history["members"]) for start, end, (employer, membership, staff) in stretches])
 
 
-def reach_by_definition(day) -> set[tuple[int, str, bool]]:
+def reach_by_definition(day) -> set[tuple[int, str, str, bool]]:
     region = OrgPeriod.objects.valid_on(day).filter(organization=OuterRef("organization_id"))
     functional = set(PartyOrgPeriod.objects.valid_on(day).filter(is_functional=True)
                      .values_list("party_org_id", flat=True))
     rows = _reach_source(on=day).annotate(day_region=Subquery(region.values("authority_region_id")[:1]))
-    return {(party_org, code, party_org in functional) for party_org, code in
+    return {(party_org, code, code, party_org in functional) for party_org, code in
             rows.values_list("party_org_id", "day_region")}
 
 
@@ -135,5 +135,7 @@ def test_the_set_based_state_on_a_day_is_the_per_organization_definition(history
             assert as_of.state_rows(as_of.Scope(day, "53")) == in_yunnan, day
             assert as_of.reach(as_of.Scope(day)) == reach_by_definition(day), day
             for by, column in (("region", "authority_region_id"), ("type", "org_type")):
-                assert as_of.org_counts(as_of.Scope(day), by) == counts_by_definition(day, column), (day, by)
+                assert as_of.by_value(as_of.org_counts(as_of.Scope(day), by)) == counts_by_definition(day, column)
+            assert as_of.by_region(as_of.org_counts(as_of.Scope(day), "type")) == counts_by_definition(
+                day, "authority_region_id")
         transaction.set_rollback(True)
