@@ -10,7 +10,7 @@ from socorg.core.history import drop_foreign_key_index
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('party', '0013_name_bigram_indexes'),
+        ('party', '0015_member_name_bigram_index'),
         ('registry', '0008_history_periods'),
     ]
 
