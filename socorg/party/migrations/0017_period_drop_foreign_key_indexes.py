@@ -10,7 +10,7 @@ from socorg.core.history import drop_foreign_key_index
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('party', '0015_member_name_bigram_index'),
+        ('party', '0016_drop_pattern_twins'),
         ('registry', '0008_history_periods'),
     ]
 

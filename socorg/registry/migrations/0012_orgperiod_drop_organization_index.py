@@ -9,7 +9,7 @@ from socorg.core.history import drop_foreign_key_index
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0010_list_keyset_indexes'),
+        ('registry', '0011_index_diet'),
     ]
 
     operations = [
