@@ -97,6 +97,14 @@ def _empty_cache():
 
 
 @pytest.fixture
+def long_lists(monkeypatch):
+    """List pages of more than one page count as long, so they page by cursor (core.pagination.NUMBERED_PAGES = 1)."""
+    from socorg.core import pagination
+
+    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)
+
+
+@pytest.fixture
 def vendor():
     return connection.vendor
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import unescape
 from urllib.parse import parse_qs
 
+from django.db.models import F, QuerySet
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -121,6 +122,13 @@ DAMAGED_CURSOR = "翻页链接已损坏"  # the start of the zh-Hans message a d
 def page_links(html: str) -> dict[str, str]:
     """The query strings of a list page's 下一页 ("next") and 上一页 ("prev") links."""
     return {rel: unescape(query) for query, rel in _PAGE_LINK.findall(html)}
+
+
+def keyset_order(queryset: QuerySet, *order: str, field: str = "pk") -> list:
+    """`field` of every row in the order a keyset list shows them: ascending keys NULLS LAST, descending (a leading
+    "-") NULLS FIRST, on both databases — what walking a list page by cursor must meet."""
+    terms = [F(o[1:]).desc(nulls_first=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in order]
+    return list(queryset.order_by(*terms).values_list(field, flat=True))
 
 
 def walk_by_cursor(client: Client, path: str, params: dict, rows_of: Callable[[str], list]) -> tuple[list, list]:

@@ -11,16 +11,10 @@ from django.utils import timezone
 
 from socorg.accounts.models import User
 from socorg.accounts.roles import Role
-from socorg.core import pagination
 from socorg.core.models import AuditEntry
 from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ import datetime
 import re
 
 import pytest
-from django.db.models import F
 
 from socorg.alerts.choices import OPEN_STATUSES
 from socorg.alerts.models import Alert
-from socorg.core import pagination
-from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
+from socorg.core.testing import DAMAGED_CURSOR, client_as, keyset_order, make_user, walk_by_cursor
 from socorg.party.models import PartyOrganization
 
 pytestmark = pytest.mark.django_db
@@ -41,16 +39,10 @@ def rows_of(html: str) -> list[int]:
 
 
 def expected(queryset, *order) -> list[int]:
-    order = [F(o[1:]).desc(nulls_first=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in order]
-    return list(queryset.order_by(*order).values_list("pk", flat=True))
+    return keyset_order(queryset, *order)
 
 
 OPEN = Alert.objects.filter(status__in=OPEN_STATUSES)
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
 
 
 @pytest.mark.parametrize(("params", "rows", "order"), [

@@ -6,11 +6,9 @@ import datetime
 import re
 
 import pytest
-from django.db.models import F
 
 from socorg.complaints.models import Complaint
-from socorg.core import pagination
-from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
+from socorg.core.testing import DAMAGED_CURSOR, client_as, keyset_order, make_user, walk_by_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +32,7 @@ def rows_of(html: str) -> list[int]:
 
 
 def expected(queryset, *order) -> list[int]:
-    order = [F(o[1:]).desc(nulls_first=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in order]
-    return list(queryset.order_by(*order).values_list("pk", flat=True))
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
+    return keyset_order(queryset, *order)
 
 
 def nation():

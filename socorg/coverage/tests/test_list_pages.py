@@ -6,10 +6,8 @@ organizations behind a figure (/coverage/party-orgs/) page the same way."""
 import re
 
 import pytest
-from django.db.models import F
 
-from socorg.core import pagination
-from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
+from socorg.core.testing import DAMAGED_CURSOR, client_as, keyset_order, make_user, walk_by_cursor
 from socorg.party.tests.factories import make_org
 from socorg.registry.models import SocialOrganization
 
@@ -29,13 +27,7 @@ def rows_of(html: str) -> list[str]:
 
 
 def expected(queryset, *order) -> list[str]:
-    order = [F(o[1:]).desc(nulls_first=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in order]
-    return list(queryset.order_by(*order).values_list("uscc", flat=True))
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
+    return keyset_order(queryset, *order, field="uscc")
 
 
 def nation():

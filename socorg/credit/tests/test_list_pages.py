@@ -7,10 +7,8 @@ import datetime
 import re
 
 import pytest
-from django.db.models import F
 
-from socorg.core import pagination
-from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
+from socorg.core.testing import DAMAGED_CURSOR, client_as, keyset_order, make_user, walk_by_cursor
 from socorg.credit.models import CreditEntry, Penalty
 from socorg.party.tests.factories import make_org
 
@@ -55,16 +53,10 @@ def penalty_rows(html: str) -> list[int]:
 
 
 def expected(queryset, *order) -> list[int]:
-    order = [F(o[1:]).desc(nulls_first=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in order]
-    return list(queryset.order_by(*order).values_list("pk", flat=True))
+    return keyset_order(queryset, *order)
 
 
 IN_FORCE = CreditEntry.objects.filter(removed_on__isnull=True)
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
 
 
 def nation():

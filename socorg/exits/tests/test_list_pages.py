@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from socorg.core import pagination
 from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
 from socorg.exits.models import ScreeningCase, ScreeningRun
 from socorg.party.tests.factories import make_org
@@ -36,11 +35,6 @@ def rows_of(html: str) -> list[int]:
 
 def expected(queryset) -> list[int]:
     return list(queryset.order_by(*ORDER).values_list("pk", flat=True))
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
 
 
 def nation():

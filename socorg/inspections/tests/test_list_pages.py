@@ -4,7 +4,6 @@ page link shows the first page and says why; a short list keeps its page numbers
 
 import pytest
 
-from socorg.core import pagination
 from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
 from socorg.inspections import services
 from socorg.inspections.models import Selection
@@ -23,11 +22,6 @@ def plan(clerk, orgs, plan_values):
 def in_order_of_appearance(orgs):
     usccs = [org.uscc for org in orgs]
     return lambda html: sorted((u for u in usccs if u in html), key=html.find)
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
 
 
 @pytest.mark.parametrize("path", ["/inspections/{pk}/", "/inspections/published/{pk}/"])

@@ -11,7 +11,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from socorg.accounts.models import User
-from socorg.core import pagination
 from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
 from socorg.notices import services
 from socorg.notices.models import NoticeReceipt
@@ -43,11 +42,6 @@ def rows_of(html: str) -> list[str]:
 def expected(notice) -> list[str]:
     return list(NoticeReceipt.objects.filter(notice=notice).order_by(F("read_at").asc(nulls_last=True), "id")
                 .values_list("recipient__username", flat=True))
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
 
 
 def test_next_and_previous_reach_every_receipt_once_read_first_then_unread(notice, sender, long_lists):

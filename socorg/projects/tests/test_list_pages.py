@@ -9,7 +9,6 @@ import re
 import pytest
 from django.utils import timezone
 
-from socorg.core import pagination
 from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
 from socorg.party.tests.factories import make_org
 from socorg.projects.models import Offer
@@ -39,11 +38,6 @@ def rows_of(html: str) -> list[str]:
 
 def expected(queryset) -> list[str]:
     return list(queryset.order_by("-created_at", "-id").values_list("title", flat=True))
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
 
 
 def nation():

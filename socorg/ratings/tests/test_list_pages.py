@@ -8,11 +8,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db.models import F
 from django.utils import timezone
 
-from socorg.core import pagination
-from socorg.core.testing import DAMAGED_CURSOR, client_as, make_user, walk_by_cursor
+from socorg.core.testing import DAMAGED_CURSOR, client_as, keyset_order, make_user, walk_by_cursor
 from socorg.party.models import PartyOrganization
 from socorg.party.tests.factories import make_org
 from socorg.ratings.models import EvaluationGrade, Rating
@@ -42,13 +40,7 @@ def rating_rows(html: str) -> list[int]:
 
 
 def by_party_org(queryset, *order) -> list[int]:
-    order = [F(o[1:]).desc(nulls_first=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in order]
-    return list(queryset.order_by(*order).values_list("party_org_id", flat=True))
-
-
-@pytest.fixture
-def long_lists(monkeypatch):
-    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)  # lists of more than one page count as long
+    return keyset_order(queryset, *order, field="party_org_id")
 
 
 def nation():
