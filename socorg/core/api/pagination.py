@@ -15,10 +15,9 @@ class StandardPagination(PageNumberPagination):
     """The API lists' paginator: page numbers with a bounded count (socorg.core.pagination), and keyset pages
     (`?cursor=`, socorg.core.keyset) that cost the same at any depth.
 
-    - `?page=N` reaches the first NUMBERED_PAGES (20) pages of the list, like a list page's numbered pages (1,000
-      rows at the default 50 a page); `count` is exact when `count_is_exact` is true, otherwise more than `count`
-      rows match (the count stops where the numbered pages do, so that counting costs a few milliseconds in any
-      scope; a view with a cheap exact total gives it whatever its size).
+    - `?page=N` works as it always did (up to the bounded count: `count` is exact when `count_is_exact` is true;
+      otherwise more than `count` (= 10,000) rows match and only the first 10,000 can be reached by number; a view
+      with a cheap exact total gives it whatever its size, and numbers still stop at 10,000 rows).
     - `next` leads into cursor mode: the cursor of the rows after this page's last row, in the list's order
       (the asked `ordering` completed by the primary key, so rows with equal sort values are neither lost nor
       repeated). From there `next` and `previous` are cursors too, with no depth limit. A client that follows
@@ -46,10 +45,10 @@ class StandardPagination(PageNumberPagination):
         if self.keyset is not None:
             queryset = self.keyset.ordered(queryset)
         # An instance attribute: DRF instantiates django_paginator_class(queryset, page_size).
-        cap = bounded.NUMBERED_PAGES * self.get_page_size(request)
-        self.django_paginator_class = partial(bounded.BoundedPaginator, exact_count=getattr(view, "exact_count", None),
-                                              cap=cap)
-        self.invalid_page_message = type(self).invalid_page_message % {"cap": f"{cap:,}"}
+        # The API keeps its published count (exact up to COUNT_CAP = 10,000 rows, `?page=` reaching them): scripts
+        # page by number through it. Only the list pages count no further than their 20 numbered pages.
+        self.django_paginator_class = partial(bounded.BoundedPaginator, exact_count=getattr(view, "exact_count", None))
+        self.invalid_page_message = type(self).invalid_page_message % {"cap": f"{bounded.COUNT_CAP:,}"}
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor is None:
             return super().paginate_queryset(queryset, request, view)
@@ -109,8 +108,8 @@ class StandardPagination(PageNumberPagination):
             "count": properties["count"],
             "count_is_exact": {
                 "type": "boolean", "example": True,
-                "description": "False when more rows match than `count` (the first 20 pages): `page` numbers reach "
-                               "only those; the `next` links (cursors) reach every row.",
+                "description": "False when more rows match than `count` (10,000): `page` numbers reach only those; "
+                               "the `next` links (cursors) reach every row.",
             },
             **{key: value for key, value in properties.items() if key != "count"},
         }
