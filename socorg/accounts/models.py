@@ -86,6 +86,14 @@ class User(AbstractUser):
         return [r for code, r in sorted(regions.items())
                 if not any(code != other and code.startswith(regions[other].scope_prefix) for other in regions)]
 
+    def home_region(self, capability: str):
+        """The region a page of figures opens on for this user: their one top region for `capability`, else (several
+        roots, or none) the nation."""
+        from socorg.regions.models import Region
+
+        roots = self.scope_regions(capability)
+        return roots[0] if len(roots) == 1 else Region.objects.get(code="100000")
+
     def admin_roles(self) -> set[str]:
         return self.roles() & ADMIN_ROLES
 

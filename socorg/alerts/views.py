@@ -41,8 +41,7 @@ def _board_region(user, code: str | None) -> Region:
         if region is None or not can(user, "alerts.view", region.code):
             raise Http404
         return region
-    roots = user.scope_regions("alerts.view")
-    return roots[0] if len(roots) == 1 else Region.objects.get(code="100000")
+    return user.home_region("alerts.view")
 
 
 @capability_required("alerts.view")

@@ -86,8 +86,7 @@ def _figures_region(user, code: str | None) -> Region:
         region = Region.objects.filter(code=code).first()
         if region is not None:
             return region
-    roots = user.scope_regions("reports.view")
-    return roots[0] if len(roots) == 1 else Region.objects.get(code="100000")
+    return user.home_region("reports.view")
 
 
 @capability_required("reports.view")
