@@ -38,10 +38,6 @@ ACTION_LABELS = {
 }
 
 
-def _last_year() -> int:
-    return last_cycle()
-
-
 def _region(code: str | None) -> Region:
     return Region.objects.filter(code=code or "100000").first() or Region.objects.get(code="100000")
 
@@ -51,7 +47,7 @@ def rating_list(request):
     ratings = rating_list_filterset(request.GET, request.user)
     params = ratings.data
     cycle = ratings.form.cleaned_data.get("cycle") if ratings.is_valid() else None
-    cycle = int(cycle or _last_year())
+    cycle = int(cycle or last_cycle())
     region = _region(params.get("region"))
     figures = queries.star_figures(cycle=cycle, region=region,
                                    queryset=Rating.objects.visible_to(request.user, "view"))
