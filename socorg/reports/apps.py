@@ -11,6 +11,14 @@ def install_counts_triggers(sender, using="default", **kwargs):
         rebuild_counts()
 
 
+def install_region_triggers(sender, using="default", **kwargs):
+    """After every migrate: (re)create the triggers keeping the reports' province and prefecture; when any was
+    missing or changed, repair the reports written without them."""
+    from .triggers import install_region_triggers
+
+    install_region_triggers(using)
+
+
 class ReportsConfig(AppConfig):
     name = "socorg.reports"
     label = "reports"
@@ -21,3 +29,4 @@ class ReportsConfig(AppConfig):
         from . import ledger  # noqa: F401
 
         post_migrate.connect(install_counts_triggers, sender=self, dispatch_uid="reports_counts_triggers")
+        post_migrate.connect(install_region_triggers, sender=self, dispatch_uid="reports_region_triggers")

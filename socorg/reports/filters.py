@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.filters import FilterSet
-from socorg.core.scope import filter_subtree
+from socorg.core.scope import filter_region_subtree
 
 from .choices import Conclusion, ReportStatus
 from .models import AnnualReport
@@ -40,7 +40,8 @@ class AnnualReportFilter(FilterSet):
                                | Q(organization__name_initials__startswith=lowered))
 
     def filter_region(self, queryset, name, value):
-        return filter_subtree(queryset, "organization__authority_region__code", value)
+        # The model's own region (core.scope.region_subtree): a province or a prefecture by its level column too.
+        return filter_region_subtree(queryset, value)
 
 
 # The review queue's order: the latest submissions first (drafts, never submitted, before them), ties by id; served

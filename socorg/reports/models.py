@@ -22,10 +22,19 @@ class AnnualReport(models.Model):
     scope_domain = "reports"
     scope_region_field = "organization__authority_region__code"
     scope_organization_paths = ("organization",)
+    # A province's or a prefecture's queue is one equality on the report itself (core.scope.region_subtree).
+    scope_level_fields = {2: "province_prefix", 4: "prefecture_prefix"}
 
     organization = models.ForeignKey("registry.SocialOrganization", verbose_name=_("social organization"),
                                      on_delete=models.PROTECT, related_name="annual_reports")
     year = models.PositiveSmallIntegerField(_("year reported"))
+    # Derived state: the first 2 and 4 digits of the organization's authority region (its province's and its
+    # prefecture's scope prefix), set and kept in step by the triggers of reports.triggers (REGION_TRIGGERS) on every
+    # write of a report and every move of its organization. Never set them: whatever is written is replaced.
+    province_prefix = models.CharField(_("province of the registration authority"), max_length=2, null=True,
+                                       editable=False)
+    prefecture_prefix = models.CharField(_("prefecture of the registration authority"), max_length=4, null=True,
+                                         editable=False)
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     due_on = models.DateField(_("due on"))
     # Basic information: changes the organization proposes to its registry record ({field: value}); the bureau
@@ -77,7 +86,12 @@ class AnnualReport(models.Model):
         # The review queue: a year's reports by status, newest submission first.
         indexes = [models.Index(fields=["year", "status", "-submitted_at"], name="reports_queue_idx"),
                    # The queue's default order (every status of a year, newest submission first).
-                   models.Index(fields=["year", "-submitted_at", "-id"], name="reports_year_submitted_idx")]
+                   models.Index(fields=["year", "-submitted_at", "-id"], name="reports_year_submitted_idx"),
+                   # The same order within a province and within a prefecture (a county's queue is small: sorted).
+                   models.Index(fields=["year", "province_prefix", "-submitted_at", "-id"],
+                                name="reports_province_queue_idx"),
+                   models.Index(fields=["year", "prefecture_prefix", "-submitted_at", "-id"],
+                                name="reports_prefecture_queue_idx")]
 
     def __str__(self):
         return f"{self.organization} · {self.year}"

@@ -7,7 +7,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
+from django.db.models import CharField, Count, Exists, FilteredRelation, OuterRef, Q, Sum, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,8 @@ from .models import AnnualReport, ReportOrgBucket, ReportYearCounts
 from .triggers import YEAR_COLUMNS, maintained_from
 
 FIGURES = ("due", "exempt", "submitted", "late", "reviewed", "overdue")
+CONCLUSIONS = tuple(Conclusion.values)  # once: an enum's .values builds a new list on every access
+FIGURE_KEYS = (*FIGURES, *CONCLUSIONS)
 
 
 def _not_ended_by(day: datetime.date) -> Q:
@@ -95,7 +98,7 @@ class ReportFigures:
 def report_figures(*, year: int, region: Region, user=None, today: datetime.date | None = None) -> ReportFigures:
     today = today or timezone.localdate()
     if uses_maintained(year=year, region=region, user=user):
-        totals = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
+        totals = dict.fromkeys(FIGURE_KEYS, 0)
         for counts in maintained_by_code(year=year, region=region, today=today).values():
             for key, value in counts.items():
                 totals[key] += value
@@ -111,7 +114,7 @@ def report_figures(*, year: int, region: Region, user=None, today: datetime.date
 def _figures(year: int, region: Region, counts: dict) -> ReportFigures:
     return ReportFigures(
         year=year, region=region, due=counts["due"], exempt=counts["exempt"], submitted=counts["submitted"],
-        late=counts["late"], reviewed=counts["reviewed"], conclusions={c: counts[c] for c in Conclusion.values},
+        late=counts["late"], reviewed=counts["reviewed"], conclusions={c: counts[c] for c in CONCLUSIONS},
         overdue=counts["overdue"],
     )
 
@@ -126,8 +129,9 @@ def uses_maintained(*, year: int, region: Region, user=None) -> bool:
 def maintained_by_code(*, year: int, region: Region, today: datetime.date) -> dict[str, dict]:
     """{authority region code: the year's figures} from the maintained counts, for the region's subtree: two
     grouped reads of a few rows per region, whatever the number of organizations. For the nation the codes are the
-    provinces' (the buckets' province totals), which the drill-down folds exactly as the regions below them."""
-    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys((*FIGURES, *Conclusion.values), 0))
+    provinces' (the buckets' province totals, and the year counts summed per province in SQL: a few dozen rows
+    instead of one per county and supervision), which the drill-down folds exactly as the regions below them."""
+    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys(FIGURE_KEYS, 0))
     submitted_due: dict[tuple[str, bool], int] = defaultdict(int)
     due_by_group: dict[tuple[str, bool], int] = defaultdict(int)
     # The nation reads the province totals; a province or below reads its regions' own rows.
@@ -135,19 +139,26 @@ def maintained_by_code(*, year: int, region: Region, today: datetime.date) -> di
             else ReportOrgBucket.objects.filter(in_subtree("region__code", region.scope_prefix), rollup=False))
     buckets = (rows.filter(end_year__gt=year)
                .filter(Q(first_due_year__lte=year) | Q(second_half=True, first_due_year=year + 1))
-               .order_by().values("region_id", "supervised")
+               .order_by().values_list("region_id", "supervised")
                .annotate(due=Sum("orgs", filter=Q(first_due_year__lte=year)),
                          exempt=Sum("orgs", filter=Q(first_due_year=year + 1))))
-    for row in buckets:
-        per_code[row["region_id"]]["exempt"] += row["exempt"] or 0
-        due_by_group[row["region_id"], row["supervised"]] += row["due"] or 0
-    counts = (ReportYearCounts.objects.filter(in_subtree("region__code", region.scope_prefix), year=year)
-              .values("region_id", "supervised", *YEAR_COLUMNS))
-    for row in counts:
-        code = row["region_id"][:2] + "0000" if not region.scope_prefix else row["region_id"]  # as the buckets
-        for key in ("submitted", "late", "reviewed", *Conclusion.values):
-            per_code[code][key] += row[key]
-        submitted_due[code, row["supervised"]] += row["submitted_due"]
+    for code, supervised, due, exempt in buckets:
+        per_code[code]["exempt"] += exempt or 0
+        due_by_group[code, supervised] += due or 0
+    counts = ReportYearCounts.objects.filter(in_subtree("region__code", region.scope_prefix), year=year).order_by()
+    if region.scope_prefix:
+        counts = counts.values_list("region_id", "supervised", *YEAR_COLUMNS)
+    else:  # per province, as the buckets
+        province = Concat(Substr("region_id", 1, 2), Value("0000"), output_field=CharField())
+        counts = (counts.annotate(province=province).values_list("province", "supervised")
+                  .annotate(*(Sum(column) for column in YEAR_COLUMNS)))
+    for code, supervised, *values in counts:
+        figures = per_code[code]
+        for key, value in zip(YEAR_COLUMNS, values, strict=True):
+            if key == "submitted_due":
+                submitted_due[code, supervised] += value
+            else:
+                figures[key] += value
     for (code, supervised), due in due_by_group.items():
         per_code[code]["due"] += due
         if today > rules.deadline(year, has_supervisor=supervised):
@@ -281,7 +292,7 @@ def report_figures_by_region(*, year: int, region: Region, user=None,
     children = list(region.children.order_by("code")) if region.level != "county" else []
     by_prefix = {child.scope_prefix: child for child in children}
     lengths = sorted({len(prefix) for prefix in by_prefix}, reverse=True)
-    direct = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
+    direct = dict.fromkeys(FIGURE_KEYS, 0)
     per_child: dict[str, dict] = {}
     for code, counts in per_code.items():
         child = next((by_prefix[code[:n]] for n in lengths if code[:n] in by_prefix), None)
@@ -297,7 +308,7 @@ def report_figures_by_region(*, year: int, region: Region, user=None,
 def totals_of(rows: list[RegionRow], year: int, region: Region) -> ReportFigures:
     """The region's figures as the sum of its drill-down rows (本级 and every child: each code lies in exactly one),
     so a page showing both computes them once."""
-    totals = dict.fromkeys((*FIGURES, *Conclusion.values), 0)
+    totals = dict.fromkeys(FIGURE_KEYS, 0)
     for row in rows:
         for key in totals:
             totals[key] += row.figures[key]
@@ -307,7 +318,7 @@ def totals_of(rows: list[RegionRow], year: int, region: Region) -> ReportFigures
 def _live_by_code(*, year: int, region: Region, user, today: datetime.date) -> dict[str, dict]:
     """{authority region code: the year's figures}, counted from the organizations and reports in scope."""
     orgs, reports = _scoped(user, region)
-    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys((*FIGURES, *Conclusion.values), 0))
+    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys(FIGURE_KEYS, 0))
     org_counts = (orgs.order_by().values("authority_region_id")
                   .annotate(due=Count("pk", filter=due_q(year)), exempt=Count("pk", filter=exempt_q(year)),
                             overdue=Count("pk", filter=overdue_q(year, today))))

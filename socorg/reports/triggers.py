@@ -19,7 +19,7 @@ Why triggers: see coverage.triggers (bulk paths — the ledger, the demo generat
 """
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from socorg.core.triggers import (
     TriggerSet,
@@ -261,3 +261,88 @@ def rebuild_counts() -> None:
                        f"(SELECT {sql.report_values('o', 'r', +1)} FROM {REPORT_TABLE} r "
                        f"JOIN {ORG_TABLE} o ON o.id = r.organization_id) d GROUP BY 1, 2, 3")
 
+
+
+# --- The report's province and prefecture (AnnualReport.province_prefix / prefecture_prefix) --------------------
+#
+# Derived from the organization's authority region, so that a province's or a prefecture's review queue is read in
+# order from the indexes (year, province_prefix | prefecture_prefix, submitted_at desc, id desc) (core.scope
+# .region_subtree). Kept here, by triggers, because reports are written by the services, the ledger sheet and the
+# demo (bulk_create), and organizations move region through the registry's services, the ledger and set-based
+# UPDATEs: no writer can forget them.
+# - a report inserted, or updated naming its organization or these columns (Django's save() names every column, so
+#   a stale instance saved after its organization moved cannot write its old region back): the values are read
+#   from its organization (PostgreSQL: BEFORE ROW; SQLite, whose triggers cannot change NEW: AFTER ROW, UPDATE);
+# - an organization whose authority region changes: its reports follow (a row trigger on UPDATE OF
+#   authority_region_id WHEN it differs, so the many UPDATEs of organizations that keep their region cost nothing).
+
+REGION_NAMES = ["reports_region_rep_ins", "reports_region_rep_upd", "reports_region_org"]
+PG_REGION_NAMES = ["reports_region_rep", "reports_region_org"]
+PROVINCE_LENGTH, PREFECTURE_LENGTH = 2, 4
+
+
+def region_values(region: str) -> str:
+    """The SET list of the report's region columns from an authority region code expression."""
+    return (f"province_prefix = substr({region}, 1, {PROVINCE_LENGTH}), "
+            f"prefecture_prefix = substr({region}, 1, {PREFECTURE_LENGTH})")
+
+
+def region_sqlite_statements() -> list[str]:
+    of_org = f"(SELECT o.authority_region_id FROM {ORG_TABLE} o WHERE o.id = NEW.organization_id)"
+    set_from_org = f"UPDATE {REPORT_TABLE} SET {region_values(of_org)} WHERE id = NEW.id;"
+    stale = (f"NEW.province_prefix IS NOT substr({of_org}, 1, {PROVINCE_LENGTH}) "
+             f"OR NEW.prefecture_prefix IS NOT substr({of_org}, 1, {PREFECTURE_LENGTH})")
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS reports_region_rep_ins AFTER INSERT ON {REPORT_TABLE} "
+        f"BEGIN {set_from_org} END;",
+        f"CREATE TRIGGER IF NOT EXISTS reports_region_rep_upd AFTER UPDATE OF organization_id, province_prefix, "
+        f"prefecture_prefix ON {REPORT_TABLE} WHEN {stale} BEGIN {set_from_org} END;",
+        f"CREATE TRIGGER IF NOT EXISTS reports_region_org AFTER UPDATE OF authority_region_id ON {ORG_TABLE} "
+        f"WHEN OLD.authority_region_id IS NOT NEW.authority_region_id "
+        f"BEGIN UPDATE {REPORT_TABLE} SET {region_values('NEW.authority_region_id')} "
+        f"WHERE organization_id = NEW.id; END;",
+    ]
+
+
+def region_postgresql_statements() -> list[str]:
+    from_org = (f"SELECT substr(o.authority_region_id, 1, {PROVINCE_LENGTH}), "
+                f"substr(o.authority_region_id, 1, {PREFECTURE_LENGTH}) "
+                f"INTO NEW.province_prefix, NEW.prefecture_prefix FROM {ORG_TABLE} o WHERE o.id = NEW.organization_id;")
+    follow = f"UPDATE {REPORT_TABLE} SET {region_values('NEW.authority_region_id')} WHERE organization_id = NEW.id;"
+    return [
+        # The function of a BEFORE ROW trigger returns the row (pg_function's return NULL would drop it).
+        f"CREATE OR REPLACE FUNCTION reports_region_rep_fn() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {from_org} RETURN NEW; END $$;",
+        pg_function("reports_region_org_fn", follow),
+        f"DROP TRIGGER IF EXISTS reports_region_rep ON {REPORT_TABLE};",
+        f"CREATE TRIGGER reports_region_rep BEFORE INSERT OR UPDATE OF organization_id, province_prefix, "
+        f"prefecture_prefix ON {REPORT_TABLE} FOR EACH ROW EXECUTE FUNCTION reports_region_rep_fn();",
+        f"DROP TRIGGER IF EXISTS reports_region_org ON {ORG_TABLE};",
+        f"CREATE TRIGGER reports_region_org AFTER UPDATE OF authority_region_id ON {ORG_TABLE} FOR EACH ROW "
+        f"WHEN (OLD.authority_region_id IS DISTINCT FROM NEW.authority_region_id) "
+        f"EXECUTE FUNCTION reports_region_org_fn();",
+    ]
+
+
+REGION_TRIGGERS = TriggerSet(prefix="reports_region_", names={"sqlite": REGION_NAMES, "postgresql": PG_REGION_NAMES},
+                             sqlite_statements=region_sqlite_statements,
+                             postgresql_statements=region_postgresql_statements)
+
+
+def backfill_regions_sql(vendor: str) -> str:
+    """One set-based UPDATE … FROM (PostgreSQL, SQLite ≥ 3.33) giving every report whose region columns differ from
+    its organization's authority region the right ones: the migration's backfill, and the repair after the triggers
+    were (re)installed. Rows already right are not written."""
+    province = f"substr(o.authority_region_id, 1, {PROVINCE_LENGTH})"
+    prefecture = f"substr(o.authority_region_id, 1, {PREFECTURE_LENGTH})"
+    distinct = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    return (f"UPDATE {REPORT_TABLE} AS r SET province_prefix = {province}, prefecture_prefix = {prefecture} "
+            f"FROM {ORG_TABLE} AS o WHERE o.id = r.organization_id "
+            f"AND (r.province_prefix {distinct} {province} OR r.prefecture_prefix {distinct} {prefecture})")
+
+
+def install_region_triggers(using: str = "default") -> None:
+    """Install the region triggers when missing or changed, then repair what was written without them."""
+    if REGION_TRIGGERS.install(using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(backfill_regions_sql(connections[using].vendor))
