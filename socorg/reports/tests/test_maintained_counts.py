@@ -86,6 +86,10 @@ def assert_maintained_equal_live():
                 live = queries._live_by_code(year=year, region=region, user=None, today=today)
                 nation = not region.scope_prefix
                 assert _nonzero(maintained, nation) == _nonzero(live, nation), (year, region.code, today)
+    # The reports' province and prefecture (kept by the region triggers) follow their organization's region too.
+    regions = AnnualReport.objects.values_list("province_prefix", "prefecture_prefix",
+                                               "organization__authority_region_id")
+    assert all((province, prefecture) == (region[:2], region[:4]) for province, prefecture, region in regions)
     before = (_table(ReportOrgBucket, triggers.BUCKET_KEYS), _table(ReportYearCounts, triggers.YEAR_KEYS))
     triggers.rebuild_counts()
     assert (_table(ReportOrgBucket, triggers.BUCKET_KEYS), _table(ReportYearCounts, triggers.YEAR_KEYS)) == before
