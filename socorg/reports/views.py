@@ -4,6 +4,7 @@ Every page starts from the user's reports scope (outside → 404); reports.servi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -103,11 +104,29 @@ def report_list(request):
         "filter": reports, "page": page, "year": year, "region": region,
         "figures": totals_of(region_rows, year, region),
         "figure_columns": FIGURE_COLUMNS,
-        "region_rows": [(row, [(key, row.figures[key]) for key, _label in FIGURE_COLUMNS]) for row in region_rows],
+        "region_rows": _drill_down(region_rows, year),
         "region_map": _region_map(region, year, region_rows),
         "can_file": request.user.has_capability("reports.change"),
-        "figure_orgs_url": reverse("reports:figure-orgs"),  # once, not per cell of the drill-down
+        "reports_url": reverse("reports:list"),  # a report's page is <this><uscc>/<year>/: once, not per row
     })
+
+
+def _drill_down(rows, year: int) -> list[dict]:
+    """The drill-down table as the page shows it, formatted here once per cell (its number, and the link to the
+    organizations behind it) rather than by template lookups and filters per cell: the nation's table is 31
+    provinces × 7 figures."""
+    behind = reverse("reports:figure-orgs")
+    table = []
+    for row in rows:
+        code = row.region.code
+        cells = []
+        for key, _label in FIGURE_COLUMNS:
+            value = row.figures[key]
+            link = f"{behind}?figure={key}&year={year}&region={code}" if value and not row.direct else ""
+            cells.append((intcomma(value), link))
+        table.append({"direct": row.direct, "name": row.region.name, "link": f"?year={year}&region={code}",
+                      "cells": cells})
+    return table
 
 
 @capability_required("reports.view")
