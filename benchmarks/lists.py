@@ -219,10 +219,14 @@ def scope_sql(table: str, prefix: str) -> str:
 
     from socorg.core.scope import _next_prefix
 
+    # Reports keep their province and prefecture (AnnualReport.scope_level_fields): the scope states the equality too.
+    levels = {2: "r.province_prefix", 4: "r.prefecture_prefix"} if table == "reports_annualreport" else {}
+    level = levels.get(len(prefix))
+    level_sql = f" AND {level} = '{prefix}'" if level else ""
     if connection.vendor != "postgresql":
-        return f"{column} LIKE '{prefix}%'"
+        return f"{column} LIKE '{prefix}%'{level_sql}"
     upper = _next_prefix(prefix)
-    return f"{column} >= '{prefix}'" + (f" AND {column} < '{upper}'" if upper else "")
+    return f"{column} >= '{prefix}'" + (f" AND {column} < '{upper}'" if upper else "") + level_sql
 
 
 def bound_query(case: Case, prefix: str) -> str:
