@@ -74,6 +74,33 @@ class ScreeningCase(models.Model):
         return f"{self.organization} · {self.get_status_display()}"
 
 
+class ExitCaseCounts(models.Model):
+    """Maintained counts of screening cases per registration-authority region (the organization's current one) and
+    status: derived state, kept equal to the cases by the database triggers of exits.triggers, so the figures above
+    the worklist read a few thousand rows instead of joining every case to its organization. Scoped like the cases
+    (same domain, the same region code, no organization path), so visible_to selects the counts of exactly the cases
+    a user may see."""
+
+    scope_domain = "exits"
+    scope_region_field = "region__code"
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    status = models.CharField(_("status"), max_length=24, choices=CaseStatus.choices)
+    cases = models.BigIntegerField(_("cases"), default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("screening case counts")
+        verbose_name_plural = _("screening case counts")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["region", "status"], name="exits_case_counts_key")]
+
+    def __str__(self):
+        return f"{self.region_id} {self.status}: {self.cases}"
+
+
 def _document_path(instance, filename: str) -> str:
     import os
 
