@@ -85,7 +85,8 @@ class ExitCaseCounts(models.Model):
     scope_region_field = "region__code"
 
     region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
-                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+                               on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     status = models.CharField(_("status"), max_length=24, choices=CaseStatus.choices)
     cases = models.BigIntegerField(_("cases"), default=0)
 
