@@ -110,6 +110,36 @@ class Rating(models.Model):
         return self.stars if self.status == RatingStatus.PUBLISHED and not self.is_suspended else 0
 
 
+class RatingCounts(models.Model):
+    """Maintained counts of the star ratings of a cycle per region, stars, status and suspension: derived state, kept
+    equal to the ratings by the database triggers of ratings.triggers, so the star figures above the list read a few
+    rows per region instead of every rating of the cycle. Scoped by the ratings' own region; an organization's own
+    account (which reaches ratings through its party organization, not a region) is counted from the ratings."""
+
+    scope_domain = "ratings"
+    scope_region_field = "region__code"
+
+    cycle = models.PositiveSmallIntegerField(_("cycle (year)"))
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.DO_NOTHING,
+                               db_constraint=False, db_index=False, related_name="+")
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    status = models.CharField(_("status"), max_length=16, choices=RatingStatus.choices)
+    suspended = models.BooleanField(_("star suspended"))
+    ratings = models.BigIntegerField(_("ratings"), default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("star rating counts")
+        verbose_name_plural = _("star rating counts")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["cycle", "region", "stars", "status", "suspended"],
+                                               name="ratings_counts_key")]
+
+    def __str__(self):
+        return f"{self.cycle} {self.region_id} {self.stars}: {self.ratings}"
+
+
 class ModelBranch(models.Model):
     """A model branch (示范点 / 标准化规范化示范党支部): a designation of a party organization for a period, on the
     deployment's criteria (the basis is recorded). Write only through ratings.services.model_branch_designate."""

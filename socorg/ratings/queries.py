@@ -7,16 +7,17 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from socorg.core.scope import in_subtree
+from socorg.core.scope import in_subtree, organization_scope
 from socorg.regions.models import Region
 from socorg.reports.choices import Conclusion  # noqa: F401 — re-exported for the eligibility tests
 
 from . import credit_link, rules
 from .choices import RatingStatus, ScorecardKind
-from .models import EvaluationGrade, ModelBranch, Rating, Scorecard
+from .models import EvaluationGrade, ModelBranch, Rating, RatingCounts, Scorecard
 from .scorecards import DEFAULT_EVALUATION_CODE, DEFAULT_STAR_CODE, DEFAULT_STAR_DEFINITION, EVALUATION_PRESETS
 
 # --- scorecards ------------------------------------------------------------------------------------------------
@@ -145,22 +146,35 @@ def _child_prefix_length(region: Region) -> int:
     return min(len(region.scope_prefix) + 2, 6)
 
 
-def star_figures(*, cycle: int, region: Region, queryset=None, published_only: bool = False) -> StarFigures:
+def star_figures(*, cycle: int, region: Region, queryset=None, user=None,
+                 published_only: bool = False) -> StarFigures:
     """Stars of the cycle in the region, with one level of drill-down (province → prefecture → county); two grouped
-    queries. `queryset` (the caller's visible ratings) bounds what is counted."""
+    queries. What is counted: the ratings `user` may see (read from the maintained RatingCounts of ratings.triggers,
+    scoped as the ratings are, unless the user reaches ratings as an organization's own account), else those of
+    `queryset` (counted from the ratings), else all. Both ways give the same figures
+    (tests/test_rating_counts.py)."""
     prefix = region.scope_prefix
-    rows = (queryset if queryset is not None else Rating.objects.all()).filter(cycle=cycle)
-    rows = rows.filter(in_subtree("region__code", prefix))
-    if published_only:
-        rows = rows.filter(status=RatingStatus.PUBLISHED)
+    if user is not None and queryset is None and not organization_scope(user, "ratings.view"):
+        rows = RatingCounts.objects.visible_to(user, "view").filter(cycle=cycle)
+        rows = rows.filter(in_subtree("region__code", prefix)).exclude(ratings=0)
+        if published_only:
+            rows = rows.filter(status=RatingStatus.PUBLISHED)
+        grouped = (rows.order_by().values_list("region_id", "stars", "status")
+                   .annotate(suspended=Coalesce(Sum("ratings", filter=Q(suspended=True)), 0), n=Sum("ratings")))
+    else:
+        if queryset is None:
+            queryset = Rating.objects.all() if user is None else Rating.objects.visible_to(user, "view")
+        rows = queryset.filter(cycle=cycle).filter(in_subtree("region__code", prefix))
+        if published_only:
+            rows = rows.filter(status=RatingStatus.PUBLISHED)
+        grouped = (rows.order_by().values_list("region_id", "stars", "status")
+                   .annotate(suspended=Count("pk", filter=Q(suspended_on__isnull=False)), n=Count("pk")))
     figures = StarFigures(cycle, region)
     length = _child_prefix_length(region)
     children: dict[str, dict] = defaultdict(lambda: {"rated": 0, "by_stars": dict.fromkeys(STAR_KEYS, 0),
                                                      "published": 0})
-    grouped = (rows.order_by().values_list("region_id", "stars", "status")
-               .annotate(suspended=Count("pk", filter=Q(suspended_on__isnull=False)), n=Count("pk")))
     for region_id, stars, status, suspended, n in grouped:
-        key = str(stars)
+        key, suspended, n = str(stars), int(suspended), int(n)  # int(): a PostgreSQL sum of bigint is a numeric
         figures.rated += n
         figures.by_stars[key] += n
         figures.suspended += suspended

@@ -49,8 +49,7 @@ def rating_list(request):
     cycle = ratings.form.cleaned_data.get("cycle") if ratings.is_valid() else None
     cycle = int(cycle or last_cycle())
     region = _region(params.get("region"))
-    figures = queries.star_figures(cycle=cycle, region=region,
-                                   queryset=Rating.objects.visible_to(request.user, "view"))
+    figures = queries.star_figures(cycle=cycle, region=region, user=request.user)
     if request.GET.get("format") == "xlsx":
         from socorg.core.xlsx import XLSX_TYPE
 
