@@ -94,6 +94,11 @@ class ComplaintFigures:
                               for r, direct, counts in self.by_region]}
 
 
+def complaint_totals(*, region: Region, year: int | None, user=None, today: datetime.date | None = None) -> dict:
+    """The totals of complaint_figures alone (the list page's panel): one aggregate query."""
+    return _counts(scoped(user, region, year).aggregate(**_aggregates(today or timezone.localdate())))
+
+
 def complaint_figures(*, region: Region, year: int | None, user=None,
                       today: datetime.date | None = None) -> ComplaintFigures:
     """Totals, one row per category, and one row per child region (plus the region's own level, 本级), from three
@@ -101,7 +106,7 @@ def complaint_figures(*, region: Region, year: int | None, user=None,
     today = today or timezone.localdate()
     complaints = scoped(user, region, year)
     aggregates = _aggregates(today)
-    totals = _counts(complaints.aggregate(**aggregates))
+    totals = complaint_totals(region=region, year=year, user=user, today=today)
     per_category = {row["category"]: _counts(row) for row in complaints.order_by().values("category")
                     .annotate(**aggregates)}
     by_category = [(value, label, per_category[value]) for value, label in Category.choices if value in per_category]

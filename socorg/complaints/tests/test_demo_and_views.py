@@ -41,6 +41,20 @@ def test_the_list_page_filters_and_links_figures(org, clerk):
     assert figures.status_code == 200 and "figure=received" in figures.content.decode()
 
 
+def test_the_list_pages_panel_shows_the_figures_totals_of_the_users_scope(org, clerk):
+    services.complaint_receive(actor=clerk, channel="phone", category="finances", description="账目不公开",
+                               organization_uscc=org.uscc, anonymous=True)
+    services.complaint_receive(actor=make_user((Role.BUREAU_STAFF, "100000")), channel="letter",
+                               category="governance", description="换届未按章程",
+                               organization_uscc=make_org("110101").uscc, anonymous=True)
+    year = timezone.localdate().year
+    panel = client_as(clerk).get("/complaints/").context["figures"]
+    nation = Region.objects.get(code="100000")
+    assert panel == complaint_figures(region=nation, year=year, user=clerk).totals
+    assert panel["received"] == 1 and panel["awaiting"] == 1
+    assert complaint_figures(region=nation, year=year).totals["received"] == 2
+
+
 def test_intake_form_shows_field_errors_and_saves_nothing(org, clerk):
     response = client_as(clerk).post("/complaints/new/", {"channel": "phone", "category": "finances",
                                                           "description": "x", "organization_uscc": org.uscc})
