@@ -3,6 +3,7 @@ organization. "In force on a day" has one definition, `in_force_q`: decided by t
 by itself by then (an entry past `expires_on` is out even before the daily job marks it removed).
 
     active_entries(on=None, list=None, region=None, user=None)  → CreditEntry queryset in force
+    in_force_figures(user=, on=None)                            → {"lists": {list: n}, "late": n} in force
     is_listed(org, list=None, on=None)                          → bool
     listed_since(org, list, on=None)                            → date of the oldest entry in force, or None
     listed_q(list=None, on=None, prefix="")                     → Q over SocialOrganization (set-based filters)
@@ -19,7 +20,7 @@ after `day`; workdays.is_workday(day).
 
 import datetime
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from socorg.core.scope import filter_subtree
@@ -49,6 +50,17 @@ def active_entries(*, on: datetime.date | None = None, list: str | None = None, 
     if region:
         entries = filter_subtree(entries, "organization__authority_region__code", region)
     return entries
+
+
+def in_force_figures(*, user, on: datetime.date | None = None) -> dict:
+    """The credit list page's panel: the entries in force on `on` (default today) that `user` may see, per list and
+    entered late — {"lists": {list code: n}, "late": n}, from one aggregate query over the scope."""
+    from .choices import CreditList
+
+    counts = active_entries(on=on, user=user).aggregate(
+        late=Count("pk", filter=Q(entered_late=True)),
+        **{f"list_{code}": Count("pk", filter=Q(list=code)) for code in CreditList.values})
+    return {"lists": {code: counts[f"list_{code}"] for code in CreditList.values}, "late": counts["late"]}
 
 
 def is_listed(org, list: str | None = None, *, on: datetime.date | None = None) -> bool:

@@ -41,7 +41,7 @@ from .forms import (
     StatementForm,
 )
 from .models import CreditEntry, CreditFact, Objection, Penalty, RegisteredLetter, SupervisorStatement
-from .queries import in_force_q
+from .queries import in_force_figures
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -150,11 +150,11 @@ def entry_list(request):
                   _("entered late"), _("ends by itself on"), _("removed on"), _("removal")]
         return _xlsx(quote(_("credit-lists") + ".xlsx"), _("Credit lists"), header, rows)
     page = list_page(request, entries.qs, page_size(request, PAGE_SIZE))
-    scoped = _entries(request.user).filter(in_force_q())
+    figures = in_force_figures(user=request.user)
     return render(request, "credit/entry_list.html", {
         "filter": entries, "page": page,
-        "in_force": {label: scoped.filter(list=code).count() for code, label in CreditList.choices},
-        "late": scoped.filter(entered_late=True).count(),
+        "in_force": {label: figures["lists"][code] for code, label in CreditList.choices},
+        "late": figures["late"],
         "can_change": request.user.has_capability("credit.change"),
     })
 
