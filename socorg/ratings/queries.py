@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from socorg.core.scope import in_subtree, organization_scope
@@ -154,12 +154,14 @@ def star_figures(*, cycle: int, region: Region, queryset=None, user=None,
     `queryset` (counted from the ratings), else all. Both ways give the same figures
     (tests/test_rating_counts.py)."""
     prefix = region.scope_prefix
+    length = _child_prefix_length(region)
+    child = Substr("region_id", 1, length)  # grouped by child region in SQL: a few hundred rows for the nation
     if user is not None and queryset is None and not organization_scope(user, "ratings.view"):
         rows = RatingCounts.objects.visible_to(user, "view").filter(cycle=cycle)
         rows = rows.filter(in_subtree("region__code", prefix)).exclude(ratings=0)
         if published_only:
             rows = rows.filter(status=RatingStatus.PUBLISHED)
-        grouped = (rows.order_by().values_list("region_id", "stars", "status")
+        grouped = (rows.order_by().annotate(child=child).values_list("child", "stars", "status")
                    .annotate(suspended=Coalesce(Sum("ratings", filter=Q(suspended=True)), 0), n=Sum("ratings")))
     else:
         if queryset is None:
@@ -167,18 +169,17 @@ def star_figures(*, cycle: int, region: Region, queryset=None, user=None,
         rows = queryset.filter(cycle=cycle).filter(in_subtree("region__code", prefix))
         if published_only:
             rows = rows.filter(status=RatingStatus.PUBLISHED)
-        grouped = (rows.order_by().values_list("region_id", "stars", "status")
+        grouped = (rows.order_by().annotate(child=child).values_list("child", "stars", "status")
                    .annotate(suspended=Count("pk", filter=Q(suspended_on__isnull=False)), n=Count("pk")))
     figures = StarFigures(cycle, region)
-    length = _child_prefix_length(region)
     children: dict[str, dict] = defaultdict(lambda: {"rated": 0, "by_stars": dict.fromkeys(STAR_KEYS, 0),
                                                      "published": 0})
-    for region_id, stars, status, suspended, n in grouped:
+    for child_prefix, stars, status, suspended, n in grouped:
         key, suspended, n = str(stars), int(suspended), int(n)  # int(): a PostgreSQL sum of bigint is a numeric
         figures.rated += n
         figures.by_stars[key] += n
         figures.suspended += suspended
-        child = children[region_id[:length]]
+        child = children[child_prefix]
         child["rated"] += n
         child["by_stars"][key] += n
         if status == RatingStatus.PUBLISHED:
