@@ -29,7 +29,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 from .keyset import CURSOR_PARAM, CursorError, Keyset
-from .search import known_count
+from .search import known_count, known_minimum
 
 COUNT_CAP = 10_000
 PAGE_SIZES = (20, 50, 100, 200)
@@ -67,6 +67,9 @@ class BoundedPaginator(Paginator):
         known = known_count(self.object_list)  # a search's probe found every match (core.search.narrowed)
         if known is not None:
             return min(known, self.cap), known <= self.cap
+        least = known_minimum(self.object_list)  # or more matches in the list than this count goes
+        if least is not None and least > self.cap:
+            return self.cap, False
         # Ordering is irrelevant to a count and would make the database sort before LIMIT; only the key is needed.
         found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         return min(found, self.cap), found <= self.cap

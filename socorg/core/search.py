@@ -236,19 +236,31 @@ def _probe(queryset: QuerySet, probe: Q, limit: int) -> list[tuple[object, bool]
     return list(found.values_list("pk", "socorg_held")[:limit])
 
 
+def _known(queryset: QuerySet) -> tuple[int, bool] | None:
+    known = getattr(queryset.query, "socorg_known_count", None)
+    query = queryset.query
+    if (known is None or query.where != known[2] or query.combinator or query.distinct or query.is_sliced
+            or query.group_by is not None):
+        return None
+    return known[0], known[1]
+
+
 def known_count(queryset: QuerySet) -> int | None:
     """The number of rows of `queryset` when `narrowed` learnt it from its probe and nothing has narrowed the
     queryset since (the paginator's count then costs nothing); None otherwise."""
-    known = getattr(queryset.query, "socorg_known_count", None)
-    query = queryset.query
-    if (known is None or query.where != known[1] or query.combinator or query.distinct or query.is_sliced
-            or query.group_by is not None):
-        return None
-    return known[0]
+    known = _known(queryset)
+    return known[0] if known is not None and known[1] else None
 
 
-def _with_count(queryset: QuerySet, count: int) -> QuerySet:
-    queryset.query.socorg_known_count = (count, queryset.query.where.clone())
+def known_minimum(queryset: QuerySet) -> int | None:
+    """A number of rows `queryset` is known to hold at least (its exact count, or more), learnt as known_count's;
+    None otherwise. A paginator whose count stops below it need not count (core.pagination)."""
+    known = _known(queryset)
+    return known[0] if known is not None else None
+
+
+def _with_count(queryset: QuerySet, count: int, *, exact: bool = True) -> QuerySet:
+    queryset.query.socorg_known_count = (count, exact, queryset.query.where.clone())
     return queryset
 
 
@@ -277,8 +289,14 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     if _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > COMMON * few:
         return found
     probed = _probe(queryset, probe, few + 1)
-    if probed is None or len(probed) > few:
+    if probed is None:
         return found
+    if len(probed) > few:
+        # More matches than a count goes (10,000): when the queryset holds every one read (a national list, or
+        # a scope holding them all), the list holds more than that too, and its paginator need not count them
+        # again (the same matches read twice: benchmarks/README.md, search).
+        held = len({key for key, is_held in probed if is_held})
+        return _with_count(found, held, exact=False) if held > few else found
     keys = list(dict.fromkeys(key for key, held in probed if held))
     if len(keys) ** 2 > page * scope_rows:
         return _with_count(found, len(keys))  # spread over the list: the walk finds its page early

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from socorg.accounts.roles import Role
-from socorg.core.search import by_keys, known_count, narrowed, search_condition
+from socorg.core.search import by_keys, known_count, known_minimum, narrowed, search_condition
 from socorg.core.testing import api_as, make_user
 from socorg.party.models import PartyMember, PartyOrganization
 from socorg.party.tests.factories import make_party_org
@@ -144,6 +144,41 @@ def test_on_postgresql_a_search_list_is_not_counted_again(orgs, national_staff, 
     assert not [q["sql"] for q in queries_run if "COUNT(*)" in q["sql"].upper()]
     narrower = client.get("/api/v1/orgs/", {"q": "协会", "region": "530103"}).json()  # a filter after the search
     assert narrower["count"] == 2 == len(narrower["results"])
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_probe_past_the_count_cap_tells_a_list_holding_every_match_it_has_more(orgs):
+    """More matches than `few`: the probe stops there; a scope holding every match read holds more than `few`,
+    so a paginator counting no further need not count (its count is not exact either way); a scope that left some
+    out learns nothing."""
+    condition = search_condition("协会", **ORG_COLUMNS)  # 6 matches, 5 of them in Yunnan
+    nation = SocialOrganization.objects.order_by(*ORG_LIST_ORDER)
+    found = narrowed(nation, condition, few=3, small_scope=0)
+    assert known_count(found) is None and known_minimum(found) == 4 <= found.count()
+    assert known_minimum(found.filter(authority_region_id="530102")) is None
+    yunnan = SocialOrganization.objects.visible_to(make_user((Role.BUREAU_STAFF, "530000")), "view").order_by(
+        *ORG_LIST_ORDER)
+    assert known_minimum(narrowed(yunnan, condition, few=5, small_scope=0)) is None  # 北京's is not held
+    assert known_minimum(narrowed(nation, condition, small_scope=0)) == known_count(
+        narrowed(nation, condition, small_scope=0)) == 6  # all found: the exact count is also a minimum
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_api_list_with_more_matches_than_it_counts_says_so_without_counting(
+        orgs, national_staff, every_scope_probed, monkeypatch):
+    monkeypatch.setattr("socorg.core.search.FEW", 3)
+    monkeypatch.setattr("socorg.core.pagination.COUNT_CAP", 3)
+    client = api_as(national_staff)
+    with CaptureQueriesContext(connection) as queries_run:
+        body = client.get("/api/v1/orgs/", {"q": "协会"}).json()
+    assert body["count"] == 3 and not body["count_is_exact"]
+    assert not [q["sql"] for q in queries_run if "COUNT(*)" in q["sql"].upper()]
+    assert [row["uscc"] for row in body["results"]] == _uscc(SocialOrganization.objects.filter(
+        search_condition("协会", **ORG_COLUMNS)).order_by(*ORG_LIST_ORDER))[:3]  # numbered pages reach the cap
+    narrower = client.get("/api/v1/orgs/", {"q": "协会", "region": "530100"}).json()  # counted: 4 of them
+    assert narrower["count"] == 3 and not narrower["count_is_exact"]
+    narrowest = client.get("/api/v1/orgs/", {"q": "协会", "region": "530103"}).json()
+    assert narrowest["count"] == 2 and narrowest["count_is_exact"]
 
 
 @pytest.mark.postgres
