@@ -13,6 +13,7 @@ transaction commits, so two writers never build on the same head.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -40,16 +41,19 @@ def json_text(data) -> str | None:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+@functools.lru_cache(maxsize=16)  # entries written in bulk share their time (core.audit.AuditWriter)
 def utc_text(at: datetime.datetime) -> str:
     return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+_CONTENT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps would build one per entry
 
 
 def entry_hash(prev_hash: str, seq: int, at: datetime.datetime, actor_id, actor_name: str, action: str,
                object_type: str, object_id: str, object_repr: str, before: str | None, after: str | None,
                request_id: str, ip) -> str:
-    content = json.dumps([seq, utc_text(at), actor_id, actor_name, action, object_type, object_id, object_repr,
-                          before, after, request_id, None if ip is None else str(ip)],
-                         ensure_ascii=False, separators=(",", ":"))
+    content = _CONTENT_JSON.encode([seq, utc_text(at), actor_id, actor_name, action, object_type, object_id,
+                                    object_repr, before, after, request_id, None if ip is None else str(ip)])
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
 
 

@@ -19,10 +19,22 @@ ID_BATCH = 5000
 
 def db_date(value):
     """A date (or None) as the backend stores it: ISO text on SQLite, the date itself for psycopg (what
-    connection.ops.adapt_datefield_value gives, without its call per cell)."""
-    if value is None or connection.vendor != "sqlite":
-        return value
-    return value.isoformat()
+    connection.ops.adapt_datefield_value gives, without its call per cell). Loops over rows bind date_adapter()."""
+    return date_adapter()(value)
+
+
+def date_adapter():
+    """db_date for this connection, chosen once: loops over rows call the function returned (looking up the
+    connection's vendor through Django's connection proxy for every date cost more than the conversion)."""
+    return _date_text if connection.vendor == "sqlite" else _as_is
+
+
+def _date_text(value):
+    return None if value is None else value.isoformat()
+
+
+def _as_is(value):
+    return value
 
 
 def in_values(column: str, values: list) -> tuple[str, list]:

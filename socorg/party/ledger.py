@@ -236,7 +236,7 @@ class _ReferenceSheet(SheetHandler):
         reserved = bulkwrite.reserve_ids(self.MODEL, len(creates))  # None: read back after the insert (SQLite)
         writer = self.run.table_writer(self.MODEL, self.INSERT_FIELDS if reserved is None
                                        else ("id", *self.INSERT_FIELDS))
-        stamp = bulkwrite.db_now()
+        stamp, self.db_date = bulkwrite.db_now(), bulkwrite.date_adapter()  # _insert_values' (bound once per chunk)
         ids = None if reserved is None else {self._key(row.values): pk for (row, _r), pk in zip(creates, reserved,
                                                                                                  strict=True)}
         self._before_insert(creates, ids)
@@ -419,7 +419,7 @@ class PartyOrganizationSheet(_ReferenceSheet):
         self._parent_ids = bulkwrite.ids_of(PartyOrganization, ("name",), "name", wanted) if wanted else {}
 
     def _insert_values(self, v: dict, region: str, stamp) -> tuple:
-        db_date = bulkwrite.db_date
+        db_date = self.db_date
         pinyin, initials = pinyin_pair(v["name"])
         state = self.run.state(PartySheetState)
         parent_id = (state.created_ids.get(v["parent"]) or self._parent_ids.get(v["parent"])) if v["parent"] else None
@@ -602,7 +602,7 @@ class InstructorSheet(_ReferenceSheet):
         return after
 
     def _insert_values(self, v: dict, region: str, stamp) -> tuple:
-        db_date = bulkwrite.db_date
+        db_date = self.db_date
         pinyin, initials = pinyin_pair(v["name"])
         on_duty = v["status"] == InstructorStatus.ON_DUTY
         return (InstructorKind.INSTRUCTOR.value, v["name"], pinyin[:200], initials[:64], v["unit_and_post"],
@@ -646,7 +646,7 @@ def _write_links(run, model, owner_field: str, links: list[tuple], touched: set[
     if not links:
         return
     writer = run.table_writer(model, (owner_field, "organization", "start_on", "end_on"))
-    today, db_date = run.today, bulkwrite.db_date
+    today, db_date = run.today, bulkwrite.date_adapter()
     coverage = model is PartyCoverage
     for owner_id, (region, org_id, org_active), start, state in links:
         writer.add((owner_id, org_id, db_date(start), None))

@@ -237,7 +237,7 @@ class OrganizationSheet(SheetHandler):
         reserved = bulkwrite.reserve_ids(SocialOrganization, len(creates))  # None: read back after (SQLite)
         writer = run.table_writer(SocialOrganization, INSERT_FIELDS if reserved is None else ("id", *INSERT_FIELDS))
         stamp = bulkwrite.db_now()
-        db_date = bulkwrite.db_date
+        db_date = bulkwrite.date_adapter()
         expected = run.created_state.expected_flags
         flags_of = {}
         for number, (code, v) in enumerate(creates):

@@ -22,8 +22,10 @@ The summary counts one entry per registered kind, in the handlers' order. Regist
 name that already exists replaces the earlier one.
 """
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -31,13 +33,19 @@ from django.utils.translation import gettext as _
 
 from ..values import CellError
 
+# Values a column's own parser may hand to several rows (immutable); lists and dicts are parsed per cell.
+SHAREABLE = frozenset({str, int, float, bool, datetime.date, datetime.datetime, Decimal, type(None)})
+PARSED_CACHE_SIZE = 4096  # distinct cells remembered per column; columns of unique values stop adding there
+
 
 @dataclass(frozen=True, eq=False)  # identity equality: columns are singletons of their handler
 class Column:
     header: str  # the Chinese header, exactly as in the format
     key: str
     required: bool = False  # the cell must not be empty (see SheetHandler.check_required for conditional rules)
-    parse: Callable[[Any], Any] | None = None  # raw cell → value; raises CellError
+    # raw cell → value; raises CellError. A pure function of the cell (state of the run, such as the regions or the
+    # rows read so far, is bound in SheetHandler.parsers()): the engine parses a value repeated down the column once.
+    parse: Callable[[Any], Any] | None = None
     default: Any = None
     note: str = ""  # shown in the template's notes sheet
     choices: tuple[str, ...] = ()  # drop-down values in the template
@@ -79,24 +87,30 @@ class SheetHandler:
     # --- per row ---------------------------------------------------------------------------------------------
 
     def _parse_plan(self) -> tuple[dict, list, list]:
-        """What parse_row needs, worked out once per sheet (the header mapping is known by the first data row)."""
+        """What parse_row needs, worked out once per sheet (the header mapping is known by the first data row):
+        per mapped column its key, whether it is required, its header, its parser and the cache of the values it
+        parsed — for the column's own parser only (pure: Column.parse), not for one a handler bound to the run."""
         if self._plan is None:
             defaults = {column.key: column.default for column in self.columns}
             list_keys = [key for key, default in defaults.items() if isinstance(default, list)]
             parsers = self.parsers()
-            mapped = [(column.key, column.required, column.header, parsers.get(column.key))
+            mapped = [(column.key, column.required, column.header, parsers.get(column.key),
+                       {} if column.parse is not None and parsers.get(column.key) is column.parse else None)
                       for column in self.run.mapped_columns(self)]
             self._plan = (defaults, list_keys, mapped)
         return self._plan
 
     def parse_row(self, row: Row) -> None:
-        """Parse every mapped cell (absent columns take their default); then the handler's own checks."""
+        """Parse every mapped cell (absent columns take their default); then the handler's own checks. Hot: one
+        call per row. A cell equal to one parsed before in the column (same type and value: 1, 1.0 and True are
+        different cells) gets that parse's value without parsing again — the same verdict, as a column's parser
+        is a pure function of the cell; failures are not remembered (each is reported on its own row)."""
         defaults, list_keys, mapped = self._parse_plan()
         values = row.values = dict(defaults)
         for key in list_keys:
             values[key] = list(defaults[key])
         raw_cells = row.raw
-        for key, required, header, parse in mapped:
+        for key, required, header, parse, cache in mapped:
             raw = raw_cells.get(key)
             if raw is None:  # the importer leaves blank cells out of row.raw
                 if required:
@@ -104,11 +118,22 @@ class SheetHandler:
                                    _("%(header)s is required; the cell is empty.") % {"header": header})
                     row.failed = True
                 continue
+            if parse is None:
+                values[key] = raw
+                continue
+            if cache is not None:
+                cell = raw if type(raw) is str else (type(raw), raw)
+                if cell in cache:
+                    values[key] = cache[cell]
+                    continue
             try:
-                values[key] = parse(raw) if parse else raw
+                value = values[key] = parse(raw)
             except CellError as error:
                 self.run.error(self, row.number, key, raw, str(error))
                 row.failed = True
+                continue
+            if cache is not None and len(cache) < PARSED_CACHE_SIZE and type(value) in SHAREABLE:
+                cache[cell] = value
         if not row.failed:
             self.check_row(row)
 
