@@ -179,19 +179,24 @@ def _timed_copies() -> dict:
     from socorg.core import bulk
 
     copies: dict[str, list] = {}
-    copy = bulk.TableWriter._copy
+    copy, copy_rows = bulk.TableWriter._copy, bulk.copy_rows
 
-    def timed(writer, rows):
+    def first(writer, rows):
         if writer.table not in copies:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(writer.table)}")
                 copies[writer.table] = [0, 0.0, cursor.fetchone()[0]]
-        started = time.perf_counter()
         copy(writer, rows)
-        copies[writer.table][0] += len(rows)
-        copies[writer.table][1] += time.perf_counter() - started
 
-    bulk.TableWriter._copy = timed
+    def timed(raw_cursor, sql, rows):
+        # Where the COPY runs: in the importing thread, or in the import's background copier (core.bulk).
+        table = sql.split()[1].strip('"')
+        started = time.perf_counter()
+        copy_rows(raw_cursor, sql, rows)
+        copies[table][0] += len(rows)
+        copies[table][1] += time.perf_counter() - started
+
+    bulk.TableWriter._copy, bulk.copy_rows = first, timed
     return copies
 
 

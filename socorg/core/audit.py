@@ -85,8 +85,9 @@ class AuditWriter:
     """Audit entries as plain rows, written in batches. The actor, request id and IP are resolved once; entries
     added between two flushes carry the same time (one per chunk, not per entry)."""
 
-    def __init__(self, actor):
+    def __init__(self, actor, *, batch_size: int = AUDIT_BATCH):
         ctx = context.current()
+        self.batch_size = batch_size
         self.actor_columns = _actor_columns(actor)
         self.context_columns = (ctx.request_id if ctx else "", ctx.ip if ctx else None)
         self.pending: list[tuple] = []
@@ -96,7 +97,7 @@ class AuditWriter:
             after: dict | None = None) -> None:
         self.pending.append((action, object_type, str(object_id)[:64], str(object_repr)[:255], _json_text(before),
                              _json_text(after)))
-        if len(self.pending) >= AUDIT_BATCH:
+        if len(self.pending) >= self.batch_size:
             self.flush()
 
     def add_record(self, record: AuditRecord) -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from socorg.core import context
 from socorg.core.audit import SYSTEM, AuditRecord, AuditWriter, audit_write_many
-from socorg.core.bulk import TableWriter
+from socorg.core.bulk import TableWriter, copies_in_background
 from socorg.core.scope import can
 from socorg.regions.models import Region
 
@@ -36,6 +36,7 @@ from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
 
 CHUNK_ROWS = 2000
 REFRESH_BATCH = 5000
+AUDIT_BATCH = 5 * CHUNK_ROWS  # per-object audit entries held at most (see ImportRun._flush)
 TIME_CHECK_ROWS = 1000  # rows between two looks at the clock
 State = TypeVar("State")
 
@@ -203,7 +204,8 @@ class ImportRun:
                 if self.dry_run:
                     self._import_sheets(workbook, plan)
                 else:
-                    with transaction.atomic():
+                    # The COPYs of new rows run in a thread while the next chunk is read and validated (core.bulk).
+                    with transaction.atomic(), copies_in_background():
                         self._preread(workbook, plan)
                         self._import_sheets(workbook, plan)
                         if self.issues.errors:
@@ -346,12 +348,19 @@ class ImportRun:
             if not row.failed:
                 chunk.append(row)
             if len(chunk) >= CHUNK_ROWS:
-                handler.flush(chunk)
+                self._flush(handler, chunk)
                 chunk = []
         if chunk:
-            handler.flush(chunk)
+            self._flush(handler, chunk)
         handler.finish()
         self.progress(sheet.name, total or done, total or done)
+
+    def _flush(self, handler: SheetHandler, chunk: list[Row]) -> None:
+        # The audit entries of the chunks before first: reading the chain's head waits for the COPYs still running
+        # (core.bulk.copies_in_background), as the chunk's own look-ups would next, so the wait is paid once — an
+        # audit flush in the middle of a chunk's write would wait for the COPY just handed over.
+        self.flush_audit()
+        handler.flush(chunk)
 
     # --- formulas and merged cells in data rows -------------------------------------------------------------
 
@@ -416,7 +425,8 @@ class ImportRun:
     def audit_writer(self) -> AuditWriter:
         """Per-object audit entries as plain rows (core.audit.AuditWriter), flushed with the other audit entries."""
         if self._audit_writer is None:
-            self._audit_writer = AuditWriter(self.actor)
+            # Flushed before each chunk (_flush); the batch size only bounds a chunk that audits much.
+            self._audit_writer = AuditWriter(self.actor, batch_size=AUDIT_BATCH)
         return self._audit_writer
 
     def record_audit(self, records: list[AuditRecord]) -> None:
