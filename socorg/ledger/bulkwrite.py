@@ -103,6 +103,6 @@ def db_now():
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def writer(model, fields: list[str]) -> TableWriter:
-    """A TableWriter that never flushes on its own: callers flush after each chunk, then read the new ids."""
-    return TableWriter(model, list(fields), batch_size=1 << 62)
+def writer(model, fields: list[str], *, batch_size: int = 1 << 62) -> TableWriter:
+    """A TableWriter that flushes on its own every `batch_size` rows (by default never: callers flush)."""
+    return TableWriter(model, list(fields), batch_size=batch_size)

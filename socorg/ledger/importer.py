@@ -35,6 +35,11 @@ from .values import CellError
 from .workbook import LedgerWorkbook, SheetInfo, SheetScan, WorkbookError
 
 CHUNK_ROWS = 2000
+# New rows per write (COPY). Larger than a chunk: the statement triggers of the tables written (counts per region,
+# reports buckets) upsert one row per group their statement touches, so 20,000 organizations in one statement
+# upsert far fewer rows than in ten (in the INSERT of 20,000 organizations into the national copy: 3.3–3.6 s
+# against 4.0–4.4 s in ten statements).
+COPY_ROWS = 20_000
 REFRESH_BATCH = 5000
 AUDIT_BATCH = 5 * CHUNK_ROWS  # per-object audit entries held at most (see ImportRun._flush)
 TIME_CHECK_ROWS = 1000  # rows between two looks at the clock
@@ -132,10 +137,15 @@ class ImportRun:
         return self._states[part]
 
     def table_writer(self, model, fields) -> TableWriter:
-        """The import's plain-row writer for new rows of `model` (see bulkwrite); callers flush after each chunk."""
+        """The import's plain-row writer for new rows of `model` (see bulkwrite). It writes every COPY_ROWS rows
+        and at the end of each sheet; a caller that reads the new rows back (their ids on SQLite) flushes it."""
         if model not in self._writers:
-            self._writers[model] = bulkwrite.writer(model, fields)
+            self._writers[model] = bulkwrite.writer(model, fields, batch_size=COPY_ROWS)
         return self._writers[model]
+
+    def flush_writers(self) -> None:
+        for writer in self._writers.values():
+            writer.flush()
 
     def error(self, handler: SheetHandler | None, row: int | None, key: str | None, value, message: str) -> None:
         self.issues.error(self._issue(handler, row, key, value, message))
@@ -352,6 +362,8 @@ class ImportRun:
                 chunk = []
         if chunk:
             self._flush(handler, chunk)
+        if self.writing:
+            self.flush_writers()  # the sheet's new rows are all written before its finish() and the next sheet
         handler.finish()
         self.progress(sheet.name, total or done, total or done)
 

@@ -243,8 +243,8 @@ class _ReferenceSheet(SheetHandler):
         for number, (row, region) in enumerate(creates):
             values = self._insert_values(row.values, region, stamp)
             writer.add(values if reserved is None else (reserved[number], *values))
-        writer.flush()
         if ids is None:
+            writer.flush()  # SQLite: the ids are read back; with reserved ids the import writes every COPY_ROWS
             ids = self._inserted_ids(creates)
         audit, links = self.run.audit_writer(), []
         for row, region in creates:
@@ -642,7 +642,8 @@ def _write_links(run, model, owner_field: str, links: list[tuple], touched: set[
     """Insert coverage or assignment links (owner id, resolved organization, start, owner state) as plain rows.
     Links to organizations created by this import feed the import's own flag computation, links of party
     organizations created by it their reach; links to existing organizations mark those for the set-based
-    refresh (which also brings the reach of every party organization covering them up to date)."""
+    refresh (which also brings the reach of every party organization covering them up to date). Written with the
+    import's other new rows (ImportRun.table_writer)."""
     if not links:
         return
     writer = run.table_writer(model, (owner_field, "organization", "start_on", "end_on"))
@@ -662,7 +663,6 @@ def _write_links(run, model, owner_field: str, links: list[tuple], touched: set[
             run.created_state.note_coverage(org_id, state)
         elif in_force:
             run.created_state.note_assignment(org_id, on_duty=state)
-    writer.flush()
 
 
 def _active_links(model, owner_field: str, owner_ids) -> dict[int, dict[str, tuple[int, int]]]:

@@ -251,7 +251,8 @@ class OrganizationSheet(SheetHandler):
                    v["party_clause_in_charter"], v["legal_representative"],
                    encrypt(v["phone"]) if v["phone"] else "", stamp, stamp, *flags)
             writer.add(row if reserved is None else (reserved[number], *row))
-        writer.flush()
+        if reserved is None:
+            writer.flush()  # SQLite: the ids are read back; with reserved ids the import writes every COPY_ROWS
         ids = (bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [code for code, _v in creates])
                if reserved is None else {code: pk for (code, _v), pk in zip(creates, reserved, strict=True)})
         run.created_org_ids.update(ids.values())
