@@ -46,15 +46,16 @@ def in_values(column: str, values: list) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def ids_of(model, key_columns: tuple[str, ...], filter_column: str, values: list, **equal) -> dict:
+def ids_of(model, key_columns: tuple[str, ...], filter_column: str, values: list, *, using=None, **equal) -> dict:
     """{key tuple (or the single key): id} of the rows whose `filter_column` is in `values` (and whose columns
     equal `equal`), in batches, read with plain SQL: building Django lookups for thousands of parameters per chunk
-    cost more than the query itself."""
-    table, quote = model._meta.db_table, connection.ops.quote_name
+    cost more than the query itself. `using`: another connection (ImportRun.lookups)."""
+    db = using or connection
+    table, quote = model._meta.db_table, db.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in key_columns)
     conditions = "".join(f" AND {quote(model._meta.get_field(name).column)} = %s" for name in equal)
     found = {}
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for start in range(0, len(values), ID_BATCH):
             batch = values[start:start + ID_BATCH]
             where, params = in_values(quote(model._meta.get_field(filter_column).column), batch)
@@ -65,14 +66,14 @@ def ids_of(model, key_columns: tuple[str, ...], filter_column: str, values: list
     return found
 
 
-def reserve_ids(model, count: int) -> list[int] | None:
+def reserve_ids(model, count: int, *, using=None) -> list[int] | None:
     """`count` new ids for `model`'s rows, taken from its id sequence in one statement, so the rows are written with
     their ids and nothing is read back (PostgreSQL; reading the ids back by key after each COPY cost a query per
     chunk and table, 2.2 s of a 100,000-organization import). None on SQLite, where the caller reads them back
     (ids_of) after the insert: there is no sequence to take them from, and the import holds the only write lock."""
     if connection.vendor != "postgresql" or count <= 0:
         return None
-    with connection.cursor() as cursor:
+    with (using or connection).cursor() as cursor:  # sequences are outside transactions: any connection will do
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
         sequence = cursor.fetchone()[0]
         # The sequence as a constant: nextval() of a column (a subquery's) cost 2.5 times as much per id.

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,6 @@ CHUNK_ROWS = 2000
 # against 4.0–4.4 s in ten statements).
 COPY_ROWS = 20_000
 REFRESH_BATCH = 5000
-AUDIT_BATCH = 5 * CHUNK_ROWS  # per-object audit entries held at most (see ImportRun._flush)
 TIME_CHECK_ROWS = 1000  # rows between two looks at the clock
 State = TypeVar("State")
 
@@ -105,6 +104,7 @@ class ImportRun:
         self._scope_cache: dict[tuple[str, str], bool] = {}
         self._regions: dict[str, RegionInfo] | None = None
         self._headers: dict[str, HeaderMapping] = {}  # sheet name → its header mapping
+        self._lookups = None  # the second connection of lookups(), opened on first use
 
     # --- outcome --------------------------------------------------------------------------------------------
 
@@ -142,6 +142,17 @@ class ImportRun:
         if model not in self._writers:
             self._writers[model] = bulkwrite.writer(model, fields, batch_size=COPY_ROWS)
         return self._writers[model]
+
+    def lookups(self):
+        """The connection for look-ups of committed rows (existing keys) and ids from sequences: while the import
+        writes on PostgreSQL, a second connection, so that they need not wait for the import's COPYs in flight
+        (core.bulk.copies_in_background) — nothing this import wrote is looked up there (a key is once per sheet);
+        otherwise the import's own connection."""
+        if not (self.writing and connection.vendor == "postgresql" and connection.in_atomic_block):
+            return connection
+        if self._lookups is None:
+            self._lookups = connections.create_connection(DEFAULT_DB_ALIAS)
+        return self._lookups
 
     def flush_writers(self) -> None:
         for writer in self._writers.values():
@@ -227,6 +238,8 @@ class ImportRun:
             self.readable = False
             self.issues.file_error(str(error))
         finally:
+            if self._lookups is not None:
+                self._lookups.close()
             if ctx_token is not None:
                 context.deactivate(ctx_token)
         self.issues.close()
@@ -358,21 +371,14 @@ class ImportRun:
             if not row.failed:
                 chunk.append(row)
             if len(chunk) >= CHUNK_ROWS:
-                self._flush(handler, chunk)
+                handler.flush(chunk)
                 chunk = []
         if chunk:
-            self._flush(handler, chunk)
+            handler.flush(chunk)
         if self.writing:
             self.flush_writers()  # the sheet's new rows are all written before its finish() and the next sheet
         handler.finish()
         self.progress(sheet.name, total or done, total or done)
-
-    def _flush(self, handler: SheetHandler, chunk: list[Row]) -> None:
-        # The audit entries of the chunks before first: reading the chain's head waits for the COPYs still running
-        # (core.bulk.copies_in_background), as the chunk's own look-ups would next, so the wait is paid once — an
-        # audit flush in the middle of a chunk's write would wait for the COPY just handed over.
-        self.flush_audit()
-        handler.flush(chunk)
 
     # --- formulas and merged cells in data rows -------------------------------------------------------------
 
@@ -437,8 +443,8 @@ class ImportRun:
     def audit_writer(self) -> AuditWriter:
         """Per-object audit entries as plain rows (core.audit.AuditWriter), flushed with the other audit entries."""
         if self._audit_writer is None:
-            # Flushed before each chunk (_flush); the batch size only bounds a chunk that audits much.
-            self._audit_writer = AuditWriter(self.actor, batch_size=AUDIT_BATCH)
+            # Written every COPY_ROWS entries: reading the chain's head waits for the COPYs in flight (see lookups).
+            self._audit_writer = AuditWriter(self.actor, batch_size=COPY_ROWS)
         return self._audit_writer
 
     def record_audit(self, records: list[AuditRecord]) -> None:

@@ -197,8 +197,11 @@ class OrganizationSheet(SheetHandler):
     # --- comparison and writing -----------------------------------------------------------------------------
 
     def flush(self, rows: list[Row]) -> None:
-        # Which codes exist, by plain SQL (the usual large import creates nearly all): only those are loaded.
-        known = bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [row.values["uscc"] for row in rows])
+        # Which codes exist, by plain SQL (the usual large import creates nearly all): only those are loaded. The
+        # codes are looked up beside the import's COPYs (run.lookups(): a code is once in the sheet, so none of them
+        # can be a row this import wrote).
+        known = bulkwrite.ids_of(SocialOrganization, ("uscc",), "uscc", [row.values["uscc"] for row in rows],
+                                 using=self.run.lookups())
         existing = {org.uscc: org for org in SocialOrganization.objects.filter(pk__in=list(known.values())).only(
             "id", "uscc", *FIELDS)} if known else {}
         creates: list[tuple[str, dict]] = []
@@ -234,7 +237,13 @@ class OrganizationSheet(SheetHandler):
         instructor sheets' lists, read before any sheet was written (ImportRun._preread), will give them, so no
         UPDATE follows (ImportRun._after_write corrects any organization whose links turn out otherwise)."""
         run = self.run
-        reserved = bulkwrite.reserve_ids(SocialOrganization, len(creates))  # None: read back after (SQLite)
+        # None: read back after the insert (SQLite)
+        reserved = bulkwrite.reserve_ids(SocialOrganization, len(creates), using=run.lookups())
+        if reserved is not None:
+            # Audited before the rows are handed over: the audit's write (every COPY_ROWS entries) reads the chain's
+            # head on the import's connection, which then waits for the COPYs in flight — the one of the rows
+            # handed over before, not the one about to start.
+            self._audit(creates, {code: pk for (code, _v), pk in zip(creates, reserved, strict=True)})
         writer = run.table_writer(SocialOrganization, INSERT_FIELDS if reserved is None else ("id", *INSERT_FIELDS))
         stamp = bulkwrite.db_now()
         db_date = bulkwrite.date_adapter()
@@ -261,7 +270,11 @@ class OrganizationSheet(SheetHandler):
             created[code] = ids[code] * 2 + (v["status"] in REGISTERED_STATUSES)
         for code, flags in flags_of.items():
             run.created_state.note_inserted(ids[code], flags)
-        audit = run.audit_writer()
+        if reserved is None:
+            self._audit(creates, ids)
+
+    def _audit(self, creates: list[tuple[str, dict]], ids: dict[str, int]) -> None:
+        audit = self.run.audit_writer()
         for code, v in creates:
             audit.add("registry.org.register", OBJECT_TYPE, ids[code], v["name"], after=_values_picture(v))
 

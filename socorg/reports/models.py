@@ -181,8 +181,10 @@ class ReportOrgBucket(models.Model):
     second_half and first_due_year = Y + 1 and Y < end_year. Years before SOCORG_REPORT_MAINTAINED_FROM are not
     kept (first_due_year is clamped, rows ending before it are left out): figures for them are counted live."""
 
+    # No index of its own: the key (rollup, region, …) serves every read (a province's or the nation's totals, a
+    # region's range) and the triggers' upserts; a region b-tree and its pattern twin only slowed every upsert.
     region = models.ForeignKey("regions.Region", verbose_name=_("registration authority region"),
-                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+                               on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
     supervised = models.BooleanField(_("has a supervising unit"))
     first_due_year = models.IntegerField(_("first year due"))
     second_half = models.BooleanField(_("registered in the second half of the year before"))

@@ -63,11 +63,20 @@ class Sql:
         self.deadline_supervised = rules.deadline(2000, has_supervisor=True).strftime("%m-%d")
         self.deadline_direct = rules.deadline(2000, has_supervisor=False).strftime("%m-%d")
 
+    # PostgreSQL: date_part of the date (as a timestamp, a float), not to_char (which casts each date to a timestamp
+    # with time zone and formats text) nor EXTRACT (numeric): the triggers evaluate these several times per row.
     def year(self, day: str) -> str:
-        return f"CAST(substr({day}, 1, 4) AS INTEGER)" if self.vendor == "sqlite" else f"EXTRACT(YEAR FROM {day})::int"
+        return f"CAST(substr({day}, 1, 4) AS INTEGER)" if self.vendor == "sqlite" else f"date_part('year', {day})::int"
 
     def month_day(self, day: str) -> str:
-        return f"substr({day}, 6, 5)" if self.vendor == "sqlite" else f"to_char({day}, 'MM-DD')"
+        """The day of the year as 'MM-DD' (SQLite's ISO text) or the number MM * 100 + DD; compared with day_of()."""
+        if self.vendor == "sqlite":
+            return f"substr({day}, 6, 5)"
+        return f"(date_part('month', {day}) * 100 + date_part('day', {day}))"
+
+    def day_of(self, month_day: str) -> str:
+        """A constant 'MM-DD' in month_day()'s form."""
+        return f"'{month_day}'" if self.vendor == "sqlite" else str(int(month_day.replace("-", "")))
 
     def number(self, condition: str, sign: int) -> str:
         value = f"({condition})" if self.vendor == "sqlite" else f"(({condition})::int)"
@@ -79,7 +88,7 @@ class Sql:
     def first_due_raw(self, o: str) -> str:
         """The first year due (0: registration date unknown, due every year)."""
         reg = f"{o}.registered_on"
-        return (f"(CASE WHEN {reg} IS NULL THEN 0 WHEN {self.month_day(reg)} <= '{self.cutoff}' "
+        return (f"(CASE WHEN {reg} IS NULL THEN 0 WHEN {self.month_day(reg)} <= {self.day_of(self.cutoff)} "
                 f"THEN {self.year(reg)} ELSE {self.year(reg)} + 1 END)")
 
     def first_due(self, o: str) -> str:
@@ -88,15 +97,15 @@ class Sql:
 
     def second_half(self, o: str) -> str:
         reg = f"{o}.registered_on"
-        return (f"({reg} IS NOT NULL AND {self.month_day(reg)} > '{self.cutoff}' "
+        return (f"({reg} IS NOT NULL AND {self.month_day(reg)} > {self.day_of(self.cutoff)} "
                 f"AND {self.year(reg)} >= {self.first - 1})")
 
     def end(self, o: str) -> str:
         """The first year the organization is not due: still registered → never; ended on a day d → due for Y
         only when d is after Y's deadline (its own deadline); an ended record with no date → no year."""
         changed = f"{o}.status_changed_on"
-        deadline = (f"(CASE WHEN {self.supervised(o)} THEN '{self.deadline_supervised}' "
-                    f"ELSE '{self.deadline_direct}' END)")
+        deadline = (f"(CASE WHEN {self.supervised(o)} THEN {self.day_of(self.deadline_supervised)} "
+                    f"ELSE {self.day_of(self.deadline_direct)} END)")
         return (f"(CASE WHEN {o}.status IN {REGISTERED} THEN 9999 WHEN {changed} IS NULL THEN 0 "
                 f"WHEN {self.month_day(changed)} > {deadline} THEN {self.year(changed)} "
                 f"ELSE {self.year(changed)} - 1 END)")
