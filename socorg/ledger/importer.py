@@ -105,6 +105,7 @@ class ImportRun:
         self._regions: dict[str, RegionInfo] | None = None
         self._headers: dict[str, HeaderMapping] = {}  # sheet name → its header mapping
         self._lookups = None  # the second connection of lookups(), opened on first use
+        self._lookups_beside = False  # may lookups() use it: see there
 
     # --- outcome --------------------------------------------------------------------------------------------
 
@@ -144,15 +145,26 @@ class ImportRun:
         return self._writers[model]
 
     def lookups(self):
-        """The connection for look-ups of committed rows (existing keys) and ids from sequences: while the import
-        writes on PostgreSQL, a second connection, so that they need not wait for the import's COPYs in flight
-        (core.bulk.copies_in_background) — nothing this import wrote is looked up there (a key is once per sheet);
-        otherwise the import's own connection."""
-        if not (self.writing and connection.vendor == "postgresql" and connection.in_atomic_block):
+        """The connection for look-ups of existing keys and for ids from sequences: while the import writes on
+        PostgreSQL, a second connection, so that they need not wait for the import's COPYs in flight
+        (core.bulk.copies_in_background). It sees what the import's connection sees but this import's own rows,
+        which are never looked up there (a key is once per sheet) — provided the import's transaction had written
+        nothing when it started (a caller's uncommitted rows would be invisible to it); otherwise, and when not
+        writing, the import's own connection."""
+        if not (self.writing and self._lookups_beside and connection.in_atomic_block):
             return connection
         if self._lookups is None:
             self._lookups = connections.create_connection(DEFAULT_DB_ALIAS)
         return self._lookups
+
+    @staticmethod
+    def _nothing_written_yet() -> bool:
+        """PostgreSQL: has the current transaction written nothing yet (no transaction id assigned)?"""
+        if connection.vendor != "postgresql":
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+            return cursor.fetchone()[0]
 
     def flush_writers(self) -> None:
         for writer in self._writers.values():
@@ -227,6 +239,7 @@ class ImportRun:
                 else:
                     # The COPYs of new rows run in a thread while the next chunk is read and validated (core.bulk).
                     with transaction.atomic(), copies_in_background():
+                        self._lookups_beside = self._nothing_written_yet()
                         self._preread(workbook, plan)
                         self._import_sheets(workbook, plan)
                         if self.issues.errors:
