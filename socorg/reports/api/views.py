@@ -13,7 +13,7 @@ from socorg.core.api.viewsets import ScopedViewSet
 from socorg.registry.models import SocialOrganization
 
 from .. import services
-from ..filters import AnnualReportFilter
+from ..filters import QUEUE_ORDER, AnnualReportFilter
 from ..models import AnnualReport
 from .serializers import (
     AnnualReportInputSerializer,
@@ -32,8 +32,10 @@ class AnnualReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     scope_domain = "reports"
 
     def shape(self, queryset):
-        return (queryset.select_related("organization")
-                .order_by("-year", "organization__authority_region_id", "organization__uscc"))
+        # The review queue's order, year by year (the page's): a province's or a prefecture's reports are then one
+        # index range, counted without a join (core.scope.region_subtree). The region-first order it replaces needed
+        # the organizations' region range in the query, which the province's capped count paid for (26–78 ms).
+        return queryset.select_related("organization").order_by("-year", *QUEUE_ORDER)
 
 
 # One organization's report for one year, addressed by the organization's USCC: the scoped rows are the
