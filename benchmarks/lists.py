@@ -137,7 +137,7 @@ def report_queue_cases(ctx: Context) -> list[Case]:
         Case("UI /reports/, cursor half-way", f"/reports/?{year}", report, "", cursor="middle", rows="reports",
              ui=True),
         Case("API annual-reports, first page", f"/api/v1/annual-reports/?{year}", report,
-             "o.authority_region_id, o.uscc, r.id", f"r.year = {ctx.year}"),
+             "r.submitted_at DESC, r.id DESC", f"r.year = {ctx.year}"),
     ]
 
 
@@ -219,14 +219,15 @@ def scope_sql(table: str, prefix: str) -> str:
 
     from socorg.core.scope import _next_prefix
 
-    # Reports keep their province and prefecture (AnnualReport.scope_level_fields): the scope states the equality too.
+    # Reports keep their province and prefecture (AnnualReport.scope_level_fields): a scope of those levels is the
+    # equality on the report's own column (core.scope.region_subtree).
     levels = {2: "r.province_prefix", 4: "r.prefecture_prefix"} if table == "reports_annualreport" else {}
-    level = levels.get(len(prefix))
-    level_sql = f" AND {level} = '{prefix}'" if level else ""
+    if len(prefix) in levels:
+        return f"{levels[len(prefix)]} = '{prefix}'"
     if connection.vendor != "postgresql":
-        return f"{column} LIKE '{prefix}%'{level_sql}"
+        return f"{column} LIKE '{prefix}%'"
     upper = _next_prefix(prefix)
-    return f"{column} >= '{prefix}'" + (f" AND {column} < '{upper}'" if upper else "") + level_sql
+    return f"{column} >= '{prefix}'" + (f" AND {column} < '{upper}'" if upper else "")
 
 
 def bound_query(case: Case, prefix: str) -> str:
