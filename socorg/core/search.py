@@ -131,6 +131,10 @@ def search_condition(text: str, *, names: Sequence[str] = ("name",),
 FEW = 10_000
 #: No probe when the planner expects more than COMMON × FEW matches.
 COMMON = 5
+#: In a scope that leaves rows out (a province), no probe when the planner expects more than PARTIAL × few matches
+#: in the table: the probe would stop after few + 1 of them without knowing how many the scope holds, and the list
+#: would read its matches again (party organizations' 协会 in a province: benchmarks/README.md, search).
+PARTIAL = 2
 #: No probe when the planner expects fewer rows than this in the queryset before the search (a county: its rows
 #: are read and tested; the busiest county of the national set has 1,276 organizations, a province 20,000-90,000).
 SMALL_SCOPE = 5_000
@@ -215,20 +219,26 @@ def _estimate(queryset: QuerySet) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _probe(queryset: QuerySet, probe: Q, limit: int) -> list[tuple[object, bool]] | None:
-    """Up to `limit` (key, held) pairs of the table's rows matching `probe`, found without the queryset's scope
-    (a region range beside the search condition made the planner walk the province's rows in region order instead
-    of reading the GIN indexes), `held` telling whether the queryset (its scope and filters) holds the row: its
-    WHERE clause evaluated on the found rows only. None when the queryset can match nothing."""
-    found = queryset.order_by()
-    query = found.query
-    held, query.where = query.where, WhereNode()
+def _held(queryset: QuerySet) -> tuple[str, list] | None:
+    """The queryset's WHERE clause as SQL ("" when it holds every row of the table), None when it can match
+    nothing."""
+    query = queryset.query
     try:
-        sql, params = query.get_compiler(queryset.db).compile(held)
+        return query.get_compiler(queryset.db).compile(query.where)
     except EmptyResultSet:
         return None
     except FullResultSet:
-        sql, params = "", []
+        return "", []
+
+
+def _probe(queryset: QuerySet, probe: Q, limit: int, held: tuple[str, list]) -> list[tuple[object, bool]]:
+    """Up to `limit` (key, held) pairs of the table's rows matching `probe`, found without the queryset's scope
+    (a region range beside the search condition made the planner walk the province's rows in region order instead
+    of reading the GIN indexes), `held` telling whether the queryset (its scope and filters) holds the row: its
+    WHERE clause (`held`, from _held) evaluated on the found rows only."""
+    sql, params = held
+    found = queryset.order_by()
+    found.query.where = WhereNode()
     found = found.filter(probe)
     if not sql:
         return [(key, True) for key in found.values_list("pk", flat=True)[:limit]]
@@ -286,11 +296,15 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     if not counted:
         few = min(few, math.isqrt(int(page * scope_rows)))
     probe = condition if probe is None else probe
-    if _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > COMMON * few:
+    expected = _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk"))
+    if expected > COMMON * few:
         return found
-    probed = _probe(queryset, probe, few + 1)
-    if probed is None:
+    held = _held(queryset)
+    if held is None:
         return found
+    if held[0] and expected > PARTIAL * few:
+        return found  # it would stop past `few` matches, most of them outside the scope: read for nothing
+    probed = _probe(queryset, probe, few + 1, held)
     if len(probed) > few:
         # More matches than a count goes (10,000): when the queryset holds every one read (a national list, or
         # a scope holding them all), the list holds more than that too, and its paginator need not count them

@@ -164,6 +164,24 @@ def test_on_postgresql_a_probe_past_the_count_cap_tells_a_list_holding_every_mat
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("scope, probed", [("100000", True), ("530000", False)])
+def test_on_postgresql_a_probe_expected_to_stop_past_few_matches_runs_only_where_the_list_holds_them_all(
+        orgs, monkeypatch, scope, probed):
+    """A probe stops after `few` + 1 matches: in a scope leaving rows out it would learn neither the list's rows
+    nor its count, so it is not run when the planner expects more than PARTIAL × few matches in the table."""
+    estimates = iter([1_000_000, 7])  # the scope's rows, then the table's matches: 7 > PARTIAL (2) × few (3)
+    monkeypatch.setattr("socorg.core.search._estimate", lambda queryset: next(estimates))
+    listed = SocialOrganization.objects.visible_to(make_user((Role.BUREAU_STAFF, scope)), "view").order_by(
+        *ORG_LIST_ORDER)
+    condition = search_condition("协会", **ORG_COLUMNS)
+    with CaptureQueriesContext(connection) as queries_run:
+        found = narrowed(listed, condition, few=3)
+    assert bool(queries_run.captured_queries) is probed
+    assert known_minimum(found) == (4 if probed else None)
+    assert _uscc(found) == _uscc(listed.filter(condition))
+
+
+@pytest.mark.postgres
 def test_on_postgresql_an_api_list_with_more_matches_than_it_counts_says_so_without_counting(
         orgs, national_staff, every_scope_probed, monkeypatch):
     monkeypatch.setattr("socorg.core.search.FEW", 3)
