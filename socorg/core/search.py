@@ -75,6 +75,16 @@ class Infix(Lookup):
         return self.as_sql(compiler, connection)
 
 
+def starting_with(column: str, text: str) -> Q:
+    """`column` starts with `text`, stated also as the range text <= column < the next text (what a b-tree index
+    answers when the database's collation orders text by code point, as socorg's C.UTF-8 databases do; the
+    prefix condition keeps it exact under any collation)."""
+    condition = Q(**{f"{column}__startswith": text})
+    if text and ord(text[-1]) < 0x10FFFF:
+        condition &= Q(**{f"{column}__gte": text, f"{column}__lt": text[:-1] + chr(ord(text[-1]) + 1)})
+    return condition
+
+
 def search_words(text: str) -> list[str]:
     return [word for word in WORD_SEPARATORS.split((text or "").strip()) if word]
 
@@ -129,8 +139,6 @@ def search_condition(text: str, *, names: Sequence[str] = ("name",),
 #: The most matching rows the probe reads: as many as the bounded count of core.pagination (10,000), so that a
 #: probe that found them all gives the list's exact count.
 FEW = 10_000
-#: No probe when the planner expects more than COMMON × FEW matches.
-COMMON = 5
 #: In a scope that leaves rows out (a province), no probe when the planner expects more than PARTIAL × few matches
 #: in the table: the probe would stop after few + 1 of them without knowing how many the scope holds, and the list
 #: would read its matches again (party organizations' 协会 in a province: benchmarks/README.md, search).
@@ -275,7 +283,8 @@ def _with_count(queryset: QuerySet, count: int, *, exact: bool = True) -> QueryS
 
 
 def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe: Q | None = None,
-             small_scope: int | None = None, page: int = PAGE, counted: bool = True) -> QuerySet:
+             small_scope: int | None = None, page: int = PAGE, counted: bool = True,
+             subset: Q | None = None) -> QuerySet:
     """`queryset.filter(condition)`, shaped so that PostgreSQL finds the matches by index (see above): when at most
     `few` rows (default FEW) of the whole table match, the list knows its count, and those in the queryset are
     listed by key when they are few for a list of its size (a first page of `page` rows). `probe` is the same
@@ -283,9 +292,15 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     public look-up, a picker) reads only as many matches as it would list by key. Other databases get the plain
     filter.
 
-    The probe is skipped when the planner's estimate (which the pair and trigram statistics make good for common
-    words) is over COMMON × few: "协会" matches 170,000 organizations nationally, and its first page is found early
-    by walking the list's order."""
+    In a scope that leaves rows out, the probe is skipped when the planner's estimate (which the pair and trigram
+    statistics make good for common words) is over PARTIAL × few: "协会" matches 25,000 party organizations
+    nationally, of which a province holds 1,240, and the probe would stop after 10,001 of them. A list holding
+    every row probes anyway: the probe then costs what counting would (or less: a bitmap of the pair index instead
+    of reading the table until 10,001 matches), and tells the paginator the list holds more than `few`.
+
+    `subset`: a condition met by some of the matching rows only, which an index answers by a range (a name that
+    starts with the word: `starting_with`): when the list holds every row and more than `few` meet it, the list
+    holds more than `few` and nothing else is read ("张" among 3,000,000 members' names)."""
     found = queryset.filter(condition)
     if not condition or connections[queryset.db].vendor != "postgresql":
         return found
@@ -296,13 +311,13 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     if not counted:
         few = min(few, math.isqrt(int(page * scope_rows)))
     probe = condition if probe is None else probe
-    expected = _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk"))
-    if expected > COMMON * few:
-        return found
     held = _held(queryset)
     if held is None:
         return found
-    if held[0] and expected > PARTIAL * few:
+    if not held[0] and subset is not None and (
+            queryset.filter(subset).order_by().values("pk")[: few + 1].count() > few):
+        return _with_count(found, few + 1, exact=False)  # more than `few` in a part of the matches alone
+    if held[0] and _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > PARTIAL * few:
         return found  # it would stop past `few` matches, most of them outside the scope: read for nothing
     probed = _probe(queryset, probe, few + 1, held)
     if len(probed) > few:

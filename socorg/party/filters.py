@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from socorg.core.crypto import blind_index
 from socorg.core.filtering import YesNoSelect, region_filter_widget
 from socorg.core.filters import FilterSet, RegionCodeFilter
-from socorg.core.search import narrowed, search
+from socorg.core.search import narrowed, search, starting_with
 
 from .choices import Formation, InstructorKind, InstructorStatus, Membership, PartyOrgKind, PartyOrgStatus
 from .models import Instructor, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, active_on
@@ -96,8 +96,10 @@ class PartyMemberFilter(FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        # the name contains the text as typed; found by the trigram or (two characters) the character-pair index
-        return narrowed(queryset, Q(name__contains=value), probe=Q(name__infix=value))
+        # the name contains the text as typed; found by the trigram or (two characters) the character-pair index;
+        # the names starting with it (a surname: "张") are a part of the matches the name index reads by range
+        return narrowed(queryset, Q(name__contains=value), probe=Q(name__infix=value),
+                        subset=starting_with("name", value))
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # refused by the field's validator before this runs

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from socorg.accounts.roles import Role
-from socorg.core.search import by_keys, known_count, known_minimum, narrowed, search_condition
+from socorg.core.search import by_keys, known_count, known_minimum, narrowed, search_condition, starting_with
 from socorg.core.testing import api_as, make_user
 from socorg.party.models import PartyMember, PartyOrganization
 from socorg.party.tests.factories import make_party_org
@@ -179,6 +179,34 @@ def test_on_postgresql_a_probe_expected_to_stop_past_few_matches_runs_only_where
     assert bool(queries_run.captured_queries) is probed
     assert known_minimum(found) == (4 if probed else None)
     assert _uscc(found) == _uscc(listed.filter(condition))
+
+
+def test_starting_with_selects_the_names_that_start_with_the_text(orgs):
+    every = SocialOrganization.objects.order_by("pk")
+    for text in ("昆明市", "盘龙区", "丘", "协会", "无此"):
+        assert _uscc(every.filter(starting_with("name", text))) == _uscc(
+            every.filter(pk__in=[org.pk for org in orgs if org.name.startswith(text)])), text
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_national_member_list_with_more_surnames_than_it_counts_reads_only_those(
+        orgs, monkeypatch):
+    monkeypatch.setattr("socorg.core.search.FEW", 2)
+    monkeypatch.setattr("socorg.core.search.SMALL_SCOPE", 0)
+    monkeypatch.setattr("socorg.core.pagination.COUNT_CAP", 2)
+    staff = make_user((Role.PARTY_STAFF, "100000"), username="members-nation")
+    branch = make_party_org(staff, orgs=[orgs[0]], name="测试党支部")
+    from socorg.party.services import member_add
+
+    for name in ["张一", "张二", "张三", "李张", "王芳"]:
+        member_add(name=name, party_org=branch, actor=staff)
+    with CaptureQueriesContext(connection) as queries_run:
+        body = api_as(staff).get("/api/v1/members/", {"q": "张"}).json()
+    assert body["count"] == 2 and not body["count_is_exact"]
+    counted = [q["sql"] for q in queries_run if "COUNT(*)" in q["sql"].upper()]
+    assert len(counted) == 1 and "'张%'" in counted[0] and "'%张%'" not in counted[0]
+    body = api_as(staff).get("/api/v1/members/", {"q": "李"}).json()  # one starts with it: counted
+    assert body["count"] == 1 and body["count_is_exact"]
 
 
 @pytest.mark.postgres
