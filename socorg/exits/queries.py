@@ -2,10 +2,9 @@
 region's own level (本级) and each child region, and the cases behind each number."""
 
 import datetime
-from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
 from socorg.core.scope import in_subtree
@@ -43,37 +42,46 @@ def exit_figures(*, region: Region, user=None, since=None, until=None) -> dict:
     reads the maintained counts (ExitCaseCounts, kept by exits.triggers: a few rows per region, scoped as the cases
     are); a period (the runs' as-of dates) is counted from the cases. Both give the same figures
     (tests/test_case_counts.py)."""
-    if since is None and until is None:
-        counts = ExitCaseCounts.objects.filter(in_subtree("region__code", region.scope_prefix)).exclude(cases=0)
-        if user is not None:
-            counts = counts & ExitCaseCounts.objects.visible_to(user, "view")
-        grouped = counts.order_by().values("region_id").annotate(
-            **{f"n_{name}": Coalesce(Sum("cases", filter=q), 0) for name, q in FIGURES.items()})
-        return _by_region(region, {row.pop("region_id"): row for row in grouped})
-    cases = cases_in(region, user=user, since=since, until=until)
-    grouped = cases.order_by().values("organization__authority_region_id").annotate(
-        **{f"n_{name}": Count("pk", filter=q) for name, q in FIGURES.items()})
-    return _by_region(region, {row.pop("organization__authority_region_id"): row for row in grouped})
-
-
-def _by_region(region: Region, per_region: dict[str, dict]) -> dict:
-    """Fold {authority region code: {"n_<figure>": n}} into the totals, the region's own level and its children."""
-    per_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
-    totals = dict.fromkeys(FIGURES, 0)
-    for code, row in per_region.items():
-        for key, value in row.items():  # int(): a PostgreSQL sum of bigint is a numeric
-            per_code[code][key[2:]] += int(value)
-            totals[key[2:]] += int(value)
     children = list(region.children.order_by("code")) if region.level != "county" else []
+    if since is None and until is None:
+        rows = ExitCaseCounts.objects.filter(in_subtree("region__code", region.scope_prefix)).exclude(cases=0)
+        if user is not None:
+            rows = rows & ExitCaseCounts.objects.visible_to(user, "view")
+        field, aggregates = "region_id", {f"n_{name}": Coalesce(Sum("cases", filter=q), 0)
+                                          for name, q in FIGURES.items()}
+    else:
+        rows = cases_in(region, user=user, since=since, until=until)
+        field = "organization__authority_region_id"
+        aggregates = {f"n_{name}": Count("pk", filter=q) for name, q in FIGURES.items()}
+    grouped = rows.order_by().annotate(key=_fold_key(field, region, children)).values("key").annotate(**aggregates)
+    return _by_region(region, children, {row.pop("key"): row for row in grouped})
+
+
+def _fold_key(field: str, region: Region, children: list[Region]):
+    """What _by_region needs of an authority region code, computed in SQL so that the nation's figures come back
+    as a row per province rather than per county: the region's own code as it is, any other code cut to the
+    longest child prefix (the fold only ever reads code[:n] for the children's prefix lengths n)."""
+    longest = max((len(child.scope_prefix) for child in children), default=0)
+    if longest >= 6:
+        return F(field)
+    return Case(When(**{field: region.code}, then=F(field)), default=Substr(field, 1, longest) if longest else
+                Value(""), output_field=CharField())
+
+
+def _by_region(region: Region, children: list[Region], per_key: dict[str, dict]) -> dict:
+    """Fold {_fold_key of authority region codes: {"n_<figure>": n}} into the totals, the region's own level and
+    its children."""
+    totals = dict.fromkeys(FIGURES, 0)
     by_prefix = {child.scope_prefix: child for child in children}
     lengths = sorted({len(p) for p in by_prefix}, reverse=True)
     direct, per_child = dict.fromkeys(FIGURES, 0), {}
-    for code, counts in per_code.items():
+    for code, row in per_key.items():
         child = next((by_prefix[code[:n]] for n in lengths if code[:n] in by_prefix), None)
         target = direct if child is None or code == region.code else per_child.setdefault(
             child.code, dict.fromkeys(FIGURES, 0))
-        for key, value in counts.items():
-            target[key] += value
+        for key, value in row.items():  # int(): a PostgreSQL sum of bigint is a numeric
+            target[key[2:]] += int(value)
+            totals[key[2:]] += int(value)
     rows = [(region, True, direct)] if any(direct.values()) else []
     rows += [(child, False, per_child[child.code]) for child in children if child.code in per_child]
     return {"totals": totals, "rows": rows}

@@ -132,6 +132,15 @@ def test_the_figures_count_what_a_user_may_see_of_the_region_asked_for():
     SocialOrganization.objects.filter(pk=beijing.pk).update(authority_region_id="530103")  # moved into its scope
     assert exit_figures(region=nation, user=clerk)["totals"]["deregistered"] == 1
     assert exit_figures(region=Region.objects.get(code="110000"))["totals"]["found"] == 0
+    # Registered by the national and a provincial authority: the nation's own level (本级) and the province's.
+    ScreeningCase.objects.create(run=run, organization=make_org("100000"))
+    ScreeningCase.objects.create(run=run, organization=make_org("530000"), status=CaseStatus.RECTIFIED)
+    rows = [(r.code, direct, counts["found"], counts["rectified"])
+            for r, direct, counts in exit_figures(region=nation)["rows"]]
+    assert rows == [("100000", True, 1, 0), ("530000", False, 3, 1)]
+    rows = [(r.code, direct, counts["found"]) for r, direct, counts in exit_figures(
+        region=Region.objects.get(code="530000"))["rows"]]
+    assert rows == [("530000", True, 1), ("530100", False, 2)]
 
 
 def test_the_triggers_are_installed_after_migrate_and_reinstalled_when_missing():
