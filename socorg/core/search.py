@@ -294,9 +294,10 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
 
     In a scope that leaves rows out, the probe is skipped when the planner's estimate (which the pair and trigram
     statistics make good for common words) is over PARTIAL × few: "协会" matches 25,000 party organizations
-    nationally, of which a province holds 1,240, and the probe would stop after 10,001 of them. A list holding
-    every row probes anyway: the probe then costs what counting would (or less: a bitmap of the pair index instead
-    of reading the table until 10,001 matches), and tells the paginator the list holds more than `few`.
+    nationally, of which a province holds 1,240, and the probe would stop after 10,001 of them. A counted list
+    holding every row probes anyway: the probe then costs what counting would (or less: a bitmap of the pair
+    index instead of reading the table until 10,001 matches), and tells the paginator the list holds more than
+    `few`; a list that is not counted does not (the public look-up: "协会" is found early in the list's order).
 
     `subset`: a condition met by some of the matching rows only, which an index answers by a range (a name that
     starts with the word: `starting_with`): when the list holds every row and more than `few` meet it, the list
@@ -317,8 +318,10 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     if not held[0] and subset is not None and (
             queryset.filter(subset).order_by().values("pk")[: few + 1].count() > few):
         return _with_count(found, few + 1, exact=False)  # more than `few` in a part of the matches alone
-    if held[0] and _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > PARTIAL * few:
-        return found  # it would stop past `few` matches, most of them outside the scope: read for nothing
+    if (held[0] or not counted) and (
+            _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > PARTIAL * few):
+        # it would stop past `few` matches without learning the scope's rows, or a count nobody asks for
+        return found
     probed = _probe(queryset, probe, few + 1, held)
     if len(probed) > few:
         # More matches than a count goes (10,000): when the queryset holds every one read (a national list, or

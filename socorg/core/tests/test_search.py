@@ -164,9 +164,10 @@ def test_on_postgresql_a_probe_past_the_count_cap_tells_a_list_holding_every_mat
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("scope, probed", [("100000", True), ("530000", False)])
+@pytest.mark.parametrize("scope, counted, probed", [("100000", True, True), ("530000", True, False),
+                                                     ("100000", False, False)])
 def test_on_postgresql_a_probe_expected_to_stop_past_few_matches_runs_only_where_the_list_holds_them_all(
-        orgs, monkeypatch, scope, probed):
+        orgs, monkeypatch, scope, counted, probed):
     """A probe stops after `few` + 1 matches: in a scope leaving rows out it would learn neither the list's rows
     nor its count, so it is not run when the planner expects more than PARTIAL × few matches in the table."""
     estimates = iter([1_000_000, 7])  # the scope's rows, then the table's matches: 7 > PARTIAL (2) × few (3)
@@ -175,7 +176,7 @@ def test_on_postgresql_a_probe_expected_to_stop_past_few_matches_runs_only_where
         *ORG_LIST_ORDER)
     condition = search_condition("协会", **ORG_COLUMNS)
     with CaptureQueriesContext(connection) as queries_run:
-        found = narrowed(listed, condition, few=3)
+        found = narrowed(listed, condition, few=3, counted=counted, page=10_000)  # few stays 3 uncounted
     assert bool(queries_run.captured_queries) is probed
     assert known_minimum(found) == (4 if probed else None)
     assert _uscc(found) == _uscc(listed.filter(condition))
