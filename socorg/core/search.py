@@ -139,6 +139,11 @@ def search_condition(text: str, *, names: Sequence[str] = ("name",),
 #: The most matching rows the probe reads: as many as the bounded count of core.pagination (10,000), so that a
 #: probe that found them all gives the list's exact count.
 FEW = 10_000
+#: In a list holding every row, no probe when the planner expects more than COMMON × few matches: a list page
+#: counts no further than 1,001 (core.pagination.list_page), which the table's order finds early for a word as
+#: common as 协会 (170,000 estimated, 107,040 organizations), where the probe reads 10,001 (UI /orgs/ 协会
+#: nationally: 29.5 ms counting, 62.8 probing; benchmarks/README.md, search).
+COMMON = 5
 #: In a scope that leaves rows out (a province), no probe when the planner expects more than PARTIAL × few matches
 #: in the table: the probe would stop after few + 1 of them without knowing how many the scope holds, and the list
 #: would read its matches again (party organizations' 协会 in a province: benchmarks/README.md, search).
@@ -295,9 +300,10 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     In a scope that leaves rows out, the probe is skipped when the planner's estimate (which the pair and trigram
     statistics make good for common words) is over PARTIAL × few: "协会" matches 25,000 party organizations
     nationally, of which a province holds 1,240, and the probe would stop after 10,001 of them. A counted list
-    holding every row probes anyway: the probe then costs what counting would (or less: a bitmap of the pair
-    index instead of reading the table until 10,001 matches), and tells the paginator the list holds more than
-    `few`; a list that is not counted does not (the public look-up: "协会" is found early in the list's order).
+    holding every row probes up to COMMON × few expected matches: the probe then costs what counting would (or
+    less: a bitmap of the pair index instead of reading the table until 10,001 matches), and tells the paginator
+    the list holds more than `few`; a list that is not counted does not (the public look-up: "协会" is found early
+    in the list's order).
 
     `subset`: a condition met by some of the matching rows only, which an index answers by a range (a name that
     starts with the word: `starting_with`): when the list holds every row and more than `few` meet it, the list
@@ -318,9 +324,10 @@ def narrowed(queryset: QuerySet, condition: Q, few: int | None = None, *, probe:
     if not held[0] and subset is not None and (
             queryset.filter(subset).order_by().values("pk")[: few + 1].count() > few):
         return _with_count(found, few + 1, exact=False)  # more than `few` in a part of the matches alone
-    if (held[0] or not counted) and (
-            _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > PARTIAL * few):
-        # it would stop past `few` matches without learning the scope's rows, or a count nobody asks for
+    if _estimate(queryset.model._base_manager.filter(probe).order_by().values("pk")) > (
+            PARTIAL if held[0] or not counted else COMMON) * few:
+        # it would stop past `few` matches without learning the scope's rows, or a count nobody asks for; or, in
+        # a list holding every row, the word is so common that counting it costs less (a list page counts 1,001)
         return found
     probed = _probe(queryset, probe, few + 1, held)
     if len(probed) > few:

@@ -164,13 +164,14 @@ def test_on_postgresql_a_probe_past_the_count_cap_tells_a_list_holding_every_mat
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("scope, counted, probed", [("100000", True, True), ("530000", True, False),
-                                                     ("100000", False, False)])
+@pytest.mark.parametrize("scope, counted, expected, probed", [
+    ("100000", True, 7, True), ("530000", True, 7, False), ("100000", False, 7, False), ("100000", True, 16, False)])
 def test_on_postgresql_a_probe_expected_to_stop_past_few_matches_runs_only_where_the_list_holds_them_all(
-        orgs, monkeypatch, scope, counted, probed):
+        orgs, monkeypatch, scope, counted, expected, probed):
     """A probe stops after `few` + 1 matches: in a scope leaving rows out it would learn neither the list's rows
-    nor its count, so it is not run when the planner expects more than PARTIAL × few matches in the table."""
-    estimates = iter([1_000_000, 7])  # the scope's rows, then the table's matches: 7 > PARTIAL (2) × few (3)
+    nor its count, so it is not run when the planner expects more than PARTIAL × few matches in the table; a list
+    holding every row probes up to COMMON × few (5 × 3 = 15)."""
+    estimates = iter([1_000_000, expected])  # the scope's rows, then the table's matches (PARTIAL × few = 6)
     monkeypatch.setattr("socorg.core.search._estimate", lambda queryset: next(estimates))
     listed = SocialOrganization.objects.visible_to(make_user((Role.BUREAU_STAFF, scope)), "view").order_by(
         *ORG_LIST_ORDER)
