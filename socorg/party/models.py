@@ -138,6 +138,9 @@ class PartyOrganization(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["region", "status"], name="party_org_region_status_idx"),
+            # A county's party organizations (and through them its members) in name order, the lists' default:
+            # one index range (core.scope states a county as equality) instead of walking the nation's name index.
+            models.Index(fields=["region", "name"], name="party_org_region_name_idx"),
             # Keyset pages (core.keyset) of every order the list offers (party.filters), completed by id: one index
             # range from the cursor at any depth instead of sorting the scope (benchmarks/README.md, lists).
             models.Index(fields=["status", "id"], name="party_org_status_id_idx"),

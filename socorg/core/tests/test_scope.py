@@ -180,6 +180,20 @@ def test_in_subtree_selects_a_prefix_subtree_by_range(orgs):
     assert ">= 5301" in sql and "< 5302" in sql  # the planner-friendly range, not only LIKE
 
 
+def test_a_county_subtree_is_stated_as_equality_on_its_code(orgs):
+    """A county's code is as long as a region code gets: only that code starts with it, and equality lets an index
+    on (region, sort key) deliver the county's rows in order (the county member list); the rows are the same."""
+    from socorg.core.scope import in_subtree
+    from socorg.party.models import PartyOrganization
+
+    county = SocialOrganization.objects.filter(in_subtree("authority_region__code", "530102"))
+    assert set(county.values_list("authority_region_id", flat=True)) == {"530102"}
+    sql = str(county.query)
+    assert "= 530102" in sql and ">= 530102" not in sql and "LIKE" not in sql
+    via_key = str(PartyOrganization.objects.filter(in_subtree("region", "530102")).query)  # a foreign key to a region
+    assert "= 530102" in via_key and ">= 530102" not in via_key
+
+
 def test_subtree_sql_states_the_same_range_for_raw_sql():
     from socorg.core.scope import subtree_sql
 
