@@ -110,7 +110,7 @@ def test_a_province_or_prefecture_queue_is_an_equality_on_the_reports_own_column
     county = str(report_list_filterset({"year": YEAR}, make_user((Role.BUREAU_STAFF, "530102"))).qs.query)
     conditions = county.split(" WHERE ", 1)[1]
     assert "province_prefix" not in conditions and "prefecture_prefix" not in conditions
-    assert '"registry_socialorganization"."authority_region_id" >=' in conditions
+    assert '"registry_socialorganization"."authority_region_id" = 530102' in conditions  # (core.scope: a county)
 
 
 def test_every_report_carries_its_organizations_province_and_prefecture_however_written(reports, filer, org):
