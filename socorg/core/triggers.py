@@ -124,3 +124,131 @@ class TriggerSet:
             for statement in self.statements(connection.vendor):
                 cursor.execute(statement)
         return True
+
+
+ORG_TABLE = "registry_socialorganization"
+
+
+@dataclass(frozen=True)
+class OrgRegionCounts:
+    """Counts of the rows of `table` (each belonging to a social organization through `organization_id`) per the
+    organization's current authority region and the row's own `keys`, kept by triggers (exits.triggers,
+    credit.triggers). The counts table has the columns ("region_id", *keys, value).
+
+    `values` are the row's expressions for `keys`, with `{r}` for the row (e.g. "{r}.status"); `condition` selects
+    the rows that count (e.g. "{r}.removed_on IS NULL", "" for all); `tracked` are the row's columns whose change
+    moves it between counts. `names` are the four triggers: insert, delete and update of a row, and the
+    organization's region change.
+
+    On PostgreSQL the rows' triggers are statement triggers over transition tables (one grouped upsert per
+    statement), and the organization's region change is a row trigger with `UPDATE OF authority_region_id … WHEN
+    (the region differs)`: the condition is evaluated inline, so the many UPDATEs of organizations that keep their
+    region (coverage refreshes, the ledger import) queue nothing, where a statement trigger would join the old and
+    new rows of every such statement (transition tables cannot be combined with a column list). Organizations are
+    never inserted or deleted with such rows attached (PROTECT), so only their region change is watched. SQLite: row
+    triggers."""
+
+    counts: str
+    table: str
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    value: str
+    tracked: tuple[str, ...]
+    names: tuple[str, str, str, str]
+    condition: str = ""
+
+    def _where(self, row: str) -> str:
+        return f" AND {self.condition.format(r=row)}" if self.condition else ""
+
+    def _row_values(self, row: str) -> str:
+        return ", ".join(v.format(r=row) for v in self.values)
+
+    # --- SQLite
+
+    def _sqlite_row(self, row: str, sign: int) -> str:
+        """Add (sign +1) or take away (-1) the row `row` (NEW or OLD) under its organization's region."""
+        where = f"o.id = {row}.organization_id{self._where(row)}"
+        keys = ("region_id", *self.keys)
+        if sign < 0:
+            values = ("o.authority_region_id", *(v.format(r=row) for v in self.values))
+            where += f" AND {sqlite_exists_guard(self.counts, keys, values)}"
+        return sqlite_upsert(self.counts, keys, (self.value,), f"SELECT o.authority_region_id, "
+                             f"{self._row_values(row)}, {sign} FROM {ORG_TABLE} o WHERE {where}")
+
+    def _sqlite_org_rows(self, org: str, sign: int) -> str:
+        """Add or take away every counted row of the organization `org` under `org`'s region (one counts row per
+        row: the upsert adds them up)."""
+        where = f"c.organization_id = {org}.id{self._where('c')}"
+        keys = ("region_id", *self.keys)
+        if sign < 0:
+            values = (f"{org}.authority_region_id", *(v.format(r="c") for v in self.values))
+            where += f" AND {sqlite_exists_guard(self.counts, keys, values)}"
+        return sqlite_upsert(self.counts, keys, (self.value,), f"SELECT {org}.authority_region_id, "
+                             f"{self._row_values('c')}, {sign} FROM {self.table} c WHERE {where}")
+
+    def sqlite_statements(self) -> list[str]:
+        ins, dele, upd, org = self.names
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in self.tracked)
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {ins} AFTER INSERT ON {self.table} "
+            f"BEGIN {self._sqlite_row('NEW', +1)} END;",
+            f"CREATE TRIGGER IF NOT EXISTS {dele} AFTER DELETE ON {self.table} "
+            f"BEGIN {self._sqlite_row('OLD', -1)} END;",
+            f"CREATE TRIGGER IF NOT EXISTS {upd} AFTER UPDATE OF {', '.join(self.tracked)} ON {self.table} "
+            f"WHEN {changed} BEGIN {self._sqlite_row('OLD', -1)} {self._sqlite_row('NEW', +1)} END;",
+            f"CREATE TRIGGER IF NOT EXISTS {org} AFTER UPDATE OF authority_region_id ON {ORG_TABLE} "
+            f"WHEN OLD.authority_region_id IS NOT NEW.authority_region_id "
+            f"BEGIN {self._sqlite_org_rows('OLD', -1)} {self._sqlite_org_rows('NEW', +1)} END;",
+        ]
+
+    # --- PostgreSQL
+
+    def _columns(self, row: str, sign: int, region: str) -> str:
+        named = ", ".join(f"{v.format(r=row)} AS {k}" for k, v in zip(self.keys, self.values, strict=True))
+        return f"{region} AS region_id, {named}, {sign} AS {self.value}"
+
+    def _pg_rows(self, transition: str, sign: int) -> str:
+        where = f" WHERE {self.condition.format(r='c')}" if self.condition else ""
+        return (f"SELECT {self._columns('c', sign, 'o.authority_region_id')} FROM {transition} c "
+                f"JOIN {ORG_TABLE} o ON o.id = c.organization_id{where}")
+
+    def _pg_org_rows(self, org: str, sign: int) -> str:
+        return (f"SELECT {self._columns('c', sign, f'{org}.authority_region_id')} FROM {self.table} c "
+                f"WHERE c.organization_id = {org}.id{self._where('c')}")
+
+    def postgresql_statements(self) -> list[str]:
+        ins, dele, upd, org = self.names
+        keys, columns = ("region_id", *self.keys), (self.value,)
+        bodies = {
+            ins: pg_apply(self.counts, keys, columns, self._pg_rows("new_rows", +1)),
+            dele: pg_apply(self.counts, keys, columns, self._pg_rows("old_rows", -1)),
+            upd: pg_apply(self.counts, keys, columns,
+                          f"{self._pg_rows('new_rows', +1)} UNION ALL {self._pg_rows('old_rows', -1)}"),
+            org: pg_apply(self.counts, keys, columns,
+                          f"{self._pg_org_rows('NEW', +1)} UNION ALL {self._pg_org_rows('OLD', -1)}"),
+        }
+        return [
+            *(pg_function(f"{name}_fn", body) for name, body in bodies.items()),
+            *pg_trigger(ins, "INSERT", self.table, "NEW TABLE AS new_rows", f"{ins}_fn"),
+            *pg_trigger(dele, "DELETE", self.table, "OLD TABLE AS old_rows", f"{dele}_fn"),
+            *pg_trigger(upd, "UPDATE", self.table, "OLD TABLE AS old_rows NEW TABLE AS new_rows", f"{upd}_fn"),
+            f"DROP TRIGGER IF EXISTS {org} ON {ORG_TABLE};",
+            f"CREATE TRIGGER {org} AFTER UPDATE OF authority_region_id ON {ORG_TABLE} FOR EACH ROW "
+            f"WHEN (OLD.authority_region_id IS DISTINCT FROM NEW.authority_region_id) EXECUTE FUNCTION {org}_fn();",
+        ]
+
+    def trigger_set(self, prefix: str) -> "TriggerSet":
+        return TriggerSet(prefix=prefix, names={"sqlite": list(self.names), "postgresql": list(self.names)},
+                          sqlite_statements=self.sqlite_statements, postgresql_statements=self.postgresql_statements)
+
+    def rebuild(self, using: str = "default") -> None:
+        """Recount from the rows, set-based: one grouped INSERT … SELECT (after installing the triggers, or to
+        repair)."""
+        where = f" WHERE {self.condition.format(r='c')}" if self.condition else ""
+        values = self._row_values("c")
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.counts}")
+            cursor.execute(f"INSERT INTO {self.counts} (region_id, {', '.join(self.keys)}, {self.value}) "
+                           f"SELECT o.authority_region_id, {values}, COUNT(*) FROM {self.table} c "
+                           f"JOIN {ORG_TABLE} o ON o.id = c.organization_id{where} "
+                           f"GROUP BY o.authority_region_id, {values}")
