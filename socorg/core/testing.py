@@ -162,3 +162,12 @@ def walk_by_cursor(client: Client, path: str, params: dict, rows_of: Callable[[s
         html = preceding
         backward.append(rows_of(html))
     return forward, backward[::-1]
+
+
+def drop_trigger(name: str, table: str) -> None:
+    """Drop database trigger `name` on `table` (SQLite names a trigger alone), as a migration rebuilding the table
+    would: for the tests that the maintained counts' triggers are installed again after migrate."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {name}" if connection.vendor == "sqlite" else f"DROP TRIGGER {name} ON {table}")

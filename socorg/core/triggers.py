@@ -17,8 +17,10 @@ that table, which is why installation is checked after every migrate rather than
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.db import connections
+from django.db.models.signals import post_migrate
 
 
 def sqlite_upsert(table: str, keys: tuple[str, ...], columns: tuple[str, ...], select: str) -> str:
@@ -252,3 +254,17 @@ class OrgRegionCounts:
                            f"SELECT o.authority_region_id, {values}, COUNT(*) FROM {self.table} c "
                            f"JOIN {ORG_TABLE} o ON o.id = c.organization_id{where} "
                            f"GROUP BY o.authority_region_id, {values}")
+
+
+def keep_counts_after_migrate(app_config, triggers_module: str) -> None:
+    """After every migrate of `app_config`'s app: (re)create the triggers of `triggers_module` (its
+    `install_triggers(using)`) and, when any was missing or changed, recount (its `rebuild_counts()`). Call from
+    the app's `ready()`."""
+
+    def install(sender, using="default", **kwargs):
+        module = import_module(triggers_module)
+        if module.install_triggers(using):
+            module.rebuild_counts()
+
+    post_migrate.connect(install, sender=app_config, weak=False,
+                         dispatch_uid=f"{app_config.label}_counts_triggers")

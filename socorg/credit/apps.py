@@ -1,15 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def install_counts_triggers(sender, using="default", **kwargs):
-    """After every migrate: (re)create the credit-list entry count triggers; when any was missing or changed,
-    recount."""
-    from .triggers import install_triggers, rebuild_counts
-
-    if install_triggers(using):
-        rebuild_counts()
 
 
 class CreditConfig(AppConfig):
@@ -18,7 +8,9 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit lists and penalties")
 
     def ready(self):
-        post_migrate.connect(install_counts_triggers, sender=self, dispatch_uid="credit_counts_triggers")
+        from socorg.core.triggers import keep_counts_after_migrate
+
+        keep_counts_after_migrate(self, "socorg.credit.triggers")
         # The audit log shows credit actions and stored reason codes in words.
         from socorg.core.audit_labels import ACTION_LABELS, VALUE_LABELS
         from socorg.reports.choices import Conclusion

@@ -1,14 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def install_counts_triggers(sender, using="default", **kwargs):
-    """After every migrate: (re)create the screening-case count triggers; when any was missing or changed, recount."""
-    from .triggers import install_triggers, rebuild_counts
-
-    if install_triggers(using):
-        rebuild_counts()
 
 
 class ExitsConfig(AppConfig):
@@ -17,7 +8,9 @@ class ExitsConfig(AppConfig):
     verbose_name = _("Zombie screening and exits")
 
     def ready(self):
-        post_migrate.connect(install_counts_triggers, sender=self, dispatch_uid="exits_counts_triggers")
+        from socorg.core.triggers import keep_counts_after_migrate
+
+        keep_counts_after_migrate(self, "socorg.exits.triggers")
         from socorg.core.home import register_home_todos
 
         from .home import exit_todos

@@ -7,13 +7,13 @@ organization's region)."""
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socorg.accounts.roles import Role
-from socorg.core.testing import make_user
+from socorg.core.testing import drop_trigger, make_user
 from socorg.credit import triggers
 from socorg.credit.choices import CreditList
 from socorg.credit.models import CreditEntry, CreditEntryCounts
@@ -114,10 +114,6 @@ def test_maintained_in_force_figures_equal_a_live_count_through_any_change(regio
 
 def test_the_triggers_are_installed_after_migrate_and_reinstalled_when_missing():
     assert triggers.install_triggers() is False  # migrate installed them
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER credit_counts_org")
-        else:
-            cursor.execute(f"DROP TRIGGER credit_counts_org ON {triggers.ORG_TABLE}")
+    drop_trigger("credit_counts_org", triggers.ORG_TABLE)
     assert triggers.install_triggers() is True
     assert triggers.install_triggers() is False

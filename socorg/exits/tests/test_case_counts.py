@@ -6,12 +6,12 @@ triggers) and PostgreSQL (statement triggers, and the row trigger on an organiza
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socorg.accounts.roles import Role
-from socorg.core.testing import make_user
+from socorg.core.testing import drop_trigger, make_user
 from socorg.exits import triggers
 from socorg.exits.choices import CaseStatus
 from socorg.exits.models import ExitCaseCounts, ScreeningCase, ScreeningRun
@@ -145,10 +145,6 @@ def test_the_figures_count_what_a_user_may_see_of_the_region_asked_for():
 
 def test_the_triggers_are_installed_after_migrate_and_reinstalled_when_missing():
     assert triggers.install_triggers() is False  # migrate installed them
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER exits_org_region")
-        else:
-            cursor.execute(f"DROP TRIGGER exits_org_region ON {triggers.ORG_TABLE}")
+    drop_trigger("exits_org_region", triggers.ORG_TABLE)
     assert triggers.install_triggers() is True
     assert triggers.install_triggers() is False

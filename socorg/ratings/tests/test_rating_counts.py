@@ -6,12 +6,12 @@ triggers) and PostgreSQL (statement triggers over transition tables)."""
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socorg.accounts.roles import Role
-from socorg.core.testing import make_user
+from socorg.core.testing import drop_trigger, make_user
 from socorg.party.models import PartyOrganization
 from socorg.party.tests.factories import make_org, make_party_org
 from socorg.ratings import triggers
@@ -134,10 +134,6 @@ def test_an_organizations_own_account_is_counted_from_its_ratings():
 
 def test_the_triggers_are_installed_after_migrate_and_reinstalled_when_missing():
     assert triggers.install_triggers() is False  # migrate installed them
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER ratings_rating_upd")
-        else:
-            cursor.execute(f"DROP TRIGGER ratings_rating_upd ON {triggers.RATING_TABLE}")
+    drop_trigger("ratings_rating_upd", triggers.RATING_TABLE)
     assert triggers.install_triggers() is True
     assert triggers.install_triggers() is False
